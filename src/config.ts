@@ -1,0 +1,190 @@
+import { z } from 'zod';
+
+/** Why each variable exists and what a valid value looks like: shown when start-up fails. */
+const HELP: Record<string, { why: string; example: string }> = {
+  SLACK_BOT_TOKEN: { why: 'Bot token of the Slack app (OAuth & Permissions)', example: 'xoxb-123-456-abc' },
+  SLACK_SIGNING_SECRET: {
+    why: 'Verifies that requests come from Slack (Basic Information → App Credentials)',
+    example: '8f742231b10e8888abcd99yyyzzz85a5',
+  },
+  SLACK_APP_TOKEN: {
+    why: 'App-level token with connections:write; set it to use Socket Mode',
+    example: 'xapp-1-A0-123-abc',
+  },
+  SLACK_API_URL: {
+    why: "Override of Slack's Web API base URL (tests, local console)",
+    example: 'http://127.0.0.1:3001/api/',
+  },
+  PORT: { why: 'HTTP port for /slack/events and /healthz', example: '3000' },
+  AGILE_DOMAIN: { why: 'Your Agile CRM domain, as in https://{domain}.agilecrm.com', example: 'mycompany' },
+  AGILE_EMAIL: { why: 'Email of the Agile CRM user whose API key is used', example: 'ops@mycompany.com' },
+  AGILE_API_KEY: {
+    why: 'REST API key of that user (Admin Settings → Developers & API)',
+    example: 'a1b2c3d4e5f6g7h8i9j0',
+  },
+  AGILE_BASE_URL: {
+    why: 'Override of https://{domain}.agilecrm.com/dev/ (the sandbox, a proxy)',
+    example: 'http://127.0.0.1:4100/dev/',
+  },
+  DATABASE_URL: {
+    why: 'Storage: unset = SQLite file under ./data, sqlite:PATH, or postgres://…',
+    example: 'postgres://postgres@127.0.0.1:5432/bot',
+  },
+  LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
+};
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+const optionalUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+    .optional(),
+);
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().startsWith('xoxb-', { error: 'must start with xoxb-' }).optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().startsWith('xapp-', { error: 'must start with xapp-' }).optional(),
+  ),
+  SLACK_API_URL: optionalUrl,
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(0)
+      .max(65535, { error: 'must be a port number (0–65535)' })
+      .default(3000),
+  ),
+  AGILE_DOMAIN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/i, { error: 'must be the bare domain name, without .agilecrm.com' })
+      .optional(),
+  ),
+  AGILE_EMAIL: z.preprocess(blankToUndefined, z.email({ error: 'must be an email address' }).optional()),
+  AGILE_API_KEY: optionalString,
+  AGILE_BASE_URL: optionalUrl,
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { error: 'must be sqlite:PATH or postgres://…' })
+      .optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export type SlackMode = 'http' | 'socket' | 'console';
+
+export interface AgileConfig {
+  baseUrl: string;
+  email: string;
+  apiKey: string;
+}
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  slack: {
+    /** console = no SLACK_BOT_TOKEN: the local Slack-like console plays Slack. */
+    mode: SlackMode;
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+  };
+  /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */
+  agile: AgileConfig | null;
+  database: DatabaseConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(formatProblems(problems));
+    this.name = 'ConfigError';
+  }
+}
+
+function formatProblems(problems: { variable: string; problem: string }[]): string {
+  const lines = problems.map(({ variable, problem }) => {
+    const help = HELP[variable];
+    const detail = help ? `\n      ${help.why}. Example: ${variable}=${help.example}` : '';
+    return `  - ${variable}: ${problem}${detail}`;
+  });
+  return `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
+
+/** Parses the environment once. The only place in the app that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: { variable: string; problem: string }[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ variable: String(issue.path[0] ?? 'environment'), problem: issue.message });
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const missing = (variable: string, when: string) =>
+    problems.push({ variable, problem: `missing (${when})` });
+
+  let mode: SlackMode = 'console';
+  if (e.SLACK_BOT_TOKEN) {
+    mode = e.SLACK_APP_TOKEN ? 'socket' : 'http';
+    if (mode === 'http' && !e.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET', 'required in HTTP mode');
+  } else {
+    if (e.SLACK_APP_TOKEN) missing('SLACK_BOT_TOKEN', 'Socket Mode needs the bot token too');
+  }
+
+  const anyAgile = e.AGILE_DOMAIN || e.AGILE_EMAIL || e.AGILE_API_KEY || e.AGILE_BASE_URL;
+  let agile: AgileConfig | null = null;
+  if (mode !== 'console' || anyAgile) {
+    const when = mode === 'console' ? 'some AGILE_* variables are set' : 'required with a Slack token';
+    if (!e.AGILE_DOMAIN && !e.AGILE_BASE_URL) missing('AGILE_DOMAIN', when);
+    if (!e.AGILE_EMAIL) missing('AGILE_EMAIL', when);
+    if (!e.AGILE_API_KEY) missing('AGILE_API_KEY', when);
+    if (e.AGILE_EMAIL && e.AGILE_API_KEY && (e.AGILE_DOMAIN || e.AGILE_BASE_URL)) {
+      agile = {
+        baseUrl: e.AGILE_BASE_URL ?? `https://${e.AGILE_DOMAIN}.agilecrm.com/dev/`,
+        email: e.AGILE_EMAIL,
+        apiKey: e.AGILE_API_KEY,
+      };
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const db = e.DATABASE_URL;
+  const database: DatabaseConfig = !db
+    ? { kind: 'sqlite', path: 'data/bot.sqlite' }
+    : db.startsWith('sqlite:')
+      ? { kind: 'sqlite', path: db.slice('sqlite:'.length) }
+      : { kind: 'postgres', url: db };
+
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    slack: {
+      mode,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    agile,
+    database,
+  };
+}
