@@ -1,9 +1,7 @@
+import { createBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
-import { registerListeners } from './listeners/index.js';
-import { createLogger } from './logger.js';
-import { createSlackApp } from './slack/create-app.js';
 
-// Entry only: config → logger → dependencies → Bolt app → start → shutdown.
+// Entry only: config → bot (logger, dependencies, Bolt app) → start → shutdown.
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -15,15 +13,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
-  const slack = createSlackApp({ config, logger });
-  registerListeners(slack.app, { logger });
-  const { port } = await slack.start();
-  logger.info({ mode: config.slack.mode, port }, 'bot started');
+  const bot = await createBot({ config });
+  const { port } = await bot.start();
+  bot.logger.info({ mode: config.slack.mode, port }, 'bot started');
 
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await slack.stop().catch((err) => logger.error({ err }, 'error while stopping'));
+    bot.logger.info({ signal }, 'shutting down');
+    await bot.stop().catch((err) => bot.logger.error({ err }, 'error while stopping'));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
