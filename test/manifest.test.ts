@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { COMMAND, SHORTCUT } from '../src/slack/ids.js';
+
+interface Manifest {
+  display_information: { name: string };
+  features: {
+    bot_user: { display_name: string };
+    slash_commands: { command: string; url: string }[];
+    shortcuts: { name: string; type: string; callback_id: string }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url: string };
+    socket_mode_enabled: boolean;
+  };
+}
+
+const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as Manifest;
+
+describe('manifest.yml', () => {
+  it('declares the /crm command and every shortcut the app registers', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([COMMAND.crm]);
+    const shortcutIds = manifest.features.shortcuts.map((s) => s.callback_id).sort();
+    expect(shortcutIds).toEqual(Object.values(SHORTCUT).sort());
+    const log = manifest.features.shortcuts.find((s) => s.callback_id === SHORTCUT.logToCrm);
+    expect(log).toMatchObject({ name: 'Log to CRM', type: 'message' });
+  });
+
+  it('asks for the scopes the features need', () => {
+    for (const scope of [
+      'commands',
+      'chat:write',
+      'chat:write.public',
+      'users:read',
+      'users:read.email',
+      'reactions:write',
+    ]) {
+      expect(manifest.oauth_config.scopes.bot).toContain(scope);
+    }
+  });
+
+  it('points commands, interactivity and options loads at /slack/events (HTTP mode)', () => {
+    const urls = [
+      ...manifest.features.slash_commands.map((c) => c.url),
+      manifest.settings.interactivity.request_url,
+      manifest.settings.interactivity.message_menu_options_url,
+    ];
+    for (const url of urls) expect(new URL(url).pathname).toBe('/slack/events');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it("stays within Slack's manifest limits", () => {
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect(manifest.features.shortcuts.length).toBeLessThanOrEqual(10);
+    for (const s of manifest.features.shortcuts) expect(s.name.length).toBeLessThanOrEqual(24);
+    for (const c of manifest.features.slash_commands) {
+      expect(c.command.length).toBeGreaterThanOrEqual(2);
+      expect(c.command.length).toBeLessThanOrEqual(32);
+    }
+  });
+});
