@@ -1,0 +1,133 @@
+import { tzOffset } from '@date-fns/tz';
+
+/** A channel's digest schedule: daily at `time` (24 h `HH:MM`) in an IANA zone. */
+export interface DigestSchedule {
+  time: string;
+  timeZone: string;
+  weekdaysOnly: boolean;
+}
+
+export interface DueRun {
+  /** The schedule's local date (`YYYY-MM-DD`) the run belongs to: the unique run key with the schedule. */
+  localDate: string;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/**
+ * Canonical spelling of an IANA zone (`america/new_york` → `America/New_York`), or undefined.
+ * Offsets such as `+05:30` are refused: they do not follow DST, which is what a team expects of a city.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timeZone)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  return canonicalTimeZone(timeZone) !== undefined;
+}
+
+/** Minutes after local midnight for a `HH:MM` string; throws on a malformed time (a programming error). */
+export function parseScheduleTime(time: string): number {
+  const m = TIME_RE.exec(time);
+  if (!m) throw new RangeError(`Invalid schedule time ${JSON.stringify(time)}; expected HH:MM`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** The local wall clock at `ms` in `timeZone`, as a UTC-based epoch (read it with getUTC*). */
+function wallMs(ms: number, timeZone: string): number {
+  const offsetMin = tzOffset(timeZone, new Date(ms));
+  if (Number.isNaN(offsetMin)) throw new RangeError(`Unknown time zone ${JSON.stringify(timeZone)}`);
+  return ms + offsetMin * MINUTE_MS;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function isoDateOfWall(wall: number): string {
+  const d = new Date(wall);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+function isWeekendWall(wall: number): boolean {
+  const day = new Date(wall).getUTCDay();
+  return day === 0 || day === 6;
+}
+
+/** The calendar date (`YYYY-MM-DD`) at `now` in `timeZone`. */
+export function localDate(now: Date, timeZone: string): string {
+  return isoDateOfWall(wallMs(now.getTime(), timeZone));
+}
+
+/**
+ * The earliest instant whose local wall clock reads at least `targetWall` (a wall time as UTC-based ms).
+ * A repeated time (fall back) gives its first occurrence; a skipped time (spring forward) gives the
+ * instant the clocks jump, i.e. the first valid instant after it.
+ */
+function firstInstantAtOrAfterWall(targetWall: number, timeZone: string): number {
+  // Offsets a day either side bound any single transition near the target.
+  const offBefore = wallMs(targetWall - DAY_MS, timeZone) - (targetWall - DAY_MS);
+  const offAfter = wallMs(targetWall + DAY_MS, timeZone) - (targetWall + DAY_MS);
+  const exact = [targetWall - offBefore, targetWall - offAfter]
+    .filter((t) => wallMs(t, timeZone) === targetWall)
+    .sort((a, b) => a - b);
+  if (exact[0] !== undefined) return exact[0];
+  // Skipped wall time: binary search (minute steps) for the first instant past the gap.
+  let lo = Math.floor((targetWall - Math.max(offBefore, offAfter)) / MINUTE_MS) - 1;
+  let hi = Math.ceil((targetWall - Math.min(offBefore, offAfter)) / MINUTE_MS) + 1;
+  while (lo + 1 < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallMs(mid * MINUTE_MS, timeZone) >= targetWall) hi = mid;
+    else lo = mid;
+  }
+  return hi * MINUTE_MS;
+}
+
+/**
+ * The next instant ≥ `now` at which the schedule fires, skipping weekends when `weekdaysOnly`.
+ * With `lastRunLocalDate`, dates up to and including it are skipped (that run is done).
+ */
+export function nextRun(schedule: DigestSchedule, now: Date, lastRunLocalDate?: string): Date {
+  const minutes = parseScheduleTime(schedule.time);
+  const nowMs = now.getTime();
+  const todayWall = wallMs(nowMs, schedule.timeZone);
+  const midnightWall = todayWall - (((todayWall % DAY_MS) + DAY_MS) % DAY_MS);
+  // 10 days covers a weekend plus a skipped calendar day (Samoa 2011) plus a done run today.
+  for (let i = 0; i < 10; i++) {
+    const dayWall = midnightWall + i * DAY_MS;
+    if (schedule.weekdaysOnly && isWeekendWall(dayWall)) continue;
+    const date = isoDateOfWall(dayWall);
+    if (lastRunLocalDate !== undefined && date <= lastRunLocalDate) continue;
+    const t = firstInstantAtOrAfterWall(dayWall + minutes * MINUTE_MS, schedule.timeZone);
+    if (t < nowMs) continue;
+    if (isoDateOfWall(wallMs(t, schedule.timeZone)) !== date) continue;
+    return new Date(t);
+  }
+  throw new RangeError(`No run found within 10 days for ${JSON.stringify(schedule)}`);
+}
+
+/**
+ * The run due at `now`, or null: due when today (local) is an allowed day, the local wall clock has
+ * reached HH:MM, and today's run is not done yet. Comparing wall clocks (not instants) makes a skipped
+ * HH:MM fire at the first tick after the jump, a repeated HH:MM fire once, and a run missed while the
+ * bot was down fire on start-up as long as it is still the same local day.
+ * A `lastRunLocalDate` after today (the zone was changed westwards) also counts as done: never post twice
+ * within a few hours because of a settings change.
+ */
+export function dueRun(schedule: DigestSchedule, now: Date, lastRunLocalDate?: string): DueRun | null {
+  const minutes = parseScheduleTime(schedule.time);
+  const wall = wallMs(now.getTime(), schedule.timeZone);
+  if (schedule.weekdaysOnly && isWeekendWall(wall)) return null;
+  const minuteOfDay = Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+  if (minuteOfDay < minutes) return null;
+  const today = isoDateOfWall(wall);
+  if (lastRunLocalDate !== undefined && lastRunLocalDate >= today) return null;
+  return { localDate: today };
+}
