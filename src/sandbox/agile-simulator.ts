@@ -1,0 +1,117 @@
+import type { Route } from './router.js';
+import { contactRoutes } from './routes/contacts.js';
+import { userRoutes } from './routes/users.js';
+import { buildEmptyState, buildSeedState } from './seed.js';
+import { type FaultState, type RecordedRequest, startServer } from './server.js';
+import type { SimulatorState } from './state.js';
+
+export { BIG_ID_CONTACT_ID } from './seed.js';
+export type { RecordedRequest } from './server.js';
+export type * from './state.js';
+
+export interface SimulatorOptions {
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 'sandbox@example.com'. */
+  email?: string;
+  /** Default 'sandbox-api-key'. */
+  apiKey?: string;
+  /** Load the seed dataset (default true). */
+  seed?: boolean;
+  now?: () => Date;
+}
+
+export interface SimulatorFaults {
+  /** Added delay before every response. */
+  latencyMs: number;
+  /** The next `count` requests answer `status` (body: `body` or a plain-text message). */
+  failNext(count: number, status: number, body?: string): void;
+  /** The next `count` requests are never answered (until close()). */
+  hangNext(count: number): void;
+  reset(): void;
+}
+
+export interface AgileSimulator {
+  /** Base URL to use as AGILE_BASE_URL, e.g. 'http://127.0.0.1:54321/dev/' (clients append 'api/...'). */
+  url: string;
+  credentials: { email: string; apiKey: string };
+  /** The live in-memory data (replaced by reset()). */
+  readonly state: SimulatorState;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  faults: SimulatorFaults;
+  /** Restore seed data, clear requests and faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function allRoutes(): Route[] {
+  return [...contactRoutes(), ...userRoutes()];
+}
+
+export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<AgileSimulator> {
+  const credentials = {
+    email: opts.email ?? 'sandbox@example.com',
+    apiKey: opts.apiKey ?? 'sandbox-api-key',
+  };
+  const now = opts.now ?? (() => new Date());
+  const seed = opts.seed ?? true;
+  const initialState = () =>
+    seed ? buildSeedState(now(), credentials.email) : buildEmptyState(credentials.email);
+  let state = initialState();
+  const requests: RecordedRequest[] = [];
+  const faultState: FaultState = {
+    latencyMs: 0,
+    failCount: 0,
+    failStatus: 500,
+    failBody: undefined,
+    hangCount: 0,
+  };
+  const faults: SimulatorFaults = {
+    get latencyMs() {
+      return faultState.latencyMs;
+    },
+    set latencyMs(value: number) {
+      faultState.latencyMs = value;
+    },
+    failNext(count, status, body) {
+      faultState.failCount = count;
+      faultState.failStatus = status;
+      faultState.failBody = body;
+    },
+    hangNext(count) {
+      faultState.hangCount = count;
+    },
+    reset() {
+      Object.assign(faultState, {
+        latencyMs: 0,
+        failCount: 0,
+        failStatus: 500,
+        failBody: undefined,
+        hangCount: 0,
+      });
+    },
+  };
+  const host = opts.host ?? '127.0.0.1';
+  const server = await startServer(
+    { routes: allRoutes(), getState: () => state, credentials, now, faults: faultState, requests },
+    host,
+    opts.port ?? 0,
+  );
+  return {
+    url: `http://${host}:${server.port}/dev/`,
+    credentials,
+    get state() {
+      return state;
+    },
+    requests,
+    faults,
+    reset() {
+      state = initialState();
+      requests.length = 0;
+      faults.reset();
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,193 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { checkBasicAuth, UNAUTHORIZED_BODY } from './auth.js';
+import { javaException, type RouteContext, SimHttpError, type SimResponse } from './http.js';
+import { matchRoute, type Route } from './router.js';
+import { toJsonText, toXmlText } from './serialization.js';
+import type { DomainUser, SimulatorState } from './state.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  body: string;
+  status: number;
+}
+
+export interface FaultState {
+  latencyMs: number;
+  failCount: number;
+  failStatus: number;
+  failBody: string | undefined;
+  hangCount: number;
+}
+
+export interface ServerDeps {
+  routes: Route[];
+  getState: () => SimulatorState;
+  credentials: { email: string; apiKey: string };
+  now: () => Date;
+  faults: FaultState;
+  requests: RecordedRequest[];
+}
+
+interface Rendered {
+  status: number;
+  contentType?: string;
+  body: string;
+}
+
+function headerRecord(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(req.headers)) {
+    out[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function render(response: SimResponse, wantsJson: boolean): Rendered {
+  if ('json' in response) {
+    return wantsJson
+      ? { status: response.status, contentType: 'application/json', body: toJsonText(response.json) }
+      : {
+          status: response.status,
+          contentType: 'application/xml',
+          body: toXmlText(response.json, response.xmlRoot ?? 'result'),
+        };
+  }
+  if ('text' in response) return { status: response.status, contentType: 'text/plain', body: response.text };
+  return { status: response.status, body: '' };
+}
+
+function accountUser(state: SimulatorState, email: string): DomainUser {
+  return (
+    state.users.find((u) => u.email === email) ??
+    state.users[0] ?? {
+      id: '5629585249009664',
+      domain: 'sandbox',
+      email,
+      name: 'Sandbox Owner',
+      isAdmin: true,
+      isAccountOwner: true,
+    }
+  );
+}
+
+function dispatch(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: string): Rendered {
+  const faults = deps.faults;
+  if (faults.failCount > 0) {
+    faults.failCount--;
+    return {
+      status: faults.failStatus,
+      contentType: 'text/plain',
+      body: faults.failBody ?? `Simulated failure (status ${faults.failStatus})`,
+    };
+  }
+  const email = checkBasicAuth(req.headers.authorization, deps.credentials);
+  if (email === undefined) return { status: 401, contentType: 'text/plain', body: UNAUTHORIZED_BODY };
+  if (!url.pathname.startsWith('/dev/')) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
+  const method = req.method ?? 'GET';
+  const match = matchRoute(deps.routes, method, url.pathname.slice('/dev/'.length));
+  if (match === undefined) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
+  if (match === 'method-not-allowed')
+    return { status: 405, contentType: 'text/plain', body: 'Method Not Allowed' };
+  const wantsJson = (req.headers.accept ?? '').toLowerCase().includes('application/json');
+  const state = deps.getState();
+  const ctx: RouteContext = {
+    method,
+    params: match.params,
+    query: Object.fromEntries(url.searchParams),
+    contentType: mediaType(req.headers['content-type']),
+    rawBody,
+    state,
+    now: deps.now,
+    currentUser: accountUser(state, email),
+  };
+  try {
+    return render(match.handler(ctx), wantsJson);
+  } catch (error) {
+    const failure =
+      error instanceof SimHttpError
+        ? error
+        : javaException('java.lang.NullPointerException', (error as Error).message ?? 'unexpected error');
+    return { status: failure.status, contentType: failure.bodyContentType, body: failure.body };
+  }
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startServer(deps: ServerDeps, host: string, port: number): Promise<RunningServer> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const send = (res: ServerResponse, out: Rendered, record: RecordedRequest) => {
+    record.status = out.status;
+    const headers: Record<string, string> = {};
+    if (out.contentType) headers['content-type'] = `${out.contentType}; charset=utf-8`;
+    res.writeHead(out.status, headers);
+    res.end(out.status === 204 ? undefined : out.body);
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://simulator.local');
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: headerRecord(req),
+        body: rawBody,
+        status: 0,
+      };
+      deps.requests.push(record);
+      if (deps.faults.hangCount > 0) {
+        // Never answered; close() destroys the socket.
+        deps.faults.hangCount--;
+        return;
+      }
+      const out = dispatch(deps, req, url, rawBody);
+      if (deps.faults.latencyMs > 0) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send(res, out, record);
+        }, deps.faults.latencyMs);
+        timers.add(timer);
+      } else {
+        send(res, out, record);
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      const boundPort = typeof address === 'object' && address ? address.port : port;
+      resolve({
+        port: boundPort,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const timer of timers) clearTimeout(timer);
+            timers.clear();
+            server.close(() => done());
+            for (const socket of sockets) socket.destroy();
+          }),
+      });
+    });
+  });
+}
