@@ -1,0 +1,89 @@
+import { affected, type RepoContext } from './context.js';
+
+export type ClaimResult =
+  | { status: 'claimed' }
+  | { status: 'in_progress' }
+  | { status: 'done'; result: unknown };
+
+/**
+ * "Nothing written twice" for view submissions and button clicks: claim a key before the write,
+ * complete it with the write's result, release it if the write failed so the user can retry.
+ */
+export interface IdempotencyRepository {
+  /**
+   * Atomic insert-if-absent. The key is held (in progress, then done) for ttlSec; an expired key,
+   * e.g. one whose holder crashed mid-write, can be claimed again.
+   */
+  claim(key: string, ttlSec: number): Promise<ClaimResult>;
+  /** Records the JSON-serialisable result that later claims of the key will see. */
+  complete(key: string, result: unknown): Promise<void>;
+  /** Forgets an in-progress key (the write failed) so a retry can claim it. */
+  release(key: string): Promise<void>;
+  /** Deletes expired keys; returns how many. */
+  purgeExpired(): Promise<number>;
+}
+
+export function createIdempotencyRepository({ db, nowMs }: RepoContext): IdempotencyRepository {
+  return {
+    async claim(key, ttlSec) {
+      // A key released or purged between our statements makes us go round again; bounded for safety.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const now = nowMs();
+        const expires = now + Math.round(ttlSec * 1000);
+        const inserted = await db
+          .insertInto('idempotency_keys')
+          .values({ key, status: 'in_progress', result_json: null, created_ms: now, expires_ms: expires })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .executeTakeFirst();
+        if (affected(inserted) === 1) return { status: 'claimed' };
+
+        const takenOver = await db
+          .updateTable('idempotency_keys')
+          .set({
+            status: 'in_progress',
+            result_json: null,
+            created_ms: now,
+            expires_ms: expires,
+            completed_ms: null,
+          })
+          .where('key', '=', key)
+          .where('expires_ms', '<=', now)
+          .executeTakeFirst();
+        if (affected(takenOver) === 1) return { status: 'claimed' };
+
+        const row = await db
+          .selectFrom('idempotency_keys')
+          .select(['status', 'result_json'])
+          .where('key', '=', key)
+          .executeTakeFirst();
+        if (!row) continue;
+        if (row.status === 'done') {
+          return { status: 'done', result: row.result_json === null ? null : JSON.parse(row.result_json) };
+        }
+        return { status: 'in_progress' };
+      }
+      return { status: 'in_progress' };
+    },
+
+    async complete(key, result) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ status: 'done', result_json: JSON.stringify(result ?? null), completed_ms: nowMs() })
+        .where('key', '=', key)
+        .execute();
+    },
+
+    async release(key) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('key', '=', key)
+        .where('status', '=', 'in_progress')
+        .execute();
+    },
+
+    async purgeExpired() {
+      const r = await db.deleteFrom('idempotency_keys').where('expires_ms', '<=', nowMs()).executeTakeFirst();
+      return affected(r);
+    },
+  };
+}

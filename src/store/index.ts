@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { type Logger, pino } from 'pino';
+import type { DatabaseConfig } from '../config.js';
+import { type CacheRepository, createCacheRepository } from './cache.js';
+import type { RepoContext } from './context.js';
+import { createDigestActionsRepository, type DigestActionsRepository } from './digest-actions.js';
+import { createDigestRunsRepository, type DigestRunsRepository } from './digest-runs.js';
+import { createDigestSchedulesRepository, type DigestSchedulesRepository } from './digest-schedules.js';
+import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
+import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
+import { migratePostgres, migrateSqlite } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type { CacheRepository } from './cache.js';
+export type { DigestAction, DigestActionInput, DigestActionsRepository } from './digest-actions.js';
+export type { DigestRun, DigestRunStatus, DigestRunsRepository } from './digest-runs.js';
+export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } from './digest-schedules.js';
+export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
+export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
+export { MIGRATIONS } from './migrations.js';
+
+/** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
+export interface Store {
+  readonly kind: DatabaseConfig['kind'];
+  readonly idempotency: IdempotencyRepository;
+  readonly loggedMessages: LoggedMessagesRepository;
+  readonly digestSchedules: DigestSchedulesRepository;
+  readonly digestRuns: DigestRunsRepository;
+  readonly digestActions: DigestActionsRepository;
+  readonly cache: CacheRepository;
+  /** Deletes expired idempotency keys and cache entries (call now and then, e.g. hourly). */
+  purgeExpired(): Promise<{ idempotencyKeys: number; cacheEntries: number }>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Injected clock; every stored time and every expiry check reads it. */
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** Waits this long for another connection's write lock before SQLite reports SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+const PG_INT8_OID = 20;
+
+/**
+ * Opens the database and brings its schema up to date. Safe when several processes open the same
+ * database at once: SQLite migrates under BEGIN IMMEDIATE, PostgreSQL under an advisory lock.
+ */
+export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions = {}): Promise<Store> {
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const now = opts.now ?? (() => new Date());
+  const nowMs = () => now().getTime();
+
+  let db: Kysely<Database>;
+  if (config.kind === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    const sqlite = new BetterSqlite3(config.path);
+    try {
+      // busy_timeout first: switching to WAL itself needs a lock another process may hold.
+      sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      migrateSqlite(sqlite, nowMs(), logger);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      // Times are BIGINT epoch ms: parse int8 to a number for this pool only (no global pg.types change).
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === PG_INT8_OID && format !== 'binary'
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', (err) => logger.warn({ err }, 'postgres idle client error'));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migratePostgres(db, nowMs(), logger);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+
+  const ctx: RepoContext = { db, nowMs };
+  const idempotency = createIdempotencyRepository(ctx);
+  const cache = createCacheRepository(ctx);
+  let closed = false;
+  return {
+    kind: config.kind,
+    idempotency,
+    loggedMessages: createLoggedMessagesRepository(ctx),
+    digestSchedules: createDigestSchedulesRepository(ctx),
+    digestRuns: createDigestRunsRepository(ctx),
+    digestActions: createDigestActionsRepository(ctx),
+    cache,
+    async purgeExpired() {
+      return { idempotencyKeys: await idempotency.purgeExpired(), cacheEntries: await cache.purgeExpired() };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { affected, type RepoContext, toNumber } from './context.js';
+import type { LoggedMessagesTable } from './schema.js';
+
+export interface LoggedMessage {
+  channelId: string;
+  messageTs: string;
+  contactId: string;
+  noteId: string;
+  permalink: string | null;
+  /** Slack user id of whoever logged it. */
+  loggedBy: string;
+  createdMs: number;
+}
+
+export interface LoggedMessageInput {
+  channel: string;
+  ts: string;
+  contactId: string;
+  noteId: string;
+  permalink?: string | null;
+  loggedBy: string;
+}
+
+/** Which Slack messages were logged as notes to which contacts: one note per (channel, ts, contact). */
+export interface LoggedMessagesRepository {
+  find(channel: string, ts: string, contactId: string): Promise<LoggedMessage | undefined>;
+  /**
+   * Inserts unless that message is already logged to that contact; `created` says which happened
+   * and `message` is the stored row either way (the first one wins).
+   */
+  record(input: LoggedMessageInput): Promise<{ created: boolean; message: LoggedMessage }>;
+}
+
+function toLoggedMessage(r: LoggedMessagesTable): LoggedMessage {
+  return {
+    channelId: r.channel_id,
+    messageTs: r.message_ts,
+    contactId: r.contact_id,
+    noteId: r.note_id,
+    permalink: r.permalink,
+    loggedBy: r.logged_by,
+    createdMs: toNumber(r.created_ms),
+  };
+}
+
+export function createLoggedMessagesRepository({ db, nowMs }: RepoContext): LoggedMessagesRepository {
+  const find = async (channel: string, ts: string, contactId: string) => {
+    const row = await db
+      .selectFrom('logged_messages')
+      .selectAll()
+      .where('channel_id', '=', channel)
+      .where('message_ts', '=', ts)
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst();
+    return row ? toLoggedMessage(row) : undefined;
+  };
+  return {
+    find,
+    async record(input) {
+      const r = await db
+        .insertInto('logged_messages')
+        .values({
+          channel_id: input.channel,
+          message_ts: input.ts,
+          contact_id: input.contactId,
+          note_id: input.noteId,
+          permalink: input.permalink ?? null,
+          logged_by: input.loggedBy,
+          created_ms: nowMs(),
+        })
+        .onConflict((oc) => oc.columns(['channel_id', 'message_ts', 'contact_id']).doNothing())
+        .executeTakeFirst();
+      const message = await find(input.channel, input.ts, input.contactId);
+      if (!message) throw new Error('logged message vanished right after it was recorded');
+      return { created: affected(r) === 1, message };
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from './schema.js';
+
+/**
+ * Ordered, append-only. Each is plain SQL that means the same on SQLite and PostgreSQL
+ * (TEXT, INTEGER, BIGINT, composite keys, ON CONFLICT), so both databases get one schema.
+ * Never edit an applied migration: add a new one.
+ */
+export const MIGRATIONS: readonly { name: string; statements: readonly string[] }[] = [
+  {
+    name: '001_initial',
+    statements: [
+      `CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        result_json TEXT,
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL,
+        completed_ms BIGINT
+      )`,
+      'CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_ms)',
+      `CREATE TABLE logged_messages (
+        channel_id TEXT NOT NULL,
+        message_ts TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        note_id TEXT NOT NULL,
+        permalink TEXT,
+        logged_by TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, message_ts, contact_id)
+      )`,
+      `CREATE TABLE digest_schedules (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        time_hhmm TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        horizon_days INTEGER NOT NULL,
+        weekdays_only INTEGER NOT NULL,
+        owner_emails_json TEXT,
+        enabled INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      // channel_id first so get(channelId) uses this index too.
+      'CREATE UNIQUE INDEX digest_schedules_channel ON digest_schedules (channel_id, team_id)',
+      'CREATE INDEX digest_schedules_enabled ON digest_schedules (enabled)',
+      `CREATE TABLE digest_runs (
+        id TEXT PRIMARY KEY,
+        schedule_id TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        status TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        message_ts TEXT,
+        error TEXT,
+        claimed_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL,
+        posted_ms BIGINT
+      )`,
+      // The exactly-once key: one run per schedule and local day.
+      'CREATE UNIQUE INDEX digest_runs_schedule_date ON digest_runs (schedule_id, local_date)',
+      `CREATE TABLE digest_actions (
+        action_key TEXT PRIMARY KEY,
+        run_id TEXT,
+        task_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor_user_id TEXT NOT NULL,
+        detail_json TEXT,
+        created_ms BIGINT NOT NULL
+      )`,
+      'CREATE INDEX digest_actions_run ON digest_actions (run_id)',
+      `CREATE TABLE kv_cache (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        expires_ms BIGINT NOT NULL
+      )`,
+      'CREATE INDEX kv_cache_expires ON kv_cache (expires_ms)',
+    ],
+  },
+];
+
+const CREATE_MIGRATIONS_TABLE =
+  'CREATE TABLE IF NOT EXISTS store_migrations (name TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)';
+
+/**
+ * SQLite: the whole run is one synchronous BEGIN IMMEDIATE transaction on the raw connection.
+ * Other processes wait on the write lock (busy_timeout); other connections in this process cannot
+ * interleave because nothing awaits in between (an async transaction here would block the thread
+ * on busy_timeout while holding the lock it waits for).
+ */
+export function migrateSqlite(db: BetterSqlite3.Database, nowMs: number, logger: Logger): string[] {
+  const run = db.transaction(() => {
+    db.exec(CREATE_MIGRATIONS_TABLE);
+    const applied = new Set(
+      db
+        .prepare('SELECT name FROM store_migrations')
+        .all()
+        .map((r) => (r as { name: string }).name),
+    );
+    const done: string[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.name)) continue;
+      for (const statement of m.statements) db.exec(statement);
+      db.prepare('INSERT INTO store_migrations (name, applied_ms) VALUES (?, ?)').run(m.name, nowMs);
+      done.push(m.name);
+    }
+    return done;
+  });
+  const done = run.immediate();
+  if (done.length > 0) logger.info({ migrations: done, database: 'sqlite' }, 'store migrations applied');
+  return done;
+}
+
+/** Any constant shared by every instance of this app; names the advisory lock in pg_locks. */
+const PG_MIGRATION_LOCK_KEY = 7_316_540_021;
+
+/** PostgreSQL: DDL is transactional, so the run is one transaction serialised by an advisory lock. */
+export async function migratePostgres(
+  db: Kysely<Database>,
+  nowMs: number,
+  logger: Logger,
+): Promise<string[]> {
+  const done = await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(PG_MIGRATION_LOCK_KEY)})`.execute(trx);
+    await sql.raw(CREATE_MIGRATIONS_TABLE).execute(trx);
+    const rows = await trx.selectFrom('store_migrations').select('name').execute();
+    const applied = new Set(rows.map((r) => r.name));
+    const names: string[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.name)) continue;
+      for (const statement of m.statements) await sql.raw(statement).execute(trx);
+      await trx.insertInto('store_migrations').values({ name: m.name, applied_ms: nowMs }).execute();
+      names.push(m.name);
+    }
+    return names;
+  });
+  if (done.length > 0) logger.info({ migrations: done, database: 'postgres' }, 'store migrations applied');
+  return done;
+}
