@@ -22,11 +22,26 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
  */
 export function canonicalTimeZone(timeZone: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timeZone)) return undefined;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  if (resolved.toLowerCase() === timeZone.toLowerCase()) return resolved;
+  // An alias (Node 20's ICU turns Asia/Kolkata into Asia/Calcutta): keep the name the user knows,
+  // trusting their casing if they used any, else title-casing it.
+  return /[A-Z]/.test(timeZone) ? timeZone : titleCaseZone(timeZone);
+}
+
+const LOWER_WORDS = new Set(['of', 'es', 'au', 'da', 'de', 'du', 'la']);
+
+function titleCaseZone(name: string): string {
+  return name.replace(/[a-z0-9]+/gi, (word, offset: number) => {
+    const lower = word.toLowerCase();
+    if (offset > 0 && name[offset - 1] !== '/' && LOWER_WORDS.has(lower)) return lower;
+    return lower.charAt(0).toUpperCase() + lower.slice(1);
+  });
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

@@ -249,3 +249,14 @@ describe('dueRun', () => {
     ).toEqual(['2026-01-15@2026-01-14T18:30:00.000Z', '2026-01-16@2026-01-15T18:30:00.000Z']);
   });
 });
+
+describe('canonicalTimeZone with aliases', () => {
+  it('keeps the modern name of an alias the runtime renames', () => {
+    expect(canonicalTimeZone('asia/kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('europe/kyiv')).toBe('Europe/Kyiv');
+    expect(localDate(new Date('2026-01-15T20:00:00Z'), canonicalTimeZone('asia/kolkata') as string)).toBe(
+      '2026-01-16',
+    );
+  });
+});
