@@ -1,22 +1,87 @@
 import type { KnownBlock } from '@slack/types';
+import { COMMAND_USAGE } from '../commands/usage.js';
 
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
 }
 
-const USAGE: { command: string; what: string; example: string }[] = [
-  { command: '/crm help', what: 'Show this help', example: '/crm help' },
+/** Slack renders at most this many characters of a section's text. */
+const SECTION_TEXT_MAX = 3000;
+/** chat.update rejects a fallback `text` above 4,000 characters. */
+const FALLBACK_TEXT_MAX = 4000;
+
+const DIGEST_EXAMPLES = [
+  '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
+  '/crm digest off',
+  '/crm digest status',
+  '/crm digest now',
 ];
 
-/** Ephemeral usage for `/crm help` and `/crm` alone. */
+/** Ephemeral usage for `/crm help` and `/crm` alone: one short section per command, each with an example. */
 export function buildHelpMessage(): SlackMessage {
-  const lines = USAGE.map((u) => `*${u.command}* — ${u.what}\n      e.g. \`${u.example}\``);
+  const { digest, ...others } = COMMAND_USAGE;
+  const sections: KnownBlock[] = Object.values(others).map((u) =>
+    mrkdwnSection(`*${escapeMrkdwn(u.what)}*\n\`${escapeMrkdwn(u.example)}\``),
+  );
+  sections.push(
+    mrkdwnSection(
+      `*${escapeMrkdwn(digest.what)}*\n${DIGEST_EXAMPLES.map((e) => `\`${escapeMrkdwn(e)}\``).join('\n')}`,
+    ),
+  );
   return {
-    text: 'How to use /crm',
+    text: 'How to use /crm: lookup, note, task, deal, move, reply, digest. Type /crm help for examples.',
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'Agile CRM from Slack' } },
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      { type: 'header', text: { type: 'plain_text', text: 'Agile CRM from Slack', emoji: true } },
+      ...sections,
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Commands with nothing after them (`/crm note`, `/crm task`, `/crm move`, `/crm reply`) open a form.',
+          },
+        ],
+      },
     ],
   };
+}
+
+/** Ephemeral answer to a malformed `/crm` command: what went wrong, then the right usage. */
+export function buildUsageError(cmd: { message: string; usage: string }): SlackMessage {
+  const message = cmd.message.trim() === '' ? 'I could not read that command.' : cmd.message;
+  const usage = cmd.usage.trim() === '' ? COMMAND_USAGE.help.usage : cmd.usage;
+  // The code fence takes 6 characters and must survive truncation, so the usage gets the rest.
+  const fencedUsage = `\`\`\`${truncateEscaped(escapeMrkdwn(usage), SECTION_TEXT_MAX - 6)}\`\`\``;
+  return {
+    text: truncatePlain(`${message}\n${usage}`, FALLBACK_TEXT_MAX),
+    blocks: [
+      mrkdwnSection(truncateEscaped(escapeMrkdwn(message), SECTION_TEXT_MAX)),
+      mrkdwnSection(fencedUsage),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: '`/crm help` lists every command.' }] },
+    ],
+  };
+}
+
+function mrkdwnSection(text: string): KnownBlock {
+  // verbatim: Slack must not turn echoed text into links or mentions.
+  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+}
+
+/** `&` first so the entities written for `<` and `>` are not escaped twice. */
+function escapeMrkdwn(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cut escaped text to `max` characters without splitting an entity or a surrogate pair. */
+function truncateEscaped(escaped: string, max: number): string {
+  if (escaped.length <= max) return escaped;
+  let cut = escaped.slice(0, max - 1);
+  cut = cut.replace(/&[a-z]*$/, '').replace(/[\uD800-\uDBFF]$/, '');
+  return `${cut}…`;
+}
+
+function truncatePlain(value: string, max: number): string {
+  if (value.length <= max) return value;
+  return `${value.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }

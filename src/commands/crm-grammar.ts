@@ -1,0 +1,314 @@
+import { ALL_USAGES, COMMAND_USAGE, type CommandName } from './usage.js';
+
+/** How a lookup query will be searched: by email, by phone number, or by name words. */
+export type LookupQuery =
+  | { kind: 'email'; email: string }
+  /** `digits`: only digits, with a leading `+` kept when typed; `raw`: as typed. */
+  | { kind: 'phone'; digits: string; raw: string }
+  | { kind: 'name'; words: string[] };
+
+export type ModalName = 'note' | 'task' | 'deal' | 'move' | 'ticket';
+
+export type DealRef = { kind: 'id'; id: string } | { kind: 'name'; name: string };
+
+/** What `/crm …` asked for. `parseCrmCommand` always returns one of these and never throws. */
+export type CrmCommand =
+  | { kind: 'help' }
+  | { kind: 'lookup'; query: string; target: LookupQuery }
+  /** A bare `/crm note|task|deal|move|ticket|reply`: open that modal. */
+  | { kind: 'modal'; modal: ModalName }
+  | { kind: 'note'; email: string; text: string }
+  /** `dueText` is left unparsed (see parseDueDate); null when no ` due ` was given. */
+  | { kind: 'task'; email: string; subject: string; dueText: string | null }
+  | { kind: 'move'; deal: DealRef; milestone: string }
+  /** `ticketId` is all digits (kept as a string: Agile ids exceed safe integer headroom). */
+  | { kind: 'reply'; ticketId: string; text: string }
+  /** Everything after `digest`, trimmed; parsed by the digest's own parser. */
+  | { kind: 'digest'; args: string }
+  /** `message` and `usage` are plain text (may hold backticks) and must be escaped before mrkdwn. */
+  | { kind: 'error'; message: string; usage: string };
+
+export type CrmCommandKind = CrmCommand['kind'];
+
+const KEYWORDS: Record<string, CommandName | 'ticket'> = {
+  help: 'help',
+  '?': 'help',
+  lookup: 'lookup',
+  find: 'lookup',
+  search: 'lookup',
+  who: 'lookup',
+  note: 'note',
+  task: 'task',
+  deal: 'deal',
+  move: 'move',
+  reply: 'reply',
+  ticket: 'ticket',
+  digest: 'digest',
+};
+
+// Deliberately simple: one @, no spaces or brackets, a dot in the domain. Agile is the real judge.
+const EMAIL_RE =
+  /^[^\s@<>()[\]\\,;:"'`]+@[^\s@<>()[\]\\,;:"'`.]+(?:\.[^\s@<>()[\]\\,;:"'`.]+)*\.[^\s@<>()[\]\\,;:"'`.\d]{2,}$/u;
+const PHONE_RE = /^\+?[\d\s().\-/]+$/;
+const MIN_PHONE_DIGITS = 5;
+const MAX_ECHO = 40;
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL_RE.test(value);
+}
+
+/**
+ * Slack rewrites some typed values when "escape channels, users and links" is on: `ana@acme.com` arrives
+ * as `<mailto:ana@acme.com|ana@acme.com>`, phones as `<tel:…|…>`, URLs as `<https://…|…>`, and `&<>` as
+ * entities. Turn them back into what the user typed. Entities are decoded after the links so a typed
+ * `&lt;mailto:x&gt;` stays literal text.
+ */
+export function unwrapSlackText(text: string): string {
+  const unlinked = text.replace(
+    /<((?:mailto|tel|https?):[^|>\s]*)(?:\|([^>]*))?>/gi,
+    (_m, target: string, label: string | undefined) =>
+      label !== undefined && label !== '' ? label : target.replace(/^(?:mailto|tel):/i, ''),
+  );
+  return unlinked.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+export function classifyLookupQuery(q: string): LookupQuery {
+  const query = q.trim();
+  if (isEmail(query)) return { kind: 'email', email: query };
+  if (PHONE_RE.test(query)) {
+    const digits = query.replace(/\D/g, '');
+    if (digits.length >= MIN_PHONE_DIGITS) {
+      return { kind: 'phone', digits: query.startsWith('+') ? `+${digits}` : digits, raw: query };
+    }
+  }
+  return { kind: 'name', words: query.split(/\s+/u).filter((w) => w !== '') };
+}
+
+export function parseCrmCommand(text: string): CrmCommand {
+  try {
+    return parse(typeof text === 'string' ? text : '');
+  } catch {
+    // Unreachable by design (the property tests hunt for it); a parser must never take the listener down.
+    return usageError('help', 'Sorry, I could not read that command.');
+  }
+}
+
+function parse(raw: string): CrmCommand {
+  const input = unwrapSlackText(raw);
+  const head = /^\s*(\S+)(?:\s+([\s\S]*))?$/u.exec(input);
+  if (!head) return { kind: 'help' };
+  const word = head[1] ?? '';
+  const rest = (head[2] ?? '').trimEnd();
+  const command = KEYWORDS[word.toLowerCase()];
+  switch (command) {
+    case 'help':
+      return { kind: 'help' };
+    case 'lookup':
+      return parseLookup(rest);
+    case 'note':
+      return parseNote(rest);
+    case 'task':
+      return parseTask(rest);
+    case 'deal':
+      return rest === ''
+        ? { kind: 'modal', modal: 'deal' }
+        : usageError(
+            'deal',
+            '`/crm deal` opens the Create deal form and takes nothing after it. Type just `/crm deal`.',
+          );
+    case 'move':
+      return parseMove(rest);
+    case 'reply':
+    case 'ticket':
+      return parseReply(rest, word.toLowerCase());
+    case 'digest':
+      return { kind: 'digest', args: rest.trim() };
+    default:
+      return unknownCommand(word, rest);
+  }
+}
+
+function parseLookup(rest: string): CrmCommand {
+  const query = rest.trim();
+  if (query === '') {
+    return usageError(
+      'lookup',
+      '`/crm lookup` needs something to look for: an email, a phone number or a name.',
+    );
+  }
+  return { kind: 'lookup', query, target: classifyLookupQuery(query) };
+}
+
+function parseNote(rest: string): CrmCommand {
+  if (rest === '') return { kind: 'modal', modal: 'note' };
+  const { first, after } = splitFirst(rest);
+  if (!isEmail(first)) {
+    return usageError(
+      'note',
+      `\`/crm note\` needs an email then the text (\`${echo(first)}\` is not an email): \`${COMMAND_USAGE.note.example}\`. Or type just \`/crm note\` to open the form.`,
+    );
+  }
+  if (after.trim() === '') {
+    return usageError(
+      'note',
+      `Add the note text after the email: \`/crm note ${echo(first)} Called about the renewal\`. Or type just \`/crm note\` to open the form.`,
+    );
+  }
+  return { kind: 'note', email: first, text: after };
+}
+
+function parseTask(rest: string): CrmCommand {
+  if (rest === '') return { kind: 'modal', modal: 'task' };
+  const { first, after } = splitFirst(rest);
+  if (!isEmail(first)) {
+    return usageError(
+      'task',
+      `\`/crm task\` needs an email, then the subject, then optionally \`due <when>\` (\`${echo(first)}\` is not an email): \`${COMMAND_USAGE.task.example}\`.`,
+    );
+  }
+  let subject = after;
+  let dueText: string | null = null;
+  const dues = [...after.matchAll(/\s+due\s+(?=\S)/giu)];
+  const lastDue = dues.at(-1);
+  if (lastDue) {
+    subject = after.slice(0, lastDue.index);
+    dueText = after.slice(lastDue.index + lastDue[0].length).trim();
+  } else {
+    const onlyDue = /^due\s+(?=\S)/iu.exec(after);
+    if (onlyDue) {
+      subject = '';
+      dueText = after.slice(onlyDue[0].length).trim();
+    }
+  }
+  if (subject.trim() === '') {
+    return usageError(
+      'task',
+      `Add a subject after the email: \`/crm task ${echo(first)} Send the quote${dueText ? ` due ${echo(dueText)}` : ''}\`.`,
+    );
+  }
+  return { kind: 'task', email: first, subject, dueText };
+}
+
+function parseMove(rest: string): CrmCommand {
+  if (rest === '') return { kind: 'modal', modal: 'move' };
+  const tos = [...rest.matchAll(/\s+to\s+(?=\S)/giu)];
+  const lastTo = tos.at(-1);
+  const dealText = lastTo ? rest.slice(0, lastTo.index).trim() : '';
+  const milestone = lastTo ? rest.slice(lastTo.index + lastTo[0].length).trim() : '';
+  if (!lastTo || dealText === '' || milestone === '') {
+    return usageError(
+      'move',
+      `\`/crm move\` needs a deal (id or name), then \`to\`, then the milestone: \`${COMMAND_USAGE.move.example}\`. Or type just \`/crm move\` to open the form.`,
+    );
+  }
+  const deal: DealRef = /^\d+$/.test(dealText)
+    ? { kind: 'id', id: dealText }
+    : { kind: 'name', name: dealText };
+  return { kind: 'move', deal, milestone };
+}
+
+function parseReply(rest: string, invokedAs: string): CrmCommand {
+  if (rest === '') return { kind: 'modal', modal: 'ticket' };
+  const { first, after } = splitFirst(rest);
+  const id = first.replace(/^#/, '');
+  if (!/^\d+$/.test(id)) {
+    return usageError(
+      'reply',
+      `\`/crm ${invokedAs}\` needs the ticket number first (\`${echo(first)}\` is not one), then the reply: \`${COMMAND_USAGE.reply.example}\`. Or type just \`/crm ${invokedAs}\` to open the form.`,
+    );
+  }
+  if (after.trim() === '') {
+    return usageError(
+      'reply',
+      `Add the reply text after the ticket number: \`/crm ${invokedAs} ${id} Thanks, on it!\`.`,
+    );
+  }
+  return { kind: 'reply', ticketId: id, text: after };
+}
+
+function unknownCommand(word: string, rest: string): CrmCommand {
+  const typed = echo(word);
+  if (isEmail(word) || classifyLookupQuery(word).kind === 'phone') {
+    return {
+      kind: 'error',
+      message: `I don't know \`/crm ${typed}\`. Did you mean \`/crm lookup ${typed}\`?`,
+      usage: usageOf('lookup'),
+    };
+  }
+  const near = nearestKeyword(word.toLowerCase());
+  if (near) {
+    const target = KEYWORDS[near] === 'ticket' ? 'reply' : (KEYWORDS[near] ?? 'help');
+    const tail = rest.trim() === '' ? '' : ' …';
+    return {
+      kind: 'error',
+      message: `I don't know \`/crm ${typed}\`. Did you mean \`/crm ${near}${tail}\`?`,
+      usage: usageOf(target),
+    };
+  }
+  return {
+    kind: 'error',
+    message: `I don't know \`/crm ${typed}\`. Try one of these (or \`/crm help\`):`,
+    usage: ALL_USAGES,
+  };
+}
+
+/** The keyword within a small edit distance (1 for short words, 2 for longer), or a unique 3+ letter prefix. */
+function nearestKeyword(word: string): string | undefined {
+  if (word.length === 0 || word.length > 20) return undefined;
+  let best: { keyword: string; distance: number } | undefined;
+  for (const keyword of Object.keys(KEYWORDS)) {
+    if (keyword === '?') continue;
+    const allowed = keyword.length <= 4 ? 1 : 2;
+    const distance = editDistance(word, keyword);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { keyword, distance };
+  }
+  if (best) return best.keyword;
+  if (word.length >= 3) {
+    const prefixed = Object.keys(KEYWORDS).filter((k) => k.startsWith(word));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return undefined;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions: `ntoe` → `note`). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** First whitespace-separated token and the text after it (separator removed, everything else kept). */
+function splitFirst(rest: string): { first: string; after: string } {
+  const m = /^\s*(\S+)(?:\s+([\s\S]*))?$/u.exec(rest);
+  return { first: m?.[1] ?? '', after: m?.[2] ?? '' };
+}
+
+function usageOf(name: CommandName): string {
+  const u = COMMAND_USAGE[name];
+  return `${u.usage}\ne.g. ${u.example}`;
+}
+
+function usageError(name: CommandName, message: string): CrmCommand {
+  return { kind: 'error', message, usage: usageOf(name) };
+}
+
+/** User text quoted back inside backticks: short, one line, no backticks to break the code span. */
+function echo(value: string): string {
+  const flat = value.replace(/[`\s]+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length > MAX_ECHO ? `${chars.slice(0, MAX_ECHO - 1).join('')}…` : flat;
+}
