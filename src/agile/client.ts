@@ -838,9 +838,15 @@ export function createAgileClient(opts: AgileClientOptions) {
       ),
   };
 
-  // ---- users (not in the reference; Agile's GET api/users lists the domain users) ----
+  // ---- users: not in the reference; Agile serves the domain users at api/users ----
   const users = {
     list: async (): Promise<DomainUser[]> => list({ method: 'GET', path: 'api/users', schema: userList }),
+    /** The user the API key belongs to. */
+    current: async (): Promise<DomainUser> =>
+      required(
+        await http.request({ method: 'GET', path: 'api/users/current-user', schema: domainUserSchema }),
+        'api/users/current-user',
+      ),
   };
 
   return { contacts, companies, notes, tasks, deals, tracks, tickets, users };

@@ -1,0 +1,40 @@
+import { AgileError } from '../../src/agile/errors.js';
+import { type AgileClientOptions, createAgileClient } from '../../src/agile/index.js';
+import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
+
+/** A simulator and a client pointed at it, with fast retries. */
+export async function startClientAndSimulator(overrides: Partial<AgileClientOptions> = {}) {
+  const sim: AgileSimulator = await startAgileSimulator();
+  const client = createAgileClient({
+    baseUrl: sim.url,
+    email: sim.credentials.email,
+    apiKey: sim.credentials.apiKey,
+    timeoutMs: 2_000,
+    retryBaseDelayMs: 5,
+    ...overrides,
+  });
+  return { sim, client };
+}
+
+export function lastRequest(sim: AgileSimulator) {
+  const last = sim.requests.at(-1);
+  if (!last) throw new Error('the simulator received no request');
+  return last;
+}
+
+export function requestsTo(sim: AgileSimulator, method: string, pathPart: string) {
+  return sim.requests.filter((r) => r.method === method && r.path.includes(pathPart));
+}
+
+const unexpectedSuccess = (): never => {
+  throw new Error('expected the call to fail');
+};
+const asAgileError = (e: unknown): AgileError => {
+  if (e instanceof AgileError) return e;
+  throw e;
+};
+
+/** The AgileError a call fails with (fails the test if it succeeds or throws something else). */
+export function failureOf(call: Promise<unknown>): Promise<AgileError> {
+  return call.then(unexpectedSuccess, asAgileError);
+}
