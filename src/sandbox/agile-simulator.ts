@@ -1,5 +1,10 @@
 import type { Route } from './router.js';
 import { contactRoutes } from './routes/contacts.js';
+import { dealRoutes } from './routes/deals.js';
+import { noteRoutes } from './routes/notes.js';
+import { taskRoutes } from './routes/tasks.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { trackRoutes } from './routes/tracks.js';
 import { userRoutes } from './routes/users.js';
 import { buildEmptyState, buildSeedState } from './seed.js';
 import { type FaultState, type RecordedRequest, startServer } from './server.js';
@@ -47,7 +52,15 @@ export interface AgileSimulator {
 }
 
 function allRoutes(): Route[] {
-  return [...contactRoutes(), ...userRoutes()];
+  return [
+    ...contactRoutes(),
+    ...dealRoutes(),
+    ...trackRoutes(),
+    ...noteRoutes(),
+    ...taskRoutes(),
+    ...ticketRoutes(),
+    ...userRoutes(),
+  ];
 }
 
 export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<AgileSimulator> {
