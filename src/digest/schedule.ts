@@ -146,3 +146,13 @@ export function dueRun(schedule: DigestSchedule, now: Date, lastRunLocalDate?: s
   if (lastRunLocalDate !== undefined && lastRunLocalDate >= today) return null;
   return { localDate: today };
 }
+
+/** Days since 1970-01-01 of the local calendar date at `ms` in `timeZone` (for whole-day arithmetic). */
+export function localDayNumber(ms: number, timeZone: string): number {
+  return Math.floor(wallMs(ms, timeZone) / DAY_MS);
+}
+
+/** The first instant (epoch ms) of local day number `day` in `timeZone`; DST-safe (a skipped midnight gives 01:00). */
+export function localDayStartMs(day: number, timeZone: string): number {
+  return firstInstantAtOrAfterWall(day * DAY_MS, timeZone);
+}
