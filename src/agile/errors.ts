@@ -62,19 +62,22 @@ function shorten(text: string): string {
   return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS - 1)}…` : oneLine;
 }
 
+// Agile's JSON errors look like {"status":"400","exception message":"…"}; others use message/error.
+const REASON_KEY = /message|error|reason|msg|description/i;
+
 function reasonFromJson(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  for (const key of ['message', 'error', 'errorMessage', 'error_message', 'msg', 'reason', 'status']) {
-    const found = record[key];
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [key, found] of entries) {
+    if (!REASON_KEY.test(key)) continue;
     if (typeof found === 'string' && found.trim() !== '') return found;
-    if (found && typeof found === 'object') {
-      const nested = reasonFromJson(found);
-      if (nested) return nested;
-    }
+    const nested = found && typeof found === 'object' ? reasonFromJson(found) : undefined;
+    if (nested) return nested;
   }
-  return undefined;
+  const status = (value as Record<string, unknown>).status;
+  // A bare "400" says nothing a user can act on.
+  return typeof status === 'string' && !/^\d+$/.test(status.trim()) ? status : undefined;
 }
 
 /**

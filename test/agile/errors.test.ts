@@ -101,3 +101,12 @@ describe('describeAgileError', () => {
     expect(describeAgileError('weird')).toMatch(/CRM/);
   });
 });
+
+describe("Agile's JSON error shape", () => {
+  it('reads "exception message" and ignores a bare numeric status', () => {
+    expect(extractReason('{"status":"400","exception message":"milestone is mandatory"}')).toBe(
+      'milestone is mandatory',
+    );
+    expect(extractReason('{"status":"400"}')).toBeUndefined();
+  });
+});
