@@ -12,6 +12,16 @@ export const SHORTCUT = {
 
 export const CALLBACK = {} as const;
 
-export const ACTION = {} as const;
+export const ACTION = {
+  /** Digest item buttons; the value carries the task (see views/digest.ts). */
+  digestComplete: 'digest_complete',
+  digestSnooze: 'digest_snooze',
+  /** users_select in a digest item: the picked Slack user becomes the task owner. */
+  digestReassign: 'digest_reassign',
+} as const;
 
-export const BLOCK = {} as const;
+export const BLOCK = {
+  /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
+  digestTaskPrefix: 'digest_task:',
+  digestTaskActionsPrefix: 'digest_actions:',
+} as const;
