@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from '../logger.js';
@@ -11,6 +11,7 @@ export interface SlackAppOptions {
   extraRoutes?: CustomRoute[];
   /** Reported by /healthz. */
   health?: () => Record<string, unknown>;
+  now?: () => Date;
 }
 
 export interface SlackApp {
@@ -19,12 +20,28 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** Slack signs with a timestamp; Bolt rejects stale ones but accepts any future one, so we do. */
+const MAX_CLOCK_SKEW_SEC = 5 * 60;
+
+export function isFutureSlackTimestamp(req: IncomingMessage, nowMs: number): boolean {
+  const header = req.headers['x-slack-request-timestamp'];
+  const ts = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + MAX_CLOCK_SKEW_SEC;
+}
+
 /**
  * Bolt in HTTP mode (every Slack request on POST /slack/events, signatures verified) or Socket Mode
  * when SLACK_APP_TOKEN is set. The console mode uses HTTP mode too: same code path as production.
  */
-export function createSlackApp({ config, logger, extraRoutes = [], health }: SlackAppOptions): SlackApp {
+export function createSlackApp({
+  config,
+  logger,
+  extraRoutes = [],
+  health,
+  now = () => new Date(),
+}: SlackAppOptions): SlackApp {
   const startedAt = new Date().toISOString();
+  const boltLogger = toBoltLogger(logger);
   const healthRoute: CustomRoute = {
     path: '/healthz',
     method: ['GET'],
@@ -33,35 +50,52 @@ export function createSlackApp({ config, logger, extraRoutes = [], health }: Sla
       res.end(JSON.stringify({ status: 'ok', mode: config.slack.mode, startedAt, ...health?.() }));
     },
   };
-  const socket = config.slack.mode === 'socket';
-  const app = new App({
-    token: config.slack.botToken,
-    signingSecret: config.slack.signingSecret ?? '',
-    appToken: config.slack.appToken,
-    socketMode: socket,
-    endpoints: '/slack/events',
-    customRoutes: [healthRoute, ...extraRoutes],
-    port: config.port,
-    logger: toBoltLogger(logger),
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      // Interactive calls must fail fast: the SDK's default retries for ~30 minutes.
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-      timeout: 10_000,
-    },
-  });
+  const clientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    // Interactive calls must fail fast: the SDK's default retries for ~30 minutes.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    timeout: 10_000,
+  };
 
-  let server: Server | undefined;
+  const socket = config.slack.mode === 'socket';
+  let app: App;
+  if (socket) {
+    app = new App({
+      token: config.slack.botToken,
+      appToken: config.slack.appToken,
+      socketMode: true,
+      logger: boltLogger,
+      clientOptions,
+    });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret ?? '',
+      endpoints: '/slack/events',
+      customRoutes: [healthRoute, ...extraRoutes],
+      logger: boltLogger,
+    });
+    const boltListener = receiver.requestListener;
+    receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+      if (isFutureSlackTimestamp(req, now().getTime())) {
+        logger.warn({ path: req.url }, 'rejected a Slack request with a future timestamp');
+        res.writeHead(401).end();
+        return;
+      }
+      boltListener(req, res);
+    };
+    app = new App({ token: config.slack.botToken, receiver, logger: boltLogger, clientOptions });
+  }
+
   return {
     app,
     async start(port = config.port) {
-      const started = (await app.start(port)) as unknown;
-      if (started && typeof (started as Server).address === 'function') {
-        server = started as Server;
-        const address = server.address();
-        return { port: typeof address === 'object' && address ? address.port : port };
+      if (socket) {
+        await app.start();
+        return { port: null };
       }
-      return { port: socket ? null : port };
+      const server = (await app.start(port)) as Server;
+      const address = server.address();
+      return { port: typeof address === 'object' && address ? address.port : port };
     },
     async stop() {
       await app.stop();
