@@ -68,3 +68,30 @@ describe('logger redaction', () => {
     expect(JSON.parse(output())).toMatchObject({ component: 'bolt', level: 40 });
   });
 });
+
+describe('logger redaction at any depth', () => {
+  it('hides secrets deep in objects, inside Errors and in Bolt log arguments', () => {
+    const { logger, output } = memoryLogger();
+    logger.info({ a: { b: { c: { d: { apiKey: SECRETS.apiKey, token: 'deep-token-value' } } } } }, 'deep');
+    const err = Object.assign(new Error('boom xoxb-in-message-123'), {
+      config: { signingSecret: 'sig-in-error' },
+    });
+    logger.error({ err }, 'failed with xoxb-in-msg-456');
+    const bolt = toBoltLogger(logger);
+    bolt.warn('slack said', { token: 'bolt-object-token', nested: { botToken: SECRETS.botToken } });
+    const text = output();
+    for (const secret of [
+      SECRETS.apiKey,
+      'deep-token-value',
+      'xoxb-in-message-123',
+      'sig-in-error',
+      'xoxb-in-msg-456',
+      'bolt-object-token',
+      SECRETS.botToken,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('boom');
+    expect(text).toContain('slack said');
+  });
+});

@@ -1,15 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { COMMAND_USAGE } from '../commands/usage.js';
+import type { SlackMessage } from './message.js';
+import { escapeMrkdwn, LIMITS, truncate } from './mrkdwn.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
+export type { SlackMessage } from './message.js';
 
-/** Slack renders at most this many characters of a section's text. */
-const SECTION_TEXT_MAX = 3000;
-/** chat.update rejects a fallback `text` above 4,000 characters. */
-const FALLBACK_TEXT_MAX = 4000;
+const SECTION_TEXT_MAX = LIMITS.text;
+const FALLBACK_TEXT_MAX = LIMITS.fallbackText;
 
 const DIGEST_EXAMPLES = [
   '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
@@ -52,11 +49,11 @@ export function buildUsageError(cmd: { message: string; usage: string }): SlackM
   const message = cmd.message.trim() === '' ? 'I could not read that command.' : cmd.message;
   const usage = cmd.usage.trim() === '' ? COMMAND_USAGE.help.usage : cmd.usage;
   // The code fence takes 6 characters and must survive truncation, so the usage gets the rest.
-  const fencedUsage = `\`\`\`${truncateEscaped(escapeMrkdwn(usage), SECTION_TEXT_MAX - 6)}\`\`\``;
+  const fencedUsage = `\`\`\`${truncate(escapeMrkdwn(usage), SECTION_TEXT_MAX - 6)}\`\`\``;
   return {
-    text: truncatePlain(`${message}\n${usage}`, FALLBACK_TEXT_MAX),
+    text: truncate(`${message}\n${usage}`, FALLBACK_TEXT_MAX),
     blocks: [
-      mrkdwnSection(truncateEscaped(escapeMrkdwn(message), SECTION_TEXT_MAX)),
+      mrkdwnSection(truncate(escapeMrkdwn(message), SECTION_TEXT_MAX)),
       mrkdwnSection(fencedUsage),
       { type: 'context', elements: [{ type: 'mrkdwn', text: '`/crm help` lists every command.' }] },
     ],
@@ -66,22 +63,4 @@ export function buildUsageError(cmd: { message: string; usage: string }): SlackM
 function mrkdwnSection(text: string): KnownBlock {
   // verbatim: Slack must not turn echoed text into links or mentions.
   return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
-}
-
-/** `&` first so the entities written for `<` and `>` are not escaped twice. */
-function escapeMrkdwn(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Cut escaped text to `max` characters without splitting an entity or a surrogate pair. */
-function truncateEscaped(escaped: string, max: number): string {
-  if (escaped.length <= max) return escaped;
-  let cut = escaped.slice(0, max - 1);
-  cut = cut.replace(/&[a-z]*$/, '').replace(/[\uD800-\uDBFF]$/, '');
-  return `${cut}…`;
-}
-
-function truncatePlain(value: string, max: number): string {
-  if (value.length <= max) return value;
-  return `${value.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }

@@ -1,10 +1,45 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { buildHelpMessage } from '../../views/help.js';
+import { describeAgileError } from '../../agile/index.js';
+import { parseCrmCommand } from '../../commands/crm-grammar.js';
+import type { Deps } from '../../deps.js';
+import { buildHelpMessage, buildUsageError } from '../../views/help.js';
+import { buildNotice } from '../../views/message.js';
+import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
 
-export async function crmCommandCallback({
-  ack,
-  respond,
-}: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-  await ack();
-  await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
+const MODALS: Partial<Record<ModalName, ModalOpener>> = {};
+
+type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
+
+const HANDLERS: Handlers = {
+  help: async (_cmd, { respond }) => {
+    await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
+  },
+  error: async (cmd, { respond }) => {
+    await respond({ response_type: 'ephemeral', ...buildUsageError(cmd) });
+  },
+  modal: async (cmd, args, deps) => {
+    const open = MODALS[cmd.modal];
+    if (!open) throw new Error(`no modal opener for ${cmd.modal}`);
+    await open(args, deps);
+  },
+};
+
+/** `/crm …`: ack at once (Slack's 3 s), parse, then run the sub-command; failures answer in words. */
+export function crmCommandCallback(deps: Deps) {
+  return async (args: CommandArgs): Promise<void> => {
+    await args.ack();
+    const cmd = parseCrmCommand(args.command.text ?? '');
+    const handler = HANDLERS[cmd.kind] as CommandHandler<typeof cmd.kind> | undefined;
+    try {
+      if (!handler) throw new Error(`no handler for /crm ${cmd.kind}`);
+      await handler(cmd as never, args, deps);
+    } catch (err) {
+      deps.logger.error({ err, kind: cmd.kind }, '/crm command failed');
+      await args
+        .respond({
+          response_type: 'ephemeral',
+          ...buildNotice('error', `Sorry, that did not work: ${describeAgileError(err)}`),
+        })
+        .catch((e) => deps.logger.error({ err: e }, 'could not report the failure to the user'));
+    }
+  };
 }

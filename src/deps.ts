@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { AgileClient } from './agile/index.js';
+import type { OwnerDirectory } from './services/owner-directory.js';
+import type { SlackUserDirectory } from './slack/user-directory.js';
+import type { Store } from './store/index.js';
+
+/** What every listener, service and the scheduler may use. Built once in bot.ts. */
+export interface Deps {
+  logger: Logger;
+  agile: AgileClient;
+  store: Store;
+  now: () => Date;
+  /** Slack user profiles (time zone, email, name) and email → Slack user id, cached. */
+  slackUsers: SlackUserDirectory;
+  /** Agile domain users (task and deal owners), cached. */
+  owners: OwnerDirectory;
+}
