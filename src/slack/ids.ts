@@ -10,9 +10,52 @@ export const SHORTCUT = {
   logToCrm: 'log_to_crm',
 } as const;
 
-export const CALLBACK = {} as const;
+/** Modal callback_ids. */
+export const CALLBACK = {
+  noteModal: 'note_modal',
+  taskModal: 'task_modal',
+  dealModal: 'deal_modal',
+  moveModal: 'move_modal',
+  ticketModal: 'ticket_modal',
+} as const;
 
 export const ACTION = {
+  /** External select (single or multi) of Agile contacts; options loaded by name or email. */
+  contactPicker: 'contact_picker',
+  /** Contact card buttons; the value is the contact id. */
+  cardLogNote: 'card_log_note',
+  cardCreateTask: 'card_create_task',
+  cardCreateDeal: 'card_create_deal',
+  cardShare: 'card_share',
+  /** "Create this contact" offered when a lookup by email finds nobody; the value is the email. */
+  createContact: 'create_contact',
+  /** Move button on a deal (card, confirmation); the value is the deal id. */
+  dealMove: 'deal_move',
+  /** External select of deals (move modal). */
+  dealPicker: 'deal_picker',
+  /** Track select in the deal modal: changing it reloads the milestone choices. */
+  trackSelect: 'track_select',
+  milestoneSelect: 'milestone_select',
+  /** Buttons asking which deal was meant when a name matched several. */
+  dealDisambiguate: 'deal_disambiguate',
+  /** External select of open tickets (reply modal). */
+  ticketPicker: 'ticket_picker',
+  /** Plain inputs, one action_id per block kind. */
+  subjectInput: 'subject_input',
+  noteInput: 'note_input',
+  dueDate: 'due_date',
+  dueTime: 'due_time',
+  priority: 'priority',
+  taskType: 'task_type',
+  description: 'description',
+  ownerSelect: 'owner_select',
+  dealName: 'deal_name',
+  dealValue: 'deal_value',
+  probability: 'probability',
+  closeDate: 'close_date',
+  reason: 'reason',
+  replyText: 'reply_text',
+  visibility: 'visibility',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
   digestComplete: 'digest_complete',
   digestSnooze: 'digest_snooze',
@@ -20,7 +63,28 @@ export const ACTION = {
   digestReassign: 'digest_reassign',
 } as const;
 
+/** Input block_ids: view_submission errors are keyed by these. */
 export const BLOCK = {
+  contact: 'contact',
+  subject: 'subject',
+  note: 'note',
+  dueDate: 'due_date',
+  dueTime: 'due_time',
+  priority: 'priority',
+  taskType: 'task_type',
+  description: 'description',
+  owner: 'owner',
+  deal: 'deal',
+  dealName: 'deal_name',
+  value: 'value',
+  probability: 'probability',
+  track: 'track',
+  milestone: 'milestone',
+  closeDate: 'close_date',
+  reason: 'reason',
+  ticket: 'ticket',
+  reply: 'reply',
+  visibility: 'visibility',
   /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
   digestTaskPrefix: 'digest_task:',
   digestTaskActionsPrefix: 'digest_actions:',
