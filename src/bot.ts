@@ -6,6 +6,7 @@ import type { Deps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createLogger } from './logger.js';
 import { type AgileSimulator, startAgileSimulator } from './sandbox/agile-simulator.js';
+import { createContactSearch } from './services/contact-search.js';
 import { createOwnerDirectory } from './services/owner-directory.js';
 import { createSlackApp, type SlackApp } from './slack/create-app.js';
 import { createSlackUserDirectory } from './slack/user-directory.js';
@@ -58,6 +59,7 @@ export async function createBot({
     now,
     slackUsers: createSlackUserDirectory(slack.app.client, log, now),
     owners: createOwnerDirectory(agile, now),
+    contactSearch: createContactSearch(agile, now),
   };
   registerListeners(slack.app, deps);
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgileClient } from './agile/index.js';
+import type { ContactSearch } from './services/contact-search.js';
 import type { OwnerDirectory } from './services/owner-directory.js';
 import type { SlackUserDirectory } from './slack/user-directory.js';
 import type { Store } from './store/index.js';
@@ -14,4 +15,6 @@ export interface Deps {
   slackUsers: SlackUserDirectory;
   /** Agile domain users (task and deal owners), cached. */
   owners: OwnerDirectory;
+  /** Contact picker search, cached so options loads answer within Slack's 3 s. */
+  contactSearch: ContactSearch;
 }

@@ -1,0 +1,99 @@
+import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../agile/index.js';
+import { isEmail } from '../commands/crm-grammar.js';
+import { foldText, rankContacts } from './contact-ranking.js';
+
+export interface ContactChoice {
+  id: string;
+  name: string;
+  email?: string;
+}
+
+export interface ContactSearch {
+  /** Ranked matches for what a user typed into a picker: email → exact search, else full-text. */
+  search(query: string): Promise<ContactChoice[]>;
+  /**
+   * The same within `budgetMs` (Slack gives an options load 3 s): on a slow CRM, answers from the cache
+   * (this query, else the longest cached prefix filtered locally) while the search goes on filling it.
+   */
+  searchWithin(query: string, budgetMs: number): Promise<{ choices: ContactChoice[]; complete: boolean }>;
+}
+
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 500;
+
+export function toChoice(c: Contact): ContactChoice {
+  return { id: c.id, name: getFullName(c) ?? c.id, email: getPrimaryEmail(c) };
+}
+
+export function createContactSearch(agile: AgileClient, now: () => Date = () => new Date()): ContactSearch {
+  const cache = new Map<string, { at: number; choices: ContactChoice[] }>();
+  const inflight = new Map<string, Promise<ContactChoice[]>>();
+
+  const fetchChoices = async (query: string): Promise<ContactChoice[]> => {
+    const q = query.trim();
+    if (isEmail(q)) {
+      // Agile matches emails case-sensitively: as typed, then lower-cased.
+      const exact =
+        (await agile.contacts.searchByEmail(q)) ?? (await agile.contacts.searchByEmail(q.toLowerCase()));
+      return exact ? [toChoice(exact)] : [];
+    }
+    const found = await agile.contacts.search(q, { type: 'PERSON', pageSize: 25 });
+    return rankContacts(q, found).map(toChoice);
+  };
+
+  const search = (query: string): Promise<ContactChoice[]> => {
+    const key = foldText(query);
+    const hit = cache.get(key);
+    if (hit && now().getTime() - hit.at < TTL_MS) return Promise.resolve(hit.choices);
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = fetchChoices(query)
+        .then((choices) => {
+          if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+          cache.set(key, { at: now().getTime(), choices });
+          return choices;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  };
+
+  const fromCache = (query: string): ContactChoice[] => {
+    const key = foldText(query);
+    const exact = cache.get(key);
+    if (exact) return exact.choices;
+    // The longest cached prefix ("ad" for "ada l"), narrowed locally to what was typed since.
+    let best: { key: string; choices: ContactChoice[] } | undefined;
+    for (const [k, v] of cache) {
+      if (key.startsWith(k) && k.length > (best?.key.length ?? 0)) best = { key: k, choices: v.choices };
+    }
+    if (!best) return [];
+    const words = key.split(' ').filter(Boolean);
+    return best.choices.filter((c) => {
+      const text = foldText(`${c.name} ${c.email ?? ''}`);
+      return words.every((w) => text.includes(w));
+    });
+  };
+
+  return {
+    search,
+    async searchWithin(query, budgetMs) {
+      const pending = search(query);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), budgetMs);
+      });
+      try {
+        const result = await Promise.race([pending, timeout]);
+        if (result === 'timeout') return { choices: fromCache(query), complete: false };
+        return { choices: result, complete: true };
+      } catch {
+        return { choices: fromCache(query), complete: false };
+      } finally {
+        clearTimeout(timer);
+        pending.catch(() => undefined);
+      }
+    },
+  };
+}
