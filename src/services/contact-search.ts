@@ -1,4 +1,4 @@
-import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../agile/index.js';
+import { type AgileClient, type Contact, getEmails, getFullName, getPrimaryEmail } from '../agile/index.js';
 import { isEmail } from '../commands/crm-grammar.js';
 import { foldText, rankContacts } from './contact-ranking.js';
 
@@ -25,6 +25,42 @@ export function toChoice(c: Contact): ContactChoice {
   return { id: c.id, name: getFullName(c) ?? c.id, email: getPrimaryEmail(c) };
 }
 
+/**
+ * A contact by email. Agile matches emails case-sensitively: try as typed, then lower-cased, then a
+ * full-text search compared case-insensitively (a contact stored as Grace.Hopper@Example.com).
+ */
+export async function findByEmail(agile: AgileClient, email: string): Promise<Contact | null> {
+  const typed = await agile.contacts.searchByEmail(email);
+  if (typed) return typed;
+  const lower = email.toLowerCase();
+  if (lower !== email) {
+    const found = await agile.contacts.searchByEmail(lower);
+    if (found) return found;
+  }
+  const candidates = await agile.contacts.search(email, { pageSize: 10 });
+  return candidates.find((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower)) ?? null;
+}
+
+/**
+ * Full-text candidates for ranking. Agile's search wants every word to match, so a typo in one word
+ * finds nothing: then each longer word is searched alone and the union goes to the ranker.
+ */
+export async function fullTextCandidates(
+  agile: AgileClient,
+  query: string,
+  type: 'PERSON' | 'COMPANY',
+): Promise<Contact[]> {
+  const whole = await agile.contacts.search(query, { type, pageSize: 25 });
+  const words = [...new Set(query.split(/\s+/).filter((w) => w.length >= 3))];
+  if (whole.length > 0 || words.length < 2) return whole;
+  const perWord = await Promise.all(
+    words.slice(0, 3).map((w) => agile.contacts.search(w, { type, pageSize: 25 }).catch(() => [])),
+  );
+  const byId = new Map<string, Contact>();
+  for (const c of perWord.flat()) byId.set(c.id, c);
+  return [...byId.values()];
+}
+
 export function createContactSearch(agile: AgileClient, now: () => Date = () => new Date()): ContactSearch {
   const cache = new Map<string, { at: number; choices: ContactChoice[] }>();
   const inflight = new Map<string, Promise<ContactChoice[]>>();
@@ -32,13 +68,10 @@ export function createContactSearch(agile: AgileClient, now: () => Date = () => 
   const fetchChoices = async (query: string): Promise<ContactChoice[]> => {
     const q = query.trim();
     if (isEmail(q)) {
-      // Agile matches emails case-sensitively: as typed, then lower-cased.
-      const exact =
-        (await agile.contacts.searchByEmail(q)) ?? (await agile.contacts.searchByEmail(q.toLowerCase()));
+      const exact = await findByEmail(agile, q);
       return exact ? [toChoice(exact)] : [];
     }
-    const found = await agile.contacts.search(q, { type: 'PERSON', pageSize: 25 });
-    return rankContacts(q, found).map(toChoice);
+    return rankContacts(q, await fullTextCandidates(agile, q, 'PERSON')).map(toChoice);
   };
 
   const search = (query: string): Promise<ContactChoice[]> => {
