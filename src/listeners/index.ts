@@ -1,11 +1,17 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
-import { ACTION, COMMAND } from '../slack/ids.js';
+import { ACTION, CALLBACK, COMMAND } from '../slack/ids.js';
+import { ticketPickedCallback } from './actions/ticket-picker.js';
 import { crmCommandCallback } from './commands/crm-command.js';
 import { contactOptionsCallback } from './options/contact-options.js';
+import { ticketOptionsCallback } from './options/ticket-options.js';
+import { ticketSubmissionCallback } from './views/ticket-modal.js';
 
 /** The table of Slack surfaces → named callbacks. */
 export function registerListeners(app: App, deps: Deps): void {
   app.command(COMMAND.crm, crmCommandCallback(deps));
   app.options(ACTION.contactPicker, contactOptionsCallback(deps));
+  app.options(ACTION.ticketPicker, ticketOptionsCallback(deps));
+  app.action(ACTION.ticketPicker, ticketPickedCallback(deps));
+  app.view(CALLBACK.ticketModal, ticketSubmissionCallback(deps));
 }

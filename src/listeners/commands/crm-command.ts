@@ -4,12 +4,16 @@ import type { Deps } from '../../deps.js';
 import { buildHelpMessage, buildUsageError } from '../../views/help.js';
 import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
+import { openTicketModal, replyCommandHandler } from './reply.js';
 
-const MODALS: Partial<Record<ModalName, ModalOpener>> = {};
+const MODALS: Partial<Record<ModalName, ModalOpener>> = {
+  ticket: openTicketModal,
+};
 
 type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
 
 const HANDLERS: Handlers = {
+  reply: replyCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },
