@@ -1,10 +1,13 @@
 import type { CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type AgileClient, createAgileClient } from './agile/index.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { createDigestPoster } from './digest/poster.js';
+import { createDigestScheduler, type DigestScheduler } from './digest/scheduler.js';
 import { registerListeners } from './listeners/index.js';
-import { createLogger } from './logger.js';
+import { createLogger, toBoltLogger } from './logger.js';
 import { type AgileSimulator, startAgileSimulator } from './sandbox/agile-simulator.js';
 import { createContactSearch } from './services/contact-search.js';
 import { createOwnerDirectory } from './services/owner-directory.js';
@@ -19,6 +22,15 @@ export interface BotOptions {
   extraRoutes?: CustomRoute[];
   /** Agile client options for tests (shorter timeouts, no backoff). */
   agileOptions?: { timeoutMs?: number; retries?: number; retryBaseDelayMs?: number };
+  /** The digest scheduler (on by default); tests turn it off or speed it up. */
+  scheduler?: {
+    enabled?: boolean;
+    tickMs?: number;
+    instanceId?: string;
+    /** Pause between two digest messages in one channel (Slack: about 1 per second). */
+    perChannelIntervalMs?: number;
+    retryDelaysMs?: number[];
+  };
 }
 
 export interface Bot {
@@ -27,6 +39,8 @@ export interface Bot {
   deps: Deps;
   /** The embedded Agile sandbox, when no Agile account is configured (console mode). */
   sandbox: AgileSimulator | null;
+  /** Null when BotOptions.scheduler.enabled is false. */
+  digestScheduler: DigestScheduler | null;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
@@ -39,6 +53,7 @@ export async function createBot({
   now = () => new Date(),
   extraRoutes,
   agileOptions,
+  scheduler: schedulerOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel);
   const sandbox = config.agile ? null : await startAgileSimulator({ now });
@@ -61,6 +76,31 @@ export async function createBot({
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
   };
+  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
+  const bulkClient = config.slack.botToken
+    ? new WebClient(config.slack.botToken, {
+        slackApiUrl: config.slack.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: 15_000,
+        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
+      })
+    : slack.app.client;
+  deps.digestPoster = createDigestPoster({
+    client: bulkClient,
+    logger: log.child({ component: 'digest-poster' }),
+    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+  });
+  const digestScheduler =
+    schedulerOptions.enabled === false
+      ? null
+      : createDigestScheduler({
+          deps,
+          poster: deps.digestPoster,
+          instanceId: schedulerOptions.instanceId,
+          tickMs: schedulerOptions.tickMs,
+          retryDelaysMs: schedulerOptions.retryDelaysMs,
+        });
   registerListeners(slack.app, deps);
 
   return {
@@ -68,8 +108,17 @@ export async function createBot({
     logger: log,
     deps,
     sandbox,
-    start: (port) => slack.start(port),
+    digestScheduler,
+    async start(port) {
+      const started = await slack.start(port);
+      digestScheduler?.start();
+      return started;
+    },
     async stop() {
+      // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
+      const schedulerStopped = digestScheduler?.stop();
+      deps.digestPoster?.close();
+      await schedulerStopped;
       await slack.stop();
       await store.close();
       await sandbox?.close();

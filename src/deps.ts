@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgileClient } from './agile/index.js';
+import type { DigestPoster } from './digest/poster.js';
 import type { ContactSearch } from './services/contact-search.js';
 import type { OwnerDirectory } from './services/owner-directory.js';
 import type { SlackUserDirectory } from './slack/user-directory.js';
@@ -17,4 +18,6 @@ export interface Deps {
   owners: OwnerDirectory;
   /** Contact picker search, cached so options loads answer within Slack's 3 s. */
   contactSearch: ContactSearch;
+  /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
+  digestPoster?: DigestPoster;
 }

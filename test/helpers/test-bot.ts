@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { SlashCommand } from '@slack/bolt';
-import { type Bot, createBot } from '../../src/bot.js';
+import { type Bot, type BotOptions, createBot } from '../../src/bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import {
@@ -32,6 +32,8 @@ export interface TestBotOptions {
   simulator?: SimulatorOptions;
   users?: FakeSlackOptions['users'];
   now?: () => Date;
+  /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
+  scheduler?: BotOptions['scheduler'];
 }
 
 export interface TestBot {
@@ -91,7 +93,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const bot = await createBot({ config, logger, now: opts.now });
+  const bot = await createBot({ config, logger, now: opts.now, scheduler: opts.scheduler });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const url = `${baseUrl}/slack/events`;

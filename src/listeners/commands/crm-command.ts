@@ -4,19 +4,18 @@ import type { Deps } from '../../deps.js';
 import { buildHelpMessage, buildUsageError } from '../../views/help.js';
 import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
+import { digestCommandHandler } from './digest.js';
 import { openTicketModal, replyCommandHandler } from './reply.js';
-import { openTaskModalFromCommand, taskCommandHandler } from './task.js';
 
 const MODALS: Partial<Record<ModalName, ModalOpener>> = {
   ticket: openTicketModal,
-  task: openTaskModalFromCommand,
 };
 
 type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
 
 const HANDLERS: Handlers = {
+  digest: digestCommandHandler,
   reply: replyCommandHandler,
-  task: taskCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },

@@ -1,0 +1,152 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import { describeAgileError } from '../../agile/index.js';
+import type { Deps } from '../../deps.js';
+import { buildDigestItem, type DigestTask } from '../../digest/digest-model.js';
+import { resolveMentions } from '../../digest/digest-run.js';
+import { runOnce } from '../../services/run-once.js';
+import { applyDigestAction, type DigestActionInput } from '../../services/tasks-digest.js';
+import { buildDigestItemUpdate, parseDigestTaskValue, taskIdFromDigestBlockId } from '../../views/digest.js';
+import { buildNotice } from '../../views/message.js';
+
+type DigestActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+const DEFAULT_HORIZON_DAYS = 3;
+
+/** The digest message a click came from: clicks in thread replies update that reply. */
+function messageKey(channel: string, ts: string): string {
+  return `msg:${channel}:${ts}`;
+}
+
+/**
+ * Re-renders every item handled so far in this message (from the store, not only this click), so two
+ * people clicking two items at once cannot undo each other's update.
+ */
+async function updateMessage(deps: Deps, args: DigestActionArgs, channel: string, ts: string): Promise<void> {
+  const message = args.body.message;
+  if (!message) return;
+  const schedule = await deps.store.digestSchedules.get(channel);
+  const timeZone = schedule?.timeZone ?? (await deps.slackUsers.profile(args.body.user.id)).timeZone;
+  const handled = await deps.store.digestActions.listForRun(messageKey(channel, ts));
+  const tasks = handled.map((a) => a.detail as DigestTask).filter((t) => t && typeof t.id === 'string');
+  const emails = tasks
+    .flatMap((t) => [t.ownerEmail, t.reassignedTo?.ownerEmail])
+    .filter((e) => e !== undefined);
+  const mentions = await resolveMentions(deps, emails);
+  const options = { timeZone, mentionFor: (email: string) => mentions.get(email.toLowerCase()) };
+  let blocks = (message.blocks ?? []) as KnownBlock[];
+  let changed = false;
+  for (const task of tasks) {
+    const item = buildDigestItem(task, {
+      now: deps.now(),
+      timeZone,
+      horizonDays: schedule?.horizonDays ?? DEFAULT_HORIZON_DAYS,
+    });
+    const update = buildDigestItemUpdate(blocks, item, options);
+    if (update.found) {
+      blocks = update.blocks;
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  await args.client.chat.update({ channel, ts, blocks, text: message.text ?? 'CRM digest' });
+}
+
+async function handle(
+  deps: Deps,
+  args: DigestActionArgs,
+  describe: (taskId: string, actorUserId: string) => Promise<DigestActionInput | string | undefined>,
+): Promise<void> {
+  await args.ack();
+  const { body } = args;
+  const action = body.actions[0];
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const ts = body.message?.ts ?? body.container?.message_ts;
+  if (!action || !channel || !ts) return;
+  const value = 'value' in action ? parseDigestTaskValue(action.value) : undefined;
+  const taskId = value?.taskId ?? taskIdFromDigestBlockId(action.block_id);
+  if (!taskId) {
+    deps.logger.warn({ actionId: action.action_id }, 'digest click without a task');
+    return;
+  }
+  const userId = body.user.id;
+  const notify = (text: string) =>
+    args
+      .respond({ response_type: 'ephemeral', replace_original: false, ...buildNotice('error', text) })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not answer a digest click'));
+
+  let input: DigestActionInput | string | undefined;
+  try {
+    input = await describe(taskId, userId);
+  } catch (err) {
+    deps.logger.warn({ err, taskId }, 'digest click could not be prepared');
+    await notify(`Sorry, that did not work: ${describeAgileError(err)}`);
+    return;
+  }
+  if (input === undefined) return;
+  if (typeof input === 'string') {
+    await notify(input);
+    return;
+  }
+  const detailKey = input.kind === 'reassign' ? `:${String(input.owner.id)}` : '';
+  const key = `digest:${input.kind}:${channel}:${ts}:${taskId}${detailKey}`;
+  const applied = input;
+  try {
+    const outcome = await runOnce(deps.store, key, async () => {
+      const task = await applyDigestAction(deps, applied);
+      await deps.store.digestActions.record({
+        actionKey: key,
+        runId: messageKey(channel, ts),
+        taskId,
+        action: applied.kind,
+        actorUserId: userId,
+        detail: task,
+      });
+      return task;
+    });
+    // A second delivery of the same click neither writes nor re-renders (its message snapshot is stale).
+    if (outcome.status !== 'done' || outcome.replayed) return;
+  } catch (err) {
+    deps.logger.warn({ err, taskId, kind: applied.kind }, 'digest action failed');
+    await notify(`Sorry, the task was not updated: ${describeAgileError(err)}`);
+    return;
+  }
+  try {
+    await updateMessage(deps, args, channel, ts);
+  } catch (err) {
+    deps.logger.warn({ err, channel, ts }, 'could not update the digest message');
+  }
+}
+
+/** Complete: marks the task complete (partial update) and shows who did it. */
+export function digestCompleteCallback(deps: Deps) {
+  return (args: DigestActionArgs) =>
+    handle(deps, args, async (taskId, actorUserId) => ({ kind: 'complete', taskId, actorUserId }));
+}
+
+/** Snooze 1 day: due = the due the digest showed + 1 day, so a double delivery moves it once. */
+export function digestSnoozeCallback(deps: Deps) {
+  return (args: DigestActionArgs) =>
+    handle(deps, args, async (taskId, actorUserId) => {
+      const action = args.body.actions[0];
+      const value = action && 'value' in action ? parseDigestTaskValue(action.value) : undefined;
+      if (!value) return 'That button is out of date: run `/crm digest now` for a fresh digest.';
+      return { kind: 'snooze', taskId, dueEpochSec: value.dueEpochSec, actorUserId };
+    });
+}
+
+/** Reassign: the picked Slack user's email → the Agile user with that email becomes the owner. */
+export function digestReassignCallback(deps: Deps) {
+  return (args: DigestActionArgs) =>
+    handle(deps, args, async (taskId, actorUserId) => {
+      const action = args.body.actions[0];
+      const picked = action?.type === 'users_select' ? action.selected_user : undefined;
+      if (!picked) return undefined;
+      const profile = await deps.slackUsers.profile(picked);
+      if (!profile.email)
+        return `I cannot see an email for ${profile.name}, so I cannot find their Agile CRM user.`;
+      const owner = await deps.owners.byEmail(profile.email);
+      if (!owner) return `No Agile CRM user has the email ${profile.email}: the task keeps its owner.`;
+      return { kind: 'reassign', taskId, owner, actorUserId };
+    });
+}
