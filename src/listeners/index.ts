@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { ACTION, CALLBACK, COMMAND } from '../slack/ids.js';
 import { ticketPickedCallback } from './actions/ticket-picker.js';
+import { cardCreateTaskCallback } from './actions/card-create-task.js';
 import {
   digestCompleteCallback,
   digestReassignCallback,
@@ -10,6 +11,7 @@ import {
 import { crmCommandCallback } from './commands/crm-command.js';
 import { contactOptionsCallback } from './options/contact-options.js';
 import { ticketOptionsCallback } from './options/ticket-options.js';
+import { taskSubmissionCallback } from './views/task-submission.js';
 import { ticketSubmissionCallback } from './views/ticket-modal.js';
 
 /** The table of Slack surfaces → named callbacks. */
@@ -22,4 +24,6 @@ export function registerListeners(app: App, deps: Deps): void {
   app.options(ACTION.ticketPicker, ticketOptionsCallback(deps));
   app.action(ACTION.ticketPicker, ticketPickedCallback(deps));
   app.view(CALLBACK.ticketModal, ticketSubmissionCallback(deps));
+  app.view(CALLBACK.taskModal, taskSubmissionCallback(deps));
+  app.action(ACTION.cardCreateTask, cardCreateTaskCallback(deps));
 }

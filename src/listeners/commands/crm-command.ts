@@ -6,9 +6,11 @@ import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
 import { digestCommandHandler } from './digest.js';
 import { openTicketModal, replyCommandHandler } from './reply.js';
+import { openTaskModalFromCommand, taskCommandHandler } from './task.js';
 
 const MODALS: Partial<Record<ModalName, ModalOpener>> = {
   ticket: openTicketModal,
+  task: openTaskModalFromCommand,
 };
 
 type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
@@ -16,6 +18,7 @@ type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHan
 const HANDLERS: Handlers = {
   digest: digestCommandHandler,
   reply: replyCommandHandler,
+  task: taskCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },
