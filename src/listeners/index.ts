@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
-import { ACTION, CALLBACK, COMMAND } from '../slack/ids.js';
+import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../slack/ids.js';
 import { ticketPickedCallback } from './actions/ticket-picker.js';
 import { cardCreateTaskCallback } from './actions/card-create-task.js';
 import {
@@ -8,7 +8,10 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from './actions/digest-actions.js';
+import { cardLogNoteCallback } from './actions/card-log-note.js';
 import { crmCommandCallback } from './commands/crm-command.js';
+import { logToCrmCallback } from './shortcuts/log-to-crm.js';
+import { noteSubmissionCallback } from './views/note-submission.js';
 import { contactOptionsCallback } from './options/contact-options.js';
 import { ticketOptionsCallback } from './options/ticket-options.js';
 import { taskSubmissionCallback } from './views/task-submission.js';
@@ -17,6 +20,9 @@ import { ticketSubmissionCallback } from './views/ticket-modal.js';
 /** The table of Slack surfaces → named callbacks. */
 export function registerListeners(app: App, deps: Deps): void {
   app.command(COMMAND.crm, crmCommandCallback(deps));
+  app.shortcut(SHORTCUT.logToCrm, logToCrmCallback(deps));
+  app.view(CALLBACK.noteModal, noteSubmissionCallback(deps));
+  app.action(ACTION.cardLogNote, cardLogNoteCallback(deps));
   app.action(ACTION.digestComplete, digestCompleteCallback(deps));
   app.action(ACTION.digestSnooze, digestSnoozeCallback(deps));
   app.action(ACTION.digestReassign, digestReassignCallback(deps));

@@ -4,11 +4,13 @@ import type { Deps } from '../../deps.js';
 import { buildHelpMessage, buildUsageError } from '../../views/help.js';
 import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
+import { noteCommandHandler, openNoteModal } from './note.js';
 import { digestCommandHandler } from './digest.js';
 import { openTicketModal, replyCommandHandler } from './reply.js';
 import { openTaskModalFromCommand, taskCommandHandler } from './task.js';
 
 const MODALS: Partial<Record<ModalName, ModalOpener>> = {
+  note: openNoteModal,
   ticket: openTicketModal,
   task: openTaskModalFromCommand,
 };
@@ -16,6 +18,7 @@ const MODALS: Partial<Record<ModalName, ModalOpener>> = {
 type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
 
 const HANDLERS: Handlers = {
+  note: noteCommandHandler,
   digest: digestCommandHandler,
   reply: replyCommandHandler,
   task: taskCommandHandler,

@@ -1,0 +1,65 @@
+import { describeAgileError, getFullName } from '../../agile/index.js';
+import {
+  deriveSubject,
+  findContactByEmail,
+  quickNoteKey,
+  validateNote,
+  writeNote,
+} from '../../services/notes.js';
+import { runOnce } from '../../services/run-once.js';
+import type { SlackMessage } from '../../views/message.js';
+import {
+  buildNoteLoggedMessage,
+  buildQuickNoteDuplicate,
+  buildQuickNoteFailed,
+  buildQuickNoteUnknownContact,
+} from '../../views/note-messages.js';
+import { buildNoteModal } from '../../views/note-modal.js';
+import type { CommandHandler, ModalOpener } from './command-context.js';
+
+/** `/crm note` alone: the form needs no CRM data, so it opens complete, at once. */
+export const openNoteModal: ModalOpener = async ({ command, client }) => {
+  await client.views.open({
+    trigger_id: command.trigger_id,
+    view: buildNoteModal({ meta: { channel: command.channel_id, channelName: command.channel_name } }),
+  });
+};
+
+/**
+ * `/crm note <email> <text>`: finds the contact (email as typed, then lower-cased), writes once per
+ * (user, email, text, minute), and answers ephemerally; every failure quotes the text back.
+ */
+export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command, respond }, deps) => {
+  const { email, text } = cmd;
+  const reply = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
+  const invalid = validateNote({ contactId: email, text }).note;
+  if (invalid) {
+    await reply(buildQuickNoteFailed({ email, text, reason: invalid }));
+    return;
+  }
+  try {
+    const contact = await findContactByEmail(deps.agile, email);
+    if (!contact) {
+      await reply(buildQuickNoteUnknownContact({ email, text }));
+      return;
+    }
+    const contactName = getFullName(contact) ?? email;
+    const key = quickNoteKey(command.user_id, email, text, deps.now());
+    const outcome = await runOnce(deps.store, key, async () => {
+      const profile = await deps.slackUsers.profile(command.user_id);
+      return writeNote(deps.agile, {
+        contactId: contact.id,
+        text,
+        origin: { loggedByName: profile.name, channelName: command.channel_name },
+      });
+    });
+    if (outcome.status === 'in_progress' || outcome.replayed) {
+      await reply(buildQuickNoteDuplicate({ contactName, inProgress: outcome.status === 'in_progress' }));
+      return;
+    }
+    await reply(buildNoteLoggedMessage({ contactName, subject: deriveSubject(text) }));
+  } catch (err) {
+    deps.logger.warn({ err }, '/crm note failed');
+    await reply(buildQuickNoteFailed({ email, text, reason: describeAgileError(err) }));
+  }
+};
