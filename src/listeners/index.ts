@@ -2,12 +2,14 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../slack/ids.js';
 import { ticketPickedCallback } from './actions/ticket-picker.js';
-import { cardCreateTaskCallback } from './actions/card-create-task.js';
 import {
   digestCompleteCallback,
   digestReassignCallback,
   digestSnoozeCallback,
 } from './actions/digest-actions.js';
+import { cardCreateTaskCallback } from './actions/card-create-task.js';
+import { cardShareCallback } from './actions/card-share.js';
+import { createContactCallback } from './actions/create-contact.js';
 import { cardLogNoteCallback } from './actions/card-log-note.js';
 import { crmCommandCallback } from './commands/crm-command.js';
 import { logToCrmCallback } from './shortcuts/log-to-crm.js';
@@ -23,6 +25,8 @@ export function registerListeners(app: App, deps: Deps): void {
   app.shortcut(SHORTCUT.logToCrm, logToCrmCallback(deps));
   app.view(CALLBACK.noteModal, noteSubmissionCallback(deps));
   app.action(ACTION.cardLogNote, cardLogNoteCallback(deps));
+  app.action(ACTION.cardShare, cardShareCallback(deps));
+  app.action(ACTION.createContact, createContactCallback(deps));
   app.action(ACTION.digestComplete, digestCompleteCallback(deps));
   app.action(ACTION.digestSnooze, digestSnoozeCallback(deps));
   app.action(ACTION.digestReassign, digestReassignCallback(deps));

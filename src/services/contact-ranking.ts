@@ -15,23 +15,31 @@ function tokens(s: string): string[] {
   return foldText(s).split(/\s+/).filter(Boolean);
 }
 
-/** Levenshtein distance with an early exit above `max` (small typos only). */
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, so "lovelcae" is one
+ * edit from "lovelace") with an early exit once every cell of a row exceeds `max` (small typos only).
+ */
 function withinEdits(a: string, b: string, max: number): boolean {
   if (Math.abs(a.length - b.length) > max) return false;
+  let prevPrev: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(
+      let v = Math.min(
         (prev[j] ?? 0) + 1,
         (cur[j - 1] ?? 0) + 1,
         (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, (prevPrev[j - 2] ?? 0) + 1);
+      }
       cur.push(v);
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin > max) return false;
+    prevPrev = prev;
     prev = cur;
   }
   return (prev[b.length] ?? Infinity) <= max;

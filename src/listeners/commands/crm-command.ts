@@ -4,8 +4,9 @@ import type { Deps } from '../../deps.js';
 import { buildHelpMessage, buildUsageError } from '../../views/help.js';
 import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
-import { noteCommandHandler, openNoteModal } from './note.js';
 import { digestCommandHandler } from './digest.js';
+import { lookupCommandHandler } from './lookup.js';
+import { noteCommandHandler, openNoteModal } from './note.js';
 import { openTicketModal, replyCommandHandler } from './reply.js';
 import { openTaskModalFromCommand, taskCommandHandler } from './task.js';
 
@@ -19,6 +20,7 @@ type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHan
 
 const HANDLERS: Handlers = {
   note: noteCommandHandler,
+  lookup: lookupCommandHandler,
   digest: digestCommandHandler,
   reply: replyCommandHandler,
   task: taskCommandHandler,

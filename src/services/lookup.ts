@@ -1,0 +1,244 @@
+import {
+  type AgileClient,
+  buildContactProperties,
+  type Contact,
+  type Deal,
+  getEmails,
+  getPhones,
+  type Note,
+  type Task,
+} from '../agile/index.js';
+import { classifyLookupQuery, type LookupQuery } from '../commands/crm-grammar.js';
+import { rankContacts, scoreContact } from './contact-ranking.js';
+
+/** Cards per answer: five cards with their activity fill a message without crowding it. */
+export const MAX_CARDS = 5;
+/** Activity lines per kind on a card. */
+export const ACTIVITY_LIMIT = { tasks: 3, deals: 3, notes: 2 } as const;
+/** Full-text page sizes: enough candidates for the ranker, small enough to stay fast. */
+const PERSON_PAGE = 25;
+const COMPANY_PAGE = 10;
+/** Per-word fallback searches (a typo in one word makes Agile's all-words search find nothing). */
+const MAX_FALLBACK_TERMS = 4;
+/** A fallback candidate must resemble the query this much, or it is noise from a short word. */
+const FALLBACK_MIN_SCORE = 0.3;
+
+/** Milestones that close a deal (Sales: Won/Lost; Renewals: Renewed/Churned); compared case-insensitively. */
+const CLOSED_MILESTONES = new Set(['won', 'lost', 'closed won', 'closed lost', 'renewed', 'churned']);
+
+/** One part of a card's activity: the first items to show and how many there are, or unavailable. */
+export type ActivityPart<T> = { ok: true; items: T[]; total: number } | { ok: false };
+
+export interface ContactActivity {
+  /** Open tasks, soonest due first. */
+  tasks: ActivityPart<Task>;
+  /** Deals not Won/Lost. */
+  deals: ActivityPart<Deal>;
+  /** Latest first. */
+  notes: ActivityPart<Note>;
+}
+
+export interface ContactCardData {
+  contact: Contact;
+  activity: ContactActivity;
+}
+
+export type LookupResult =
+  | { kind: 'found'; cards: ContactCardData[]; total: number }
+  /** `email` is set when the query was an email: the answer offers to create that contact. */
+  | { kind: 'not_found'; email?: string };
+
+export function isOpenDeal(deal: Deal): boolean {
+  return !CLOSED_MILESTONES.has((deal.milestone ?? '').trim().toLowerCase());
+}
+
+export function isOpenTask(task: Task): boolean {
+  return task.is_complete !== true && task.status !== 'COMPLETED';
+}
+
+const byId = (contacts: Contact[]): Contact[] => [...new Map(contacts.map((c) => [c.id, c])).values()];
+
+/**
+ * A contact by email. Agile matches emails case-sensitively: as typed, then lower-cased, then a
+ * full-text search compared case-insensitively (a contact stored as Grace.Hopper@Example.com).
+ */
+export async function findContactsByEmail(agile: AgileClient, email: string): Promise<Contact[]> {
+  const typed = await agile.contacts.searchByEmail(email);
+  if (typed) return [typed];
+  const lower = email.toLowerCase();
+  if (lower !== email) {
+    const found = await agile.contacts.searchByEmail(lower);
+    if (found) return [found];
+  }
+  const candidates = await agile.contacts.search(email, { type: 'PERSON', pageSize: COMPANY_PAGE });
+  return candidates.filter((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower));
+}
+
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/** The forms a phone may be stored in: as typed, digits with a leading +, bare digits. */
+export function phoneForms(raw: string): string[] {
+  const digits = digitsOf(raw);
+  return [...new Set([raw.trim(), `+${digits}`, digits].filter((f) => f !== '' && f !== '+'))];
+}
+
+/**
+ * A contact by phone: every stored form is tried at once (search by phone is an exact match in Agile),
+ * then a full-text search whose phones end with the typed digits (a number typed without its country code).
+ */
+export async function findContactsByPhone(agile: AgileClient, raw: string): Promise<Contact[]> {
+  const settled = await Promise.allSettled(phoneForms(raw).map((f) => agile.contacts.searchByPhone(f)));
+  for (const s of settled) if (s.status === 'fulfilled' && s.value) return [s.value];
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const wanted = digitsOf(raw);
+  const candidates = await agile.contacts.search(raw.trim(), { type: 'PERSON', pageSize: PERSON_PAGE });
+  return candidates.filter((c) =>
+    getPhones(c).some((p) => {
+      const have = digitsOf(p.value);
+      return have.length >= wanted.length && have.endsWith(wanted);
+    }),
+  );
+}
+
+/** Words worth searching alone when the whole query found nothing: each word, and a prefix of long ones. */
+export function fallbackTerms(words: string[]): string[] {
+  const terms: string[] = [];
+  for (const w of words) {
+    if (w.length >= 3) terms.push(w);
+    // A typo late in a long word ("Lovelcae") still shares its first letters with the name.
+    if (w.length >= 6) terms.push(w.slice(0, 4));
+  }
+  return [...new Set(terms.map((t) => t.toLowerCase()))].slice(0, MAX_FALLBACK_TERMS);
+}
+
+async function searchBoth(agile: AgileClient, q: string): Promise<Contact[]> {
+  const [people, companies] = await Promise.all([
+    agile.contacts.search(q, { type: 'PERSON', pageSize: PERSON_PAGE }),
+    agile.contacts.search(q, { type: 'COMPANY', pageSize: COMPANY_PAGE }),
+  ]);
+  return [...people, ...companies];
+}
+
+/**
+ * People and companies matching name words, best first. Agile's search wants every word to match,
+ * so when the whole query finds nothing each word is searched alone and only close matches are kept.
+ */
+export async function findContactsByName(agile: AgileClient, words: string[]): Promise<Contact[]> {
+  const query = words.join(' ');
+  const whole = byId(await searchBoth(agile, query));
+  const ranked = rankContacts(query, whole);
+  if (ranked.length > 0) return ranked;
+  const terms = fallbackTerms(words);
+  if (terms.length === 0) return [];
+  const perTerm = await Promise.all(terms.map((t) => searchBoth(agile, t)));
+  return rankContacts(query, byId(perTerm.flat())).filter(
+    (c) => scoreContact(query, c) >= FALLBACK_MIN_SCORE,
+  );
+}
+
+/** The resolution cascade: email → search by email, phone → search by phone, else full-text. */
+export async function findContacts(agile: AgileClient, target: LookupQuery): Promise<Contact[]> {
+  switch (target.kind) {
+    case 'email':
+      return findContactsByEmail(agile, target.email);
+    case 'phone':
+      return findContactsByPhone(agile, target.raw);
+    case 'name':
+      return findContactsByName(agile, target.words);
+  }
+}
+
+async function part<T>(load: () => Promise<T[]>, keep: (items: T[]) => T[], limit: number) {
+  try {
+    const kept = keep(await load());
+    return { ok: true as const, items: kept.slice(0, limit), total: kept.length };
+  } catch {
+    return { ok: false as const };
+  }
+}
+
+const dueOrLast = (t: Task) => t.due ?? Number.MAX_SAFE_INTEGER;
+
+/**
+ * Next open tasks, open deals and latest notes of one contact, fetched in parallel. A failing fetch
+ * makes only its own part unavailable: the card is still worth showing.
+ */
+export async function fetchActivity(agile: AgileClient, contactId: string): Promise<ContactActivity> {
+  const [tasks, deals, notes] = await Promise.all([
+    part(
+      () => agile.contacts.tasks(contactId),
+      (items) => items.filter(isOpenTask).sort((a, b) => dueOrLast(a) - dueOrLast(b)),
+      ACTIVITY_LIMIT.tasks,
+    ),
+    part(
+      () => agile.contacts.deals(contactId),
+      (items) => items.filter(isOpenDeal),
+      ACTIVITY_LIMIT.deals,
+    ),
+    part(
+      () => agile.contacts.notes(contactId),
+      (items) => [...items].sort((a, b) => (b.created_time ?? 0) - (a.created_time ?? 0)),
+      ACTIVITY_LIMIT.notes,
+    ),
+  ]);
+  return { tasks, deals, notes };
+}
+
+export async function withActivity(agile: AgileClient, contacts: Contact[]): Promise<ContactCardData[]> {
+  return Promise.all(
+    contacts.map(async (contact) => ({ contact, activity: await fetchActivity(agile, contact.id) })),
+  );
+}
+
+/** `/crm lookup …`: the matching contacts (at most `maxCards`, with activity) and how many matched. */
+export async function lookupContacts(
+  agile: AgileClient,
+  query: string | LookupQuery,
+  { maxCards = MAX_CARDS }: { maxCards?: number } = {},
+): Promise<LookupResult> {
+  const target = typeof query === 'string' ? classifyLookupQuery(query) : query;
+  const found = await findContacts(agile, target);
+  if (found.length === 0)
+    return target.kind === 'email' ? { kind: 'not_found', email: target.email } : { kind: 'not_found' };
+  return { kind: 'found', cards: await withActivity(agile, found.slice(0, maxCards)), total: found.length };
+}
+
+/** One contact's card data by id (Share in channel re-reads it so the shared card is current); null if gone. */
+export async function loadContactCard(
+  agile: AgileClient,
+  contactId: string,
+): Promise<ContactCardData | null> {
+  const contact = await agile.contacts.get(contactId);
+  if (!contact) return null;
+  return { contact, activity: await fetchActivity(agile, contact.id) };
+}
+
+/** "ana.lopez+crm@x.com" → { firstName: "Ana", lastName: "Lopez" }: Agile requires a first name. */
+export function namesFromEmail(email: string): { firstName: string; lastName?: string } {
+  const local = (email.split('@')[0] ?? '').split('+')[0] ?? '';
+  const parts = local
+    .split(/[._\-\s]+/)
+    .filter((p) => /\p{L}/u.test(p))
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1).toLowerCase());
+  const [first, ...rest] = parts;
+  if (!first) return { firstName: local || email };
+  return rest.length > 0 ? { firstName: first, lastName: rest.join(' ') } : { firstName: first };
+}
+
+/**
+ * Creates a contact from an email unless one exists (any case): Agile has no upsert and refuses a
+ * duplicate email, so this searches first. `created` is false when it already existed.
+ */
+export async function createContactFromEmail(
+  agile: AgileClient,
+  email: string,
+): Promise<{ contact: Contact; created: boolean }> {
+  const [existing] = await findContactsByEmail(agile, email);
+  if (existing) return { contact: existing, created: false };
+  const { firstName, lastName } = namesFromEmail(email);
+  return agile.contacts.findOrCreate({
+    type: 'PERSON',
+    properties: buildContactProperties({ firstName, lastName, emails: [email] }),
+  });
+}
