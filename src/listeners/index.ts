@@ -1,21 +1,21 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../slack/ids.js';
-import { ticketPickedCallback } from './actions/ticket-picker.js';
+import { cardCreateTaskCallback } from './actions/card-create-task.js';
+import { cardLogNoteCallback } from './actions/card-log-note.js';
+import { cardShareCallback } from './actions/card-share.js';
+import { createContactCallback } from './actions/create-contact.js';
 import {
   digestCompleteCallback,
   digestReassignCallback,
   digestSnoozeCallback,
 } from './actions/digest-actions.js';
-import { cardCreateTaskCallback } from './actions/card-create-task.js';
-import { cardShareCallback } from './actions/card-share.js';
-import { createContactCallback } from './actions/create-contact.js';
-import { cardLogNoteCallback } from './actions/card-log-note.js';
+import { ticketPickedCallback } from './actions/ticket-picker.js';
 import { crmCommandCallback } from './commands/crm-command.js';
-import { logToCrmCallback } from './shortcuts/log-to-crm.js';
-import { noteSubmissionCallback } from './views/note-submission.js';
 import { contactOptionsCallback } from './options/contact-options.js';
 import { ticketOptionsCallback } from './options/ticket-options.js';
+import { logToCrmCallback } from './shortcuts/log-to-crm.js';
+import { noteSubmissionCallback } from './views/note-submission.js';
 import { taskSubmissionCallback } from './views/task-submission.js';
 import { ticketSubmissionCallback } from './views/ticket-modal.js';
 
