@@ -1,4 +1,4 @@
-import type { InputBlock, KnownBlock } from '@slack/types';
+import type { AnyBlock, InputBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { ThreadMessage, TicketSummary } from '../../src/services/tickets.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
@@ -49,7 +49,7 @@ function mrkdwnTexts(value: unknown): string[] {
   return Object.values(o).flatMap(mrkdwnTexts);
 }
 
-const inputs = (blocks: KnownBlock[]) => blocks.filter((b): b is InputBlock => b.type === 'input');
+const inputs = (blocks: AnyBlock[]) => blocks.filter((b): b is InputBlock => b.type === 'input');
 const meta = { channelId: 'C1' };
 
 describe('ticket modal builders', () => {
