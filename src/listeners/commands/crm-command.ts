@@ -4,8 +4,10 @@ import type { Deps } from '../../deps.js';
 import { buildHelpMessage, buildUsageError } from '../../views/help.js';
 import { buildNotice } from '../../views/message.js';
 import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './command-context.js';
+import { openDealModalFromCommand } from './deal.js';
 import { digestCommandHandler } from './digest.js';
 import { lookupCommandHandler } from './lookup.js';
+import { moveCommandHandler, openMoveModalFromCommand } from './move.js';
 import { noteCommandHandler, openNoteModal } from './note.js';
 import { openTicketModal, replyCommandHandler } from './reply.js';
 import { openTaskModalFromCommand, taskCommandHandler } from './task.js';
@@ -14,11 +16,14 @@ const MODALS: Partial<Record<ModalName, ModalOpener>> = {
   note: openNoteModal,
   ticket: openTicketModal,
   task: openTaskModalFromCommand,
+  deal: openDealModalFromCommand,
+  move: openMoveModalFromCommand,
 };
 
 type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
 
 const HANDLERS: Handlers = {
+  move: moveCommandHandler,
   note: noteCommandHandler,
   lookup: lookupCommandHandler,
   digest: digestCommandHandler,

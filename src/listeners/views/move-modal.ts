@@ -1,0 +1,99 @@
+import type { Deps } from '../../deps.js';
+import { dealDirectoryFor, MoveError, type MoveResult, moveDeal } from '../../services/deals.js';
+import { ACTION, BLOCK } from '../../slack/ids.js';
+import { notifyUser } from '../../slack/notify.js';
+import { readState } from '../../slack/view-state.js';
+import { decodeMilestoneValue } from '../../views/deal-modal.js';
+import {
+  buildMoveConfirmation,
+  buildMoveDoneView,
+  buildMoveModal,
+  buildMoveSavingView,
+} from '../../views/move-modal.js';
+import { moveFormFromMetadata, readMoveMetadata } from '../commands/move.js';
+import { type SubmitArgs, submitWithBudget } from './submit-with-budget.js';
+
+/** Move submitted: the milestone must be one of the picked deal's track (exact name); lost needs a reason. */
+export function moveSubmissionCallback(deps: Deps) {
+  return async (args: SubmitArgs): Promise<void> => {
+    const { body, ack, client } = args;
+    const view = body.view;
+    const meta = readMoveMetadata(view.private_metadata);
+    const s = readState(view.state.values);
+    const dealId = s.selected(BLOCK.deal, ACTION.dealPicker)?.value;
+    const rawMilestone = s.selected(BLOCK.milestone, ACTION.milestoneSelect)?.value;
+    const reason = s.text(BLOCK.reason, ACTION.reason)?.trim();
+    const note = s.text(BLOCK.note, ACTION.noteInput)?.trim();
+    const hasMilestoneInput = view.blocks.some((b) => b.block_id === BLOCK.milestone);
+
+    if (!dealId) {
+      await ack({ response_action: 'errors', errors: { [BLOCK.deal]: 'Pick a deal' } });
+      return;
+    }
+    // The deal changed but its milestones have not arrived yet (or could not be read).
+    if (dealId !== meta.d || !hasMilestoneInput) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.deal]: 'Wait a moment for this deal’s milestones to load, then pick one' },
+      });
+      return;
+    }
+    const milestone = meta.ms ? decodeMilestoneValue(rawMilestone, meta.ms) : rawMilestone;
+    if (!milestone || (meta.ms && !meta.ms.includes(milestone))) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.milestone]: 'Pick one of this deal’s milestones' },
+      });
+      return;
+    }
+    if (meta.lost?.includes(milestone) && !reason) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [BLOCK.reason]: `Say why the deal is ${milestone.toLowerCase()}: it is saved on the deal as a note`,
+        },
+      });
+      return;
+    }
+
+    const dir = dealDirectoryFor(deps.agile, deps.now);
+    const form = moveFormFromMetadata(meta);
+    await submitWithBudget<MoveResult>(args, deps, {
+      work: async () => {
+        const [tracks, profile] = await Promise.all([dir.tracks(), deps.slackUsers.profile(body.user.id)]);
+        return moveDeal(deps.agile, tracks, { dealId, milestone, reason, note, actorName: profile.name });
+      },
+      errorBlock: (err) => {
+        if (err instanceof MoveError) {
+          if (err.kind === 'reason_required') return BLOCK.reason;
+          if (err.kind === 'unknown_milestone') return BLOCK.milestone;
+          return BLOCK.deal;
+        }
+        return BLOCK.milestone;
+      },
+      savingView: () => buildMoveSavingView(),
+      doneView: (result) => buildMoveDoneView(result),
+      failedView: (message) =>
+        buildMoveModal({
+          ...form,
+          values: { milestone, reason, note },
+          metadata: view.private_metadata,
+          error: message,
+        }),
+      onSuccess: async (result) => {
+        dir.touched(body.user.id, {
+          id: result.dealId,
+          name: result.name,
+          milestone: result.after,
+          value: result.value,
+        });
+        await notifyUser(
+          client,
+          deps.logger,
+          { user: body.user.id, channel: meta.c },
+          buildMoveConfirmation(result),
+        );
+      },
+    });
+  };
+}
