@@ -62,14 +62,15 @@ export function taskSubmissionCallback(deps: Deps) {
       return;
     }
 
-    // Only needed if a slow write fails and the form must come back; the list is cached.
+    // The owner list is only needed to rebuild the form after a slow write fails: fetched (cached) then.
     let owners: OwnerChoice[] = [];
-    deps.owners
-      .list()
-      .then((users) => {
-        owners = ownerChoices(users);
-      })
-      .catch(() => undefined);
+    const loadOwners = () =>
+      deps.owners
+        .list()
+        .then((users) => {
+          owners = ownerChoices(users);
+        })
+        .catch(() => undefined);
 
     const confirmation = { timeZone: meta.timeZone };
     await submitWithBudget(args, deps, {
@@ -86,7 +87,10 @@ export function taskSubmissionCallback(deps: Deps) {
         // Without an owner input (owners not loaded) the error must land on an input that exists.
         return TASK_FIELD_BLOCK[field === 'owner' && !owner ? 'subject' : field];
       },
-      savingView: () => buildTaskModalSaving(meta),
+      savingView: () => {
+        void loadOwners();
+        return buildTaskModalSaving(meta);
+      },
       doneView: (task) =>
         buildTaskModalDone(meta, taskSummaryMrkdwn(task, { ...confirmation, now: deps.now() })),
       failedView: (message) => buildTaskModal({ meta, owners, values: typed, error: message }),
