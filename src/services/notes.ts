@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AgileClient, Contact } from '../agile/index.js';
+import { type AgileClient, type Contact, getEmails } from '../agile/index.js';
 import type { Store } from '../store/index.js';
 import { runOnce } from './run-once.js';
 
@@ -76,13 +76,21 @@ export function validateNote(draft: NoteDraft): Partial<Record<NoteField, string
   return errors;
 }
 
-/** Agile matches emails case-sensitively: as typed first, then lower-cased. */
+/**
+ * Agile matches emails case-sensitively: as typed first, then lower-cased, then a full-text search
+ * compared case-insensitively (a contact stored as Grace.Hopper@Example.com, typed in lower case).
+ */
 export async function findContactByEmail(agile: AgileClient, email: string): Promise<Contact | null> {
   const typed = email.trim();
   const exact = await agile.contacts.searchByEmail(typed);
   if (exact) return exact;
   const lower = typed.toLowerCase();
-  return lower === typed ? null : agile.contacts.searchByEmail(lower);
+  if (lower !== typed) {
+    const found = await agile.contacts.searchByEmail(lower);
+    if (found) return found;
+  }
+  const candidates = await agile.contacts.search(typed, { pageSize: 10 });
+  return candidates.find((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower)) ?? null;
 }
 
 export interface NoteWrite {
