@@ -128,7 +128,9 @@ export function dealSubmissionCallback(deps: Deps) {
       doneView: (deal) => buildDealDoneView(deal),
       failedView: (message) =>
         buildDealModal({ tracks, owners, values: form, metadata: view.private_metadata, error: message }),
-      onSuccess: async (deal) => {
+      onSuccess: async (deal, { replayed }) => {
+        // A replayed submission was confirmed by its first delivery.
+        if (replayed) return;
         dealDirectoryFor(deps.agile, deps.now).touched(body.user.id, {
           id: deal.id,
           name: deal.name,

@@ -24,7 +24,11 @@ export function moveSubmissionCallback(deps: Deps) {
     const rawMilestone = s.selected(BLOCK.milestone, ACTION.milestoneSelect)?.value;
     const reason = s.text(BLOCK.reason, ACTION.reason)?.trim();
     const note = s.text(BLOCK.note, ACTION.noteInput)?.trim();
-    const hasMilestoneInput = view.blocks.some((b) => b.block_id === BLOCK.milestone);
+    // Slack sends the view's blocks; a payload without them is judged on the metadata alone.
+    const hasMilestoneInput =
+      view.blocks.length === 0
+        ? (meta.ms?.length ?? 1) > 0
+        : view.blocks.some((b) => b.block_id === BLOCK.milestone);
 
     if (!dealId) {
       await ack({ response_action: 'errors', errors: { [BLOCK.deal]: 'Pick a deal' } });
@@ -80,7 +84,8 @@ export function moveSubmissionCallback(deps: Deps) {
           metadata: view.private_metadata,
           error: message,
         }),
-      onSuccess: async (result) => {
+      onSuccess: async (result, { replayed }) => {
+        if (replayed) return;
         dir.touched(body.user.id, {
           id: result.dealId,
           name: result.name,
