@@ -92,7 +92,10 @@ export async function findContactsByPhone(agile: AgileClient, raw: string): Prom
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   const wanted = digitsOf(raw);
-  const candidates = await agile.contacts.search(raw.trim(), { type: 'PERSON', pageSize: PERSON_PAGE });
+  // Full-text on the last group of digits ("0101"), then compare whole numbers: a number typed
+  // without its country code ("(206) 555-0101") still finds "+1 206 555 0101".
+  const lastGroup = /\d{4,}(?=\D*$)/.exec(raw)?.[0] ?? wanted;
+  const candidates = await agile.contacts.search(lastGroup, { type: 'PERSON', pageSize: PERSON_PAGE });
   return candidates.filter((c) =>
     getPhones(c).some((p) => {
       const have = digitsOf(p.value);
@@ -106,8 +109,8 @@ export function fallbackTerms(words: string[]): string[] {
   const terms: string[] = [];
   for (const w of words) {
     if (w.length >= 3) terms.push(w);
-    // A typo late in a long word ("Lovelcae") still shares its first letters with the name.
-    if (w.length >= 6) terms.push(w.slice(0, 4));
+    // A typo in a longer word ("hopepr") usually spares its first letters ("hop" finds Hopper).
+    if (w.length >= 5) terms.push(w.slice(0, 3));
   }
   return [...new Set(terms.map((t) => t.toLowerCase()))].slice(0, MAX_FALLBACK_TERMS);
 }
