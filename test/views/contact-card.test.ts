@@ -180,7 +180,7 @@ describe('lookup messages', () => {
 
   it('five cards of huge data stay within 50 blocks and Slack text budgets', () => {
     const cards = Array.from({ length: 5 }, (_, i) => huge(i));
-    const msg = buildLookupResults('<!channel> ' + 'q'.repeat(5000), cards, 812);
+    const msg = buildLookupResults(`<!channel> ${'q'.repeat(5000)}`, cards, 812);
     expect(validateMessage(msg)).toEqual([]);
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(msg.blocks)).toContain('807 more — refine your search');
