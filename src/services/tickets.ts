@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AgileClient, Ticket, TicketFilter, TicketMessage } from '../agile/index.js';
+import {
+  type AgileClient,
+  isAgileError,
+  type Ticket,
+  type TicketFilter,
+  type TicketMessage,
+} from '../agile/index.js';
 
 /** What the picker, the modal and the confirmations need of a ticket (no Slack types). */
 export interface TicketSummary {
@@ -325,7 +331,25 @@ export function createTicketService({ agile, logger, now }: TicketServiceDeps): 
       const hit = listing?.tickets.find((t) => t.id === ticketId);
       if (hit) return hit;
       const all = await listStatuses(ALL_STATUSES);
-      return all.find((t) => t.id === ticketId);
+      const listed = all.find((t) => t.id === ticketId);
+      if (listed) return listed;
+      // Older than the pages we read? A ticket with messages exists (there is no GET ticket by id).
+      const messages = await agile.tickets.messages(ticketId).catch((err: unknown) => {
+        // Agile refuses the notes of a ticket it does not have (404, or 400 "not found"): no such ticket.
+        if (isAgileError(err) && (err.kind === 'not_found' || err.kind === 'invalid')) return [];
+        throw err;
+      });
+      if (messages.length === 0) return undefined;
+      const first = sortThread(messages.map(toThreadMessage))[0];
+      return {
+        id: ticketId,
+        subject: '',
+        status: '',
+        requesterName: messages.find((m) => m.requester_name)?.requester_name ?? '',
+        requesterEmail: messages.find((m) => m.requester_email)?.requester_email ?? '',
+        createdMs: first?.createdMs ?? 0,
+        lastUpdatedMs: 0,
+      };
     },
 
     async thread(ticketId) {

@@ -315,6 +315,26 @@ describe('/crm ticket modal', () => {
     expect(notesOf('4')[0]).toMatchObject({ noteType: 'PUBLIC', htmlText: 'Try clearing the cookies' });
   });
 
+  it('with a slow CRM the modal shows Sending…, then the result, and confirms once', async () => {
+    const view = await openAndPick('2');
+    sim().faults.latencyMs = 1700;
+    const res = await submit(view, formValues('2', 'Slow but sure', 'public'));
+    expect(res.elapsedMs).toBeLessThan(3000);
+    const answer = res.json as { response_action: string; view: { blocks: KnownBlock[] } };
+    expect(answer.response_action).toBe('update');
+    expect(blockText(answer.view.blocks)).toContain('Sending');
+    const done = await t.slack.waitFor(
+      'views.update',
+      (c) => blockText((c.args.view as { blocks: KnownBlock[] }).blocks).includes('Public reply sent'),
+      8000,
+    );
+    expect(done.args.view_id).toBe(view.id);
+    await t.slack.waitFor('chat.postEphemeral', undefined, 2000);
+    expect(notesOf('2')).toHaveLength(1);
+    sim().faults.latencyMs = 0;
+    t.slack.assertNoViolations();
+  });
+
   it('a double submission writes one note', async () => {
     const view = await openAndPick('2');
     const values = formValues('2', 'The VAT number is fixed', 'private');

@@ -199,6 +199,15 @@ describe('ticket service against the simulator', () => {
     expect(await service.findTicket('424242')).toBeUndefined();
   });
 
+  it('finds a ticket beyond the pages it lists by its messages', async () => {
+    const service = createTicketService({ agile: client, logger, now });
+    // Hide ticket 4 from the filters (as if it were older than the pages read); its messages stay.
+    const hidden = sim.state.tickets.find((t) => t.id === '4');
+    if (hidden) hidden.status = 'ARCHIVED';
+    const found = await service.findTicket('4');
+    expect(found).toMatchObject({ id: '4', requesterEmail: hidden?.requesterEmail });
+  });
+
   it('reads a thread oldest first with requester, agent and private notes told apart', async () => {
     const service = createTicketService({ agile: client, logger, now });
     const thread = await service.thread('1');
