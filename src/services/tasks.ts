@@ -60,7 +60,7 @@ export interface LocalDue {
 export function defaultDue(now: Date, timeZone: string): Date {
   const local = new TZDate(now.getTime(), timeZone);
   const tomorrow = addDays(local, 1);
-  return new TZDate(
+  const due = new TZDate(
     tomorrow.getFullYear(),
     tomorrow.getMonth(),
     tomorrow.getDate(),
@@ -70,6 +70,7 @@ export function defaultDue(now: Date, timeZone: string): Date {
     0,
     timeZone,
   );
+  return new Date(due.getTime());
 }
 
 export function toLocalDue(date: Date, timeZone: string): LocalDue {
