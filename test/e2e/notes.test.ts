@@ -32,8 +32,13 @@ describe('Log note', () => {
   afterAll(() => t.close());
   beforeEach(() => t.reset());
 
+  const sim = () => {
+    if (!t.agile) throw new Error('the test bot runs the Agile simulator');
+    return t.agile;
+  };
+
   const contactId = (email: string) => {
-    const c = t.agile!.state.contacts.find((x) =>
+    const c = sim().state.contacts.find((x) =>
       x.properties.some((p) => p.name === 'email' && p.value.toLowerCase() === email.toLowerCase()),
     );
     if (!c) throw new Error(`no seed contact ${email}`);
@@ -42,9 +47,7 @@ describe('Log note', () => {
   const ADA = 'ada.lovelace@northwind.example.com';
   /** Notes written by the bot (the seed has notes of its own). */
   const notesOf = (id: string) =>
-    t.agile!.state.notes.filter(
-      (n) => n.contactIds.includes(id) && n.description.includes('Logged from Slack'),
-    );
+    sim().state.notes.filter((n) => n.contactIds.includes(id) && n.description.includes('Logged from Slack'));
 
   const values = (
     contact: { id: string; text: string } | null,
@@ -117,8 +120,8 @@ describe('Log note', () => {
       response_action: 'errors',
       errors: { [BLOCK.contact]: expect.any(String), [BLOCK.note]: expect.any(String) },
     });
-    expect(t.agile!.state.notes.filter((n) => n.description.includes('Logged from Slack'))).toHaveLength(0);
-    expect(t.agile!.requests).toHaveLength(0);
+    expect(sim().state.notes.filter((n) => n.description.includes('Logged from Slack'))).toHaveLength(0);
+    expect(sim().requests).toHaveLength(0);
     t.slack.assertNoViolations();
   });
 
@@ -189,7 +192,7 @@ describe('Log note', () => {
   });
 
   it('on a slow CRM the shortcut still opens at once and fills the form without waiting for the preselection', async () => {
-    t.agile!.faults.latencyMs = 2500;
+    sim().faults.latencyMs = 2500;
     const started = Date.now();
     await t.interact(
       messageActionPayload({
@@ -270,7 +273,7 @@ describe('Log note', () => {
     await t.command('note');
     const opened = await t.slack.waitFor('views.open');
     const viewId = [...t.slack.views.keys()][0];
-    t.agile!.faults.latencyMs = 2500;
+    sim().faults.latencyMs = 2500;
     const meta = (opened.args.view as View).private_metadata ?? '';
     const sub = await submit(values({ id: ada, text: 'Ada Lovelace' }, 'Slow save'), meta, viewId);
     expect(sub.elapsedMs).toBeLessThan(2900);
@@ -293,7 +296,7 @@ describe('Log note', () => {
   });
 
   it('a CRM 401 within the budget keeps the modal open with the reason under the note', async () => {
-    t.agile!.faults.failNext(1, 401);
+    sim().faults.failNext(1, 401);
     const sub = await submit(values({ id: contactId(ADA), text: 'Ada Lovelace' }, 'Auth fails'), '{}');
     const body = sub.json as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
@@ -337,12 +340,12 @@ describe('Log note', () => {
         .flatMap((b) => b.elements ?? [])
         .find((e) => e.action_id === ACTION.createContact);
       expect(button?.value).toBe('nobody@nowhere.example.com');
-      expect(t.agile!.state.notes.some((n) => n.description.includes('Met at the fair'))).toBe(false);
+      expect(sim().state.notes.some((n) => n.description.includes('Met at the fair'))).toBe(false);
       t.slack.assertNoViolations();
     });
 
     it('a CRM 401 says the API key was rejected and quotes the text', async () => {
-      t.agile!.faults.failNext(1, 401);
+      sim().faults.failNext(1, 401);
       await t.command(`note ${ADA} Text kept on 401`);
       const r = await reply();
       const blocks = JSON.stringify(r.args.blocks);
@@ -354,7 +357,7 @@ describe('Log note', () => {
     });
 
     it('a CRM that is down gets a specific message and the text quoted', async () => {
-      t.agile!.faults.failNext(10, 503);
+      sim().faults.failNext(10, 503);
       await t.command(`note ${ADA} Text kept on 503`);
       const r = await t.slack.waitFor('response', () => true, 5000);
       const blocks = JSON.stringify(r.args.blocks);
@@ -406,7 +409,7 @@ describe('Log note', () => {
     it('unknown email and failures quote the text escaped', async () => {
       await t.command('note nobody@nowhere.example.com &lt;!here&gt; &lt;https://evil|click&gt;');
       await t.slack.waitFor('response');
-      t.agile!.faults.failNext(1, 401);
+      sim().faults.failNext(1, 401);
       await t.command('note eve@mallory.example.com &lt;!channel&gt; again');
       await t.slack.waitFor('response', (c: RecordedCall) => JSON.stringify(c.args).includes('API key'));
       noRawMentions();
