@@ -241,7 +241,9 @@ export function parseDigestCommand(text: string, defaults: DigestCommandDefaults
   const tokens = tokenize(text);
   const first = tokens[0];
   if (first === undefined) return { kind: 'status' };
-  const sub = SUBCOMMANDS[first.toLowerCase()];
+  // hasOwn: `__proto__` or `constructor` must not find Object.prototype's members.
+  const key = first.toLowerCase();
+  const sub = Object.hasOwn(SUBCOMMANDS, key) ? SUBCOMMANDS[key] : undefined;
   if (sub === undefined) {
     return {
       kind: 'error',

@@ -244,3 +244,15 @@ describe('describeDigestSettings', () => {
     ).toBe('Weekdays at 08:30 (Europe/Berlin), tasks due within 1 day, owned by you, a&lt;b@x.io');
   });
 });
+
+describe('parseDigestCommand: object-prototype words', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'treats %s as an unknown sub-command',
+    (word) => {
+      expect(parseDigestCommand(word)).toMatchObject({
+        kind: 'error',
+        message: expect.stringContaining('use on, off, status or now'),
+      });
+    },
+  );
+});
