@@ -306,7 +306,7 @@ export function buildDealConfirmation(deal: CreatedDeal): SlackMessage {
   const name = escapeMrkdwn(deal.name);
   return {
     text: truncate(
-      `✅ Deal created: ${deal.name} (${deal.trackName} · ${deal.milestone})`,
+      escapeMrkdwn(`✅ Deal created: ${deal.name} (${deal.trackName} · ${deal.milestone})`),
       LIMITS.fallbackText,
     ),
     blocks: [

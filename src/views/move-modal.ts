@@ -188,7 +188,8 @@ export function buildMoveConfirmation(result: MoveResult): SlackMessage {
   const text = result.unchanged
     ? `${result.name} already was at ${result.after}`
     : `${result.name} moved: ${result.before || '—'} → ${result.after}`;
-  return { text: truncate(text, LIMITS.fallbackText), blocks };
+  // The fallback text is mrkdwn too (and drives notifications): escaped like the blocks.
+  return { text: truncate(escapeMrkdwn(text), LIMITS.fallbackText), blocks };
 }
 
 /** What a disambiguation button carries: the deal, the target milestone, the reason if one was typed. */
@@ -266,7 +267,7 @@ export function buildDealChoices(
     });
   }
   return {
-    text: truncate(`${deals.length} deals match “${typed}”: which one?`, LIMITS.fallbackText),
+    text: truncate(escapeMrkdwn(`${deals.length} deals match “${typed}”: which one?`), LIMITS.fallbackText),
     blocks,
   };
 }

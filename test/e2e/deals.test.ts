@@ -313,6 +313,7 @@ describe('Create deal', () => {
     const blocks = JSON.stringify(confirm.args.blocks);
     expect(blocks).toContain('&lt;script&gt; &lt;!channel&gt; &amp; co');
     expect(blocks).not.toContain('<!channel>');
+    expect(String(confirm.args.text)).not.toContain('<!channel>');
     t.slack.assertNoViolations();
   });
 
