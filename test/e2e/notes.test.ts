@@ -142,6 +142,15 @@ describe('Log note', () => {
     t.slack.assertNoViolations();
   });
 
+  it('the card button on a contact that is gone opens the form without it and says so', async () => {
+    await t.interact(blockActionsPayload({ actionId: ACTION.cardLogNote, value: '5000000000000001' }));
+    const update = await t.slack.waitFor('views.update');
+    const view = update.args.view as View;
+    expect((inputOf(view, BLOCK.contact) as { initial_option?: unknown }).initial_option).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('no longer in the CRM');
+    t.slack.assertNoViolations();
+  });
+
   it('the shortcut opens at once, then fills text (mentions resolved), permalink and the contact found by email', async () => {
     const text =
       'Spoke with <@U0BOB> and <mailto:ada.lovelace@northwind.example.com|ada.lovelace@northwind.example.com> in <#C0SALES|sales>: renewal &amp; pricing &lt;soon&gt;, see <https://docs.example.com/q|the quote>';
