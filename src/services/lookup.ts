@@ -130,8 +130,12 @@ async function searchBoth(agile: AgileClient, q: string): Promise<Contact[]> {
 export async function findContactsByName(agile: AgileClient, words: string[]): Promise<Contact[]> {
   const query = words.join(' ');
   const whole = byId(await searchBoth(agile, query));
-  const ranked = rankContacts(query, whole);
-  if (ranked.length > 0) return ranked;
+  if (whole.length > 0) {
+    // Agile matched these (maybe on a field the ranker does not read, e.g. a title): keep them all.
+    const ranked = rankContacts(query, whole);
+    const rankedIds = new Set(ranked.map((c) => c.id));
+    return [...ranked, ...whole.filter((c) => !rankedIds.has(c.id))];
+  }
   const terms = fallbackTerms(words);
   if (terms.length === 0) return [];
   const perTerm = await Promise.all(terms.map((t) => searchBoth(agile, t)));

@@ -203,3 +203,10 @@ describe('create contact from email', () => {
     );
   });
 });
+
+describe('name search keeps what Agile matched', () => {
+  it('a title match the ranker cannot score is still shown', async () => {
+    const found = await find('Procurement Manager');
+    expect(found).toEqual(['Barbara Liskov']);
+  });
+});
