@@ -110,13 +110,15 @@ export function checkDealDraft(draft: DealDraft, tracks: readonly Track[]): Deal
 /** Which form field an Agile refusal is about (its reason text names the field). */
 export function dealFieldForError(err: unknown): DealField {
   const reason = isAgileError(err) ? `${err.reason ?? ''} ${err.message}` : '';
-  if (/expected_value|\bvalue\b/i.test(reason)) return 'value';
+  // Field names first: "Invalid value for probability" is about the probability.
+  if (/expected_value/i.test(reason)) return 'value';
   if (/probability/i.test(reason)) return 'probability';
   if (/milestone/i.test(reason)) return 'milestone';
   if (/track|pipeline/i.test(reason)) return 'track';
   if (/close_date|close date/i.test(reason)) return 'closeDate';
   if (/contact/i.test(reason)) return 'contact';
   if (/owner|domain user/i.test(reason)) return 'owner';
+  if (/\bvalue\b/i.test(reason)) return 'value';
   return 'name';
 }
 
