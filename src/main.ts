@@ -1,5 +1,6 @@
-import { createBot } from './bot.js';
+import { type Bot, createBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startConsole } from './console/index.js';
 
 // Entry only: config → bot (logger, dependencies, Bolt app) → start → shutdown.
 async function main(): Promise<void> {
@@ -13,13 +14,24 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const bot = await createBot({ config });
-  const { port } = await bot.start();
-  bot.logger.info({ mode: config.slack.mode, port }, 'bot started');
+  let bot: Bot;
+  let stop: () => Promise<void>;
+  if (config.slack.mode === 'console') {
+    // No Slack token: the local console plays Slack (src/console/).
+    const running = await startConsole({ config });
+    ({ bot, stop } = running);
+    bot.logger.info({ mode: config.slack.mode, port: running.port }, 'bot started');
+    process.stdout.write(`\nConsole: ${running.url}\n\n`);
+  } else {
+    bot = await createBot({ config });
+    stop = () => bot.stop();
+    const { port } = await bot.start();
+    bot.logger.info({ mode: config.slack.mode, port }, 'bot started');
+  }
 
   const shutdown = async (signal: string) => {
     bot.logger.info({ signal }, 'shutting down');
-    await bot.stop().catch((err) => bot.logger.error({ err }, 'error while stopping'));
+    await stop().catch((err) => bot.logger.error({ err }, 'error while stopping'));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

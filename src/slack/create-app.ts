@@ -93,7 +93,9 @@ export function createSlackApp({
         await app.start();
         return { port: null };
       }
-      const server = (await app.start(port)) as Server;
+      // The local console is a development tool: never reachable from another machine.
+      const listen = config.slack.mode === 'console' ? { port, host: '127.0.0.1' } : port;
+      const server = (await app.start(listen)) as Server;
       const address = server.address();
       return { port: typeof address === 'object' && address ? address.port : port };
     },
