@@ -10,13 +10,13 @@ export interface SlackMessage {
 const ICON = { error: '⚠️', success: '✅', info: 'ℹ️' } as const;
 
 /**
- * A one-section notice (errors, confirmations without a card). `text` is plain: it is escaped here,
- * so callers pass what the user or the CRM said as it is.
+ * A one-section notice (errors, confirmations without a card). `text` is plain: it is escaped here
+ * (blocks and the notification fallback alike), so callers pass what the user or the CRM said as it is.
  */
 export function buildNotice(kind: keyof typeof ICON, text: string, detail?: string): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText(`${ICON[kind]} ${escapeMrkdwn(text)}`) }];
   if (detail) {
     blocks.push({ type: 'context', elements: [mrkdwnText(escapeMrkdwn(detail), LIMITS.text)] });
   }
-  return { text: truncate(`${ICON[kind]} ${text}`, LIMITS.fallbackText), blocks };
+  return { text: truncate(`${ICON[kind]} ${escapeMrkdwn(text)}`, LIMITS.fallbackText), blocks };
 }

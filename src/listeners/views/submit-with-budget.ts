@@ -70,17 +70,22 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
   }
 
   await ack({ response_action: 'update', view: plan.savingView() });
+  let later: Awaited<typeof outcome>;
   try {
-    const later = await outcome;
-    if (later.status !== 'done') return;
-    await client.views.update({ view_id: viewId, view: plan.doneView(later.result) });
-    await safely(deps, () => plan.onSuccess(later.result, { replayed: later.replayed }));
+    later = await outcome;
   } catch (err) {
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'slow modal submission failed');
     await client.views
       .update({ view_id: viewId, view: plan.failedView(capitalise(describeAgileError(err))) })
-      .catch((e) => deps.logger.error({ err: e }, 'could not show the failure in the modal'));
+      .catch((e) => deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)'));
+    return;
   }
+  if (later.status !== 'done') return;
+  // The write succeeded: confirm even if the modal can no longer be updated (the user closed it).
+  await client.views
+    .update({ view_id: viewId, view: plan.doneView(later.result) })
+    .catch((e) => deps.logger.warn({ err: e }, 'could not show the result in the modal (closed?)'));
+  await safely(deps, () => plan.onSuccess(later.result, { replayed: later.replayed }));
 }
 
 function capitalise(s: string): string {
