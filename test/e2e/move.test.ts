@@ -120,7 +120,9 @@ describe('Move milestone', () => {
       [BLOCK.reason]: { [ACTION.reason]: { type: 'plain_text_input', value: 'typed reason' } },
     });
     expect(milestoneOptions(picked)).toEqual(['Upcoming', 'Negotiation', 'Renewed', 'Churned']);
-    expect((element(picked, BLOCK.milestone)?.initial_option as { value: string }).value).toBe('Negotiation');
+    expect((element(picked, BLOCK.milestone)?.initial_option as { value: string } | undefined)?.value).toBe(
+      'Negotiation',
+    );
     expect(element(picked, BLOCK.reason)?.initial_value).toBe('typed reason');
     const labelsAfter = picked.blocks
       .filter((b) => b.type === 'input')
@@ -206,7 +208,9 @@ describe('Move milestone', () => {
     expect(JSON.stringify(open.args.view)).toContain('Loading');
     const update = await t.slack.waitFor('views.update');
     const view = update.args.view as View;
-    expect((element(view, BLOCK.deal)?.initial_option as { value: string }).value).toBe(target.id);
+    expect((element(view, BLOCK.deal)?.initial_option as { value: string } | undefined)?.value).toBe(
+      target.id,
+    );
     expect(milestoneOptions(view)).toEqual(['New', 'Prospect', 'Proposal', 'Won', 'Lost']);
     t.slack.assertNoViolations();
   });
