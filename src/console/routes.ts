@@ -96,6 +96,13 @@ export function consoleRoutes({ api, slack, logger, port }: ConsoleRoutesOptions
       },
     },
     {
+      path: '/favicon.ico',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(204).end();
+      },
+    },
+    {
       path: '/console/:file',
       method: ['GET'],
       handler: (req, res) => {

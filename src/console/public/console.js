@@ -147,6 +147,29 @@ function isEmpty(v) {
 
 // ---------------------------------------------------------------- block actions
 
+/**
+ * view.state.values as Slack sends it: what the person changed, else the element's initial value.
+ * Only changes are kept, so a views.update that sets a new initial value shows it (as in Slack)
+ * unless the person already changed that input.
+ */
+function viewState(viewId) {
+  const view = ui.snap?.modal.find((v) => v.id === viewId)?.view;
+  const touched = ui.values[viewId] ?? {};
+  const out = {};
+  (view?.blocks ?? []).forEach((b, i) => {
+    const blockId = b.block_id ?? `auto-${i}`;
+    const elements = b.type === 'input' ? [b.element] : b.type === 'actions' ? b.elements : [b.accessory];
+    for (const e of elements ?? []) {
+      if (!e?.action_id) continue;
+      const value = touched[blockId]?.[e.action_id] ?? initialValue(e);
+      if (!value) continue;
+      out[blockId] ??= {};
+      out[blockId][e.action_id] = value;
+    }
+  });
+  return out;
+}
+
 function setValue(viewId, blockId, actionId, wire) {
   if (!ui.values[viewId]) ui.values[viewId] = {};
   const view = ui.values[viewId];
@@ -173,7 +196,7 @@ function changed(ctx, element, wire) {
 }
 
 async function act(ctx, action) {
-  const values = ctx.viewId ? (ui.values[ctx.viewId] ?? {}) : {};
+  const values = ctx.viewId ? viewState(ctx.viewId) : {};
   const out = await call('action', { container: ctx.container, blockId: ctx.blockId, action, values });
   if (!out.ok && ctx.viewId) {
     ui.modalError[ctx.viewId] = out.error;
@@ -353,7 +376,7 @@ function externalSelectEl(e, ctx, state) {
       list.hidden = true;
       return;
     }
-    const values = ctx.viewId ? (ui.values[ctx.viewId] ?? {}) : {};
+    const values = ctx.viewId ? viewState(ctx.viewId) : {};
     const out = await call('suggest', {
       container: ctx.container,
       blockId: ctx.blockId,
@@ -389,6 +412,10 @@ function externalSelectEl(e, ctx, state) {
   input.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(load, 200);
+  });
+  // Slack loads options as soon as the menu opens when min_query_length is 0.
+  input.addEventListener('focus', () => {
+    if ((e.min_query_length ?? 3) === 0) void load();
   });
   input.addEventListener('blur', () => setTimeout(() => (list.hidden = true), 150));
   wrap.append(chosen, input, list);
@@ -502,9 +529,6 @@ function imageEl(e, className) {
 function elementEl(e, ctx) {
   const state = ctx.viewId ? ui.values[ctx.viewId]?.[ctx.blockId]?.[e.action_id] : undefined;
   const current = state ?? initialValue(e);
-  if (ctx.viewId && current && !state) {
-    setValue(ctx.viewId, ctx.blockId, e.action_id, current);
-  }
   let node;
   switch (e.type) {
     case 'button':
@@ -770,11 +794,11 @@ function renderModal() {
   });
   overlay.appendChild(dialog);
   root.appendChild(overlay);
-  dialog.querySelector('input, textarea, select')?.focus();
+  dialog.querySelector('textarea.text-input, input.text-input')?.focus();
 }
 
 async function submitModal(top) {
-  const values = ui.values[top.id] ?? {};
+  const values = viewState(top.id);
   // Slack itself refuses an empty required input before the app hears anything.
   const missing = {};
   for (const b of top.view.blocks ?? []) {
