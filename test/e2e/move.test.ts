@@ -47,7 +47,6 @@ describe('Move milestone', () => {
   const milestoneOptions = (view: View) =>
     ((element(view, BLOCK.milestone)?.options as { value: string }[]) ?? []).map((o) => o.value);
   const dealNotes = (id: string) => sim().state.notes.filter((n) => n.dealIds.includes(id));
-  const responses = () => t.slack.calls(RESPONSE).map((c) => JSON.stringify(c.args));
 
   /** Picks a deal in an open Move modal; resolves with the view holding its milestones. */
   async function pick(viewId: string, dealId: string, values: StateMap = {}): Promise<View> {
