@@ -1,6 +1,7 @@
-import { type AgileClient, type Contact, getEmails, getFullName, getPrimaryEmail } from '../agile/index.js';
+import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../agile/index.js';
 import { isEmail } from '../commands/crm-grammar.js';
 import { foldText, rankContacts } from './contact-ranking.js';
+import { findContactByEmail } from './contacts.js';
 
 export interface ContactChoice {
   id: string;
@@ -23,22 +24,6 @@ const MAX_ENTRIES = 500;
 
 export function toChoice(c: Contact): ContactChoice {
   return { id: c.id, name: getFullName(c) ?? c.id, email: getPrimaryEmail(c) };
-}
-
-/**
- * A contact by email. Agile matches emails case-sensitively: try as typed, then lower-cased, then a
- * full-text search compared case-insensitively (a contact stored as Grace.Hopper@Example.com).
- */
-export async function findByEmail(agile: AgileClient, email: string): Promise<Contact | null> {
-  const typed = await agile.contacts.searchByEmail(email);
-  if (typed) return typed;
-  const lower = email.toLowerCase();
-  if (lower !== email) {
-    const found = await agile.contacts.searchByEmail(lower);
-    if (found) return found;
-  }
-  const candidates = await agile.contacts.search(email, { pageSize: 10 });
-  return candidates.find((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower)) ?? null;
 }
 
 /**
@@ -68,7 +53,7 @@ export function createContactSearch(agile: AgileClient, now: () => Date = () => 
   const fetchChoices = async (query: string): Promise<ContactChoice[]> => {
     const q = query.trim();
     if (isEmail(q)) {
-      const exact = await findByEmail(agile, q);
+      const exact = await findContactByEmail(agile, q);
       return exact ? [toChoice(exact)] : [];
     }
     return rankContacts(q, await fullTextCandidates(agile, q, 'PERSON')).map(toChoice);

@@ -3,13 +3,13 @@ import {
   buildContactProperties,
   type Contact,
   type Deal,
-  getEmails,
   getPhones,
   type Note,
   type Task,
 } from '../agile/index.js';
 import { classifyLookupQuery, type LookupQuery } from '../commands/crm-grammar.js';
 import { rankContacts, scoreContact } from './contact-ranking.js';
+import { findContactsByEmail } from './contacts.js';
 
 /** Cards per answer: five cards with their activity fill a message without crowding it. */
 export const MAX_CARDS = 5;
@@ -57,22 +57,6 @@ export function isOpenTask(task: Task): boolean {
 }
 
 const byId = (contacts: Contact[]): Contact[] => [...new Map(contacts.map((c) => [c.id, c])).values()];
-
-/**
- * A contact by email. Agile matches emails case-sensitively: as typed, then lower-cased, then a
- * full-text search compared case-insensitively (a contact stored as Grace.Hopper@Example.com).
- */
-export async function findContactsByEmail(agile: AgileClient, email: string): Promise<Contact[]> {
-  const typed = await agile.contacts.searchByEmail(email);
-  if (typed) return [typed];
-  const lower = email.toLowerCase();
-  if (lower !== email) {
-    const found = await agile.contacts.searchByEmail(lower);
-    if (found) return [found];
-  }
-  const candidates = await agile.contacts.search(email, { type: 'PERSON', pageSize: COMPANY_PAGE });
-  return candidates.filter((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower));
-}
 
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 

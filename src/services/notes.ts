@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type AgileClient, type Contact, getEmails } from '../agile/index.js';
+import type { AgileClient, Contact } from '../agile/index.js';
 import type { Store } from '../store/index.js';
+import { findContactByEmail } from './contacts.js';
 import { runOnce } from './run-once.js';
 
 /** A note longer than this is almost certainly a paste gone wrong; Agile stores it but nobody reads it. */
@@ -74,23 +75,6 @@ export function validateNote(draft: NoteDraft): Partial<Record<NoteField, string
   if ((draft.subject?.trim().length ?? 0) > NOTE_SUBJECT_MAX)
     errors.subject = `Keep the subject under ${NOTE_SUBJECT_MAX} characters`;
   return errors;
-}
-
-/**
- * Agile matches emails case-sensitively: as typed first, then lower-cased, then a full-text search
- * compared case-insensitively (a contact stored as Grace.Hopper@Example.com, typed in lower case).
- */
-export async function findContactByEmail(agile: AgileClient, email: string): Promise<Contact | null> {
-  const typed = email.trim();
-  const exact = await agile.contacts.searchByEmail(typed);
-  if (exact) return exact;
-  const lower = typed.toLowerCase();
-  if (lower !== typed) {
-    const found = await agile.contacts.searchByEmail(lower);
-    if (found) return found;
-  }
-  const candidates = await agile.contacts.search(typed, { pageSize: 10 });
-  return candidates.find((c) => getEmails(c).some((e) => e.value.toLowerCase() === lower)) ?? null;
 }
 
 export interface NoteWrite {

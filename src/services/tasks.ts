@@ -276,15 +276,6 @@ export async function defaultOwner(
   }
 }
 
-/** Agile matches emails case-sensitively: as typed, then lower-cased. */
-export async function findContactByEmail(agile: AgileClient, email: string): Promise<Contact | null> {
-  const typed = email.trim();
-  const found = await agile.contacts.searchByEmail(typed);
-  if (found) return found;
-  const lower = typed.toLowerCase();
-  return lower === typed ? null : agile.contacts.searchByEmail(lower);
-}
-
 /** One key per (user, command, minute): a re-sent slash command within the minute creates one task. */
 export function quickTaskKey(parts: {
   userId: string;

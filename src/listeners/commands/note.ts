@@ -1,11 +1,6 @@
 import { describeAgileError, getFullName } from '../../agile/index.js';
-import {
-  deriveSubject,
-  findContactByEmail,
-  quickNoteKey,
-  validateNote,
-  writeNote,
-} from '../../services/notes.js';
+import { findContactByEmail } from '../../services/contacts.js';
+import { deriveSubject, quickNoteKey, validateNote, writeNote } from '../../services/notes.js';
 import { runOnce } from '../../services/run-once.js';
 import type { SlackMessage } from '../../views/message.js';
 import {

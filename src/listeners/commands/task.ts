@@ -3,13 +3,13 @@ import { describeAgileError, toEpochSec } from '../../agile/index.js';
 import { parseDueDate } from '../../commands/due-date.js';
 import type { Deps } from '../../deps.js';
 import { type ContactChoice, toChoice } from '../../services/contact-search.js';
+import { findContactByEmail } from '../../services/contacts.js';
 import { runOnce } from '../../services/run-once.js';
 import {
   createTask,
   DEFAULT_TASK_PRIORITY,
   defaultDue,
   defaultOwner,
-  findContactByEmail,
   guessTaskType,
   ownerChoices,
   ownerName,
