@@ -105,6 +105,9 @@ export interface Config {
     botToken?: string;
     signingSecret?: string;
     appToken?: string;
+    /** Known bot identity (the local console sets it): Bolt then skips auth.test at start-up. */
+    botUserId?: string;
+    botId?: string;
     apiUrl?: string;
   };
   /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */

@@ -60,6 +60,10 @@ export function buildConsoleConfig(
       botToken: slack.botToken,
       signingSecret: slack.signingSecret,
       apiUrl: slack.apiUrl,
+      // The console's Web API is served by the bot's own server, which does not listen yet when
+      // Bolt starts: give Bolt the identity auth.test would have answered.
+      botUserId: CONSOLE_BOT.userId,
+      botId: CONSOLE_BOT.botId,
     },
   };
 }

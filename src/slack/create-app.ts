@@ -83,7 +83,14 @@ export function createSlackApp({
       }
       boltListener(req, res);
     };
-    app = new App({ token: config.slack.botToken, receiver, logger: boltLogger, clientOptions });
+    app = new App({
+      token: config.slack.botToken,
+      botUserId: config.slack.botUserId,
+      botId: config.slack.botId,
+      receiver,
+      logger: boltLogger,
+      clientOptions,
+    });
   }
 
   return {
