@@ -1,5 +1,6 @@
 import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../agile/index.js';
 import { isEmail } from '../commands/crm-grammar.js';
+import { createCachedSearch } from './cached-search.js';
 import { foldText, rankContacts } from './contact-ranking.js';
 import { findContactByEmail } from './contacts.js';
 
@@ -46,10 +47,21 @@ export async function fullTextCandidates(
   return [...byId.values()];
 }
 
-export function createContactSearch(agile: AgileClient, now: () => Date = () => new Date()): ContactSearch {
-  const cache = new Map<string, { at: number; choices: ContactChoice[] }>();
-  const inflight = new Map<string, Promise<ContactChoice[]>>();
+/** The longest cached prefix ("ad" for "ada l"), narrowed locally to what was typed since. */
+function narrowFromPrefix(key: string, cached: ReadonlyMap<string, ContactChoice[]>): ContactChoice[] {
+  let best: { key: string; choices: ContactChoice[] } | undefined;
+  for (const [k, choices] of cached) {
+    if (key.startsWith(k) && k.length > (best?.key.length ?? 0)) best = { key: k, choices };
+  }
+  if (!best) return [];
+  const words = key.split(' ').filter(Boolean);
+  return best.choices.filter((c) => {
+    const text = foldText(`${c.name} ${c.email ?? ''}`);
+    return words.every((w) => text.includes(w));
+  });
+}
 
+export function createContactSearch(agile: AgileClient, now: () => Date = () => new Date()): ContactSearch {
   const fetchChoices = async (query: string): Promise<ContactChoice[]> => {
     const q = query.trim();
     if (isEmail(q)) {
@@ -58,60 +70,19 @@ export function createContactSearch(agile: AgileClient, now: () => Date = () => 
     }
     return rankContacts(q, await fullTextCandidates(agile, q, 'PERSON')).map(toChoice);
   };
-
-  const search = (query: string): Promise<ContactChoice[]> => {
-    const key = foldText(query);
-    const hit = cache.get(key);
-    if (hit && now().getTime() - hit.at < TTL_MS) return Promise.resolve(hit.choices);
-    let pending = inflight.get(key);
-    if (!pending) {
-      pending = fetchChoices(query)
-        .then((choices) => {
-          if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-          cache.set(key, { at: now().getTime(), choices });
-          return choices;
-        })
-        .finally(() => inflight.delete(key));
-      inflight.set(key, pending);
-    }
-    return pending;
-  };
-
-  const fromCache = (query: string): ContactChoice[] => {
-    const key = foldText(query);
-    const exact = cache.get(key);
-    if (exact) return exact.choices;
-    // The longest cached prefix ("ad" for "ada l"), narrowed locally to what was typed since.
-    let best: { key: string; choices: ContactChoice[] } | undefined;
-    for (const [k, v] of cache) {
-      if (key.startsWith(k) && k.length > (best?.key.length ?? 0)) best = { key: k, choices: v.choices };
-    }
-    if (!best) return [];
-    const words = key.split(' ').filter(Boolean);
-    return best.choices.filter((c) => {
-      const text = foldText(`${c.name} ${c.email ?? ''}`);
-      return words.every((w) => text.includes(w));
-    });
-  };
-
+  const cached = createCachedSearch<ContactChoice>({
+    fetch: fetchChoices,
+    keyOf: foldText,
+    fallback: narrowFromPrefix,
+    ttlMs: TTL_MS,
+    maxEntries: MAX_ENTRIES,
+    now,
+  });
   return {
-    search,
+    search: cached.search,
     async searchWithin(query, budgetMs) {
-      const pending = search(query);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), budgetMs);
-      });
-      try {
-        const result = await Promise.race([pending, timeout]);
-        if (result === 'timeout') return { choices: fromCache(query), complete: false };
-        return { choices: result, complete: true };
-      } catch {
-        return { choices: fromCache(query), complete: false };
-      } finally {
-        clearTimeout(timer);
-        pending.catch(() => undefined);
-      }
+      const { items, complete } = await cached.searchWithin(query, budgetMs);
+      return { choices: items, complete };
     },
   };
 }
