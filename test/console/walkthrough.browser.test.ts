@@ -159,10 +159,24 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     const subject = 'Send Grace the 3-year quote';
     await send('/crm task');
     await openModal('Create task');
+    // Slack refuses an empty required input itself, under that input.
+    await block(BLOCK.subject).locator('input').waitFor();
+    await modal().locator('.modal-foot button.primary').click();
+    await block(BLOCK.subject).locator('.input-error').waitFor();
+
     await pickExternal(BLOCK.contact, 'grace', /Grace Hopper/);
     await block(BLOCK.subject).locator('input').fill(subject);
+    // The app's own validation answers response_action errors: shown under the date, typed values kept.
     const due = block(BLOCK.dueDate).locator('input[type="date"]');
-    if ((await due.inputValue()) === '') await due.fill('2099-01-15');
+    await due.fill('2001-01-15');
+    await modal().locator('.modal-foot button.primary').click();
+    const dueError = block(BLOCK.dueDate).locator('.input-error');
+    await dueError.waitFor();
+    expect(await dueError.textContent()).toMatch(/past|future/i);
+    expect(await block(BLOCK.subject).locator('input').inputValue()).toBe(subject);
+    await shot('3-task-modal-error');
+
+    await due.fill('2099-01-15');
     await shot('3-task-modal');
     await submitModal();
 
@@ -239,6 +253,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     );
     await digest.locator('s', { hasText: done.subject }).waitFor({ timeout: STEP_MS });
     await shot('6-digest-complete');
+
+    // The seed has more pending tasks than one message holds: the rest is in the digest's thread.
+    expect(await digest.textContent()).toMatch(/more in the thread/);
+    await digest.locator('button.replies').click();
+    await page.locator('#thread-messages .message').nth(1).waitFor();
+    await shot('6-digest-thread');
     expect(c.api.violations).toEqual([]);
   });
 });
