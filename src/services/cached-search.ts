@@ -1,3 +1,5 @@
+import { TIMEOUT, within } from './within.js';
+
 export interface CachedSearchOptions<T> {
   /** The real (slow) search. */
   fetch: (query: string) => Promise<T[]>;
@@ -66,20 +68,12 @@ export function createCachedSearch<T>(opts: CachedSearchOptions<T>): CachedSearc
   return {
     search,
     async searchWithin(query, budgetMs) {
-      const pending = search(query);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), budgetMs);
-      });
       try {
-        const result = await Promise.race([pending, timeout]);
-        if (result === 'timeout') return { items: fromCache(query), complete: false };
+        const result = await within(search(query), budgetMs);
+        if (result === TIMEOUT) return { items: fromCache(query), complete: false };
         return { items: result, complete: true };
       } catch {
         return { items: fromCache(query), complete: false };
-      } finally {
-        clearTimeout(timer);
-        pending.catch(() => undefined);
       }
     },
     prefetch(query) {

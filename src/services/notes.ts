@@ -145,20 +145,6 @@ export function quickNoteKey(userId: string, email: string, text: string, now: D
   return `note-quick:${userId}:${email.trim().toLowerCase()}:${hash}:${minute}`;
 }
 
-/** The promise's value, or undefined once `ms` have passed (the work goes on; its failure is ignored). */
-export async function withinMs<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The first of `emails` (in order) that belongs to a CRM contact, searched in parallel; a failed
  * search counts as "not found" since a preselection is a convenience, never worth an error.

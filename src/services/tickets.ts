@@ -7,6 +7,7 @@ import {
   type TicketFilter,
   type TicketMessage,
 } from '../agile/index.js';
+import { TIMEOUT, within } from './within.js';
 
 /** What the picker, the modal and the confirmations need of a ticket (no Slack types). */
 export interface TicketSummary {
@@ -309,17 +310,11 @@ export function createTicketService({ agile, logger, now }: TicketServiceDeps): 
       const pending = refresh();
       // The refresh keeps going after the budget: the next keystroke gets its result.
       pending.catch((err) => logger.warn({ err }, 'refreshing the open tickets failed'));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), budgetMs);
-      });
       try {
-        const result = await Promise.race([pending, timeout]);
-        if (result !== 'timeout') return { tickets: searchTickets(result, query), source: 'fresh' };
+        const result = await within(pending, budgetMs);
+        if (result !== TIMEOUT) return { tickets: searchTickets(result, query), source: 'fresh' };
       } catch {
         // Agile failed: fall back to whatever we had.
-      } finally {
-        clearTimeout(timer);
       }
       if (cached && nowMs() - cached.atMs < MAX_STALE_MS) {
         return { tickets: searchTickets(cached.tickets, query), source: 'stale' };

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { describeAgileError } from '../../agile/index.js';
 import type { Deps } from '../../deps.js';
 import { type ContactChoice, toChoice } from '../../services/contact-search.js';
-import { withinMs } from '../../services/notes.js';
+import { withinMs } from '../../services/within.js';
 import { buildNoteLoadingView, buildNoteModal, type NoteModalMeta } from '../../views/note-modal.js';
 
 type CardArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

@@ -2,13 +2,14 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { toChoice } from '../../services/contact-search.js';
-import { deriveSubject, findContactForEmails, withinMs } from '../../services/notes.js';
+import { deriveSubject, findContactForEmails } from '../../services/notes.js';
 import {
   findEmails,
   mentionedUserIds,
   slackTextToPlain,
   unnamedChannelIds,
 } from '../../services/slack-text.js';
+import { withinMs } from '../../services/within.js';
 import { buildNoteLoadingView, buildNoteModal, type NoteModalMeta } from '../../views/note-modal.js';
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;

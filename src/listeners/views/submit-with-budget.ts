@@ -3,6 +3,7 @@ import type { View } from '@slack/types';
 import { describeAgileError } from '../../agile/index.js';
 import type { Deps } from '../../deps.js';
 import { runOnce } from '../../services/run-once.js';
+import { TIMEOUT, within } from '../../services/within.js';
 import { truncate } from '../../views/mrkdwn.js';
 
 export type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -26,7 +27,6 @@ export interface SubmitPlan<T> {
   budgetMs?: number;
 }
 
-const TIMEOUT = Symbol('timeout');
 /** Validation messages show under an input; keep them a readable sentence. */
 const ERROR_MAX = 300;
 
@@ -43,15 +43,10 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
   const outcome = runOnce(deps.store, key, plan.work);
   outcome.catch(() => undefined);
 
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMEOUT), plan.budgetMs ?? 2000);
-  });
   let first: Awaited<typeof outcome> | typeof TIMEOUT;
   try {
-    first = await Promise.race([outcome, timeout]);
+    first = await within(outcome, plan.budgetMs ?? 2000);
   } catch (err) {
-    clearTimeout(timer);
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'modal submission failed');
     await ack({
       response_action: 'errors',
@@ -59,7 +54,6 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
     });
     return;
   }
-  clearTimeout(timer);
 
   if (first !== TIMEOUT) {
     await ack();

@@ -9,6 +9,7 @@ import {
   ticketServiceFor,
   type Visibility,
 } from '../../services/tickets.js';
+import { TIMEOUT, within } from '../../services/within.js';
 import { ACTION, BLOCK } from '../../slack/ids.js';
 import { notifyUser } from '../../slack/notify.js';
 import { readState } from '../../slack/view-state.js';
@@ -34,16 +35,6 @@ const MIN_WRITE_BUDGET_MS = 300;
 type Outcome =
   | { kind: 'sent'; visibility: Visibility }
   | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
-
-const TIMEOUT = Symbol('timeout');
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMEOUT), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Which input an Agile refusal belongs to: a ticket it does not know → the picker, else the text. */
 function errorBlock(err: unknown): string {

@@ -1,0 +1,21 @@
+/** What `within` answers when the work did not settle in time. */
+export const TIMEOUT = Symbol('timeout');
+
+/**
+ * The work's outcome, or TIMEOUT once `ms` have passed (Slack's 3-second rules leave a budget, not a
+ * deadline for the work: it goes on, and a failure after the budget is ignored).
+ */
+export function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMEOUT), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The work's value, or undefined once `ms` have passed (see within). */
+export async function withinMs<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  const result = await within(work, ms);
+  return result === TIMEOUT ? undefined : result;
+}
