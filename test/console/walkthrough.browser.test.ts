@@ -188,6 +188,29 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     await shot('3-task-done');
   });
 
+  it('creates a deal: switching the track reloads its milestones and keeps what was typed', async () => {
+    const name = 'Northwind 3-year renewal';
+    await send('/crm deal');
+    await openModal('Create deal');
+    const nameInput = block(BLOCK.dealName).locator('input');
+    await nameInput.waitFor();
+    await nameInput.fill(name);
+    await block(BLOCK.value).locator('input').fill('72000');
+    // The track select dispatches block_actions; the app answers with views.update.
+    await block(BLOCK.track).locator('select').selectOption({ label: 'Renewals' });
+    const milestone = block(BLOCK.milestone).locator('select');
+    await milestone.locator('option', { hasText: 'Negotiation' }).waitFor({ state: 'attached' });
+    expect(await nameInput.inputValue()).toBe(name);
+    await milestone.selectOption({ label: 'Negotiation' });
+    await shot('4-deal-modal');
+    await submitModal();
+
+    const renewals = state().tracks.find((t) => t.name === 'Renewals');
+    const deal = await until('the deal in the sandbox', () => state().deals.find((d) => d.name === name));
+    expect(deal).toMatchObject({ pipelineId: renewals?.id, milestone: 'Negotiation', expectedValue: 72000 });
+    await shot('4-deal-done');
+  });
+
   it("moves a deal's milestone from the Move button on the contact card", async () => {
     const deal = state().deals.find((d) => d.name === 'Northwind fleet tracking rollout');
     expect(deal?.milestone).not.toBe('Won');
@@ -200,14 +223,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     const milestone = block(BLOCK.milestone).locator('select');
     await milestone.waitFor({ timeout: STEP_MS });
     await milestone.selectOption({ label: 'Won' });
-    await shot('4-move-modal');
+    await shot('5-move-modal');
     await submitModal();
 
     await until('the deal moved in the sandbox', () =>
       state().deals.find((d) => d.id === deal?.id && d.milestone === 'Won'),
     );
     await message('Won').waitFor({ timeout: STEP_MS });
-    await shot('4-move-done');
+    await shot('5-move-done');
   });
 
   it('replies to a ticket', async () => {
@@ -221,13 +244,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     const text = block(BLOCK.reply).locator('textarea');
     await text.waitFor({ timeout: STEP_MS });
     await text.fill(reply);
-    await shot('5-reply-modal');
+    await shot('6-reply-modal');
     await submitModal();
 
     await until('the reply in the sandbox', () =>
       state().ticketNotes.find((n) => n.ticketId === ticket?.id && n.plainText.includes('the fix is live')),
     );
-    await shot('5-reply-done');
+    await shot('6-reply-done');
   });
 
   it('runs the digest now for the channel', async () => {
@@ -243,7 +266,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     expect(overdue.length).toBeGreaterThan(0);
     const shown = (await page.locator('#messages').textContent()) ?? '';
     expect(overdue.some((t) => shown.includes(t.subject))).toBe(true);
-    await shot('6-digest');
+    await shot('7-digest');
 
     // A digest item's Complete button: the task is completed in the CRM, the item updated in place.
     const openIds = new Set(overdue.map((t) => t.id));
@@ -252,13 +275,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
       state().tasks.find((t) => openIds.has(t.id) && t.isComplete),
     );
     await digest.locator('s', { hasText: done.subject }).waitFor({ timeout: STEP_MS });
-    await shot('6-digest-complete');
+    await shot('7-digest-complete');
 
     // The seed has more pending tasks than one message holds: the rest is in the digest's thread.
     expect(await digest.textContent()).toMatch(/more in the thread/);
     await digest.locator('button.replies').click();
     await page.locator('#thread-messages .message').nth(1).waitFor();
-    await shot('6-digest-thread');
+    await shot('7-digest-thread');
     expect(c.api.violations).toEqual([]);
   });
 });
