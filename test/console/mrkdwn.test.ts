@@ -63,6 +63,14 @@ describe('console mrkdwn renderer', () => {
     expect(html('a\nb')).toBe('a<br>b');
   });
 
+  it('handles long texts with many links and mentions', () => {
+    const text = Array.from({ length: 300 }, (_, i) => `<@U${i}> *<https://x.test/${i}|d${i}>*`).join(' ');
+    const out = html(text);
+    expect(out.match(/class="mention"/g)).toHaveLength(300);
+    expect(out.match(/<b><a href="https:\/\/x\.test\/\d+"/g)).toHaveLength(300);
+    expect(html('a\uE000b <@U0ALICE>')).toBe('ab <span class="mention">@Alice Moreno</span>');
+  });
+
   it('shows known emoji and leaves unknown ones as typed', () => {
     expect(html(':white_check_mark: done :no_such_emoji:')).toBe('✅ done :no_such_emoji:');
   });

@@ -115,40 +115,24 @@ function findStyled(text, from) {
   return best;
 }
 
-/** Inline text (no code blocks): angle tokens and inline code first, then styles. */
+/** Private-use characters stand in for tokens while styles are parsed. */
+const PLACEHOLDER = 0xe000;
+const PLACEHOLDER_END = 0xf8ff;
+
+/**
+ * Inline text (no code blocks). Angle tokens and inline code are taken out first, each replaced by a
+ * private-use placeholder, so that styles can wrap them (`*<url|x>*`); they are put back afterwards.
+ */
 function inline(text) {
-  const nodes = [];
-  const tokens = /<([^<>\n]+)>|`([^`\n]+)`/g;
-  let last = 0;
-  const plain = (segment) => {
-    for (const n of styled(segment)) nodes.push(n);
-  };
-  // Styles may wrap links (`*<url|x>*`): parse styles over a string where tokens are placeholders.
-  const parts = [];
-  for (let m = tokens.exec(text); m; m = tokens.exec(text)) {
-    parts.push({ kind: 'text', value: text.slice(last, m.index) });
-    parts.push({
-      kind: 'token',
-      node: m[1] !== undefined ? angle(m[1]) : { type: 'code', text: decodeEntities(m[2]) },
+  const tokens = [];
+  const masked = text
+    .replace(/[\uE000-\uF8FF]/g, '')
+    .replace(/<([^<>\n]+)>|`([^`\n]+)`/g, (whole, inner, code) => {
+      if (PLACEHOLDER + tokens.length > PLACEHOLDER_END) return whole;
+      tokens.push(inner !== undefined ? angle(inner) : { type: 'code', text: decodeEntities(code) });
+      return String.fromCharCode(PLACEHOLDER + tokens.length - 1);
     });
-    last = m.index + m[0].length;
-  }
-  parts.push({ kind: 'text', value: text.slice(last) });
-  if (parts.length === 1) {
-    plain(text);
-    return nodes;
-  }
-  // Replace tokens with private-use placeholders so styles can span them.
-  const tokenNodes = [];
-  let joined = '';
-  for (const p of parts) {
-    if (p.kind === 'text') joined += p.value.replace(/[\uE000-\uE0FF]/g, '');
-    else {
-      joined += String.fromCharCode(0xe000 + tokenNodes.length);
-      tokenNodes.push(p.node);
-    }
-  }
-  return restore(styled(joined), tokenNodes);
+  return restore(styled(masked), tokens);
 }
 
 function restore(nodes, tokenNodes) {
@@ -158,10 +142,10 @@ function restore(nodes, tokenNodes) {
       let buf = '';
       for (const ch of n.text) {
         const code = ch.charCodeAt(0);
-        if (code >= 0xe000 && code <= 0xe0ff && tokenNodes[code - 0xe000]) {
+        if (code >= PLACEHOLDER && tokenNodes[code - PLACEHOLDER]) {
           if (buf) out.push({ type: 'text', text: buf });
           buf = '';
-          out.push(tokenNodes[code - 0xe000]);
+          out.push(tokenNodes[code - PLACEHOLDER]);
         } else buf += ch;
       }
       if (buf) out.push({ type: 'text', text: buf });
