@@ -1,16 +1,17 @@
-import type {
-  Button,
-  InputBlock,
-  KnownBlock,
-  ModalView,
-  PlainTextOption,
-  StaticSelect,
-  View,
-} from '@slack/types';
+import type { Button, KnownBlock, ModalView, PlainTextOption, StaticSelect, View } from '@slack/types';
 import type { ContactChoice } from '../services/contact-search.js';
 import { formatDealValue, formatProbability } from '../services/milestones.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import type { SlackMessage } from './message.js';
+import {
+  buildModalShell,
+  buildOwnerInput,
+  buildStaticSelect,
+  errorSection,
+  inputBlock as input,
+  type OwnerChoice,
+  textSection,
+} from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 import { buildMultiContactSelect } from './pickers.js';
 
@@ -33,11 +34,7 @@ export interface TrackChoice {
   milestones: string[];
 }
 
-export interface OwnerChoice {
-  id: string;
-  name: string;
-  email?: string;
-}
+export type { OwnerChoice };
 
 /** What the form shows as typed/selected: from defaults on open, from view.state on a rebuild. */
 export interface DealFormValues {
@@ -92,51 +89,34 @@ export function milestoneOptions(milestones: readonly string[]): PlainTextOption
 }
 
 export function buildMilestoneSelect(milestones: readonly string[], selected?: string): StaticSelect {
-  const options = milestoneOptions(milestones);
   const index = selected === undefined ? -1 : milestones.indexOf(selected);
-  const initial = index >= 0 && index < options.length ? options[index] : undefined;
-  return {
-    type: 'static_select',
-    action_id: ACTION.milestoneSelect,
-    placeholder: plainText('Pick a milestone', LIMITS.placeholder),
-    options,
-    ...(initial ? { initial_option: initial } : {}),
-  };
-}
-
-function input(
-  blockId: string,
-  label: string,
-  element: InputBlock['element'],
-  extra: Partial<InputBlock> = {},
-): InputBlock {
-  return { type: 'input', block_id: blockId, label: plainText(label, LIMITS.inputLabel), element, ...extra };
+  const initialValue = index >= 0 ? milestoneOptionValue(milestones, index) : undefined;
+  return buildStaticSelect(
+    ACTION.milestoneSelect,
+    milestoneOptions(milestones),
+    initialValue,
+    'Pick a milestone',
+  );
 }
 
 function baseModal(metadata: string, blocks: KnownBlock[], withSubmit: boolean): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.dealModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Cancel', LIMITS.viewTitle),
-    ...(withSubmit ? { submit: plainText('Create', LIMITS.viewTitle) } : {}),
-    private_metadata: metadata,
+  return buildModalShell({
+    callbackId: CALLBACK.dealModal,
+    title: TITLE,
     blocks,
-  };
+    metadata,
+    ...(withSubmit ? { submit: 'Create' } : {}),
+  });
 }
 
 /** Opened at once (a trigger_id lives 3 s); replaced by buildDealModal when tracks and owners arrive. */
 export function buildDealLoadingModal(metadata: string): ModalView {
-  return baseModal(
-    metadata,
-    [{ type: 'section', text: mrkdwnText(':hourglass_flowing_sand: Loading tracks and owners…') }],
-    false,
-  );
+  return baseModal(metadata, [textSection(':hourglass_flowing_sand: Loading tracks and owners…')], false);
 }
 
 /** The modal when the CRM could not give us tracks or owners: say why, nothing to submit. */
 export function buildDealUnavailableModal(metadata: string, message: string): ModalView {
-  return baseModal(metadata, [{ type: 'section', text: mrkdwnText(`⚠️ ${escapeMrkdwn(message)}`) }], false);
+  return baseModal(metadata, [errorSection(message)], false);
 }
 
 export function buildDealModal(data: DealFormData): ModalView {
@@ -145,15 +125,9 @@ export function buildDealModal(data: DealFormData): ModalView {
   const trackOptions: PlainTextOption[] = data.tracks
     .slice(0, LIMITS.selectOptions)
     .map((t) => ({ text: plainText(t.name || `Track ${t.id}`, LIMITS.optionText), value: t.id }));
-  const trackInitial = trackOptions.find((o) => o.value === track?.id);
-  const ownerOptions: PlainTextOption[] = data.owners.slice(0, LIMITS.selectOptions).map((o) => ({
-    text: plainText(o.email && o.email !== o.name ? `${o.name} — ${o.email}` : o.name, LIMITS.optionText),
-    value: o.id,
-  }));
-  const ownerInitial = ownerOptions.find((o) => o.value === v.ownerId);
 
   const blocks: KnownBlock[] = [];
-  if (data.error) blocks.push({ type: 'section', text: mrkdwnText(`⚠️ ${escapeMrkdwn(data.error)}`) });
+  if (data.error) blocks.push(errorSection(data.error));
   blocks.push(
     input(BLOCK.dealName, DEAL_LABELS.name, {
       type: 'plain_text_input',
@@ -193,13 +167,7 @@ export function buildDealModal(data: DealFormData): ModalView {
       input(
         BLOCK.track,
         DEAL_LABELS.track,
-        {
-          type: 'static_select',
-          action_id: ACTION.trackSelect,
-          placeholder: plainText('Pick a track', LIMITS.placeholder),
-          options: trackOptions,
-          ...(trackInitial ? { initial_option: trackInitial } : {}),
-        },
+        buildStaticSelect(ACTION.trackSelect, trackOptions, track?.id, 'Pick a track'),
         // A change reloads the milestone choices (block_actions → views.update).
         { dispatch_action: true },
       ),
@@ -244,33 +212,26 @@ export function buildDealModal(data: DealFormData): ModalView {
       { optional: true },
     ),
   );
-  if (ownerOptions.length > 0) {
-    blocks.push(
-      input(BLOCK.owner, DEAL_LABELS.owner, {
-        type: 'static_select',
-        action_id: ACTION.ownerSelect,
-        placeholder: plainText('Pick an owner', LIMITS.placeholder),
-        options: ownerOptions,
-        ...(ownerInitial ? { initial_option: ownerInitial } : {}),
-      }),
-    );
-  }
+  const owner = buildOwnerInput(
+    data.owners,
+    data.owners.find((o) => o.id === v.ownerId),
+    DEAL_LABELS.owner,
+  );
+  if (owner) blocks.push(owner);
   return baseModal(data.metadata, blocks, true);
 }
 
+function infoView(text: string): View {
+  return buildModalShell({
+    callbackId: CALLBACK.dealModal,
+    title: TITLE,
+    close: 'Close',
+    blocks: [textSection(text)],
+  });
+}
+
 export function buildDealSavingView(): View {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.dealModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Close', LIMITS.viewTitle),
-    blocks: [
-      {
-        type: 'section',
-        text: mrkdwnText(':hourglass_flowing_sand: Saving the deal… the CRM is slow today.'),
-      },
-    ],
-  };
+  return infoView(':hourglass_flowing_sand: Saving the deal… the CRM is slow today.');
 }
 
 export interface CreatedDeal {
@@ -283,13 +244,7 @@ export interface CreatedDeal {
 }
 
 export function buildDealDoneView(deal: CreatedDeal): View {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.dealModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Close', LIMITS.viewTitle),
-    blocks: [{ type: 'section', text: mrkdwnText(`✅ Deal *${escapeMrkdwn(deal.name)}* created.`) }],
-  };
+  return infoView(`✅ Deal *${escapeMrkdwn(deal.name)}* created.`);
 }
 
 export function buildMoveButton(dealId: string): Button {

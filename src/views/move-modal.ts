@@ -1,9 +1,10 @@
-import type { ExternalSelect, InputBlock, KnownBlock, ModalView, PlainTextOption, View } from '@slack/types';
+import type { ExternalSelect, KnownBlock, ModalView, PlainTextOption, View } from '@slack/types';
 import type { DealSummary, MoveResult } from '../services/deals.js';
 import { formatDealValue, formatProbability } from '../services/milestones.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import { buildMilestoneSelect, buildMoveButton } from './deal-modal.js';
 import type { SlackMessage } from './message.js';
+import { buildModalShell, errorSection, inputBlock as input, textSection } from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 
 export const MOVE_LABELS = {
@@ -58,19 +59,10 @@ export interface MoveFormData {
   error?: string;
 }
 
-function input(
-  blockId: string,
-  label: string,
-  element: InputBlock['element'],
-  extra: Partial<InputBlock> = {},
-): InputBlock {
-  return { type: 'input', block_id: blockId, label: plainText(label, LIMITS.inputLabel), element, ...extra };
-}
-
 export function buildMoveModal(data: MoveFormData): ModalView {
   const values = data.values ?? {};
   const blocks: KnownBlock[] = [];
-  if (data.error) blocks.push({ type: 'section', text: mrkdwnText(`⚠️ ${escapeMrkdwn(data.error)}`) });
+  if (data.error) blocks.push(errorSection(data.error));
   // dispatch_action: picking a deal sends block_actions, and the milestones of its track are filled in.
   blocks.push(input(BLOCK.deal, MOVE_LABELS.deal, buildDealPicker(data.deal), { dispatch_action: true }));
   const { deal, track } = data;
@@ -130,25 +122,22 @@ export function buildMoveModal(data: MoveFormData): ModalView {
       { optional: true, hint: plainText('Saved on the deal as a note', LIMITS.inputHint) },
     ),
   );
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.moveModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Cancel', LIMITS.viewTitle),
-    submit: plainText('Move', LIMITS.viewTitle),
-    private_metadata: data.metadata,
+  return buildModalShell({
+    callbackId: CALLBACK.moveModal,
+    title: TITLE,
+    submit: 'Move',
+    metadata: data.metadata,
     blocks,
-  };
+  });
 }
 
 function simpleView(text: string): View {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.moveModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Close', LIMITS.viewTitle),
-    blocks: [{ type: 'section', text: mrkdwnText(text) }],
-  };
+  return buildModalShell({
+    callbackId: CALLBACK.moveModal,
+    title: TITLE,
+    close: 'Close',
+    blocks: [textSection(text)],
+  });
 }
 
 export function buildMoveSavingView(): View {

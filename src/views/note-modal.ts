@@ -1,9 +1,10 @@
-import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { ContactChoice } from '../services/contact-search.js';
 import { channelLabel, NOTE_SUBJECT_MAX } from '../services/notes.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import { decodeMetadata, encodeMetadata } from '../slack/metadata.js';
+import { buildModalShell, errorSection, inputBlock, textSection } from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 import { buildContactSelect } from './pickers.js';
 
@@ -84,66 +85,61 @@ export function mrkdwnLink(url: string, label: string): string {
 /** The Log note form: Contact, Subject, Note (prefilled when logging a message or from a card). */
 export function buildNoteModal(data: NoteModalData): ModalView {
   const blocks: KnownBlock[] = [];
-  if (data.error) blocks.push({ type: 'section', text: mrkdwnText(`⚠️ ${escapeMrkdwn(data.error)}`) });
+  if (data.error) blocks.push(errorSection(data.error));
   const source = sourceContext(data.meta);
   if (source) blocks.push(source);
 
-  const contact: InputBlock = {
-    type: 'input',
-    block_id: BLOCK.contact,
-    label: plainText('Contact', LIMITS.inputLabel),
-    element: buildContactSelect({ initial: data.contact ? [data.contact] : [] }),
-  };
-  const subject: InputBlock = {
-    type: 'input',
-    block_id: BLOCK.subject,
-    optional: true,
-    label: plainText('Subject', LIMITS.inputLabel),
-    hint: plainText('Left empty, the first line of the note becomes the subject.', LIMITS.inputHint),
-    element: {
-      type: 'plain_text_input',
-      action_id: ACTION.subjectInput,
-      max_length: NOTE_SUBJECT_MAX,
-      ...(data.subject ? { initial_value: truncate(data.subject, NOTE_SUBJECT_MAX) } : {}),
-    },
-  };
-  const note: InputBlock = {
-    type: 'input',
-    block_id: BLOCK.note,
-    label: plainText('Note', LIMITS.inputLabel),
-    hint: plainText(
-      'A last line saying who logged it from Slack (and where) is added for the CRM timeline.',
-      LIMITS.inputHint,
+  blocks.push(
+    inputBlock(BLOCK.contact, 'Contact', buildContactSelect({ initial: data.contact ? [data.contact] : [] })),
+    inputBlock(
+      BLOCK.subject,
+      'Subject',
+      {
+        type: 'plain_text_input',
+        action_id: ACTION.subjectInput,
+        max_length: NOTE_SUBJECT_MAX,
+        ...(data.subject ? { initial_value: truncate(data.subject, NOTE_SUBJECT_MAX) } : {}),
+      },
+      {
+        optional: true,
+        hint: plainText('Left empty, the first line of the note becomes the subject.', LIMITS.inputHint),
+      },
     ),
-    element: {
-      type: 'plain_text_input',
-      action_id: ACTION.noteInput,
-      multiline: true,
-      max_length: NOTE_INPUT_MAX,
-      ...(data.note ? { initial_value: truncate(data.note, NOTE_INPUT_MAX) } : {}),
-    },
-  };
-  blocks.push(contact, subject, note);
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.noteModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    submit: plainText('Log note', LIMITS.viewTitle),
-    close: plainText('Cancel', LIMITS.viewTitle),
-    private_metadata: encodeNoteMeta(data.meta),
+    inputBlock(
+      BLOCK.note,
+      'Note',
+      {
+        type: 'plain_text_input',
+        action_id: ACTION.noteInput,
+        multiline: true,
+        max_length: NOTE_INPUT_MAX,
+        ...(data.note ? { initial_value: truncate(data.note, NOTE_INPUT_MAX) } : {}),
+      },
+      {
+        hint: plainText(
+          'A last line saying who logged it from Slack (and where) is added for the CRM timeline.',
+          LIMITS.inputHint,
+        ),
+      },
+    ),
+  );
+  return buildModalShell({
+    callbackId: CALLBACK.noteModal,
+    title: TITLE,
+    submit: 'Log note',
+    metadata: encodeNoteMeta(data.meta),
     blocks,
-  };
+  });
 }
 
 function infoView(text: string, meta: NoteModalMeta = {}): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.noteModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Close', LIMITS.viewTitle),
-    private_metadata: encodeNoteMeta(meta),
-    blocks: [{ type: 'section', text: mrkdwnText(text) }],
-  };
+  return buildModalShell({
+    callbackId: CALLBACK.noteModal,
+    title: TITLE,
+    close: 'Close',
+    metadata: encodeNoteMeta(meta),
+    blocks: [textSection(text)],
+  });
 }
 
 /** Opened at once (a trigger_id lives 3 s) while the message or the contact is fetched. */

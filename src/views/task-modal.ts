@@ -1,4 +1,4 @@
-import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { TASK_PRIORITIES, TASK_TYPES } from '../agile/index.js';
 import type { ContactChoice } from '../services/contact-search.js';
@@ -13,6 +13,15 @@ import {
 } from '../services/tasks.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import { decodeMetadata, encodeMetadata } from '../slack/metadata.js';
+import {
+  buildModalShell,
+  buildOwnerInput,
+  errorSection,
+  inputBlock as input,
+  type OwnerChoice,
+  buildStaticSelect as staticSelect,
+  textSection,
+} from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText } from './mrkdwn.js';
 import { buildMultiContactSelect } from './pickers.js';
 
@@ -36,10 +45,8 @@ export function decodeTaskMeta(raw: string | undefined): TaskModalMeta {
   return { channelId: m?.c ?? '', timeZone: m?.tz ?? 'UTC' };
 }
 
-export interface OwnerChoice {
-  id: string;
-  name: string;
-}
+export { ownerOption } from './modal-parts.js';
+export type { OwnerChoice };
 
 /** The form's values: defaults on opening, what the user typed when rebuilt after a failure. */
 export interface TaskFormValues {
@@ -68,30 +75,29 @@ export interface TaskModalData {
 const TITLE = 'Create task';
 
 function modal(meta: TaskModalMeta, blocks: KnownBlock[], submit?: string, close = 'Cancel'): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.taskModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText(close, LIMITS.viewTitle),
-    ...(submit ? { submit: plainText(submit, LIMITS.viewTitle) } : {}),
-    private_metadata: encodeTaskMeta(meta),
+  return buildModalShell({
+    callbackId: CALLBACK.taskModal,
+    title: TITLE,
+    close,
+    ...(submit ? { submit } : {}),
+    metadata: encodeTaskMeta(meta),
     blocks,
-  };
+  });
 }
 
 /** Opened at once on the trigger_id (it lives 3 s); replaced when Slack and Agile have answered. */
 export function buildTaskModalLoading(meta: TaskModalMeta): ModalView {
-  return modal(meta, [{ type: 'section', text: mrkdwnText(':hourglass_flowing_sand: Loading…') }]);
+  return modal(meta, [textSection(':hourglass_flowing_sand: Loading…')]);
 }
 
 /** Shown while a slow CRM is still saving the task. */
 export function buildTaskModalSaving(meta: TaskModalMeta): ModalView {
-  return modal(meta, [{ type: 'section', text: mrkdwnText(':hourglass_flowing_sand: Saving the task…') }]);
+  return modal(meta, [textSection(':hourglass_flowing_sand: Saving the task…')]);
 }
 
 /** Replaces the saving view once the task exists; `summary` is already-escaped mrkdwn. */
 export function buildTaskModalDone(meta: TaskModalMeta, summary: string): ModalView {
-  return modal(meta, [{ type: 'section', text: mrkdwnText(summary) }], undefined, 'Done');
+  return modal(meta, [textSection(summary)], undefined, 'Done');
 }
 
 export function taskTypeOption(type: string): PlainTextOption {
@@ -104,49 +110,11 @@ export function taskPriorityOption(priority: string): PlainTextOption {
   return { text: plainText(label, LIMITS.optionText), value: priority };
 }
 
-export function ownerOption(o: OwnerChoice): PlainTextOption {
-  return { text: plainText(o.name || o.id, LIMITS.optionText), value: o.id };
-}
-
-function staticSelect(
-  actionId: string,
-  options: PlainTextOption[],
-  initialValue: string | undefined,
-  placeholder: string,
-): StaticSelect {
-  // Slack rejects an initial_option that is not one of the options, text included.
-  const initial = options.find((o) => o.value === initialValue);
-  return {
-    type: 'static_select',
-    action_id: actionId,
-    placeholder: plainText(placeholder, LIMITS.placeholder),
-    options,
-    ...(initial ? { initial_option: initial } : {}),
-  };
-}
-
-function input(
-  blockId: string,
-  label: string,
-  element: InputBlock['element'],
-  extra: Partial<InputBlock> = {},
-): InputBlock {
-  return { type: 'input', block_id: blockId, label: plainText(label, LIMITS.inputLabel), element, ...extra };
-}
-
-/** Owners for the select: at most Slack's 100, the chosen one always among them. */
-function ownerOptions(owners: OwnerChoice[], chosen: OwnerChoice | undefined): PlainTextOption[] {
-  const list = chosen && !owners.some((o) => o.id === chosen.id) ? [chosen, ...owners] : owners;
-  const head = list.slice(0, LIMITS.selectOptions);
-  if (chosen && !head.some((o) => o.id === chosen.id)) head[head.length - 1] = chosen;
-  return head.map(ownerOption);
-}
-
 /** The Create task form. Pure: data in, view out. */
 export function buildTaskModal(data: TaskModalData): ModalView {
   const { meta, values } = data;
   const blocks: KnownBlock[] = [];
-  if (data.error) blocks.push({ type: 'section', text: mrkdwnText(`:warning: ${escapeMrkdwn(data.error)}`) });
+  if (data.error) blocks.push(errorSection(data.error, ':warning:'));
   if (data.notice)
     blocks.push({
       type: 'context',
@@ -218,15 +186,7 @@ export function buildTaskModal(data: TaskModalData): ModalView {
       { optional: true },
     ),
   );
-  const owners = ownerOptions(data.owners, values.owner);
-  if (owners.length > 0) {
-    blocks.push(
-      input(
-        BLOCK.owner,
-        'Owner',
-        staticSelect(ACTION.ownerSelect, owners, values.owner?.id, 'Pick an owner'),
-      ),
-    );
-  }
+  const owner = buildOwnerInput(data.owners, values.owner);
+  if (owner) blocks.push(owner);
   return modal(meta, blocks, 'Create');
 }

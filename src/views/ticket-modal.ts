@@ -4,6 +4,7 @@ import { format } from 'date-fns';
 import type { ThreadMark, ThreadMessage, TicketSummary, Visibility } from '../services/tickets.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import { buildNotice, type SlackMessage } from './message.js';
+import { buildModalShell, errorSection, inputBlock, textSection } from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 
 /** What the modal carries between views: where to confirm, which ticket, what thread was shown. */
@@ -90,29 +91,23 @@ export function buildTicketOptions(tickets: TicketSummary[]): { options: PlainTe
 }
 
 function modal(meta: TicketModalMeta, blocks: KnownBlock[], withSubmit: boolean, submit = 'Send'): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.ticketModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Cancel', LIMITS.viewTitle),
-    ...(withSubmit ? { submit: plainText(submit, LIMITS.viewTitle) } : {}),
-    private_metadata: encodeTicketMeta(meta),
+  return buildModalShell({
+    callbackId: CALLBACK.ticketModal,
+    title: TITLE,
+    ...(withSubmit ? { submit } : {}),
+    metadata: encodeTicketMeta(meta),
     blocks,
-  };
+  });
 }
 
 /** Opened at once on the trigger_id (3 s); replaced by views.update when Agile has answered. */
 export function buildTicketModalLoading(meta: TicketModalMeta): ModalView {
-  return modal(
-    meta,
-    [{ type: 'section', text: mrkdwnText(':hourglass_flowing_sand: Loading open tickets…') }],
-    false,
-  );
+  return modal(meta, [textSection(':hourglass_flowing_sand: Loading open tickets…')], false);
 }
 
 /** Shown while a slow submission is still on its way to Agile. */
 export function buildTicketModalSaving(meta: TicketModalMeta): ModalView {
-  return modal(meta, [{ type: 'section', text: mrkdwnText(':hourglass_flowing_sand: Sending…') }], false);
+  return modal(meta, [textSection(':hourglass_flowing_sand: Sending…')], false);
 }
 
 /** The modal after a slow write went through (a fast one just closes). */
@@ -124,20 +119,16 @@ export function buildTicketModalDone(input: {
   const subject = input.subject ? ` “${escapeMrkdwn(truncate(input.subject, 200))}”` : '';
   const effect =
     input.visibility === 'public' ? 'the customer will receive it by email' : 'only agents see it';
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.ticketModal,
-    title: plainText(TITLE, LIMITS.viewTitle),
-    close: plainText('Close', LIMITS.viewTitle),
+  return buildModalShell({
+    callbackId: CALLBACK.ticketModal,
+    title: TITLE,
+    close: 'Close',
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwnText(
-          `:white_check_mark: ${VISIBILITY_DONE[input.visibility]} on ticket #${escapeMrkdwn(input.ticketId)}${subject} — ${effect}.`,
-        ),
-      },
+      textSection(
+        `:white_check_mark: ${VISIBILITY_DONE[input.visibility]} on ticket #${escapeMrkdwn(input.ticketId)}${subject} — ${effect}.`,
+      ),
     ],
-  };
+  });
 }
 
 export function buildThreadMessageBlock(m: ThreadMessage, timeZone: string): KnownBlock {
@@ -170,24 +161,25 @@ export interface TicketModalData {
 }
 
 function ticketPickerBlock(ticket: TicketSummary | undefined): InputBlock {
-  return {
-    type: 'input',
-    block_id: BLOCK.ticket,
-    label: plainText('Ticket', LIMITS.inputLabel),
-    hint: plainText(
-      'Open tickets, newest first. Type a subject, a requester or a ticket number.',
-      LIMITS.inputHint,
-    ),
-    // Choosing a ticket must fire block_actions so its messages can be shown.
-    dispatch_action: true,
-    element: {
+  return inputBlock(
+    BLOCK.ticket,
+    'Ticket',
+    {
       type: 'external_select',
       action_id: ACTION.ticketPicker,
       placeholder: plainText('Pick a ticket', LIMITS.placeholder),
       min_query_length: 0,
       ...(ticket ? { initial_option: ticketOption(ticket) } : {}),
     },
-  };
+    {
+      hint: plainText(
+        'Open tickets, newest first. Type a subject, a requester or a ticket number.',
+        LIMITS.inputHint,
+      ),
+      // Choosing a ticket must fire block_actions so its messages can be shown.
+      dispatch_action: true,
+    },
+  );
 }
 
 function visibilityElement(visibility: Visibility): RadioButtons {
@@ -206,9 +198,7 @@ function visibilityElement(visibility: Visibility): RadioButtons {
 /** The Reply to ticket modal: picker, the chosen ticket's latest messages, reply text, visibility. */
 export function buildTicketModal(data: TicketModalData): ModalView {
   const blocks: KnownBlock[] = [];
-  if (data.error) {
-    blocks.push({ type: 'section', text: mrkdwnText(`:warning: ${escapeMrkdwn(data.error)}`) });
-  }
+  if (data.error) blocks.push(errorSection(data.error, ':warning:'));
   if (data.newMessages && data.newMessages.length > 0) {
     const n = data.newMessages.length;
     blocks.push({
@@ -245,25 +235,17 @@ export function buildTicketModal(data: TicketModalData): ModalView {
     }
     for (const m of shown) blocks.push(buildThreadMessageBlock(m, data.timeZone));
   }
-  blocks.push({
-    type: 'input',
-    block_id: BLOCK.reply,
-    label: plainText('Reply', LIMITS.inputLabel),
-    element: {
+  blocks.push(
+    inputBlock(BLOCK.reply, 'Reply', {
       type: 'plain_text_input',
       action_id: ACTION.replyText,
       multiline: true,
       max_length: LIMITS.inputMaxLength,
       placeholder: plainText('Your answer. It is sent as typed: no formatting.', LIMITS.placeholder),
       ...(data.reply ? { initial_value: truncate(data.reply, LIMITS.inputMaxLength) } : {}),
-    },
-  });
-  blocks.push({
-    type: 'input',
-    block_id: BLOCK.visibility,
-    label: plainText('Visibility', LIMITS.inputLabel),
-    element: visibilityElement(data.visibility ?? DEFAULT_VISIBILITY),
-  });
+    }),
+    inputBlock(BLOCK.visibility, 'Visibility', visibilityElement(data.visibility ?? DEFAULT_VISIBILITY)),
+  );
   return modal(data.meta, blocks, true, data.newMessages?.length ? 'Send anyway' : 'Send');
 }
 
