@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AgileError } from './errors.js';
-import { type AgileHttp, createAgileHttp, path } from './http.js';
+import { type AgileHttp, type AgileHttpOptions, createAgileHttp, path } from './http.js';
 import {
   DEFAULT_PAGE_SIZE,
   type IterateOptions,
@@ -38,17 +37,8 @@ import {
 } from './schemas.js';
 import type { EpochSeconds } from './time.js';
 
-export interface AgileClientOptions {
-  /** e.g. "https://{domain}.agilecrm.com/dev/" or the simulator's url. */
-  baseUrl: string;
-  email: string;
-  apiKey: string;
-  timeoutMs?: number;
-  retries?: number;
-  retryBaseDelayMs?: number;
-  maxRetryAfterMs?: number;
-  logger?: Logger;
-}
+/** The HTTP options (base URL, credentials, timeout, retries, logger); the sleep hook stays internal. */
+export type AgileClientOptions = Omit<AgileHttpOptions, 'sleep'>;
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -214,6 +204,14 @@ export function createAgileClient(opts: AgileClientOptions) {
   const http: AgileHttp = createAgileHttp(opts);
   const logger = opts.logger;
 
+  /** A request whose answer must be a record: an empty answer is a bad_response error at `where`. */
+  async function record<S extends z.ZodType>(
+    spec: Parameters<AgileHttp['request']>[0] & { schema: S },
+    where: string = spec.path,
+  ): Promise<z.output<S>> {
+    return required(await http.request(spec), where);
+  }
+
   async function list<S extends z.ZodType>(spec: Parameters<AgileHttp['request']>[0] & { schema: S }) {
     const answer = await http.request({ ...spec, prepare: stripPagingFields });
     return (answer ?? []) as z.output<S>;
@@ -282,10 +280,7 @@ export function createAgileClient(opts: AgileClientOptions) {
         contact_company_id:
           input.contact_company_id === undefined ? undefined : String(input.contact_company_id),
       });
-      return required(
-        await http.request({ method: 'POST', path: 'api/contacts', json: body, schema: contactSchema }),
-        'api/contacts',
-      );
+      return record({ method: 'POST', path: 'api/contacts', json: body, schema: contactSchema });
     },
 
     /** Agile has no upsert and refuses a duplicate email: search first, then create. */
@@ -309,26 +304,20 @@ export function createAgileClient(opts: AgileClientOptions) {
 
     /** Adds or overwrites the given properties (PUT edit-properties); others are left alone. */
     updateProperties: async (id: string, properties: ContactPropertyInput[]): Promise<Contact> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/contacts/edit-properties',
-          json: { id: String(id), properties },
-          schema: contactSchema,
-        }),
-        'api/contacts/edit-properties',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/contacts/edit-properties',
+        json: { id: String(id), properties },
+        schema: contactSchema,
+      }),
 
     addTags: async (id: string, tags: string[]): Promise<Contact> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/contacts/edit/tags',
-          json: { id: String(id), tags },
-          schema: contactSchema,
-        }),
-        'api/contacts/edit/tags',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/contacts/edit/tags',
+        json: { id: String(id), tags },
+        schema: contactSchema,
+      }),
 
     /** Agile answers with the remaining tag list; the shape is not documented, so nothing is returned. */
     removeTags: async (id: string, tags: string[]): Promise<void> => {
@@ -361,27 +350,21 @@ export function createAgileClient(opts: AgileClientOptions) {
     },
 
     setLeadScore: async (id: string, leadScore: number): Promise<Contact> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/contacts/edit/lead-score',
-          json: { id: String(id), lead_score: leadScore },
-          schema: contactSchema,
-        }),
-        'api/contacts/edit/lead-score',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/contacts/edit/lead-score',
+        json: { id: String(id), lead_score: leadScore },
+        schema: contactSchema,
+      }),
 
     /** 0 to 5. */
     setStarValue: async (id: string, starValue: number): Promise<Contact> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/contacts/edit/add-star',
-          json: { id: String(id), star_value: starValue },
-          schema: contactSchema,
-        }),
-        'api/contacts/edit/add-star',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/contacts/edit/add-star',
+        json: { id: String(id), star_value: starValue },
+        schema: contactSchema,
+      }),
 
     /** Adds (or with a negative number subtracts) score; a POST that is not idempotent: never retried. */
     addScoreByEmail: (email: string, score: number) =>
@@ -452,25 +435,22 @@ export function createAgileClient(opts: AgileClientOptions) {
      * no user has that email: that becomes a not_found error.
      */
     changeOwner: async (contactId: string, ownerEmail: string): Promise<Contact> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/contacts/change-owner',
-          form: { owner_email: ownerEmail, contact_id: String(contactId) },
-          schema: contactSchema,
-          retry: true, // setting the same owner twice is harmless
-          onNonJson: (text, request) =>
-            new AgileError({
-              kind: 'not_found',
-              status: 200,
-              request,
-              reason: text.slice(0, 300),
-              message: `Agile CRM refused to change the owner: ${text.slice(0, 300)}`,
-              userMessage: `the CRM has no user with the email ${ownerEmail}`,
-            }),
-        }),
-        'api/contacts/change-owner',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/contacts/change-owner',
+        form: { owner_email: ownerEmail, contact_id: String(contactId) },
+        schema: contactSchema,
+        retry: true, // setting the same owner twice is harmless
+        onNonJson: (text, request) =>
+          new AgileError({
+            kind: 'not_found',
+            status: 200,
+            request,
+            reason: text.slice(0, 300),
+            message: `Agile CRM refused to change the owner: ${text.slice(0, 300)}`,
+            userMessage: `the CRM has no user with the email ${ownerEmail}`,
+          }),
+      }),
 
     /** 204 on success. */
     delete: async (id: string): Promise<void> => {
@@ -522,19 +502,16 @@ export function createAgileClient(opts: AgileClientOptions) {
   // ---- notes ----
   const notes = {
     createForContacts: async (note: NoteInput & { contactIds: string[] }): Promise<Note> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/notes',
-          json: {
-            subject: note.subject,
-            description: note.description,
-            contact_ids: note.contactIds.map(String),
-          },
-          schema: noteSchema,
-        }),
-        'api/notes',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/notes',
+        json: {
+          subject: note.subject,
+          description: note.description,
+          contact_ids: note.contactIds.map(String),
+        },
+        schema: noteSchema,
+      }),
 
     /** Form-encoded; Agile answers 204. */
     addByEmail: async (email: string, note: NoteInput): Promise<void> => {
@@ -547,15 +524,12 @@ export function createAgileClient(opts: AgileClientOptions) {
     },
 
     createForDeal: async (note: NoteInput & { dealIds: string[] }): Promise<Note> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/opportunity/deals/notes',
-          json: { subject: note.subject, description: note.description, deal_ids: note.dealIds.map(String) },
-          schema: noteSchema,
-        }),
-        'api/opportunity/deals/notes',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/opportunity/deals/notes',
+        json: { subject: note.subject, description: note.description, deal_ids: note.dealIds.map(String) },
+        schema: noteSchema,
+      }),
 
     listForContact: (contactId: string) => contacts.notes(contactId),
 
@@ -575,34 +549,28 @@ export function createAgileClient(opts: AgileClientOptions) {
 
   const tasks = {
     create: async (input: TaskInput): Promise<Task> =>
-      required(
-        await http.request({ method: 'POST', path: 'api/tasks', json: taskBody(input), schema: taskSchema }),
-        'api/tasks',
-      ),
+      record({ method: 'POST', path: 'api/tasks', json: taskBody(input), schema: taskSchema }),
 
     /** Creates the task and relates it to the contact with this email. */
     createByEmail: async (email: string, input: Omit<TaskInput, 'contacts'>): Promise<Task> =>
-      required(
-        await http.request({
+      record(
+        {
           method: 'POST',
           path: path`api/tasks/email/${email}`,
           json: taskBody(input),
           schema: taskSchema,
-        }),
+        },
         'api/tasks/email',
       ),
 
     /** Only the given fields change (e.g. { is_complete: true, status: 'COMPLETED' }). */
     updatePartial: async (id: string, fields: TaskUpdate): Promise<Task> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/tasks/partial-update',
-          json: { ...taskBody(fields), id: String(id) },
-          schema: taskSchema,
-        }),
-        'api/tasks/partial-update',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/tasks/partial-update',
+        json: { ...taskBody(fields), id: String(id) },
+        schema: taskSchema,
+      }),
 
     get: (id: string) => http.request({ method: 'GET', path: path`api/tasks/${id}`, schema: taskSchema }),
 
@@ -660,39 +628,33 @@ export function createAgileClient(opts: AgileClientOptions) {
   const deals = {
     /** POST with an id would update an existing deal, so the input has no id. */
     create: async (input: DealInput): Promise<Deal> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/opportunity',
-          json: dealBody(input),
-          schema: dealSchema,
-        }),
-        'api/opportunity',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/opportunity',
+        json: dealBody(input),
+        schema: dealSchema,
+      }),
 
     /** Creates a deal related to the contact with this email (none is created if no contact has it). */
     createByEmail: async (email: string, input: Omit<DealInput, 'contact_ids'>): Promise<Deal> =>
-      required(
-        await http.request({
+      record(
+        {
           method: 'POST',
           path: path`api/opportunity/email/${email}`,
           json: dealBody(input),
           schema: dealSchema,
-        }),
+        },
         'api/opportunity/email',
       ),
 
     /** PUT partial-update: only the given fields change. Milestones are case-sensitive. */
     updatePartial: async (id: string, fields: DealUpdate): Promise<Deal> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/opportunity/partial-update',
-          json: { ...dealBody(fields), id: String(id) },
-          schema: dealSchema,
-        }),
-        'api/opportunity/partial-update',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/opportunity/partial-update',
+        json: { ...dealBody(fields), id: String(id) },
+        schema: dealSchema,
+      }),
 
     get: (id: string) =>
       http.request({ method: 'GET', path: path`api/opportunity/${id}`, schema: dealSchema }),
@@ -750,26 +712,20 @@ export function createAgileClient(opts: AgileClientOptions) {
     list: () => list({ method: 'GET', path: 'api/milestone/pipelines', schema: trackList }),
 
     create: async (input: TrackInput): Promise<Track> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/milestone/pipelines',
-          json: { name: input.name, milestones: joinMilestones(input.milestones) },
-          schema: trackSchema,
-        }),
-        'api/milestone/pipelines',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/milestone/pipelines',
+        json: { name: input.name, milestones: joinMilestones(input.milestones) },
+        schema: trackSchema,
+      }),
 
     update: async (id: string, input: TrackInput): Promise<Track> =>
-      required(
-        await http.request({
-          method: 'PUT',
-          path: 'api/milestone/pipelines',
-          json: { id: String(id), name: input.name, milestones: joinMilestones(input.milestones) },
-          schema: trackSchema,
-        }),
-        'api/milestone/pipelines',
-      ),
+      record({
+        method: 'PUT',
+        path: 'api/milestone/pipelines',
+        json: { id: String(id), name: input.name, milestones: joinMilestones(input.milestones) },
+        schema: trackSchema,
+      }),
   };
 
   // ---- tickets ----
@@ -811,31 +767,28 @@ export function createAgileClient(opts: AgileClientOptions) {
 
     /** Agile answers with the ticket (per the reference); only its id is relied on. */
     addNote: async (ticketId: string, note: TicketNoteInput) =>
-      required(
-        await http.request({
+      record(
+        {
           method: 'POST',
           path: path`api/notes/${ticketId}`,
           json: { ticket_id: String(ticketId), html_text: note.html_text, note_type: note.note_type },
           schema: recordWithIdSchema,
-        }),
+        },
         'api/notes/{ticket-id}',
       ),
 
     create: async (input: TicketInput): Promise<Ticket> =>
-      required(
-        await http.request({
-          method: 'POST',
-          path: 'api/tickets/new-ticket',
-          json: {
-            ...input,
-            groupID: String(input.groupID),
-            labels: input.labels ?? null,
-            cc_emails: input.cc_emails ?? [],
-          },
-          schema: ticketSchema,
-        }),
-        'api/tickets/new-ticket',
-      ),
+      record({
+        method: 'POST',
+        path: 'api/tickets/new-ticket',
+        json: {
+          ...input,
+          groupID: String(input.groupID),
+          labels: input.labels ?? null,
+          cc_emails: input.cc_emails ?? [],
+        },
+        schema: ticketSchema,
+      }),
   };
 
   // ---- users: not in the reference; Agile serves the domain users at api/users ----
@@ -843,10 +796,7 @@ export function createAgileClient(opts: AgileClientOptions) {
     list: async (): Promise<DomainUser[]> => list({ method: 'GET', path: 'api/users', schema: userList }),
     /** The user the API key belongs to. */
     current: async (): Promise<DomainUser> =>
-      required(
-        await http.request({ method: 'GET', path: 'api/users/current-user', schema: domainUserSchema }),
-        'api/users/current-user',
-      ),
+      record({ method: 'GET', path: 'api/users/current-user', schema: domainUserSchema }),
   };
 
   return { contacts, companies, notes, tasks, deals, tracks, tickets, users };
