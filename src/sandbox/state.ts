@@ -1,6 +1,15 @@
 // In-memory data of the Agile CRM simulator. Ids are kept as decimal strings end to end and only
 // become JSON number literals when serialized (they exceed Number.MAX_SAFE_INTEGER in places).
 
+import {
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TASK_TYPES,
+  type TaskPriority,
+  type TaskStatus,
+  type TaskType,
+} from '../agile/schemas.js';
+
 export interface DomainUser {
   id: string;
   domain: string;
@@ -70,21 +79,8 @@ export interface NoteRecord {
   ownerId: string;
 }
 
-export const TASK_TYPES = [
-  'CALL',
-  'EMAIL',
-  'FOLLOW_UP',
-  'MEETING',
-  'MILESTONE',
-  'SEND',
-  'TWEET',
-  'OTHER',
-] as const;
-export const TASK_PRIORITIES = ['HIGH', 'NORMAL', 'LOW'] as const;
-export const TASK_STATUSES = ['YET_TO_START', 'IN_PROGRESS', 'COMPLETED'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+// Agile's task enums (API reference): one list for the client and the simulator.
+export { TASK_PRIORITIES, TASK_STATUSES, TASK_TYPES, type TaskPriority, type TaskStatus, type TaskType };
 
 export interface TaskRecord {
   id: string;
