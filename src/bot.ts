@@ -72,7 +72,7 @@ export async function createBot({
     agile,
     store,
     now,
-    slackUsers: createSlackUserDirectory(slack.app.client, log, now),
+    slackUsers: createSlackUserDirectory(slack.client, log, now),
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
   };
@@ -85,7 +85,7 @@ export async function createBot({
         timeout: 15_000,
         logger: toBoltLogger(log.child({ component: 'digest-slack' })),
       })
-    : slack.app.client;
+    : slack.client;
   deps.digestPoster = createDigestPoster({
     client: bulkClient,
     logger: log.child({ component: 'digest-poster' }),

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
     bot.logger.info({ mode: config.slack.mode, port }, 'bot started');
   }
 
+  // Last resort: every listener catches its own failures; one that slips through is logged, and an
+  // upstream fault must not take the bot down for everyone.
+  process.on('unhandledRejection', (err) => bot.logger.error({ err }, 'unhandled promise rejection'));
+
   const shutdown = async (signal: string) => {
     bot.logger.info({ signal }, 'shutting down');
     await stop().catch((err) => bot.logger.error({ err }, 'error while stopping'));

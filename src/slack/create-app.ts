@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from '../logger.js';
@@ -16,6 +17,8 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
+  /** The bot-token Web API client for work outside a request (directories, scheduler). */
+  client: WebClient;
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
 }
@@ -27,6 +30,34 @@ export function isFutureSlackTimestamp(req: IncomingMessage, nowMs: number): boo
   const header = req.headers['x-slack-request-timestamp'];
   const ts = Number(Array.isArray(header) ? header[0] : header);
   return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + MAX_CLOCK_SKEW_SEC;
+}
+
+/**
+ * Bolt's own single-token authorization calls auth.test once at construction and caches a failure
+ * forever (an unhandled rejection at start-up when Slack is unreachable). This one asks lazily, caches
+ * success, and asks again after a failure.
+ */
+function cachedAuthorize(
+  client: WebClient,
+  botToken: string,
+  known: { botUserId?: string; botId?: string },
+  logger: Logger,
+) {
+  let identity: Promise<{ botUserId?: string; botId?: string }> | undefined =
+    known.botUserId && known.botId
+      ? Promise.resolve({ botUserId: known.botUserId, botId: known.botId })
+      : undefined;
+  return async () => {
+    identity ??= client.auth
+      .test()
+      .then((r) => ({ botUserId: r.user_id, botId: r.bot_id }))
+      .catch((err) => {
+        identity = undefined;
+        logger.error({ err }, 'auth.test failed: is SLACK_BOT_TOKEN right and Slack reachable?');
+        throw err;
+      });
+    return { botToken, ...(await identity) };
+  };
 }
 
 /**
@@ -57,11 +88,13 @@ export function createSlackApp({
     timeout: 10_000,
   };
 
+  const client = new WebClient(config.slack.botToken, { ...clientOptions, logger: boltLogger });
+  const authorize = cachedAuthorize(client, config.slack.botToken ?? '', config.slack, logger);
   const socket = config.slack.mode === 'socket';
   let app: App;
   if (socket) {
     app = new App({
-      token: config.slack.botToken,
+      authorize,
       appToken: config.slack.appToken,
       socketMode: true,
       logger: boltLogger,
@@ -84,9 +117,7 @@ export function createSlackApp({
       boltListener(req, res);
     };
     app = new App({
-      token: config.slack.botToken,
-      botUserId: config.slack.botUserId,
-      botId: config.slack.botId,
+      authorize,
       receiver,
       logger: boltLogger,
       clientOptions,
@@ -95,6 +126,7 @@ export function createSlackApp({
 
   return {
     app,
+    client,
     async start(port = config.port) {
       if (socket) {
         await app.start();
