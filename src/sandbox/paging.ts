@@ -1,4 +1,4 @@
-import { javaException } from './http.js';
+import { javaException, noContent, ok, type RouteContext, type SimResponse } from './http.js';
 
 const CURSOR_PREFIX = 'E-ABAIICNG';
 
@@ -52,4 +52,35 @@ export function paginate<T>(
     if (last && end < items.length) page[page.length - 1] = { cursor: encodeCursor(listKey, end), ...last };
   }
   return page;
+}
+
+/** The page request of a GET (page_size and cursor in the query string). */
+export function queryPageRequest(ctx: RouteContext): PageRequest {
+  return { pageSize: ctx.query.page_size, cursor: ctx.query.cursor };
+}
+
+/** A whole list as Agile answers it: 204 No Content when empty. */
+export function listAnswer<T>(
+  items: readonly T[],
+  toWire: (item: T) => unknown,
+  xmlRoot: string,
+): SimResponse {
+  return items.length === 0
+    ? noContent()
+    : ok(
+        items.map((item) => toWire(item)),
+        xmlRoot,
+      );
+}
+
+/** One page of a list (see paginate): 204 No Content when the page is empty. */
+export function pageAnswer<T>(
+  listKey: string,
+  items: T[],
+  req: PageRequest,
+  toWire: (item: T) => Record<string, unknown>,
+  xmlRoot: string,
+): SimResponse {
+  const page = paginate(listKey, items, req, toWire);
+  return page.length === 0 ? noContent() : ok(page, xmlRoot);
 }

@@ -9,7 +9,7 @@ import {
   type RouteContext,
   type SimResponse,
 } from '../http.js';
-import { paginate } from '../paging.js';
+import { pageAnswer, queryPageRequest } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asNumber, asText, parseJsonLossless } from '../serialization.js';
 import {
@@ -299,22 +299,25 @@ function sortContacts(items: ContactRecord[], key: string | undefined): ContactR
 }
 
 function listContacts(ctx: RouteContext): SimResponse {
-  const page = paginate(
+  return pageAnswer(
     'contacts',
     ctx.state.contacts,
-    { pageSize: ctx.query.page_size, cursor: ctx.query.cursor },
+    queryPageRequest(ctx),
     (c) => contactToWire(ctx.state, c),
+    'contact',
   );
-  return page.length === 0 ? noContent() : ok(page, 'contact');
 }
 
 function listCompanies(ctx: RouteContext): SimResponse {
   const form = formBody(ctx);
   const items = sortContacts(ctx.state.companies, form.global_sort_key);
-  const page = paginate('companies', items, { pageSize: form.page_size, cursor: form.cursor }, (c) =>
-    contactToWire(ctx.state, c),
+  return pageAnswer(
+    'companies',
+    items,
+    { pageSize: form.page_size, cursor: form.cursor },
+    (c) => contactToWire(ctx.state, c),
+    'contact',
   );
-  return page.length === 0 ? noContent() : ok(page, 'contact');
 }
 
 interface FilterRule {
@@ -373,10 +376,13 @@ function dynamicFilter(ctx: RouteContext): SimResponse {
       (orRules.length === 0 || orRules.some((r) => ruleMatches(ctx, c, r))),
   );
   const items = sortContacts(matched, form.global_sort_key);
-  const page = paginate('dynamic-filter', items, { pageSize: form.page_size, cursor: form.cursor }, (c) =>
-    contactToWire(ctx.state, c),
+  return pageAnswer(
+    'dynamic-filter',
+    items,
+    { pageSize: form.page_size, cursor: form.cursor },
+    (c) => contactToWire(ctx.state, c),
+    'contact',
   );
-  return page.length === 0 ? noContent() : ok(page, 'contact');
 }
 
 export function contactRoutes(): Route[] {

@@ -9,7 +9,7 @@ import {
   type RouteContext,
   type SimResponse,
 } from '../http.js';
-import { paginate } from '../paging.js';
+import { listAnswer, pageAnswer, queryPageRequest } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asIdList, asNumber, asText, parseJsonLossless } from '../serialization.js';
 import {
@@ -216,13 +216,13 @@ function bulkDelete(ctx: RouteContext): SimResponse {
 }
 
 function listDeals(ctx: RouteContext): SimResponse {
-  const page = paginate(
+  return pageAnswer(
     'deals',
     ctx.state.deals,
-    { pageSize: ctx.query.page_size, cursor: ctx.query.cursor },
+    queryPageRequest(ctx),
     (d) => dealToWire(ctx.state, d),
+    'opportunity',
   );
-  return page.length === 0 ? noContent() : ok(page, 'opportunity');
 }
 
 function groupedByMilestone(ctx: RouteContext, track: TrackRecord): SimResponse {
@@ -249,34 +249,24 @@ function dealsOfTrack(ctx: RouteContext): SimResponse {
     pipelineId === '1'
       ? ctx.state.deals
       : ctx.state.deals.filter((d) => d.pipelineId === trackFor(ctx.state, pipelineId).id);
-  const page = paginate(
+  return pageAnswer(
     `deals-based-${pipelineId}`,
     deals,
-    { pageSize: ctx.query.page_size, cursor: ctx.query.cursor },
+    queryPageRequest(ctx),
     (d) => dealToWire(ctx.state, d),
+    'opportunity',
   );
-  return page.length === 0 ? noContent() : ok(page, 'opportunity');
 }
 
 function contactDeals(ctx: RouteContext): SimResponse {
   const id = asId(ctx.params.id);
   const deals = ctx.state.deals.filter((d) => id !== undefined && d.contactIds.includes(id));
-  return deals.length === 0
-    ? noContent()
-    : ok(
-        deals.map((d) => dealToWire(ctx.state, d)),
-        'opportunity',
-      );
+  return listAnswer(deals, (d) => dealToWire(ctx.state, d), 'opportunity');
 }
 
 function myDeals(ctx: RouteContext): SimResponse {
   const deals = ctx.state.deals.filter((d) => d.ownerId === ctx.currentUser.id);
-  return deals.length === 0
-    ? noContent()
-    : ok(
-        deals.map((d) => dealToWire(ctx.state, d)),
-        'opportunity',
-      );
+  return listAnswer(deals, (d) => dealToWire(ctx.state, d), 'opportunity');
 }
 
 export function dealRoutes(): Route[] {

@@ -9,6 +9,7 @@ import {
   type RouteContext,
   type SimResponse,
 } from '../http.js';
+import { listAnswer } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asIdList, asText, parseJsonLossless } from '../serialization.js';
 import { findContactByEmail, findContactOrCompany, type NoteRecord, nextId } from '../state.js';
@@ -141,11 +142,7 @@ function saveDealNote(ctx: RouteContext, update: boolean): SimResponse {
 function dealNotes(ctx: RouteContext): SimResponse {
   const id = asId(ctx.params.id);
   const notes = ctx.state.notes.filter((n) => id !== undefined && n.dealIds.includes(id));
-  if (notes.length === 0) return noContent();
-  return ok(
-    notes.map((n) => noteToWire(ctx.state, n)),
-    'note',
-  );
+  return listAnswer(notes, (n) => noteToWire(ctx.state, n), 'note');
 }
 
 export function noteRoutes(): Route[] {

@@ -7,7 +7,7 @@ import {
   type RouteContext,
   type SimResponse,
 } from '../http.js';
-import { paginate } from '../paging.js';
+import { listAnswer, pageAnswer, queryPageRequest } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asBoolean, asId, asIdList, asNumber, asText, parseJsonLossless } from '../serialization.js';
 import {
@@ -145,10 +145,7 @@ function deleteTask(ctx: RouteContext): SimResponse {
 }
 
 function pagedTasks(ctx: RouteContext, key: string, tasks: TaskRecord[]): SimResponse {
-  const page = paginate(key, tasks, { pageSize: ctx.query.page_size, cursor: ctx.query.cursor }, (t) =>
-    taskToWire(ctx.state, t),
-  );
-  return page.length === 0 ? noContent() : ok(page, 'task');
+  return pageAnswer(key, tasks, queryPageRequest(ctx), (t) => taskToWire(ctx.state, t), 'task');
 }
 
 function listTasks(ctx: RouteContext): SimResponse {
@@ -166,12 +163,7 @@ function pendingTasks(ctx: RouteContext): SimResponse {
   const tasks = ctx.state.tasks
     .filter((t) => !t.isComplete && t.dueEpochSec < endSec)
     .sort((a, b) => a.dueEpochSec - b.dueEpochSec);
-  return tasks.length === 0
-    ? noContent()
-    : ok(
-        tasks.map((t) => taskToWire(ctx.state, t)),
-        'task',
-      );
+  return listAnswer(tasks, (t) => taskToWire(ctx.state, t), 'task');
 }
 
 function tasksBased(ctx: RouteContext): SimResponse {
@@ -201,12 +193,7 @@ function contactTasks(ctx: RouteContext): SimResponse {
   const tasks = ctx.state.tasks
     .filter((t) => id !== undefined && t.contactIds.includes(id))
     .sort((a, b) => b.dueEpochSec - a.dueEpochSec);
-  return tasks.length === 0
-    ? noContent()
-    : ok(
-        tasks.map((t) => taskToWire(ctx.state, t)),
-        'task',
-      );
+  return listAnswer(tasks, (t) => taskToWire(ctx.state, t), 'task');
 }
 
 export function taskRoutes(): Route[] {

@@ -2,12 +2,11 @@ import {
   badRequestJson,
   badRequestText,
   jsonBody,
-  noContent,
   ok,
   type RouteContext,
   type SimResponse,
 } from '../http.js';
-import { paginate } from '../paging.js';
+import { listAnswer, pageAnswer, queryPageRequest } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asText, parseJsonLossless } from '../serialization.js';
 import {
@@ -53,24 +52,19 @@ function ticketsByFilter(ctx: RouteContext): SimResponse {
     ctx.state.tickets.filter((t) => matchesFilter(ctx, t, filter)),
     ctx.query.global_sort_key,
   );
-  const page = paginate(
+  return pageAnswer(
     `tickets-${filterId}`,
     tickets,
-    { pageSize: ctx.query.page_size, cursor: ctx.query.cursor },
+    queryPageRequest(ctx),
     (t) => ticketToWire(ctx.state, t),
+    'ticket',
   );
-  return page.length === 0 ? noContent() : ok(page, 'ticket');
 }
 
 function ticketMessages(ctx: RouteContext): SimResponse {
   const id = asId(ctx.params.ticketId);
   const notes = ctx.state.ticketNotes.filter((n) => n.ticketId === id);
-  return notes.length === 0
-    ? noContent()
-    : ok(
-        notes.map((n) => ticketNoteToWire(ctx.state, n)),
-        'ticketNote',
-      );
+  return listAnswer(notes, (n) => ticketNoteToWire(ctx.state, n), 'ticketNote');
 }
 
 function addTicketNote(ctx: RouteContext): SimResponse {
