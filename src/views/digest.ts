@@ -2,13 +2,12 @@ import { TZDate } from '@date-fns/tz';
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
 import { format } from 'date-fns';
 import type { DigestBucket, DigestItem, DigestModel, DigestTask } from '../digest/digest-model.js';
+import { TASK_TYPE_LABELS } from '../services/tasks.js';
 import { ACTION, BLOCK } from '../slack/ids.js';
+import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
+export type { SlackMessage };
 
 export interface DigestMessages {
   /** The channel message: header, counts and the top items. */
@@ -46,16 +45,8 @@ const BUCKET_TITLE: Record<DigestBucket, string> = {
   upcoming: '🔵 Upcoming',
 };
 
-const TYPE_WORDS: Record<string, string> = {
-  CALL: 'Call',
-  EMAIL: 'Email',
-  FOLLOW_UP: 'Follow-up',
-  MEETING: 'Meeting',
-  MILESTONE: 'Milestone',
-  SEND: 'Send',
-  TWEET: 'Tweet',
-  OTHER: 'Other',
-};
+/** The task form's labels, read by a type Agile may spell in any case. */
+const TYPE_WORDS: Readonly<Record<string, string | undefined>> = TASK_TYPE_LABELS;
 
 const PRIORITY_WORDS: Record<string, string> = {
   HIGH: '❗ High priority',
