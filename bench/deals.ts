@@ -6,9 +6,8 @@ import {
   newTriggerId,
   viewSubmissionPayload,
 } from '../test/helpers/payloads.js';
-import { sendCommand, sendInteraction } from '../test/helpers/slack-requests.js';
 import { startTestBot, TEST_SIGNING_SECRET, type TestBot } from '../test/helpers/test-bot.js';
-import { burst, ratio, startBareBolt, summarise } from './lib.js';
+import { burst, measureBareBolt, ratio, summarise } from './lib.js';
 
 /**
  * Issue 4's benchmark: the deal picker's options load and the move flow (`/crm move` → views.open,
@@ -47,23 +46,12 @@ const optionsLoad = (t: TestBot, i: number) =>
 
 export async function runDealsBench(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = { concurrency: CONCURRENCY };
-  const bare = await startBareBolt(TEST_SIGNING_SECRET);
-  const bareCmd = await burst(
+  const { command: bareCmd, options: bareOptions } = await measureBareBolt(
+    TEST_SIGNING_SECRET,
     CONCURRENCY,
-    async () => (await sendCommand(bare.url, TEST_SIGNING_SECRET, commandPayload('move'))).elapsedMs,
+    commandPayload('move'),
+    (i) => blockSuggestionPayload({ actionId: ACTION.dealPicker, value: QUERIES[i % QUERIES.length] ?? '' }),
   );
-  const bareOptions = await burst(
-    CONCURRENCY,
-    async (i) =>
-      (
-        await sendInteraction(
-          bare.url,
-          TEST_SIGNING_SECRET,
-          blockSuggestionPayload({ actionId: ACTION.dealPicker, value: QUERIES[i % QUERIES.length] ?? '' }),
-        )
-      ).elapsedMs,
-  );
-  await bare.close();
   const bareCmdP99 = summarise(bareCmd).p99;
   const bareOptP99 = summarise(bareOptions).p99;
   out['bare bolt command ack p50/p99 ms'] = `${summarise(bareCmd).p50} / ${bareCmdP99}`;

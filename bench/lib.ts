@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
+import { sendCommand, sendInteraction } from '../test/helpers/slack-requests.js';
 
 /** Nearest-rank percentile of a sample, in the sample's unit. */
 export function percentile(values: number[], p: number): number {
@@ -50,4 +51,30 @@ export async function startBareBolt(signingSecret: string): Promise<{ url: strin
       await app.stop();
     },
   };
+}
+
+/**
+ * The bare-Bolt floor of one run: `concurrency` slash commands at once, then as many options loads
+ * (`optionsPayload(i)` for the i-th), each timed from send to ack.
+ */
+export async function measureBareBolt(
+  signingSecret: string,
+  concurrency: number,
+  command: Parameters<typeof sendCommand>[2],
+  optionsPayload: (i: number) => Parameters<typeof sendInteraction>[2],
+): Promise<{ command: number[]; options: number[] }> {
+  const bare = await startBareBolt(signingSecret);
+  try {
+    const commandMs = await burst(
+      concurrency,
+      async () => (await sendCommand(bare.url, signingSecret, command)).elapsedMs,
+    );
+    const optionsMs = await burst(
+      concurrency,
+      async (i) => (await sendInteraction(bare.url, signingSecret, optionsPayload(i))).elapsedMs,
+    );
+    return { command: commandMs, options: optionsMs };
+  } finally {
+    await bare.close();
+  }
 }

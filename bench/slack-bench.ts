@@ -5,9 +5,8 @@ import {
   messageActionPayload,
   newTriggerId,
 } from '../test/helpers/payloads.js';
-import { sendCommand, sendInteraction } from '../test/helpers/slack-requests.js';
 import { startTestBot, TEST_SIGNING_SECRET, type TestBot } from '../test/helpers/test-bot.js';
-import { burst, ratio, startBareBolt, summarise } from './lib.js';
+import { burst, measureBareBolt, ratio, summarise } from './lib.js';
 
 const CONCURRENCY = 50;
 const QUERIES = [
@@ -44,26 +43,13 @@ async function measureOpen(t: TestBot, send: (triggerId: string) => Promise<{ el
 
 export async function runSlackBench(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = { concurrency: CONCURRENCY };
-  const bare = await startBareBolt(TEST_SIGNING_SECRET);
-  const bareCmd = await burst(
+  const { command: bareCmd, options: bareOptions } = await measureBareBolt(
+    TEST_SIGNING_SECRET,
     CONCURRENCY,
-    async () => (await sendCommand(bare.url, TEST_SIGNING_SECRET, commandPayload('note'))).elapsedMs,
+    commandPayload('note'),
+    (i) =>
+      blockSuggestionPayload({ actionId: ACTION.contactPicker, value: QUERIES[i % QUERIES.length] ?? 'a' }),
   );
-  const bareOptions = await burst(
-    CONCURRENCY,
-    async (i) =>
-      (
-        await sendInteraction(
-          bare.url,
-          TEST_SIGNING_SECRET,
-          blockSuggestionPayload({
-            actionId: ACTION.contactPicker,
-            value: QUERIES[i % QUERIES.length] ?? 'a',
-          }),
-        )
-      ).elapsedMs,
-  );
-  await bare.close();
   const bareP99 = summarise(bareCmd).p99;
   out['bare bolt ack p50/p99 ms'] = `${summarise(bareCmd).p50} / ${bareP99}`;
   out['bare bolt options p99 ms'] = summarise(bareOptions).p99;
