@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AgileClient,
   AgileError,
@@ -12,19 +12,13 @@ import {
   systemProperty,
 } from '../../src/agile/index.js';
 import { type AgileSimulator, BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
-import { failureOf, lastRequest, requestsTo, startClientAndSimulator } from './sim.js';
+import { failureOf, lastRequest, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
 let client: AgileClient;
 
-beforeAll(async () => {
-  ({ sim, client } = await startClientAndSimulator());
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
+useClientAndSimulator((started) => {
+  ({ sim, client } = started);
 });
 
 function seededEmail(index = 0): string {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AgileClient,
   AgileError,
@@ -6,19 +6,13 @@ import {
   createAgileClient,
 } from '../../src/agile/index.js';
 import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { failureOf, requestsTo, startClientAndSimulator } from './sim.js';
+import { failureOf, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
 let client: AgileClient;
 
-beforeAll(async () => {
-  ({ sim, client } = await startClientAndSimulator());
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
+useClientAndSimulator((started) => {
+  ({ sim, client } = started);
 });
 
 const someId = () => sim.state.contacts[0]?.id ?? '';

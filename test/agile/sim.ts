@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { AgileError } from '../../src/agile/errors.js';
 import { type AgileClientOptions, createAgileClient } from '../../src/agile/index.js';
 import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
@@ -14,6 +15,28 @@ export async function startClientAndSimulator(overrides: Partial<AgileClientOpti
     ...overrides,
   });
   return { sim, client };
+}
+
+/**
+ * The usual file setup: `set` receives the simulator and its client before the tests; the simulator
+ * is reset before each test and closed after them all.
+ */
+export function useClientAndSimulator(
+  set: (started: Awaited<ReturnType<typeof startClientAndSimulator>>) => void,
+  overrides: Partial<AgileClientOptions> = {},
+): void {
+  let sim: AgileSimulator | undefined;
+  beforeAll(async () => {
+    const started = await startClientAndSimulator(overrides);
+    sim = started.sim;
+    set(started);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(() => {
+    sim?.reset();
+  });
 }
 
 export function lastRequest(sim: AgileSimulator) {

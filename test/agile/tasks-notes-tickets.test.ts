@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AgileClient, collect, getPrimaryEmail } from '../../src/agile/index.js';
 import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { failureOf, lastRequest, startClientAndSimulator } from './sim.js';
+import { failureOf, lastRequest, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
 let client: AgileClient;
 
-beforeAll(async () => {
-  ({ sim, client } = await startClientAndSimulator());
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
+useClientAndSimulator((started) => {
+  ({ sim, client } = started);
 });
 
 const DUE = 1_900_000_000;

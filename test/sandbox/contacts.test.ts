@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AgileSimulator,
-  BIG_ID_CONTACT_ID,
-  startAgileSimulator,
-} from '../../src/sandbox/agile-simulator.js';
-import { basic, call, json, prop } from './sim-fetch.js';
+import { describe, expect, it } from 'vitest';
+import { type AgileSimulator, BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
+import { basic, call, json, prop, useSimulator } from './sim-fetch.js';
 
 let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 
-beforeAll(async () => {
-  sim = await startAgileSimulator({ now: () => fixedNow });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => sim.reset());
+useSimulator(
+  (started) => {
+    sim = started;
+  },
+  { now: () => fixedNow },
+);
 
 describe('auth and content negotiation', () => {
   it('answers 401 with a plain-text body without or with wrong credentials', async () => {

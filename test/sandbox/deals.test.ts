@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { call, json } from './sim-fetch.js';
+import { describe, expect, it } from 'vitest';
+import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
+import { call, json, useSimulator } from './sim-fetch.js';
 
 let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 
-beforeAll(async () => {
-  sim = await startAgileSimulator({ now: () => fixedNow });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => sim.reset());
+useSimulator(
+  (started) => {
+    sim = started;
+  },
+  { now: () => fixedNow },
+);
 
 const sales = () => sim.state.tracks.find((t) => t.name === 'Sales');
 const renewals = () => sim.state.tracks.find((t) => t.name === 'Renewals');

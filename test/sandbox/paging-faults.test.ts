@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { call, json } from './sim-fetch.js';
+import { call, json, useSimulator } from './sim-fetch.js';
 
 let sim: AgileSimulator;
 
-beforeAll(async () => {
-  sim = await startAgileSimulator();
+useSimulator((started) => {
+  sim = started;
 });
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => sim.reset());
 
 describe('contact paging', () => {
   it('puts count on the first and cursor on the last element, none on the last page', async () => {

@@ -1,21 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AgileSimulator,
   BIG_ID_CONTACT_ID,
   startAgileSimulator,
 } from '../../src/sandbox/agile-simulator.js';
-import { call, json, prop } from './sim-fetch.js';
+import { call, json, prop, useSimulator } from './sim-fetch.js';
 
 let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 const nowSec = fixedNow.getTime() / 1000;
 
-beforeAll(async () => {
-  sim = await startAgileSimulator({ now: () => fixedNow });
-});
-afterAll(async () => {
-  await sim.close();
-});
+useSimulator(
+  (started) => {
+    sim = started;
+  },
+  { now: () => fixedNow },
+  { reset: false },
+);
 
 describe('seed data', () => {
   it('has the documented volumes and special cases', () => {

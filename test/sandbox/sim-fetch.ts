@@ -1,6 +1,34 @@
 // Raw HTTP helpers for the simulator tests (no typed client on purpose: these tests pin the wire format).
 import { parse } from 'lossless-json';
-import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import {
+  type AgileSimulator,
+  type SimulatorOptions,
+  startAgileSimulator,
+} from '../../src/sandbox/agile-simulator.js';
+
+/**
+ * The usual file setup: `set` receives the simulator before the tests; it is reset before each test
+ * (unless `reset: false`) and closed after them all.
+ */
+export function useSimulator(
+  set: (sim: AgileSimulator) => void,
+  options: SimulatorOptions = {},
+  { reset = true }: { reset?: boolean } = {},
+): void {
+  let sim: AgileSimulator | undefined;
+  beforeAll(async () => {
+    sim = await startAgileSimulator(options);
+    set(sim);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  if (reset)
+    beforeEach(() => {
+      sim?.reset();
+    });
+}
 
 export interface RawResponse {
   status: number;

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { call, json } from './sim-fetch.js';
+import { describe, expect, it } from 'vitest';
+import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
+import { call, json, useSimulator } from './sim-fetch.js';
 
 let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 const nowSec = fixedNow.getTime() / 1000;
 
-beforeAll(async () => {
-  sim = await startAgileSimulator({ now: () => fixedNow });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => sim.reset());
+useSimulator(
+  (started) => {
+    sim = started;
+  },
+  { now: () => fixedNow },
+);
 
 interface WireTask {
   id: string;

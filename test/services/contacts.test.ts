@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AgileClient, getFullName } from '../../src/agile/index.js';
 import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { findContactByEmail, findContactsByEmail } from '../../src/services/contacts.js';
-import { startClientAndSimulator } from '../agile/sim.js';
+import { useClientAndSimulator } from '../agile/sim.js';
 
 let sim: AgileSimulator;
 let agile: AgileClient;
-beforeAll(async () => {
-  ({ sim, client: agile } = await startClientAndSimulator());
+useClientAndSimulator((started) => {
+  ({ sim, client: agile } = started);
 });
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
 
 const emailSearches = () =>
   sim.requests

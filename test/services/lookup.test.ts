@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AgileClient, getFullName } from '../../src/agile/index.js';
 import { classifyLookupQuery } from '../../src/commands/crm-grammar.js';
 import type { AgileSimulator, TaskRecord } from '../../src/sandbox/agile-simulator.js';
@@ -11,15 +11,13 @@ import {
   namesFromEmail,
   phoneForms,
 } from '../../src/services/lookup.js';
-import { startClientAndSimulator } from '../agile/sim.js';
+import { useClientAndSimulator } from '../agile/sim.js';
 
 let sim: AgileSimulator;
 let agile: AgileClient;
-beforeAll(async () => {
-  ({ sim, client: agile } = await startClientAndSimulator());
+useClientAndSimulator((started) => {
+  ({ sim, client: agile } = started);
 });
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
 
 const find = async (q: string) =>
   (await findContacts(agile, classifyLookupQuery(q))).map((c) => getFullName(c));
