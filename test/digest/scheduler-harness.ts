@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createAgileClient } from '../../src/agile/index.js';
 import type { DatabaseConfig } from '../../src/config.js';
@@ -10,6 +8,10 @@ import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { createOwnerDirectory } from '../../src/services/owner-directory.js';
 import { createSlackUserDirectory } from '../../src/slack/user-directory.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../helpers/postgres.js';
+
+export { ADMIN_URL, postgresProblem };
+
 import type { FakeSlack } from '../helpers/fake-slack.js';
 
 export const BOT_TOKEN = 'xoxb-digest-test';
@@ -79,40 +81,11 @@ export async function startInstance(opts: {
   };
 }
 
-export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** null when PostgreSQL answers, else why not. */
-export async function postgresProblem(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (err) {
-    return (err as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh database per call (parallel test files never collide); drop() removes it. */
 export async function freshPostgres(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
-  const name = `test_digest_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const { name, url } = await createTestDatabase('test_digest');
   return {
-    config: { kind: 'postgres', url: url.toString() },
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    config: { kind: 'postgres', url },
+    drop: () => dropTestDatabase(name),
   };
 }
