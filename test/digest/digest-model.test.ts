@@ -5,21 +5,7 @@ import {
   type DigestTask,
   lateLabelFor,
 } from '../../src/digest/digest-model.js';
-
-const sec = (iso: string) => Date.parse(iso) / 1000;
-
-function task(id: string, dueIso: string, over: Partial<DigestTask> = {}): DigestTask {
-  return {
-    id,
-    subject: `Task ${id}`,
-    type: 'CALL',
-    priority: 'NORMAL',
-    dueEpochSec: sec(dueIso),
-    ownerName: 'Ana',
-    ownerEmail: 'ana@example.com',
-    ...over,
-  };
-}
+import { sec, digestTask as task } from './fixtures.js';
 
 // 2026-01-15 09:00 in New York (14:00Z); local today ends at 2026-01-16T05:00Z.
 const options = { now: new Date('2026-01-15T14:00:00Z'), timeZone: 'America/New_York', horizonDays: 3 };

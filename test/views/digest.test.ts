@@ -10,26 +10,13 @@ import {
   parseDigestTaskValue,
   taskIdFromDigestBlockId,
 } from '../../src/views/digest.js';
+import { sec, digestTask as task } from '../digest/fixtures.js';
 import { validateMessage } from '../helpers/block-kit-validator.js';
 
-const sec = (iso: string) => Date.parse(iso) / 1000;
 const now = new Date('2026-01-15T14:00:00Z'); // 09:00 in New York
 const modelOptions = { now, timeZone: 'America/New_York', horizonDays: 3 };
 const mentions: Record<string, string> = { 'ana@example.com': '<@UANA>' };
 const viewOptions = { mentionFor: (email: string) => mentions[email] };
-
-function task(id: string, dueIso: string, over: Partial<DigestTask> = {}): DigestTask {
-  return {
-    id,
-    subject: `Task ${id}`,
-    type: 'CALL',
-    priority: 'NORMAL',
-    dueEpochSec: sec(dueIso),
-    ownerName: 'Ana',
-    ownerEmail: 'ana@example.com',
-    ...over,
-  };
-}
 
 function allMessages(m: DigestMessages) {
   return [m.main, ...m.thread];
