@@ -25,18 +25,14 @@ export interface DigestSchedule {
   lastRun: DigestRun | null;
 }
 
-export interface DigestScheduleInput {
-  teamId: string;
-  channelId: string;
-  time: string;
-  timeZone: string;
-  horizonDays: number;
-  weekdaysOnly: boolean;
-  ownerEmails: string[] | null;
+export type DigestScheduleInput = Pick<
+  DigestSchedule,
+  'teamId' | 'channelId' | 'time' | 'timeZone' | 'horizonDays' | 'weekdaysOnly' | 'ownerEmails'
+> & {
   enabled?: boolean;
   /** Slack user id saving the schedule. */
   userId: string;
-}
+};
 
 /** One digest schedule per channel. */
 export interface DigestSchedulesRepository {
