@@ -1,8 +1,7 @@
 import type { ViewStateValue } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { checkDealDraft, type DealField, dealDirectoryFor, dealFieldForError } from '../../services/deals.js';
+import { checkDealDraft, type DealField, dealFieldForError } from '../../services/deals.js';
 import { ACTION, BLOCK } from '../../slack/ids.js';
-import { notifyUser } from '../../slack/notify.js';
 import { readState } from '../../slack/view-state.js';
 import {
   buildDealConfirmation,
@@ -16,6 +15,7 @@ import {
   type TrackChoice,
 } from '../../views/deal-modal.js';
 import { ownerChoices, readDealMetadata, tracksFor } from '../commands/deal.js';
+import { confirmDealChanged } from './deal-changed.js';
 import { type SubmitArgs, submitWithBudget } from './submit-with-budget.js';
 
 type StateValues = Record<string, Record<string, ViewStateValue>> | undefined;
@@ -131,16 +131,11 @@ export function dealSubmissionCallback(deps: Deps) {
       onSuccess: async (deal, { replayed }) => {
         // A replayed submission was confirmed by its first delivery.
         if (replayed) return;
-        dealDirectoryFor(deps.agile, deps.now).touched(body.user.id, {
-          id: deal.id,
-          name: deal.name,
-          milestone: deal.milestone,
-          value: deal.value,
-        });
-        await notifyUser(
+        await confirmDealChanged(
+          deps,
           client,
-          deps.logger,
           { user: body.user.id, channel: meta.c },
+          { id: deal.id, name: deal.name, milestone: deal.milestone, value: deal.value },
           buildDealConfirmation(deal),
         );
       },

@@ -1,7 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { dealDirectoryFor, MoveError, type MoveResult, moveDeal } from '../../services/deals.js';
 import { ACTION, BLOCK } from '../../slack/ids.js';
-import { notifyUser } from '../../slack/notify.js';
 import { readState } from '../../slack/view-state.js';
 import { decodeMilestoneValue } from '../../views/deal-modal.js';
 import {
@@ -11,6 +10,7 @@ import {
   buildMoveSavingView,
 } from '../../views/move-modal.js';
 import { moveFormFromMetadata, readMoveMetadata } from '../commands/move.js';
+import { confirmDealChanged } from './deal-changed.js';
 import { type SubmitArgs, submitWithBudget } from './submit-with-budget.js';
 
 /** Move submitted: the milestone must be one of the picked deal's track (exact name); lost needs a reason. */
@@ -86,16 +86,11 @@ export function moveSubmissionCallback(deps: Deps) {
         }),
       onSuccess: async (result, { replayed }) => {
         if (replayed) return;
-        dir.touched(body.user.id, {
-          id: result.dealId,
-          name: result.name,
-          milestone: result.after,
-          value: result.value,
-        });
-        await notifyUser(
+        await confirmDealChanged(
+          deps,
           client,
-          deps.logger,
           { user: body.user.id, channel: meta.c },
+          { id: result.dealId, name: result.name, milestone: result.after, value: result.value },
           buildMoveConfirmation(result),
         );
       },
