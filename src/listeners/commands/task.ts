@@ -17,6 +17,7 @@ import {
   SUBJECT_MAX,
   toLocalDue,
 } from '../../services/tasks.js';
+import { TIMEOUT, within } from '../../services/within.js';
 import { buildNotice } from '../../views/message.js';
 import { buildTaskCreatedMessage } from '../../views/task-confirmation.js';
 import { buildTaskModal, buildTaskModalLoading, type OwnerChoice } from '../../views/task-modal.js';
@@ -25,28 +26,20 @@ import type { CommandHandler, ModalOpener } from './command-context.js';
 /** How long the modal waits for Agile before showing the form without what is missing. */
 const LOAD_BUDGET_MS = 4000;
 
-/** The answer, or undefined when it failed or took longer than `ms`. */
-async function within<T>(
+/** The answer, or undefined when it failed or took longer than `ms` (either way onFail hears why). */
+async function answerWithin<T>(
   promise: Promise<T>,
   ms: number,
   onFail: (err: unknown) => void,
 ): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      onFail(new Error(`no answer within ${ms} ms`));
-      resolve(undefined);
-    }, ms);
-  });
   const answer = promise.catch((err: unknown) => {
     onFail(err);
     return undefined;
   });
-  try {
-    return await Promise.race([answer, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await within(answer, ms);
+  if (result !== TIMEOUT) return result;
+  onFail(new Error(`no answer within ${ms} ms`));
+  return undefined;
 }
 
 export interface OpenTaskModalInput {
@@ -77,15 +70,15 @@ export async function openTaskModal(deps: Deps, input: OpenTaskModalInput): Prom
   const warn = (what: string) => (err: unknown) =>
     deps.logger.warn({ err }, `task modal: could not load ${what}`);
   const profileP = deps.slackUsers.profile(userId);
-  const ownersP = within(deps.owners.list(), LOAD_BUDGET_MS, warn('Agile users'));
+  const ownersP = answerWithin(deps.owners.list(), LOAD_BUDGET_MS, warn('Agile users'));
   const contactP = input.contactId
-    ? within(deps.agile.contacts.get(input.contactId), LOAD_BUDGET_MS, warn('the contact'))
+    ? answerWithin(deps.agile.contacts.get(input.contactId), LOAD_BUDGET_MS, warn('the contact'))
     : Promise.resolve(null);
   const profile = await profileP;
   const [owners, contact, chosen] = await Promise.all([
     ownersP,
     contactP,
-    within(defaultOwner(deps.owners, profile.email), LOAD_BUDGET_MS, warn('the default owner')),
+    answerWithin(defaultOwner(deps.owners, profile.email), LOAD_BUDGET_MS, warn('the default owner')),
   ]);
 
   const notices: string[] = [];
