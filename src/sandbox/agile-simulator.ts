@@ -31,7 +31,7 @@ export interface SimulatorFaults {
   /** Added delay before every response. */
   latencyMs: number;
   /** The next `count` requests answer `status` (body: `body` or a plain-text message). */
-  failNext(count: number, status: number, body?: string): void;
+  failNext(count: number, status: number, body?: string, headers?: Record<string, string>): void;
   /** The next `count` requests are never answered (until close()). */
   hangNext(count: number): void;
   reset(): void;
@@ -79,6 +79,7 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     failCount: 0,
     failStatus: 500,
     failBody: undefined,
+    failHeaders: undefined,
     hangCount: 0,
   };
   const faults: SimulatorFaults = {
@@ -88,10 +89,11 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     set latencyMs(value: number) {
       faultState.latencyMs = value;
     },
-    failNext(count, status, body) {
+    failNext(count, status, body, headers) {
       faultState.failCount = count;
       faultState.failStatus = status;
       faultState.failBody = body;
+      faultState.failHeaders = headers;
     },
     hangNext(count) {
       faultState.hangCount = count;
@@ -102,6 +104,7 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
         failCount: 0,
         failStatus: 500,
         failBody: undefined,
+        failHeaders: undefined,
         hangCount: 0,
       });
     },

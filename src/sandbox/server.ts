@@ -20,6 +20,8 @@ export interface FaultState {
   failCount: number;
   failStatus: number;
   failBody: string | undefined;
+  /** Extra headers on the simulated failures (e.g. Retry-After on a 429). */
+  failHeaders: Record<string, string> | undefined;
   hangCount: number;
 }
 
@@ -35,6 +37,7 @@ export interface ServerDeps {
 interface Rendered {
   status: number;
   contentType?: string;
+  headers?: Record<string, string>;
   body: string;
 }
 
@@ -86,6 +89,7 @@ function dispatch(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: str
       status: faults.failStatus,
       contentType: 'text/plain',
       body: faults.failBody ?? `Simulated failure (status ${faults.failStatus})`,
+      headers: faults.failHeaders,
     };
   }
   const email = checkBasicAuth(req.headers.authorization, deps.credentials);
@@ -130,7 +134,7 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
 
   const send = (res: ServerResponse, out: Rendered, record: RecordedRequest) => {
     record.status = out.status;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...out.headers };
     if (out.contentType) headers['content-type'] = `${out.contentType}; charset=utf-8`;
     res.writeHead(out.status, headers);
     res.end(out.status === 204 ? undefined : out.body);

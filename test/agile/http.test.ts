@@ -65,6 +65,21 @@ describe('retries', () => {
     expect(requestsTo(sim, 'POST', '/dev/api/tasks')).toHaveLength(1);
   });
 
+  it('waits for Retry-After on a 429 before retrying a read', async () => {
+    sim.faults.failNext(1, 429, 'Too many requests', { 'Retry-After': '1' });
+    const started = Date.now();
+    expect((await client.contacts.get(someId()))?.id).toBe(someId());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(requestsTo(sim, 'GET', `/dev/api/contacts/${someId()}`)).toHaveLength(2);
+  });
+
+  it('fails a read as rate_limited when Retry-After is longer than it will wait', async () => {
+    sim.faults.failNext(1, 429, 'Too many requests', { 'Retry-After': '3600' });
+    const err = await failureOf(client.contacts.get(someId()));
+    expect(err.kind).toBe('rate_limited');
+    expect(requestsTo(sim, 'GET', `/dev/api/contacts/${someId()}`)).toHaveLength(1);
+  });
+
   it('does not retry a 500 whose body is a Java exception (bad input)', async () => {
     sim.faults.failNext(3, 500, 'java.lang.NumberFormatException: For input string: "abc"');
     const err = await failureOf(client.contacts.setLeadScore(someId(), 1));
