@@ -1,6 +1,17 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { sendCommand, sendInteraction } from '../test/helpers/slack-requests.js';
+import {
+  commandPayload,
+  type InteractionPayload,
+  newTriggerId,
+  parseTriggerId,
+  RESPONSE_URL_UNSET,
+} from '../test/helpers/payloads.js';
+import { type SlackResponse, sendCommand, sendInteraction } from '../test/helpers/slack-requests.js';
+import { TEST_SIGNING_SECRET } from '../test/helpers/test-bot.js';
 
 /** Nearest-rank percentile of a sample, in the sample's unit. */
 export function percentile(values: number[], p: number): number {
@@ -10,13 +21,20 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank] as number;
 }
 
-export function summarise(values: number[]): { p50: number; p99: number; max: number } {
+export function summarise(values: number[]): { n: number; p50: number; p99: number; max: number } {
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
+    n: values.length,
     p50: round(percentile(values, 50)),
     p99: round(percentile(values, 99)),
     max: round(Math.max(...values)),
   };
+}
+
+/** "p50 / p99 (n)" for the printed table. */
+export function p50p99(values: number[]): string {
+  const s = summarise(values);
+  return `${s.p50} / ${s.p99} (n=${s.n})`;
 }
 
 /** Runs `count` calls of `fn` all at once and returns what each resolved to. */
@@ -25,6 +43,8 @@ export async function burst<T>(count: number, fn: (i: number) => Promise<T>): Pr
 }
 
 export const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The framework's floor: a Bolt app with the same receiver and signature checks that only acks.
@@ -41,6 +61,8 @@ export async function startBareBolt(signingSecret: string): Promise<{ url: strin
   });
   app.command('/crm', async ({ ack }) => ack());
   app.shortcut(/.*/, async ({ ack }) => ack());
+  app.action(/.*/, async ({ ack }) => ack());
+  app.view(/.*/, async ({ ack }) => ack());
   app.options(/.*/, async ({ ack }) => ack({ options: [] }));
   const server = (await app.start(0)) as Server;
   const address = server.address();
@@ -53,28 +75,205 @@ export async function startBareBolt(signingSecret: string): Promise<{ url: strin
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Child processes: the upstreams (bench/upstreams.ts) and each system under test (bench/sut.ts)
+// run in their own Node process, so none shares an event loop with another or with the load
+// generator (this process). See bench/child.ts for the child side.
+
+export interface Child<Info> {
+  info: Info;
+  pid: number;
+  /** One line to the child's stdin; resolves with its one-line JSON answer. */
+  command(line: string): Promise<Record<string, unknown>>;
+  /** Closes its stdin (the child shuts down cleanly) and waits for it to exit. */
+  close(): Promise<void>;
+}
+
+export async function spawnChild<Info>(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Child<Info>> {
+  const path = new URL(script, import.meta.url).pathname;
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
+    process.execPath,
+    ['--import', 'tsx', path, ...args],
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const waiting: ((line: string) => void)[] = [];
+  const early: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const next = waiting.shift();
+    if (next) next(line);
+    else early.push(line);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const nextLine = (timeoutMs: number) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script}: no answer in ${timeoutMs} ms`)), timeoutMs);
+      const take = (line: string) => {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          reject(new Error(`${script}: not JSON: ${line}`));
+        }
+      };
+      const ready = early.shift();
+      if (ready !== undefined) take(ready);
+      else waiting.push(take);
+      exited.then(() => reject(new Error(`${script} exited (code ${child.exitCode})`)));
+    });
+  const info = (await nextLine(60_000)) as Info;
+  return {
+    info,
+    pid: child.pid ?? 0,
+    command(line) {
+      const answer = nextLine(30_000);
+      child.stdin.write(`${line}\n`);
+      return answer;
+    },
+    async close() {
+      child.stdin.end();
+      const killed = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+}
+
+export interface UpstreamsInfo {
+  agileUrl: string;
+  agileEmail: string;
+  agileApiKey: string;
+  slackUrl: string;
+  slackApiUrl: string;
+  controlUrl: string;
+}
+
+export interface Upstreams {
+  info: UpstreamsInfo;
+  setLatency(ms: number): Promise<void>;
+  resetSlack(): Promise<void>;
+  resetAgile(): Promise<void>;
+  /** Recorded calls of a Slack method, with the ms from each trigger_id's issue to the call. */
+  calls(method: string): Promise<{ triggerId: string; atMs: number; sinceTriggerMs: number | null }[]>;
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<number>;
+  /** Waits until neither upstream has received a request for `quietMs` (at most `maxMs`). */
+  waitQuiet(quietMs: number, maxMs: number): Promise<boolean>;
+  get<T>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startUpstreams(): Promise<Upstreams> {
+  const child = await spawnChild<UpstreamsInfo>('./upstreams.ts');
+  const base = child.info.controlUrl;
+  const call = async <T>(method: 'GET' | 'POST', path: string): Promise<T> => {
+    const res = await fetch(`${base}${path}`, { method });
+    if (!res.ok) throw new Error(`upstreams ${method} ${path}: ${res.status}`);
+    return (await res.json()) as T;
+  };
+  const calls: Upstreams['calls'] = async (method) =>
+    (await call<{ triggerId: string; atMs: number }[]>('GET', `/calls?method=${method}`)).map((c) => {
+      const issuedMs = parseTriggerId(c.triggerId)?.issuedMs;
+      return { ...c, sinceTriggerMs: issuedMs === undefined ? null : c.atMs - issuedMs };
+    });
+  return {
+    info: child.info,
+    setLatency: async (ms) => void (await call('POST', `/latency?ms=${ms}`)),
+    resetSlack: async () => void (await call('POST', '/reset/slack')),
+    resetAgile: async () => void (await call('POST', '/reset/agile')),
+    calls,
+    async waitForCalls(method, count, timeoutMs = 8000) {
+      const deadline = Date.now() + timeoutMs;
+      let n = (await calls(method)).length;
+      while (n < count && Date.now() < deadline) {
+        await sleep(25);
+        n = (await calls(method)).length;
+      }
+      return n;
+    },
+    waitQuiet: async (quietMs, maxMs) =>
+      (await call<{ quiet: boolean }>('GET', `/quiet?ms=${quietMs}&max=${maxMs}`)).quiet,
+    get: (path) => call('GET', path),
+    close: () => child.close(),
+  };
+}
+
+export type TargetKind = 'bare' | 'bot';
+
+/** A system under test in its own process, driven over signed HTTP exactly as Slack does. */
+export interface Target {
+  kind: TargetKind;
+  url: string;
+  /** `/crm {text}` with a fresh trigger_id (issued now) and a response_url on the fake Slack. */
+  command(text: string): Promise<SlackResponse>;
+  /** An interaction; an unset response_url is pointed at the fake Slack. */
+  interact(payload: InteractionPayload): Promise<SlackResponse>;
+  /** Profiles the target's process (V8 CPU profiler) while `work` runs; writes a .cpuprofile. */
+  profile<T>(path: string, work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startTarget(kind: TargetKind, upstreams: Upstreams): Promise<Target> {
+  const child = await spawnChild<{ url: string }>('./sut.ts', [kind], {
+    BENCH_UPSTREAMS: JSON.stringify(upstreams.info),
+  });
+  const { url } = child.info;
+  let responseSeq = 0;
+  const responseUrl = () => `${upstreams.info.slackUrl}/response/${kind}-${++responseSeq}`;
+  return {
+    kind,
+    url,
+    command: (text) =>
+      sendCommand(
+        url,
+        TEST_SIGNING_SECRET,
+        commandPayload(text, { responseUrl: responseUrl(), triggerId: newTriggerId() }),
+      ),
+    interact(payload) {
+      const p = payload as unknown as Record<string, unknown>;
+      const withUrl = p.response_url === RESPONSE_URL_UNSET ? { ...p, response_url: responseUrl() } : p;
+      return sendInteraction(url, TEST_SIGNING_SECRET, withUrl as unknown as InteractionPayload);
+    },
+    async profile(path, work) {
+      await child.command('profile-start');
+      try {
+        return await work();
+      } finally {
+        await child.command(`profile-stop ${path}`);
+      }
+    },
+    close: () => child.close(),
+  };
+}
+
 /**
- * The bare-Bolt floor of one run: `concurrency` slash commands at once, then as many options loads
- * (`optionsPayload(i)` for the i-th), each timed from send to ack.
+ * Runs `round` for each target, `rounds` times, alternating which goes first so that drift in the
+ * machine's load (other processes, thermal, GC debt) falls on both alike.
  */
-export async function measureBareBolt(
-  signingSecret: string,
-  concurrency: number,
-  command: Parameters<typeof sendCommand>[2],
-  optionsPayload: (i: number) => Parameters<typeof sendInteraction>[2],
-): Promise<{ command: number[]; options: number[] }> {
-  const bare = await startBareBolt(signingSecret);
-  try {
-    const commandMs = await burst(
-      concurrency,
-      async () => (await sendCommand(bare.url, signingSecret, command)).elapsedMs,
-    );
-    const optionsMs = await burst(
-      concurrency,
-      async (i) => (await sendInteraction(bare.url, signingSecret, optionsPayload(i))).elapsedMs,
-    );
-    return { command: commandMs, options: optionsMs };
-  } finally {
-    await bare.close();
+export async function alternate(
+  rounds: number,
+  targets: readonly [Target, Target],
+  round: (target: Target, index: number) => Promise<void>,
+): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? targets : ([targets[1], targets[0]] as const);
+    for (const t of order) await round(t, r);
   }
 }
+
+/** Named samples collected over rounds, per target kind. */
+export class Samples {
+  private readonly byKey = new Map<string, number[]>();
+  add(kind: TargetKind, name: string, values: number[]): void {
+    const key = `${kind}:${name}`;
+    this.byKey.set(key, [...(this.byKey.get(key) ?? []), ...values]);
+  }
+  get(kind: TargetKind, ...names: string[]): number[] {
+    return names.flatMap((n) => this.byKey.get(`${kind}:${n}`) ?? []);
+  }
+}
+
+/** How long to wait for a bot to finish its background work after a burst (Agile calls in chains). */
+export const settleQuietMs = (agileLatencyMs: number) => agileLatencyMs + 300;
