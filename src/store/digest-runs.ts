@@ -10,15 +10,25 @@ export interface DigestRun {
   /** The schedule's local calendar day, YYYY-MM-DD. */
   localDate: string;
   status: DigestRunStatus;
-  /** Which app instance claimed it. */
+  /** Which app instance holds it (claimed it, or took it over). */
   instanceId: string;
-  /** Finished post attempts (failed ones plus the successful one). */
+  /** Post attempts: failed ones, ones cut short by a dead holder (counted at takeover), the successful one. */
   attempts: number;
   messageTs: string | null;
   error: string | null;
   claimedMs: number;
+  /** Last write; while 'claimed' also the holder's heartbeat (see heartbeat/takeOver). */
   updatedMs: number;
   postedMs: number | null;
+}
+
+export interface TakeOverInput {
+  runId: string;
+  /** The run's updatedMs as the caller read it: the compare in compare-and-swap. */
+  seenUpdatedMs: number;
+  instanceId: string;
+  /** Only a heartbeat at least this old (by the store's clock) is stale. */
+  staleAfterMs: number;
 }
 
 /** One run per (schedule, local date): the row that makes N instances post a digest exactly once. */
@@ -29,8 +39,26 @@ export interface DigestRunsRepository {
    */
   claim(scheduleId: string, localDate: string, instanceId: string): Promise<DigestRun | null>;
   markPosted(runId: string, messageTs: string): Promise<void>;
-  /** Records a failed attempt (attempts + 1); the caller decides whether to retry. */
+  /** Records a final failure (attempts + 1): the run is done, status 'failed'. */
   markFailed(runId: string, error: string): Promise<void>;
+  /**
+   * Records a failed attempt that will be retried (attempts + 1, error kept): the run stays 'claimed',
+   * so a holder that dies while backing off leaves it to be taken over. False if `instanceId` no longer holds it.
+   */
+  noteFailedAttempt(runId: string, instanceId: string, error: string): Promise<boolean>;
+  /**
+   * Refreshes the heartbeat (updated_ms) of the runs among `runIds` that `instanceId` still holds
+   * ('claimed'); resolves to how many it touched. Keyed by run id, not by instance alone, so a restarted
+   * process reusing an instance id does not keep its previous life's orphaned runs looking alive.
+   */
+  heartbeat(instanceId: string, runIds: readonly string[]): Promise<number>;
+  /**
+   * Compare-and-swap takeover of a run whose holder stopped heart-beating: succeeds only while the run
+   * is 'claimed', has no main message (message_ts null), its updated_ms is still `seenUpdatedMs` and
+   * at least `staleAfterMs` old. Exactly one of several concurrent callers gets the run (attempts + 1,
+   * heartbeat now, held by `instanceId`); the others get null.
+   */
+  takeOver(input: TakeOverInput): Promise<DigestRun | null>;
   find(scheduleId: string, localDate: string): Promise<DigestRun | undefined>;
   /** The run with the latest local date, if any. */
   latestForSchedule(scheduleId: string): Promise<DigestRun | undefined>;
@@ -53,6 +81,7 @@ export function toDigestRun(r: DigestRunsTable): DigestRun {
 }
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HEARTBEAT_CHUNK = 500;
 
 export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRunsRepository {
   return {
@@ -107,6 +136,48 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
         }))
         .where('id', '=', runId)
         .execute();
+    },
+
+    async noteFailedAttempt(runId, instanceId, error) {
+      const r = await db
+        .updateTable('digest_runs')
+        .set((eb) => ({ error: error.slice(0, 2000), attempts: eb('attempts', '+', 1), updated_ms: nowMs() }))
+        .where('id', '=', runId)
+        .where('instance_id', '=', instanceId)
+        .where('status', '=', 'claimed')
+        .executeTakeFirst();
+      return affected(r) === 1;
+    },
+
+    async heartbeat(instanceId, runIds) {
+      let touched = 0;
+      // Chunks keep the IN list far below SQLite's bound-parameter limit.
+      for (let i = 0; i < runIds.length; i += HEARTBEAT_CHUNK) {
+        const r = await db
+          .updateTable('digest_runs')
+          .set({ updated_ms: nowMs() })
+          .where('id', 'in', runIds.slice(i, i + HEARTBEAT_CHUNK))
+          .where('instance_id', '=', instanceId)
+          .where('status', '=', 'claimed')
+          .executeTakeFirst();
+        touched += affected(r);
+      }
+      return touched;
+    },
+
+    async takeOver({ runId, seenUpdatedMs, instanceId, staleAfterMs }) {
+      const now = nowMs();
+      if (now - seenUpdatedMs < staleAfterMs) return null;
+      const row = await db
+        .updateTable('digest_runs')
+        .set((eb) => ({ instance_id: instanceId, updated_ms: now, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', runId)
+        .where('status', '=', 'claimed')
+        .where('message_ts', 'is', null)
+        .where('updated_ms', '=', seenUpdatedMs)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toDigestRun(row) : null;
     },
 
     async find(scheduleId, localDate) {

@@ -17,7 +17,7 @@ import type { Database } from './schema.js';
 
 export type { CacheRepository } from './cache.js';
 export type { DigestAction, DigestActionInput, DigestActionsRepository } from './digest-actions.js';
-export type { DigestRun, DigestRunStatus, DigestRunsRepository } from './digest-runs.js';
+export type { DigestRun, DigestRunStatus, DigestRunsRepository, TakeOverInput } from './digest-runs.js';
 export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } from './digest-schedules.js';
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';

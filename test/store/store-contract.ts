@@ -366,6 +366,96 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(latest?.postedMs).toEqual(expect.any(Number));
       });
 
+      describe('heartbeat and takeover', () => {
+        const MIN = 60;
+        const STALE_MS = 5 * MIN * 1000;
+        let clock: ReturnType<typeof fakeClock>;
+        let stores: Store[];
+        beforeAll(async () => {
+          clock = fakeClock();
+          stores = [
+            await open({ now: clock.now }),
+            await open({ now: clock.now }),
+            await open({ now: clock.now }),
+          ];
+        });
+        const claimed = async (holder = 'dead') => {
+          const run = await stores[0]?.digestRuns.claim(uid('S'), '2026-03-10', holder);
+          if (!run) throw new Error('claim failed');
+          return run;
+        };
+        const takeOver = (s: Store | undefined, runId: string, seenUpdatedMs: number, instanceId: string) =>
+          s?.digestRuns.takeOver({ runId, seenUpdatedMs, instanceId, staleAfterMs: STALE_MS }) ?? null;
+
+        it('three stores racing to take over one stale run: exactly one wins', async () => {
+          const run = await claimed();
+          clock.advanceSec(6 * MIN);
+          const results = await Promise.all(
+            Array.from({ length: 9 }, (_, i) => takeOver(stores[i % 3], run.id, run.updatedMs, `heir${i}`)),
+          );
+          const winners = results.filter((r) => r !== null);
+          expect(winners).toHaveLength(1);
+          const winner = winners[0];
+          expect(winner).toMatchObject({ id: run.id, status: 'claimed', attempts: 1, messageTs: null });
+          expect(winner?.updatedMs).toBe(clock.now().getTime());
+          expect(await stores[1]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            instanceId: winner?.instanceId,
+            attempts: 1,
+          });
+          // The taken-over run is fresh again: nobody takes it from the winner straight away.
+          expect(await takeOver(stores[2], run.id, winner?.updatedMs ?? 0, 'late')).toBeNull();
+          // The dead holder has lost it: no heartbeat, no attempt recorded under its name.
+          expect(await stores[0]?.digestRuns.heartbeat('dead', [run.id])).toBe(0);
+          expect(await stores[0]?.digestRuns.noteFailedAttempt(run.id, 'dead', 'x')).toBe(false);
+        });
+
+        it('a run whose holder keeps heart-beating is not taken over', async () => {
+          const run = await claimed('alive');
+          clock.advanceSec(4 * MIN);
+          expect(await takeOver(stores[1], run.id, run.updatedMs, 'heir')).toBeNull();
+          expect(await stores[0]?.digestRuns.heartbeat('alive', [run.id, uid('R')])).toBe(1);
+          const beaten = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(beaten?.updatedMs).toBe(clock.now().getTime());
+          clock.advanceSec(2 * MIN);
+          // 6 minutes after the claim but 2 after the beat: the old value no longer matches, the new one is fresh.
+          expect(await takeOver(stores[1], run.id, run.updatedMs, 'heir')).toBeNull();
+          expect(await takeOver(stores[1], run.id, beaten?.updatedMs ?? 0, 'heir')).toBeNull();
+          // Another instance's heartbeat does not keep someone else's run alive.
+          expect(await stores[1]?.digestRuns.heartbeat('heir', [run.id])).toBe(0);
+          clock.advanceSec(4 * MIN);
+          expect(await takeOver(stores[1], run.id, beaten?.updatedMs ?? 0, 'heir')).toMatchObject({
+            instanceId: 'heir',
+          });
+        });
+
+        it('a run whose main message is recorded is never taken over', async () => {
+          const run = await claimed();
+          await stores[0]?.digestRuns.markPosted(run.id, '1712345678.000300');
+          const posted = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          clock.advanceSec(60 * MIN);
+          expect(await takeOver(stores[1], run.id, posted?.updatedMs ?? 0, 'heir')).toBeNull();
+          expect(await stores[2]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            status: 'posted',
+            instanceId: 'dead',
+            messageTs: '1712345678.000300',
+          });
+        });
+
+        it('a failed attempt noted for a retry keeps the run claimed (and so recoverable)', async () => {
+          const run = await claimed('retrying');
+          clock.advanceSec(MIN);
+          expect(await stores[0]?.digestRuns.noteFailedAttempt(run.id, 'retrying', 'http_503: down')).toBe(
+            true,
+          );
+          expect(await stores[1]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            status: 'claimed',
+            attempts: 1,
+            error: 'http_503: down',
+            updatedMs: clock.now().getTime(),
+          });
+        });
+      });
+
       it('refuses a local date that is not YYYY-MM-DD', async () => {
         await expect(store.digestRuns.claim('S', '2026-3-1', 'i')).rejects.toThrow(/YYYY-MM-DD/);
       });
