@@ -11,7 +11,7 @@ import {
   prepareDigest,
 } from './digest-run.js';
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
-import { dueRun, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
+import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
 
 export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
 
@@ -24,6 +24,11 @@ export interface DigestSchedulerOptions {
   tickMs?: number;
   /** Waits between attempts of a failed digest; attempts = length + 1. */
   retryDelaysMs?: number[];
+  /**
+   * A claimed run whose heartbeat is this old is taken over (its holder is presumed dead). Holders
+   * beat on every tick (each minute), so the default leaves room for several missed beats.
+   */
+  staleClaimMs?: number;
 }
 
 export interface TickReport {
@@ -32,6 +37,8 @@ export interface TickReport {
   due: number;
   /** Runs this instance won and is posting. */
   claimed: number;
+  /** Today's runs this instance took over from a holder that stopped heart-beating. */
+  takenOver: number;
 }
 
 export interface DigestScheduler {
@@ -50,6 +57,7 @@ const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000];
 /** Ticks land just after the minute turns, so HH:MM has been reached on every wall clock. */
 const TICK_OFFSET_MS = 500;
 const MINUTE_MS = 60_000;
+const DEFAULT_STALE_CLAIM_MS = 5 * MINUTE_MS;
 
 export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -81,6 +89,17 @@ export function dueRunOf(schedule: StoredSchedule, now: Date): { localDate: stri
   return due;
 }
 
+/**
+ * The schedule's latest run when another instance may take it over: still 'claimed' for today's local
+ * date (never yesterday's digest today), no main message posted, heartbeat at least `staleClaimMs` old.
+ */
+export function staleRunOf(schedule: StoredSchedule, now: Date, staleClaimMs: number): DigestRun | null {
+  const run = schedule.lastRun;
+  if (run?.status !== 'claimed' || run.messageTs !== null) return null;
+  if (now.getTime() - run.updatedMs < staleClaimMs) return null;
+  return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
 function describeFailure(err: unknown): string {
   if (err instanceof DigestPostError) return `${err.code}: ${err.message}`;
   if (isAgileError(err)) return `agile: ${describeAgileError(err)}`;
@@ -92,7 +111,10 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   const log = deps.logger.child({ component: 'digest-scheduler' });
   const instanceId = opts.instanceId ?? defaultInstanceId();
   const retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const staleClaimMs = opts.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
   const jobs = new Set<Promise<void>>();
+  /** Ids of the runs this instance is posting (queued, posting or backing off): its heartbeat list. */
+  const held = new Set<string>();
   const sleepers = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<TickReport> | undefined;
@@ -116,6 +138,13 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     const runLog = log.child({ channel, scheduleId: schedule.id, localDate: run.localDate, runId: run.id });
     const progress: PostProgress = { threadPosted: 0 };
     let posted = false;
+    let recorded = false;
+    // The run leaves 'claimed' (and so can never be taken over) the moment its main message is out.
+    const recordPosted = async (ts: string) => {
+      posted = true;
+      await deps.store.digestRuns.markPosted(run.id, ts);
+      recorded = true;
+    };
     let prepared: PreparedDigest | undefined;
     let lastError: unknown;
     const attempts = retryDelays.length + 1;
@@ -123,25 +152,40 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       try {
         // Built once: a retry resumes the same messages where posting stopped.
         prepared ??= await prepareDigest(deps, settingsOfSchedule(schedule), deps.now());
-        await postDigest(poster, channel, prepared.messages, progress, async (ts) => {
-          posted = true;
-          await deps.store.digestRuns.markPosted(run.id, ts);
-        });
+        if (progress.mainTs === undefined) {
+          // Still ours? Heartbeats can stall (a frozen process, an unreachable database) long enough for
+          // another instance to take the run over; then that instance posts it, not this one.
+          if ((await deps.store.digestRuns.heartbeat(instanceId, [run.id])) === 0) {
+            runLog.warn('digest run was taken over by another instance; not posting it');
+            return;
+          }
+        } else if (!recorded) {
+          await recordPosted(progress.mainTs);
+        }
+        await postDigest(poster, channel, prepared.messages, progress, recordPosted);
         runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
         return;
       } catch (err) {
         lastError = err;
         runLog.warn({ err, attempt }, 'digest attempt failed');
-        if (!posted) {
-          await deps.store.digestRuns
-            .markFailed(run.id, describeFailure(err))
-            .catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
-        }
         const permanent = err instanceof DigestPostError && err.permanent;
-        if (permanent || attempt === attempts || stopped) break;
+        // Shutting down is no verdict on the digest: the run stays 'claimed' and, once its heartbeat is
+        // stale, the next instance (or this one restarted) takes it over the same local day.
+        const final = !stopped && (permanent || attempt === attempts);
+        if (!posted) {
+          const failure = describeFailure(err);
+          await (final
+            ? deps.store.digestRuns.markFailed(run.id, failure)
+            : deps.store.digestRuns.noteFailedAttempt(run.id, instanceId, failure)
+          ).catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
+        }
+        if (final || stopped) break;
         await sleep(retryDelays[attempt - 1] ?? 0);
         if (stopped) break;
       }
+    }
+    if (posted && !recorded) {
+      runLog.error({ ts: progress.mainTs }, 'digest posted but its run could not be recorded as posted');
     }
     if (stopped) return;
     const code = lastError instanceof DigestPostError ? lastError.code : undefined;
@@ -157,16 +201,43 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   }
 
   function launch(schedule: StoredSchedule, run: DigestRun): void {
+    held.add(run.id);
     const job = execute(schedule, run)
       .catch((err: unknown) => log.error({ err, runId: run.id }, 'digest job crashed'))
-      .finally(() => jobs.delete(job));
+      .finally(() => {
+        held.delete(run.id);
+        jobs.delete(job);
+      });
     jobs.add(job);
   }
 
+  async function takeOverIfStale(schedule: StoredSchedule, now: Date): Promise<boolean> {
+    const stale = staleRunOf(schedule, now, staleClaimMs);
+    if (!stale || held.has(stale.id)) return false;
+    const run = await deps.store.digestRuns.takeOver({
+      runId: stale.id,
+      seenUpdatedMs: stale.updatedMs,
+      instanceId,
+      staleAfterMs: staleClaimMs,
+    });
+    if (!run) return false;
+    log.warn(
+      { scheduleId: schedule.id, localDate: run.localDate, runId: run.id, from: stale.instanceId },
+      'took over a digest run whose instance stopped heart-beating',
+    );
+    launch(schedule, run);
+    return true;
+  }
+
   async function tickOnce(): Promise<TickReport> {
+    if (held.size > 0) {
+      await deps.store.digestRuns
+        .heartbeat(instanceId, [...held])
+        .catch((err: unknown) => log.warn({ err }, 'digest heartbeat failed'));
+    }
     const now = deps.now();
     const schedules = await deps.store.digestSchedules.listEnabled();
-    const report: TickReport = { schedules: schedules.length, due: 0, claimed: 0 };
+    const report: TickReport = { schedules: schedules.length, due: 0, claimed: 0, takenOver: 0 };
     for (const schedule of schedules) {
       if (stopped) break;
       let due: { localDate: string } | null;
@@ -176,7 +247,14 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         log.warn({ err, scheduleId: schedule.id }, 'digest schedule cannot be evaluated');
         continue;
       }
-      if (!due) continue;
+      if (!due) {
+        try {
+          if (await takeOverIfStale(schedule, now)) report.takenOver++;
+        } catch (err) {
+          log.warn({ err, scheduleId: schedule.id }, 'could not take over a stale digest run');
+        }
+        continue;
+      }
       report.due++;
       const run = await deps.store.digestRuns.claim(schedule.id, due.localDate, instanceId);
       if (!run) continue;

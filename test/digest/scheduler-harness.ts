@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { createAgileClient } from '../../src/agile/index.js';
 import type { DatabaseConfig } from '../../src/config.js';
-import { createDigestPoster } from '../../src/digest/poster.js';
+import { createDigestPoster, DigestPostError, type DigestPoster } from '../../src/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../../src/digest/scheduler.js';
 import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { createOwnerDirectory } from '../../src/services/owner-directory.js';
@@ -40,6 +40,9 @@ export async function startInstance(opts: {
   now: () => Date;
   instanceId: string;
   retryDelaysMs?: number[];
+  staleClaimMs?: number;
+  /** Wraps the instance's poster (e.g. gatedPoster, to freeze it mid-post). */
+  wrapPoster?: (poster: DigestPoster) => DigestPoster;
 }): Promise<Instance> {
   const logger = pino({ level: 'silent' });
   const store = await openStore(opts.database, { now: opts.now });
@@ -55,7 +58,8 @@ export async function startInstance(opts: {
     logger,
     retries: 0,
   });
-  const poster = createDigestPoster({ client, logger, perChannelIntervalMs: 0 });
+  const realPoster = createDigestPoster({ client, logger, perChannelIntervalMs: 0 });
+  const poster = opts.wrapPoster ? opts.wrapPoster(realPoster) : realPoster;
   const scheduler = createDigestScheduler({
     deps: {
       agile,
@@ -68,6 +72,7 @@ export async function startInstance(opts: {
     poster,
     instanceId: opts.instanceId,
     retryDelaysMs: opts.retryDelaysMs ?? [10, 20],
+    ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
   });
   return {
     store,
@@ -87,5 +92,44 @@ export async function freshPostgres(): Promise<{ config: DatabaseConfig; drop():
   return {
     config: { kind: 'postgres', url },
     drop: () => dropTestDatabase(name),
+  };
+}
+
+/**
+ * A poster whose posts are held until release(): an instance frozen mid-post, or one that died with
+ * the post in flight (never released). close() rejects held posts as the real poster's close() does.
+ */
+export function gatedPoster() {
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const held = new Set<(err: Error) => void>();
+  let calls = 0;
+  return {
+    /** Posts asked for so far (held or passed). */
+    calls: () => calls,
+    release: () => open(),
+    wrap(inner: DigestPoster): DigestPoster {
+      return {
+        async post(channel, message, threadTs) {
+          calls++;
+          await new Promise<void>((resolve, reject) => {
+            held.add(reject);
+            void gate.then(() => {
+              held.delete(reject);
+              resolve();
+            });
+          });
+          return inner.post(channel, message, threadTs);
+        },
+        close() {
+          for (const reject of [...held])
+            reject(new DigestPostError('The digest poster is shut down', 'closed', true));
+          held.clear();
+          inner.close();
+        },
+      };
+    },
   };
 }
