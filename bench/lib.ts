@@ -50,16 +50,29 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * The framework's floor: a Bolt app with the same receiver and signature checks that only acks.
  * Every latency target is a ratio against this, measured in the same run on the same machine.
  */
-export async function startBareBolt(signingSecret: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBareBolt(
+  signingSecret: string,
+  experiment?: { afterAck: 'views.open' | 'views.open-deferred'; token: string; slackApiUrl: string },
+): Promise<{ url: string; close(): Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events' });
   const app = new App({
     receiver,
-    token: 'xoxb-bare',
+    token: experiment?.token ?? 'xoxb-bare',
     tokenVerificationEnabled: false,
     botId: 'B0',
     botUserId: 'U0',
+    clientOptions: { slackApiUrl: experiment?.slackApiUrl },
   });
-  app.command('/crm', async ({ ack }) => ack());
+  app.command('/crm', async ({ ack, client, command }) => {
+    await ack();
+    // Experiments only (bench/profile-acks.ts): what one views.open after the ack costs the other acks.
+    if (!experiment) return;
+    if (experiment.afterAck === 'views.open-deferred') await new Promise((r) => setImmediate(r));
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: { type: 'modal', title: { type: 'plain_text', text: 'Bare' }, blocks: [] },
+    });
+  });
   app.shortcut(/.*/, async ({ ack }) => ack());
   app.action(/.*/, async ({ ack }) => ack());
   app.view(/.*/, async ({ ack }) => ack());
@@ -201,10 +214,14 @@ export async function startUpstreams(): Promise<Upstreams> {
 }
 
 export type TargetKind = 'bare' | 'bot';
+/** Experiments of bench/profile-acks.ts: the bare app plus one views.open after ack (deferred or not). */
+export type ExperimentKind = 'bare+open' | 'bare+open-deferred';
 
 /** A system under test in its own process, driven over signed HTTP exactly as Slack does. */
 export interface Target {
   kind: TargetKind;
+  /** The process started (kind, or an experiment's variant of the bare app). */
+  variant: TargetKind | ExperimentKind;
   url: string;
   /** `/crm {text}` with a fresh trigger_id (issued now) and a response_url on the fake Slack. */
   command(text: string): Promise<SlackResponse>;
@@ -215,8 +232,12 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(kind: TargetKind, upstreams: Upstreams): Promise<Target> {
-  const child = await spawnChild<{ url: string }>('./sut.ts', [kind], {
+export async function startTarget(
+  variant: TargetKind | ExperimentKind,
+  upstreams: Upstreams,
+): Promise<Target> {
+  const kind: TargetKind = variant === 'bot' ? 'bot' : 'bare';
+  const child = await spawnChild<{ url: string }>('./sut.ts', [variant], {
     BENCH_UPSTREAMS: JSON.stringify(upstreams.info),
   });
   const { url } = child.info;
@@ -224,6 +245,7 @@ export async function startTarget(kind: TargetKind, upstreams: Upstreams): Promi
   const responseUrl = () => `${upstreams.info.slackUrl}/response/${kind}-${++responseSeq}`;
   return {
     kind,
+    variant,
     url,
     command: (text) =>
       sendCommand(
@@ -266,11 +288,11 @@ export async function alternate(
 /** Named samples collected over rounds, per target kind. */
 export class Samples {
   private readonly byKey = new Map<string, number[]>();
-  add(kind: TargetKind, name: string, values: number[]): void {
+  add(kind: string, name: string, values: number[]): void {
     const key = `${kind}:${name}`;
     this.byKey.set(key, [...(this.byKey.get(key) ?? []), ...values]);
   }
-  get(kind: TargetKind, ...names: string[]): number[] {
+  get(kind: string, ...names: string[]): number[] {
     return names.flatMap((n) => this.byKey.get(`${kind}:${n}`) ?? []);
   }
 }

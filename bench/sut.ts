@@ -11,13 +11,18 @@ import { startBareBolt, type UpstreamsInfo } from './lib.js';
  * Child process of the benchmarks: the system under test, alone in its process.
  *   sut.ts bot   the real bot (createBot), wired to the upstreams in BENCH_UPSTREAMS, no scheduler
  *   sut.ts bare  bench/lib.ts startBareBolt, the framework's floor
+ *   sut.ts bare+open | bare+open-deferred  experiments of bench/profile-acks.ts
  * Prints `{ url, pid }` as one JSON line on stdout; see child.ts for the stdin protocol.
  */
 const kind = process.argv[2];
 const upstreams = JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}') as UpstreamsInfo;
 
-if (kind === 'bare') {
-  const bare = await startBareBolt(TEST_SIGNING_SECRET);
+if (kind === 'bare' || kind === 'bare+open' || kind === 'bare+open-deferred') {
+  const afterAck = kind === 'bare+open' ? 'views.open' : 'views.open-deferred';
+  const bare = await startBareBolt(
+    TEST_SIGNING_SECRET,
+    kind === 'bare' ? undefined : { afterAck, token: TEST_BOT_TOKEN, slackApiUrl: upstreams.slackApiUrl },
+  );
   serveUntilStdinEnds({ url: bare.url, pid: process.pid }, bare.close);
 } else if (kind === 'bot') {
   const dir = mkdtempSync(join(tmpdir(), 'crm-bot-bench-'));
