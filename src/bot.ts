@@ -58,6 +58,7 @@ export async function createBot({
   const log = logger ?? createLogger(config.logLevel);
   const sandbox = config.agile ? null : await startAgileSimulator({ now });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
+  const slack = createSlackApp({ config, logger: log, extraRoutes, now });
   const agile: AgileClient = createAgileClient({
     baseUrl: agileConfig.baseUrl,
     email: agileConfig.email ?? '',
@@ -66,7 +67,6 @@ export async function createBot({
     ...agileOptions,
   });
   const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
-  const slack = createSlackApp({ config, logger: log, extraRoutes, now });
   const deps: Deps = {
     logger: log,
     agile,
@@ -75,6 +75,7 @@ export async function createBot({
     slackUsers: createSlackUserDirectory(slack.client, log, now),
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
+    afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
   };
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken

@@ -18,6 +18,8 @@ export interface Deps {
   owners: OwnerDirectory;
   /** Contact picker search, cached so options loads answer within Slack's 3 s. */
   contactSearch: ContactSearch;
+  /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
+  afterPendingAcks: () => Promise<void>;
   /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
   digestPoster?: DigestPoster;
 }

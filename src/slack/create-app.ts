@@ -4,6 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from '../logger.js';
+import { type AckGate, createAckGate } from './ack-gate.js';
 
 export interface SlackAppOptions {
   config: Config;
@@ -19,6 +20,8 @@ export interface SlackApp {
   app: App;
   /** The bot-token Web API client for work outside a request (directories, scheduler). */
   client: WebClient;
+  /** Lets post-ack work yield to requests still waiting for their ack (HTTP mode). */
+  ackGate: AckGate;
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
 }
@@ -81,6 +84,7 @@ export function createSlackApp({
       res.end(JSON.stringify({ status: 'ok', mode: config.slack.mode, startedAt, ...health?.() }));
     },
   };
+  const ackGate = createAckGate();
   const clientOptions = {
     slackApiUrl: config.slack.apiUrl,
     // Interactive calls must fail fast: the SDK's default retries for ~30 minutes.
@@ -114,6 +118,7 @@ export function createSlackApp({
         res.writeHead(401).end();
         return;
       }
+      if (req.method === 'POST') ackGate.track(res);
       boltListener(req, res);
     };
     app = new App({
@@ -127,6 +132,7 @@ export function createSlackApp({
   return {
     app,
     client,
+    ackGate,
     async start(port = config.port) {
       if (socket) {
         await app.start();
