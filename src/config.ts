@@ -135,40 +135,46 @@ function formatProblems(problems: { variable: string; problem: string }[]): stri
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems: { variable: string; problem: string }[] = [];
+  const invalid = new Set<string>();
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push({ variable: String(issue.path[0] ?? 'environment'), problem: issue.message });
+      const variable = String(issue.path[0] ?? 'environment');
+      invalid.add(variable);
+      problems.push({ variable, problem: issue.message });
     }
-    throw new ConfigError(problems);
   }
-  const e = parsed.data;
-  const missing = (variable: string, when: string) =>
-    problems.push({ variable, problem: `missing (${when})` });
+  // What is missing is checked on presence alone, so one malformed value does not hide the rest.
+  const present = (name: string) => typeof env[name] === 'string' && (env[name] as string).trim() !== '';
+  const missing = (variable: string, when: string) => {
+    if (!invalid.has(variable)) problems.push({ variable, problem: `missing (${when})` });
+  };
 
   let mode: SlackMode = 'console';
-  if (e.SLACK_BOT_TOKEN) {
-    mode = e.SLACK_APP_TOKEN ? 'socket' : 'http';
-    if (mode === 'http' && !e.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET', 'required in HTTP mode');
-  } else {
-    if (e.SLACK_APP_TOKEN) missing('SLACK_BOT_TOKEN', 'Socket Mode needs the bot token too');
+  if (present('SLACK_BOT_TOKEN')) {
+    mode = present('SLACK_APP_TOKEN') ? 'socket' : 'http';
+    if (mode === 'http' && !present('SLACK_SIGNING_SECRET'))
+      missing('SLACK_SIGNING_SECRET', 'required in HTTP mode');
+  } else if (present('SLACK_APP_TOKEN')) {
+    missing('SLACK_BOT_TOKEN', 'Socket Mode needs the bot token too');
   }
-
-  const anyAgile = e.AGILE_DOMAIN || e.AGILE_EMAIL || e.AGILE_API_KEY || e.AGILE_BASE_URL;
-  let agile: AgileConfig | null = null;
-  if (mode !== 'console' || anyAgile) {
+  const agileVars = ['AGILE_DOMAIN', 'AGILE_EMAIL', 'AGILE_API_KEY', 'AGILE_BASE_URL'];
+  const wantsAgile = mode !== 'console' || agileVars.some(present);
+  if (wantsAgile) {
     const when = mode === 'console' ? 'some AGILE_* variables are set' : 'required with a Slack token';
-    if (!e.AGILE_DOMAIN && !e.AGILE_BASE_URL) missing('AGILE_DOMAIN', when);
-    if (!e.AGILE_EMAIL) missing('AGILE_EMAIL', when);
-    if (!e.AGILE_API_KEY) missing('AGILE_API_KEY', when);
-    if (e.AGILE_EMAIL && e.AGILE_API_KEY && (e.AGILE_DOMAIN || e.AGILE_BASE_URL)) {
-      agile = {
-        baseUrl: e.AGILE_BASE_URL ?? `https://${e.AGILE_DOMAIN}.agilecrm.com/dev/`,
-        email: e.AGILE_EMAIL,
-        apiKey: e.AGILE_API_KEY,
-      };
-    }
+    if (!present('AGILE_DOMAIN') && !present('AGILE_BASE_URL')) missing('AGILE_DOMAIN', when);
+    if (!present('AGILE_EMAIL')) missing('AGILE_EMAIL', when);
+    if (!present('AGILE_API_KEY')) missing('AGILE_API_KEY', when);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const agile: AgileConfig | null =
+    wantsAgile && e.AGILE_EMAIL && e.AGILE_API_KEY && (e.AGILE_DOMAIN || e.AGILE_BASE_URL)
+      ? {
+          baseUrl: e.AGILE_BASE_URL ?? `https://${e.AGILE_DOMAIN}.agilecrm.com/dev/`,
+          email: e.AGILE_EMAIL,
+          apiKey: e.AGILE_API_KEY,
+        }
+      : null;
 
   const db = e.DATABASE_URL;
   const database: DatabaseConfig = !db

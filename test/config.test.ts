@@ -107,6 +107,7 @@ describe('loadConfig errors', () => {
       LOG_LEVEL: 'loud',
     });
     expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AGILE_API_KEY',
       'AGILE_BASE_URL',
       'AGILE_DOMAIN',
       'AGILE_EMAIL',
@@ -118,6 +119,17 @@ describe('loadConfig errors', () => {
     ]);
     expect(err.message).toMatch(/SLACK_BOT_TOKEN: must start with xoxb-/);
     expect(err.message).toMatch(/Example: SLACK_BOT_TOKEN=xoxb-/);
+  });
+
+  it('lists what is missing even when another value is malformed', () => {
+    const err = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 'abc' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AGILE_API_KEY',
+      'AGILE_DOMAIN',
+      'AGILE_EMAIL',
+      'PORT',
+      'SLACK_SIGNING_SECRET',
+    ]);
   });
 
   it('asks for the bot token when only an app token is set', () => {
