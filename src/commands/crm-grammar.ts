@@ -66,8 +66,15 @@ export function isEmail(value: string): boolean {
 export function unwrapSlackText(text: string): string {
   const unlinked = text.replace(
     /<((?:mailto|tel|https?):[^|>\s]*)(?:\|([^>]*))?>/gi,
-    (_m, target: string, label: string | undefined) =>
-      label !== undefined && label !== '' ? label : target.replace(/^(?:mailto|tel):/i, ''),
+    (_m, target: string, label: string | undefined) => {
+      const plain = target.replace(/^(?:mailto|tel):/i, '');
+      if (label === undefined || label === '') return plain;
+      // A hyperlink whose text differs from its address keeps the address: notes must not lose it.
+      const isWeb = /^https?:/i.test(target);
+      return isWeb && label !== target && label !== target.replace(/^https?:\/\//i, '')
+        ? `${label} (${target})`
+        : label;
+    },
   );
   return unlinked.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -40,7 +40,7 @@ export const COMMAND_USAGE = {
     what: 'Reply to a ticket by email (also: ticket); alone it opens the form',
   },
   digest: {
-    usage: '/crm digest on [HH:MM] [Area/City] [days N] [weekdays] | off | status | now',
+    usage: '/crm digest on [HH:MM] [Area/City] [days N] [weekdays] [owner <email>|me] | off | status | now',
     example: '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
     what: "This channel's daily digest of pending tasks",
   },

@@ -10,6 +10,7 @@ const FALLBACK_TEXT_MAX = LIMITS.fallbackText;
 
 const DIGEST_EXAMPLES = [
   '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
+  '/crm digest on 09:00 owner me',
   '/crm digest off',
   '/crm digest status',
   '/crm digest now',

@@ -295,6 +295,13 @@ describe('helpers', () => {
     expect(editDistance('', 'abc')).toBe(3);
   });
 
+  it('unwrapSlackText keeps the address of a hyperlink whose text differs', () => {
+    expect(unwrapSlackText('see <https://q.example.com/x|the quote>')).toBe(
+      'see the quote (https://q.example.com/x)',
+    );
+    expect(unwrapSlackText('<http://acme.com|acme.com>')).toBe('acme.com');
+  });
+
   it('unwrapSlackText leaves user mentions and typed text alone', () => {
     expect(unwrapSlackText('<@U123> <https://acme.com|acme.com> <https://x.io> a&amp;b')).toBe(
       '<@U123> acme.com https://x.io a&b',
