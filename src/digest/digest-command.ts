@@ -1,3 +1,4 @@
+import { editDistance } from '../commands/crm-grammar.js';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn.js';
 import { canonicalTimeZone } from './schedule.js';
 
@@ -60,6 +61,42 @@ const SUBCOMMANDS: Record<string, 'on' | 'off' | 'status' | 'now' | 'help'> = {
   post: 'now',
   help: 'help',
 };
+
+/** Typo candidates, the main sub-commands first so a tie suggests `off` rather than an alias. */
+const SUGGESTIONS = ['on', 'off', 'status', 'now', 'help', ...Object.keys(SUBCOMMANDS)];
+
+/**
+ * The sub-command a typo most likely meant: the smallest edit distance (1 for words up to 4 letters,
+ * else 2), ties going to one the typed word starts (`of` → `off`, not `on`); else a unique 3+ letter prefix.
+ */
+export function nearestDigestSubcommand(word: string): string | undefined {
+  const typed = word.toLowerCase();
+  if (typed.length === 0 || typed.length > 20) return undefined;
+  let best: { word: string; rank: number } | undefined;
+  for (const candidate of SUGGESTIONS) {
+    const distance = editDistance(typed, candidate);
+    if (distance > (candidate.length <= 4 ? 1 : 2)) continue;
+    const rank = distance * 2 + (candidate.startsWith(typed) ? 0 : 1);
+    if (!best || rank < best.rank) best = { word: candidate, rank };
+  }
+  if (best) return best.word;
+  if (typed.length >= 3) {
+    const prefixed = Object.keys(SUBCOMMANDS).filter((c) => c.startsWith(typed));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return undefined;
+}
+
+function unknownSubcommand(first: string, rest: string[]): string {
+  const typed = `\`/crm digest ${truncate(escapeMrkdwn(first), 40)}\``;
+  const near = nearestDigestSubcommand(first);
+  if (near) {
+    // Only `on` takes options: the rest of the line belongs to it.
+    const tail = rest.length > 0 && SUBCOMMANDS[near] === 'on' ? ' …' : '';
+    return `I don't know ${typed}. Did you mean \`/crm digest ${near}${tail}\`?`;
+  }
+  return `I don't know ${typed}. Use on, off, status or now.`;
+}
 
 const WEEKDAYS_WORDS = new Set(['weekdays', 'weekday', 'workdays', 'mon-fri', 'monday-friday']);
 const DAILY_WORDS = new Set(['daily', 'everyday', 'every-day']);
@@ -247,7 +284,7 @@ export function parseDigestCommand(text: string, defaults: DigestCommandDefaults
   if (sub === undefined) {
     return {
       kind: 'error',
-      message: `I don't know ${quote(first)}: use on, off, status or now.\n${DIGEST_USAGE}`,
+      message: `${unknownSubcommand(first, tokens.slice(1))}\n${DIGEST_USAGE}`,
     };
   }
   if (sub === 'help') return { kind: 'help', message: DIGEST_USAGE };

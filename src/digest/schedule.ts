@@ -156,3 +156,16 @@ export function localDayNumber(ms: number, timeZone: string): number {
 export function localDayStartMs(day: number, timeZone: string): number {
   return firstInstantAtOrAfterWall(day * DAY_MS, timeZone);
 }
+
+/**
+ * The due time after Snooze 1 day, clicked at `clickMs`: a due still in the future moves one local day
+ * later; an overdue one moves to tomorrow (local to `timeZone`) at its own time of day, so it leaves the
+ * overdue list. Pure in the click's time, so a re-delivered click computes the same due.
+ */
+export function snoozedDueEpochSec(dueEpochSec: number, clickMs: number, timeZone: string): number {
+  const dueWall = wallMs(dueEpochSec * 1000, timeZone);
+  const timeOfDayMs = ((dueWall % DAY_MS) + DAY_MS) % DAY_MS;
+  const fromDay =
+    dueEpochSec * 1000 > clickMs ? Math.floor(dueWall / DAY_MS) : localDayNumber(clickMs, timeZone);
+  return Math.floor(firstInstantAtOrAfterWall((fromDay + 1) * DAY_MS + timeOfDayMs, timeZone) / 1000);
+}

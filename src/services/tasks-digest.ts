@@ -7,11 +7,9 @@ export type DigestActionKind = 'complete' | 'snooze' | 'reassign';
 
 export type DigestActionInput =
   | { kind: 'complete'; taskId: string; actorUserId: string }
-  /** `dueEpochSec` is the due time the digest showed: snoozing twice still moves it by one day. */
-  | { kind: 'snooze'; taskId: string; dueEpochSec: number; actorUserId: string }
+  /** `newDueEpochSec`: computed by the caller from the due the digest showed and the click's time (idempotent). */
+  | { kind: 'snooze'; taskId: string; newDueEpochSec: number; actorUserId: string }
   | { kind: 'reassign'; taskId: string; owner: DomainUser; actorUserId: string };
-
-const DAY_SEC = 86_400;
 
 /**
  * Applies a digest button to the Agile task (one partial update) and returns the task as the digest
@@ -31,7 +29,7 @@ export async function applyDigestAction(
       return { ...toDigestTask(task, users), completedBy: input.actorUserId };
     }
     case 'snooze': {
-      const task = await deps.agile.tasks.updatePartial(input.taskId, { due: input.dueEpochSec + DAY_SEC });
+      const task = await deps.agile.tasks.updatePartial(input.taskId, { due: input.newDueEpochSec });
       return { ...toDigestTask(task, users), snoozedBy: input.actorUserId };
     }
     case 'reassign': {

@@ -28,7 +28,7 @@ export interface DigestViewOptions {
   maxTextChars?: number;
 }
 
-/** What a button carries back in block_actions. The due time makes Snooze idempotent: due + 1 day, once. */
+/** What a button carries back in block_actions: the due the item showed, the base of Snooze (see snoozedDueEpochSec). */
 export interface DigestTaskValue {
   taskId: string;
   dueEpochSec: number;
@@ -374,15 +374,14 @@ export function buildDigestMessages(model: DigestModel, options: DigestViewOptio
     blocks: mainBlocks,
   };
   const total = rest.length;
-  const thread = rest.map(
-    (page, i): SlackMessage => ({
-      text: `${title} (continued, ${i + 1} of ${total})`,
-      blocks: [
-        { type: 'context', elements: [mrkdwnText(`Continued · part ${i + 1} of ${total}`)] },
-        ...page.blocks,
-      ],
-    }),
-  );
+  // "part 1 of 1" says nothing: a lone reply is just "Continued".
+  const thread = rest.map((page, i): SlackMessage => {
+    const label = total === 1 ? 'Continued' : `Continued · part ${i + 1} of ${total}`;
+    return {
+      text: `${title} (${total === 1 ? 'continued' : `continued, ${i + 1} of ${total}`})`,
+      blocks: [{ type: 'context', elements: [mrkdwnText(label)] }, ...page.blocks],
+    };
+  });
   return { main, thread };
 }
 

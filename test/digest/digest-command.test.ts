@@ -37,8 +37,29 @@ describe('parseDigestCommand: subcommands', () => {
   it('refuses options after off/status/now and unknown subcommands, with usage', () => {
     expect(errorOf('off 9am')).toContain('takes no options');
     const message = errorOf('sometimes');
-    expect(message).toContain('`sometimes`');
+    expect(message).toContain("I don't know `/crm digest sometimes`. Use on, off, status or now.");
     expect(message).toContain(DIGEST_USAGE);
+  });
+
+  it.each([
+    ['of', 'off'],
+    ['onn', 'on'],
+    ['stauts', 'status'],
+    ['nwo', 'now'],
+    ['hlep', 'help'],
+    ['disab', 'disable'],
+  ])('suggests the nearest sub-command for the typo %s', (typo, meant) => {
+    const message = errorOf(typo);
+    expect(message.split('\n')[0]).toBe(
+      `I don't know \`/crm digest ${typo}\`. Did you mean \`/crm digest ${meant}\`?`,
+    );
+    expect(message).toContain(DIGEST_USAGE);
+  });
+
+  it('keeps the options of a mistyped `on` as an ellipsis, and escapes what was typed', () => {
+    expect(errorOf('onn 9am days 2')).toContain('Did you mean `/crm digest on …`?');
+    expect(errorOf('of 9am')).toContain('Did you mean `/crm digest off`?');
+    expect(errorOf('<!here>')).toContain("I don't know `/crm digest &lt;!here&gt;`. Use on");
   });
 });
 
@@ -251,7 +272,7 @@ describe('parseDigestCommand: object-prototype words', () => {
     (word) => {
       expect(parseDigestCommand(word)).toMatchObject({
         kind: 'error',
-        message: expect.stringContaining('use on, off, status or now'),
+        message: expect.stringContaining('Use on, off, status or now'),
       });
     },
   );

@@ -7,6 +7,7 @@ import {
   localDate,
   nextRun,
   parseScheduleTime,
+  snoozedDueEpochSec,
 } from '../../src/digest/schedule.js';
 
 const at = (iso: string) => new Date(iso);
@@ -258,5 +259,62 @@ describe('canonicalTimeZone with aliases', () => {
     expect(localDate(new Date('2026-01-15T20:00:00Z'), canonicalTimeZone('asia/kolkata') as string)).toBe(
       '2026-01-16',
     );
+  });
+});
+
+describe('snoozedDueEpochSec', () => {
+  const sec = (iso: string) => Date.parse(iso) / 1000;
+  const snooze = (dueIso: string, clickIso: string, timeZone: string) =>
+    new Date(snoozedDueEpochSec(sec(dueIso), Date.parse(clickIso), timeZone) * 1000).toISOString();
+
+  it('moves an overdue task to tomorrow at its local time of day, not to its old due + 1 day', () => {
+    // Due Mon 12 Jan 11:00 Berlin (3 days late), clicked Thu 15 Jan 14:00 Berlin → Fri 16 Jan 11:00 Berlin.
+    expect(snooze('2026-01-12T10:00:00Z', '2026-01-15T13:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-01-16T10:00:00.000Z',
+    );
+  });
+
+  it('moves a task due earlier today (already late) to tomorrow, and one due exactly now too', () => {
+    expect(snooze('2026-01-15T08:00:00Z', '2026-01-15T13:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-01-16T08:00:00.000Z',
+    );
+    expect(snooze('2026-01-15T13:00:00Z', '2026-01-15T13:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-01-16T13:00:00.000Z',
+    );
+  });
+
+  it('adds one day to a due still in the future (later today or days ahead)', () => {
+    expect(snooze('2026-01-15T16:00:00Z', '2026-01-15T13:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-01-16T16:00:00.000Z',
+    );
+    expect(snooze('2026-01-18T08:00:00Z', '2026-01-15T13:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-01-19T08:00:00.000Z',
+    );
+  });
+
+  it('reads "tomorrow" in the given zone', () => {
+    // 23:30 UTC on the 15th: still the 15th in New York (18:30), already the 16th in Tokyo (08:30).
+    // The due, 12:00 UTC on the 14th, is 07:00 in New York and 21:00 in Tokyo.
+    const due = '2026-01-14T12:00:00Z';
+    expect(snooze(due, '2026-01-15T23:30:00Z', 'America/New_York')).toBe('2026-01-16T12:00:00.000Z');
+    expect(snooze(due, '2026-01-15T23:30:00Z', 'Asia/Tokyo')).toBe('2026-01-17T12:00:00.000Z');
+  });
+
+  it('keeps the local time across a DST change, and a skipped time becomes the instant after the jump', () => {
+    // Berlin springs forward on Sun 29 Mar 2026 at 02:00 → 03:00.
+    expect(snooze('2026-03-28T09:00:00Z', '2026-03-27T12:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-03-29T08:00:00.000Z',
+    );
+    // Due 02:30 local on the 25th (overdue), clicked on the 28th: 02:30 on the 29th does not exist.
+    expect(snooze('2026-03-25T01:30:00Z', '2026-03-28T12:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-03-29T01:00:00.000Z',
+    );
+  });
+
+  it('depends only on its inputs: the same click gives the same due', () => {
+    const a = snoozedDueEpochSec(sec('2026-01-12T10:00:00Z'), Date.parse('2026-01-15T13:00:00Z'), 'UTC');
+    const b = snoozedDueEpochSec(sec('2026-01-12T10:00:00Z'), Date.parse('2026-01-15T13:00:00Z'), 'UTC');
+    expect(a).toBe(b);
+    expect(a).toBe(sec('2026-01-16T10:00:00Z'));
   });
 });

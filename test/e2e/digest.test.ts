@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nextId, type TaskRecord } from '../../src/sandbox/state.js';
 import { ACTION } from '../../src/slack/ids.js';
@@ -51,19 +53,29 @@ function topLevel(channel = CHANNEL.id): FakeMessage[] {
 
 type Block = { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[] };
 
-/** The first digest item still offering buttons, in a posted message. */
-function firstItem(message: FakeMessage): { blockId: string; value: string; taskId: string } {
+type Item = { blockId: string; value: string; taskId: string };
+
+/** The digest items still offering buttons, in a posted message. */
+function allItems(message: FakeMessage): Item[] {
+  const items: Item[] = [];
   for (const block of (message.blocks ?? []) as Block[]) {
     const button = block.elements?.find((e) => e.action_id === ACTION.digestComplete);
     if (block.type === 'actions' && button?.value && block.block_id) {
       const { id } = JSON.parse(button.value) as { id: string };
-      return { blockId: block.block_id, value: button.value, taskId: id };
+      items.push({ blockId: block.block_id, value: button.value, taskId: id });
     }
   }
-  throw new Error('no digest item with buttons in the message');
+  return items;
 }
 
-function clickPayload(message: FakeMessage, actionId: string, item: ReturnType<typeof firstItem>) {
+/** The first digest item still offering buttons, in a posted message. */
+function firstItem(message: FakeMessage): Item {
+  const item = allItems(message)[0];
+  if (!item) throw new Error('no digest item with buttons in the message');
+  return item;
+}
+
+function clickPayload(message: FakeMessage, actionId: string, item: Item) {
   return blockActionsPayload({
     actionId,
     blockId: item.blockId,
@@ -118,7 +130,8 @@ describe('/crm digest commands', () => {
     ['digest on 25:00', 'hours go from 0 to 23'],
     ['digest on 9:00 Mars/Olympus', 'know the time zone `Mars/Olympus`'],
     ['digest on days -2', 'Days must be from 1 to 30'],
-    ['digest sometimes', 'use on, off, status or now'],
+    ['digest sometimes', 'Use on, off, status or now'],
+    ['digest of', 'Did you mean `/crm digest off`?'],
   ])('answers %s with a specific error', async (text, expected) => {
     const answer = await command(text);
     expect(answer).toContain(expected);
@@ -217,18 +230,84 @@ describe('digest buttons', () => {
     t.slack.assertNoViolations();
   });
 
-  it('Snooze moves the due date by exactly one day, once', async () => {
+  it('Snooze moves an overdue task to tomorrow at its local time, once, and the item is no longer late', async () => {
+    const timeZone = 'Asia/Kolkata';
+    await command(`digest on 09:00 ${timeZone}`);
+    try {
+      const main = await postNow();
+      const item = firstItem(main);
+      const before = t.agile?.state.tasks.find((x) => x.id === item.taskId)?.dueEpochSec ?? 0;
+      const payload = clickPayload(main, ACTION.digestSnooze, item);
+      const clickMs = Number(payload.actions[0]?.action_ts) * 1000;
+      expect(before * 1000).toBeLessThan(clickMs - 86_400_000); // seed: the first item is days overdue
+      expect(JSON.stringify(main.blocks)).toMatch(/days? late/);
+
+      await t.interact(payload);
+      await t.interact(payload); // Slack re-delivers the same click
+      await t.slack.waitFor('chat.update');
+      await new Promise((r) => setTimeout(r, 200));
+
+      // Tomorrow (Kolkata) at the task's own Kolkata time of day.
+      const due = new TZDate(before * 1000, timeZone);
+      const click = new TZDate(clickMs, timeZone);
+      const expected = new TZDate(
+        click.getFullYear(),
+        click.getMonth(),
+        click.getDate() + 1,
+        due.getHours(),
+        due.getMinutes(),
+        due.getSeconds(),
+        timeZone,
+      );
+      const after = t.agile?.state.tasks.find((x) => x.id === item.taskId)?.dueEpochSec ?? 0;
+      expect(after * 1000).toBe(expected.getTime());
+      expect(after * 1000).toBeGreaterThan(Date.now());
+      expect(t.agile?.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+
+      const updates = t.slack.calls('chat.update');
+      expect(updates).toHaveLength(1);
+      const blocks = updates[0]?.args.blocks as Block[];
+      const section = JSON.stringify(blocks.find((b) => b.block_id === `digest_task:${item.taskId}`));
+      const outcome = JSON.stringify(blocks.find((b) => b.block_id === item.blockId));
+      const shown = format(expected, 'EEE d MMM, HH:mm');
+      expect(outcome).toContain(`Snoozed to ${shown} by <@${USER.id}>`);
+      expect(section).toContain(`due ${shown}`);
+      expect(section).not.toContain('late');
+      t.slack.assertNoViolations();
+    } finally {
+      await command('digest off');
+    }
+  });
+
+  it('Snooze moves a task not yet due by exactly one day', async () => {
     const main = await postNow();
-    const item = firstItem(main);
-    const before = t.agile?.state.tasks.find((x) => x.id === item.taskId)?.dueEpochSec ?? 0;
-    const payload = clickPayload(main, ACTION.digestSnooze, item);
+    const nowSec = Date.now() / 1000;
+    const messages = t.slack.messages.get(CHANNEL.id) ?? [];
+    const found = messages
+      .flatMap((m) => allItems(m).map((i) => ({ message: m, item: i })))
+      .find(({ item }) => (JSON.parse(item.value) as { due: number }).due > nowSec + 600);
+    if (!found) throw new Error(`no future task in the digest ${main.ts}`);
+    const before = t.agile?.state.tasks.find((x) => x.id === found.item.taskId)?.dueEpochSec ?? 0;
+    const payload = clickPayload(found.message, ACTION.digestSnooze, found.item);
     await t.interact(payload);
     await t.interact(payload);
     await t.slack.waitFor('chat.update');
-    const after = t.agile?.state.tasks.find((x) => x.id === item.taskId)?.dueEpochSec;
-    expect(after).toBe(before + 86_400);
+    const after = t.agile?.state.tasks.find((x) => x.id === found.item.taskId)?.dueEpochSec;
+    // No schedule: the clicker's zone; the next local day at the same local time (DST-proof).
+    const zone = 'America/New_York';
+    const b = new TZDate(before * 1000, zone);
+    const expected = new TZDate(
+      b.getFullYear(),
+      b.getMonth(),
+      b.getDate() + 1,
+      b.getHours(),
+      b.getMinutes(),
+      b.getSeconds(),
+      zone,
+    );
+    expect((after ?? 0) * 1000).toBe(expected.getTime());
     expect(t.slack.calls('chat.update')).toHaveLength(1);
-    expect(JSON.stringify(t.slack.calls('chat.update')[0]?.args.blocks)).toContain('Snoozed to');
+    expect(t.agile?.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     t.slack.assertNoViolations();
   });
 

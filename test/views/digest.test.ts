@@ -66,6 +66,18 @@ describe('buildDigestMessages', () => {
     const moreLine = JSON.stringify(messages.main.blocks.at(-1));
     expect(moreLine).toContain(`${model.counts.total - 10} more in the thread`);
     expect(messages.thread[0]?.text).toContain('continued, 1 of');
+    const total = messages.thread.length;
+    expect(JSON.stringify(messages.thread[1]?.blocks[0])).toContain(`Continued · part 2 of ${total}`);
+  });
+
+  it('labels a lone thread reply just "Continued", without "part 1 of 1"', () => {
+    const model = buildDigestModel(manyTasks(12), modelOptions);
+    const messages = buildDigestMessages(model, viewOptions);
+    expect(messages.thread).toHaveLength(1);
+    const reply = messages.thread[0];
+    expect(reply?.blocks[0]).toMatchObject({ type: 'context', elements: [{ text: 'Continued' }] });
+    expect(reply?.text).toMatch(/\(continued\)$/);
+    expect(JSON.stringify(reply)).not.toContain('1 of 1');
   });
 
   it('honours smaller budgets and still lists every item once', () => {

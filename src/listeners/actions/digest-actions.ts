@@ -4,6 +4,7 @@ import { describeAgileError } from '../../agile/index.js';
 import type { Deps } from '../../deps.js';
 import { buildDigestItem, type DigestTask } from '../../digest/digest-model.js';
 import { resolveMentions } from '../../digest/digest-run.js';
+import { snoozedDueEpochSec } from '../../digest/schedule.js';
 import { runOnce } from '../../services/run-once.js';
 import { applyDigestAction, type DigestActionInput } from '../../services/tasks-digest.js';
 import { buildDigestItemUpdate, parseDigestTaskValue, taskIdFromDigestBlockId } from '../../views/digest.js';
@@ -16,6 +17,18 @@ const DEFAULT_HORIZON_DAYS = 3;
 /** The digest message a click came from: clicks in thread replies update that reply. */
 function messageKey(channel: string, ts: string): string {
   return `msg:${channel}:${ts}`;
+}
+
+/** The zone the channel's digest is shown in: its schedule's, else the clicker's (as `/crm digest now`). */
+async function digestTimeZone(deps: Deps, channel: string, userId: string): Promise<string> {
+  const schedule = await deps.store.digestSchedules.get(channel);
+  return schedule?.timeZone ?? (await deps.slackUsers.profile(userId)).timeZone;
+}
+
+/** When the click happened (Slack's action_ts), so a re-delivered click computes the same result. */
+function clickMs(action: { action_ts?: unknown } | undefined, now: () => Date): number {
+  const ts = Number(action?.action_ts);
+  return Number.isFinite(ts) && ts > 0 ? Math.round(ts * 1000) : now().getTime();
 }
 
 /**
@@ -124,14 +137,21 @@ export function digestCompleteCallback(deps: Deps) {
     handle(deps, args, async (taskId, actorUserId) => ({ kind: 'complete', taskId, actorUserId }));
 }
 
-/** Snooze 1 day: due = the due the digest showed + 1 day, so a double delivery moves it once. */
+/**
+ * Snooze 1 day: a future due moves one day later, an overdue one to tomorrow at its time of day (in the
+ * digest's zone). Computed from the due the button showed and the click's action_ts, so a re-delivered
+ * click asks for the same due (and runOnce writes it once anyway).
+ */
 export function digestSnoozeCallback(deps: Deps) {
   return (args: DigestActionArgs) =>
     handle(deps, args, async (taskId, actorUserId) => {
       const action = args.body.actions[0];
       const value = action && 'value' in action ? parseDigestTaskValue(action.value) : undefined;
       if (!value) return 'That button is out of date: run `/crm digest now` for a fresh digest.';
-      return { kind: 'snooze', taskId, dueEpochSec: value.dueEpochSec, actorUserId };
+      const channel = args.body.channel?.id ?? args.body.container?.channel_id ?? '';
+      const timeZone = await digestTimeZone(deps, channel, actorUserId);
+      const newDueEpochSec = snoozedDueEpochSec(value.dueEpochSec, clickMs(action, deps.now), timeZone);
+      return { kind: 'snooze', taskId, newDueEpochSec, actorUserId };
     });
 }
 
