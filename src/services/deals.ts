@@ -158,9 +158,11 @@ export interface MoveResult {
   defaultedTrack: boolean;
   value?: number;
   probability?: number;
-  /** The deal already was at that milestone: nothing was updated. */
+  /** The deal already was at that milestone: nothing was written (no update, no note). */
   unchanged: boolean;
   noteId?: string;
+  /** What the user typed as reason/note, not saved because nothing moved (quoted back to them). */
+  unsavedNote?: string;
 }
 
 /** Reads the deal and its track (the default track when the deal names none). */
@@ -227,8 +229,23 @@ export async function moveDeal(
     throw new MoveError('reason_required', `Moving to ${target} needs a reason.`, track.milestoneList);
   }
   const before = deal.milestone ?? '';
-  const unchanged = before === target;
-  const after = unchanged ? deal : await agile.deals.updatePartial(deal.id, { milestone: target });
+  if (before === target) {
+    // Nothing moves, so nothing is written: a "Moved from Prospect to Prospect" note would be untrue.
+    const typed = [req.reason?.trim(), req.note?.trim()].filter(Boolean).join('\n\n');
+    return {
+      dealId: deal.id,
+      name: deal.name,
+      before,
+      after: target,
+      trackName: track.name,
+      defaultedTrack: defaulted,
+      value: deal.expected_value,
+      probability: deal.probability,
+      unchanged: true,
+      ...(typed ? { unsavedNote: typed } : {}),
+    };
+  }
+  const after = await agile.deals.updatePartial(deal.id, { milestone: target });
   const text = moveNote(req, before, target);
   let note: Note | undefined;
   if (text) note = await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
@@ -241,7 +258,7 @@ export async function moveDeal(
     defaultedTrack: defaulted,
     value: after.expected_value ?? deal.expected_value,
     probability: after.probability ?? deal.probability,
-    unchanged,
+    unchanged: false,
     noteId: note?.id,
   };
 }
@@ -255,6 +272,8 @@ export interface DealSummary {
   milestone?: string;
   value?: number;
   ownerId?: string;
+  /** The deal's pipeline_id ('0' when it names none: the default track); absent when unknown. */
+  trackId?: string;
   /** Last update (else creation), epoch seconds: "recently touched" ordering. */
   touchedSec: number;
 }
@@ -272,6 +291,7 @@ export function toDealSummary(d: Deal): DealSummary {
     milestone: d.milestone,
     value: d.expected_value,
     ownerId: d.owner_id ?? d.owner?.id,
+    trackId: d.pipeline_id || '0',
     touchedSec: epochSecOf(raw.updated_time) || epochSecOf(d.created_time),
   };
 }
@@ -327,6 +347,41 @@ export function matchDealsByName(name: string, deals: readonly DealSummary[]): D
   const exact = deals.filter((d) => foldText(d.name) === q);
   if (exact.length > 0) return exact;
   return deals.filter((d) => foldText(d.name).includes(q));
+}
+
+/** What the quick path can do with the deals named like the typed name, given the typed milestone. */
+export type MilestoneFit =
+  /** These deals' tracks have the milestone (or their track is unknown: the move re-checks). */
+  | { kind: 'fit'; deals: DealSummary[] }
+  /** None of them can go there: the milestones of each of their tracks, for the answer. */
+  | { kind: 'none'; tracks: { name: string; milestones: string[] }[] };
+
+/**
+ * Keeps the matching deals that can move to `milestone` (matched case-insensitively against each
+ * deal's own track), so an ambiguous name never offers a deal whose click can only fail.
+ */
+export function fitMilestone(
+  deals: readonly DealSummary[],
+  tracks: readonly Track[],
+  milestone: string,
+): MilestoneFit {
+  const fit: DealSummary[] = [];
+  const seen = new Map<string, Track>();
+  for (const d of deals) {
+    if (d.trackId === undefined) {
+      fit.push(d);
+      continue;
+    }
+    const dt = trackOfDeal({ pipeline_id: d.trackId }, tracks);
+    if (!dt) continue; // its track is gone: the move could only fail
+    seen.set(dt.track.id, dt.track);
+    if (matchMilestone(dt.track, milestone)) fit.push(d);
+  }
+  if (fit.length > 0) return { kind: 'fit', deals: fit };
+  return {
+    kind: 'none',
+    tracks: [...seen.values()].map((t) => ({ name: t.name, milestones: [...t.milestoneList] })),
+  };
 }
 
 export interface DealDirectory {

@@ -3,7 +3,7 @@ import type { DealSummary, MoveResult } from '../services/deals.js';
 import { formatDealValue, formatProbability } from '../services/milestones.js';
 import { ACTION, BLOCK, CALLBACK } from '../slack/ids.js';
 import { buildMilestoneSelect, buildMoveButton } from './deal-modal.js';
-import type { SlackMessage } from './message.js';
+import { buildNotice, type SlackMessage } from './message.js';
 import { buildModalShell, errorSection, inputBlock as input, textSection } from './modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 
@@ -145,17 +145,35 @@ export function buildMoveSavingView(): View {
 }
 
 export function buildMoveDoneView(result: MoveResult): View {
+  if (result.unchanged) return simpleView(`ℹ️ ${alreadyAtLine(result)}`);
   return simpleView(`✅ *${escapeMrkdwn(result.name)}* is now at *${escapeMrkdwn(result.after)}*.`);
+}
+
+const alreadyAtLine = (result: MoveResult) =>
+  `*${escapeMrkdwn(result.name)}* is already at *${escapeMrkdwn(result.after)}*: nothing changed.`;
+
+/** The deal already was there: one short line, no "Prospect → Prospect" card (nothing was written). */
+export function buildAlreadyAtMilestone(result: MoveResult): SlackMessage {
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText(`ℹ️ ${alreadyAtLine(result)}`) }];
+  if (result.unsavedNote) {
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwnText(`Not saved (nothing moved): ${escapeMrkdwn(result.unsavedNote)}`)],
+    });
+  }
+  return {
+    text: truncate(escapeMrkdwn(`${result.name} is already at ${result.after}`), LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 /** Confirmation: before → after, value and probability (and a Move button for the next step). */
 export function buildMoveConfirmation(result: MoveResult): SlackMessage {
+  if (result.unchanged) return buildAlreadyAtMilestone(result);
   const name = escapeMrkdwn(result.name);
   const before = escapeMrkdwn(result.before || '—');
   const after = escapeMrkdwn(result.after);
-  const headline = result.unchanged
-    ? `ℹ️ *${name}* already was at *${after}*: nothing to move.`
-    : `✅ *${name}* moved: ${before} → *${after}*`;
+  const headline = `✅ *${name}* moved: ${before} → *${after}*`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwnText(truncate(headline, LIMITS.text)) },
     {
@@ -174,11 +192,23 @@ export function buildMoveConfirmation(result: MoveResult): SlackMessage {
   if (result.noteId) notes.push('The reason/note was saved on the deal.');
   if (notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwnText(notes.join(' '))] });
   blocks.push({ type: 'actions', elements: [buildMoveButton(result.dealId)] });
-  const text = result.unchanged
-    ? `${result.name} already was at ${result.after}`
-    : `${result.name} moved: ${result.before || '—'} → ${result.after}`;
+  const text = `${result.name} moved: ${result.before || '—'} → ${result.after}`;
   // The fallback text is mrkdwn too (and drives notifications): escaped like the blocks.
   return { text: truncate(escapeMrkdwn(text), LIMITS.fallbackText), blocks };
+}
+
+/** No deal named like that is on a track with that milestone: each of their tracks' milestones. */
+export function buildNoMilestoneFit(
+  typed: string,
+  milestone: string,
+  tracks: readonly { name: string; milestones: readonly string[] }[],
+): SlackMessage {
+  const perTrack = tracks.map((t) => `${t.name}: ${t.milestones.join(', ') || 'none'}`).join(' · ');
+  return buildNotice(
+    'error',
+    `No deal named like “${typed}” is on a track with a “${milestone}” milestone. Valid milestones — ${perTrack || 'none'}.`,
+    `You typed: ${typed} to ${milestone}`,
+  );
 }
 
 /** What a disambiguation button carries: the deal, the target milestone, the reason if one was typed. */
@@ -216,6 +246,8 @@ export function buildDealChoices(
   deals: readonly DealSummary[],
   milestone: string,
   reason?: string,
+  /** Deals also named like that but on a track without this milestone (not offered). */
+  excluded = 0,
 ): SlackMessage {
   const shown = deals.slice(0, MAX_CHOICES);
   const blocks: KnownBlock[] = [
@@ -252,6 +284,17 @@ export function buildDealChoices(
       type: 'context',
       elements: [
         mrkdwnText(`${deals.length - shown.length} more — type more of the name, or use the deal id.`),
+      ],
+    });
+  }
+  if (excluded > 0) {
+    const what = excluded === 1 ? '1 other deal is' : `${excluded} other deals are`;
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwnText(
+          truncate(`${what} on a track without *${escapeMrkdwn(milestone)}*: not listed.`, LIMITS.text),
+        ),
       ],
     });
   }

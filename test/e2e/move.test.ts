@@ -290,7 +290,9 @@ describe('Move milestone', () => {
       const buttons = blocks
         .map((b) => b.accessory as { action_id: string; value: string } | undefined)
         .filter((a) => a?.action_id === ACTION.dealDisambiguate);
-      expect(buttons).toHaveLength(3);
+      // Northwind support renewal is on Renewals (no Won): not offered.
+      expect(buttons).toHaveLength(2);
+      expect(buttons.some((b) => b?.value.includes(deal('Northwind support renewal').id))).toBe(false);
       const target = deal('Northwind data warehouse');
       const button = buttons.find((b) => b?.value.includes(target.id));
       expect(button).toBeDefined();
@@ -307,6 +309,83 @@ describe('Move milestone', () => {
       expect(deal('Northwind data warehouse').milestone).toBe('Won');
       expect(deal('Northwind fleet tracking rollout').milestone).toBe('Proposal');
       expect(sim().requests.filter((r) => r.path.includes('partial-update'))).toHaveLength(1);
+      t.slack.assertNoViolations();
+    });
+
+    const choiceButtons = (call: { args: Record<string, unknown> }) =>
+      (call.args.blocks as Block[])
+        .map((b) => b.accessory as { action_id: string; value: string } | undefined)
+        .filter((a): a is { action_id: string; value: string } => a?.action_id === ACTION.dealDisambiguate);
+    const partialUpdates = () => sim().requests.filter((r) => r.path.includes('partial-update'));
+
+    it('offers only the deals whose track has the milestone, and says how many were left out', async () => {
+      const renewal = deal('Acme legacy plan renewal');
+      await t.command('move Acme to Won');
+      const question = await t.slack.waitFor(RESPONSE);
+      const offered = choiceButtons(question).map((b) => JSON.parse(b.value).d);
+      expect(offered.sort()).toEqual(
+        [deal('Acme pilot: 20 seats').id, deal('Acme robotics enterprise licence').id].sort(),
+      );
+      expect(offered).not.toContain(renewal.id);
+      expect(JSON.stringify(question.args.blocks)).toContain('1 other deal is on a track without *Won*');
+      expect(partialUpdates()).toHaveLength(0);
+      t.slack.assertNoViolations();
+    });
+
+    it('moves at once when only one of the matching deals can take the milestone', async () => {
+      await t.command('move acme to renewed');
+      const reply = await t.slack.waitFor(RESPONSE);
+      expect(choiceButtons(reply)).toHaveLength(0);
+      expect(JSON.stringify(reply.args)).toContain('Churned → *Renewed*');
+      expect(deal('Acme legacy plan renewal').milestone).toBe('Renewed');
+      expect(deal('Acme pilot: 20 seats').milestone).toBe('Prospect');
+      expect(partialUpdates()).toHaveLength(1);
+      t.slack.assertNoViolations();
+    });
+
+    it('lists each track’s milestones when none of the matching deals can take it', async () => {
+      await t.command('move Acme to Closed');
+      const call = await t.slack.waitFor(RESPONSE);
+      const reply = JSON.stringify(call.args);
+      expect(choiceButtons(call)).toHaveLength(0);
+      expect(reply).toContain('Sales: New, Prospect, Proposal, Won, Lost');
+      expect(reply).toContain('Renewals: Upcoming, Negotiation, Renewed, Churned');
+      expect(reply).toContain('You typed: Acme to Closed');
+      expect(partialUpdates()).toHaveLength(0);
+      t.slack.assertNoViolations();
+    });
+
+    it('a click that still fails keeps the chooser and answers in a new message', async () => {
+      // The deal went to another track after the question was asked: its button is now stale.
+      const renewal = deal('Acme legacy plan renewal');
+      await t.interact(
+        blockActionsPayload({
+          actionId: ACTION.dealDisambiguate,
+          value: JSON.stringify({ d: renewal.id, m: 'Won' }),
+          message: { ts: '1767225999.000300' },
+        }),
+      );
+      const answer = await t.slack.waitFor(RESPONSE);
+      expect(answer.args.replace_original).toBe(false);
+      expect(JSON.stringify(answer.args)).toContain('not a milestone of the Renewals track');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(t.slack.calls(RESPONSE).every((c) => c.args.replace_original === false)).toBe(true);
+      expect(deal('Acme legacy plan renewal').milestone).toBe('Churned');
+      expect(partialUpdates()).toHaveLength(0);
+      t.slack.assertNoViolations();
+    });
+
+    it('a deal already at the milestone gets one short line and no write', async () => {
+      const target = deal('Acme pilot: 20 seats');
+      await t.command(`move ${target.id} to prospect`);
+      const reply = await t.slack.waitFor(RESPONSE);
+      const text = JSON.stringify(reply.args);
+      expect(text).toContain('is already at *Prospect*');
+      expect(text).not.toContain('→');
+      expect(reply.args.blocks as Block[]).toHaveLength(1);
+      expect(deal('Acme pilot: 20 seats').milestone).toBe('Prospect');
+      expect(sim().requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+      expect(dealNotes(target.id)).toHaveLength(0);
       t.slack.assertNoViolations();
     });
 

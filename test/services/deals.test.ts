@@ -7,6 +7,7 @@ import {
   type DealDraft,
   type DealSummary,
   dealFieldForError,
+  fitMilestone,
   matchDealsByName,
   moveNote,
   rankDeals,
@@ -131,6 +132,27 @@ describe('finding deals', () => {
     expect(matchDealsByName('acme r', deals).map((x) => x.id)).toEqual(['2']);
     expect(matchDealsByName('acm', deals).map((x) => x.id)).toEqual(['1', '2', '3', '4']);
     expect(matchDealsByName('nothing', deals)).toEqual([]);
+  });
+
+  it('keeps only deals whose own track has the milestone (any case); none → each track’s milestones', () => {
+    const onTracks = [
+      d('1', 'Acme pilot', { trackId: '1' }),
+      d('2', 'Acme renewal', { trackId: '2' }),
+      d('3', 'Acme old', { trackId: '0' }), // no track of its own: the default (first) one, Sales
+      d('4', 'Acme gone', { trackId: '99' }), // its track no longer exists: never offered
+      d('5', 'Acme unknown'), // track not known here: kept, the move re-checks
+    ];
+    const ids = (fit: ReturnType<typeof fitMilestone>) =>
+      fit.kind === 'fit' ? fit.deals.map((x) => x.id) : [];
+    expect(ids(fitMilestone(onTracks, TRACKS, 'won'))).toEqual(['1', '3', '5']);
+    expect(ids(fitMilestone(onTracks, TRACKS, 'RENEWED'))).toEqual(['2', '5']);
+    expect(fitMilestone(onTracks.slice(0, 4), TRACKS, 'Closed')).toEqual({
+      kind: 'none',
+      tracks: [
+        { name: 'Sales', milestones: ['New', 'Prospect', 'Won', 'Lost'] },
+        { name: 'Renewals', milestones: ['Upcoming', 'Renewed', 'Churned'] },
+      ],
+    });
   });
 });
 

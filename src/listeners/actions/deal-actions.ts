@@ -79,6 +79,7 @@ export function dealDisambiguateCallback(deps: Deps) {
     if (!choice) {
       await respond({
         response_type: 'ephemeral',
+        replace_original: false,
         ...buildNotice('error', 'That button is out of date: run the command again.'),
       });
       return;
@@ -98,7 +99,12 @@ export function dealDisambiguateCallback(deps: Deps) {
         });
     } catch (err) {
       deps.logger.warn({ err }, 'move after disambiguation failed');
-      await respond({ response_type: 'ephemeral', ...describeMoveFailure(err, choice.m) });
+      // A new message: the question stays, so another deal can still be picked without retyping.
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...describeMoveFailure(err, choice.m),
+      });
     }
   };
 }

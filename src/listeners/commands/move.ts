@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import {
   type DealSummary,
   dealDirectoryFor,
+  fitMilestone,
   loadDealWithTrack,
   MoveError,
   type MoveResult,
@@ -20,6 +21,7 @@ import {
   buildDealChoices,
   buildMoveConfirmation,
   buildMoveModal,
+  buildNoMilestoneFit,
   type MoveFormData,
 } from '../../views/move-modal.js';
 import type { CommandHandler, ModalOpener } from './command-context.js';
@@ -238,7 +240,9 @@ export const moveCommandHandler: CommandHandler<'move'> = async (cmd, { command,
   if (/^\d+$/.test(dealText)) {
     dealId = dealText;
   } else {
-    const matches = matchDealsByName(dealText, await dealDirectoryFor(deps.agile, deps.now).fresh());
+    const dir = dealDirectoryFor(deps.agile, deps.now);
+    const [deals, tracks] = await Promise.all([dir.fresh(), dir.tracks()]);
+    const matches = matchDealsByName(dealText, deals);
     if (matches.length === 0) {
       await reply(
         buildNotice(
@@ -248,11 +252,20 @@ export const moveCommandHandler: CommandHandler<'move'> = async (cmd, { command,
       );
       return;
     }
-    if (matches.length > 1) {
-      await reply(buildDealChoices(dealText, matches, milestone, reason));
+    // Several deals: offer only those whose track has the milestone (a click on another could only fail).
+    const fit = matches.length > 1 ? fitMilestone(matches, tracks, milestone) : undefined;
+    if (fit?.kind === 'none') {
+      await reply(buildNoMilestoneFit(dealText, milestone, fit.tracks));
       return;
     }
-    dealId = matches[0]?.id;
+    const candidates = fit?.deals ?? matches;
+    if (candidates.length > 1) {
+      await reply(
+        buildDealChoices(dealText, candidates, milestone, reason, matches.length - candidates.length),
+      );
+      return;
+    }
+    dealId = candidates[0]?.id;
   }
   if (!dealId) return;
   try {
