@@ -36,6 +36,8 @@ export interface ContactActivity {
   deals: ActivityPart<Deal>;
   /** Latest first. */
   notes: ActivityPart<Note>;
+  /** When the activity was read: a task due before this is overdue. */
+  asOfEpochSec: number;
 }
 
 export interface ContactCardData {
@@ -43,8 +45,14 @@ export interface ContactCardData {
   activity: ContactActivity;
 }
 
+/** How many contacts matched, by kind: a company's card is not a person. */
+export interface MatchCounts {
+  people: number;
+  companies: number;
+}
+
 export type LookupResult =
-  | { kind: 'found'; cards: ContactCardData[]; total: number }
+  | { kind: 'found'; cards: ContactCardData[]; total: number; counts: MatchCounts }
   /** `email` is set when the query was an email: the answer offers to create that contact. */
   | { kind: 'not_found'; email?: string };
 
@@ -155,7 +163,12 @@ const dueOrLast = (t: Task) => t.due ?? Number.MAX_SAFE_INTEGER;
  * Next open tasks, open deals and latest notes of one contact, fetched in parallel. A failing fetch
  * makes only its own part unavailable: the card is still worth showing.
  */
-export async function fetchActivity(agile: AgileClient, contactId: string): Promise<ContactActivity> {
+export async function fetchActivity(
+  agile: AgileClient,
+  contactId: string,
+  now: () => Date,
+): Promise<ContactActivity> {
+  const asOfEpochSec = Math.floor(now().getTime() / 1000);
   const [tasks, deals, notes] = await Promise.all([
     part(
       () => agile.contacts.tasks(contactId),
@@ -173,36 +186,47 @@ export async function fetchActivity(agile: AgileClient, contactId: string): Prom
       ACTIVITY_LIMIT.notes,
     ),
   ]);
-  return { tasks, deals, notes };
+  return { tasks, deals, notes, asOfEpochSec };
 }
 
-export async function withActivity(agile: AgileClient, contacts: Contact[]): Promise<ContactCardData[]> {
+export async function withActivity(
+  agile: AgileClient,
+  contacts: Contact[],
+  now: () => Date,
+): Promise<ContactCardData[]> {
   return Promise.all(
-    contacts.map(async (contact) => ({ contact, activity: await fetchActivity(agile, contact.id) })),
+    contacts.map(async (contact) => ({ contact, activity: await fetchActivity(agile, contact.id, now) })),
   );
+}
+
+export function countMatches(contacts: Contact[]): MatchCounts {
+  const companies = contacts.filter((c) => c.type === 'COMPANY').length;
+  return { people: contacts.length - companies, companies };
 }
 
 /** `/crm lookup …`: the matching contacts (at most `maxCards`, with activity) and how many matched. */
 export async function lookupContacts(
   agile: AgileClient,
   query: string | LookupQuery,
-  { maxCards = MAX_CARDS }: { maxCards?: number } = {},
+  { now, maxCards = MAX_CARDS }: { now: () => Date; maxCards?: number },
 ): Promise<LookupResult> {
   const target = typeof query === 'string' ? classifyLookupQuery(query) : query;
   const found = await findContacts(agile, target);
   if (found.length === 0)
     return target.kind === 'email' ? { kind: 'not_found', email: target.email } : { kind: 'not_found' };
-  return { kind: 'found', cards: await withActivity(agile, found.slice(0, maxCards)), total: found.length };
+  const cards = await withActivity(agile, found.slice(0, maxCards), now);
+  return { kind: 'found', cards, total: found.length, counts: countMatches(found) };
 }
 
 /** One contact's card data by id (Share in channel re-reads it so the shared card is current); null if gone. */
 export async function loadContactCard(
   agile: AgileClient,
   contactId: string,
+  now: () => Date,
 ): Promise<ContactCardData | null> {
   const contact = await agile.contacts.get(contactId);
   if (!contact) return null;
-  return { contact, activity: await fetchActivity(agile, contact.id) };
+  return { contact, activity: await fetchActivity(agile, contact.id, now) };
 }
 
 /** "ana.lopez+crm@x.com" → { firstName: "Ana", lastName: "Lopez" }: Agile requires a first name. */

@@ -14,7 +14,8 @@ import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.
 
 /**
  * Per-card caps (escaped characters). Five cards must fit Slack's ~11,000 summed characters and 50
- * blocks: header 300 + fields ~650 + activity 500 + 3 deals × 130 + buttons ~50 ≈ 1,900 a card.
+ * blocks: header 300 + fields ~600 + activity ~880 (tasks 480, notes 360, deals heading) + 3 deals
+ * × 130 + buttons ~60 ≈ 2,000 a card; five of the largest possible cards with intro and footer ≈ 10,000.
  */
 const CAP = {
   name: 150,
@@ -24,13 +25,18 @@ const CAP = {
   phones: 100,
   tags: 200,
   owner: 80,
-  activity: 500,
-  taskLine: 110,
-  noteLine: 150,
+  /** Each activity section has its own budget, so a long one never crowds out the next heading. */
+  tasks: 480,
+  notes: 360,
+  taskText: 110,
+  noteText: 150,
   dealName: 70,
   dealLine: 130,
   buttonLabel: 30,
 } as const;
+
+/** A line is not worth showing with less of its own text than this: the count says it is there. */
+const MIN_LINE_TEXT = 16;
 
 const UNAVAILABLE = 'activity unavailable';
 
@@ -58,22 +64,6 @@ export function listWithin(items: string[], max: number, sep = ', '): string {
   return out;
 }
 
-/** Whole lines while they fit `max` (never cutting a line: a cut `<!date…>` token would break). */
-function linesWithin(lines: string[], max: number): string {
-  const kept: string[] = [];
-  let length = 0;
-  for (const line of lines) {
-    const add = (kept.length > 0 ? 1 : 0) + line.length;
-    if (length + add > max - 2) {
-      kept.push('…');
-      break;
-    }
-    kept.push(line);
-    length += add;
-  }
-  return kept.join('\n');
-}
-
 const esc = (text: string, max: number) => truncate(escapeMrkdwn(text), max);
 
 /** Slack renders `<!date^…>` in each reader's own time zone; the fallback is the UTC date. */
@@ -88,9 +78,15 @@ export function formatStars(stars: number | undefined): string {
   return `${'★'.repeat(n)}${'☆'.repeat(5 - n)}`;
 }
 
+/** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
 export function formatDealValue(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+  const cents = Math.round(value * 100);
+  const digits = cents % 100 === 0 ? 0 : 2;
+  return new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(cents / 100);
 }
 
 function headerText(contact: Contact): string {
@@ -119,37 +115,90 @@ function fields(contact: Contact) {
   return out.map((f) => mrkdwnText(f, LIMITS.sectionField));
 }
 
-function partLines<T>(
+/** One activity line: `text` (escaped, whitespace collapsed) is cut to fit; `before`/`after` are kept whole. */
+interface ActivityLine {
+  before: string;
+  text: string;
+  after: string;
+}
+
+/** The line within `max` characters, or null when too little of its own text would be left. */
+function fitLine({ before, text, after }: ActivityLine, max: number): string | null {
+  const room = max - before.length - after.length;
+  if (room < Math.min(MIN_LINE_TEXT, text.length)) return null;
+  // Cut only the text: a cut `<!date…>` token in `after` would break the rendering.
+  return `${before}${truncate(text, room)}${after}`;
+}
+
+/**
+ * One section: its heading always, then as many whole lines as fit `budget`, each cut to its share.
+ * "(n of m)" counts exactly the lines shown; nothing is dropped silently and no lone "…" is left.
+ */
+function sectionText<T>(
   title: string,
   part: ActivityPart<T>,
   empty: string,
-  line: (item: T) => string,
-): string[] {
-  if (!part.ok) return [`*${title}*: _${UNAVAILABLE}_`];
-  if (part.items.length === 0) return [`*${title}*: ${empty}`];
-  const more = part.total > part.items.length ? ` (${part.items.length} of ${part.total})` : '';
-  return [`*${title}*${more}`, ...part.items.map(line)];
+  budget: number,
+  toLine: (item: T) => ActivityLine,
+): string {
+  if (!part.ok) return `*${title}*: _${UNAVAILABLE}_`;
+  if (part.items.length === 0) return `*${title}*: ${empty}`;
+  const lines = part.items.map(toLine);
+  for (let shown = lines.length; shown >= 1; shown--) {
+    const total = Math.max(part.total, shown);
+    const heading = `*${title}*${shown < total ? ` (${shown} of ${total})` : ''}`;
+    let left = budget - heading.length;
+    const fitted: string[] = [];
+    for (let i = 0; i < shown; i++) {
+      // Each line gets an even share of what is left (plus its newline), so short lines leave room for later ones.
+      const share = Math.floor(left / (shown - i)) - 1;
+      const line = fitLine(lines[i] as ActivityLine, share);
+      if (line === null) break;
+      fitted.push(line);
+      left -= line.length + 1;
+    }
+    if (fitted.length === shown) return [heading, ...fitted].join('\n');
+  }
+  return `*${title}*: ${part.total} (too long to show here)`;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * A note as one line. A note logged without a subject gets its first line as subject (see
+ * deriveSubject, which may end it with "…"): then the body alone, not the same words twice.
+ */
+export function noteLine(subject: string, body: string): string {
+  const s = oneLine(subject);
+  const b = oneLine(body);
+  if (s === '') return b;
+  if (b === '') return s;
+  const stem = s.replace(/(?:…|\.\.\.)$/, '').trimEnd();
+  if (stem !== '' && b.startsWith(stem)) return b;
+  return `${s}: ${b}`;
 }
 
 function activityText({ activity }: ContactCardData): string {
-  const lines = [
-    ...partLines('Next tasks', activity.tasks, 'none open', (t) => {
-      const due = t.due === undefined ? '' : ` — due ${slackDate(t.due)}`;
-      return `• ${esc(t.subject || 'Untitled task', CAP.taskLine)}${due}`;
-    }),
-    ...partLines('Latest notes', activity.notes, 'none', (n) => {
-      const text = [n.subject, n.description].filter((s) => s && s.trim() !== '').join(': ');
-      return `• ${esc(text.replace(/\s+/g, ' ') || 'Empty note', CAP.noteLine)}`;
-    }),
-  ];
+  const tasks = sectionText('Next tasks', activity.tasks, 'none open', CAP.tasks, (t) => {
+    const overdue = t.due !== undefined && t.due < activity.asOfEpochSec;
+    return {
+      before: '• ',
+      text: esc(oneLine(t.subject) || 'Untitled task', CAP.taskText),
+      after: `${t.due === undefined ? '' : ` — due ${slackDate(t.due)}`}${overdue ? ' · *overdue*' : ''}`,
+    };
+  });
+  const notes = sectionText('Latest notes', activity.notes, 'none', CAP.notes, (n) => ({
+    before: '• ',
+    text: esc(noteLine(n.subject, n.description) || 'Empty note', CAP.noteText),
+    after: '',
+  }));
   const deals = activity.deals;
-  if (!deals.ok) lines.push(`*Open deals*: _${UNAVAILABLE}_`);
-  else if (deals.items.length === 0) lines.push('*Open deals*: none');
+  let dealsHeading: string;
+  if (!deals.ok) dealsHeading = `*Open deals*: _${UNAVAILABLE}_`;
+  else if (deals.items.length === 0) dealsHeading = '*Open deals*: none';
   else
-    lines.push(
-      `*Open deals*${deals.total > deals.items.length ? ` (${deals.items.length} of ${deals.total})` : ''}`,
-    );
-  return linesWithin(lines, CAP.activity);
+    dealsHeading = `*Open deals*${deals.total > deals.items.length ? ` (${deals.items.length} of ${deals.total})` : ''}`;
+  return [tasks, notes, dealsHeading].join('\n');
 }
 
 function dealBlock(deal: Deal): KnownBlock {

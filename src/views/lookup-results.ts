@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ContactCardData } from '../services/lookup.js';
+import type { ContactCardData, MatchCounts } from '../services/lookup.js';
 import { ACTION } from '../slack/ids.js';
 import { buildContactCard, contactSummary } from './contact-card.js';
 import type { SlackMessage } from './message.js';
@@ -27,13 +27,28 @@ function withCards(
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** "1 company and 6 people", "1 person", "2 companies": a company's card is not counted as a person. */
+export function describeMatches({ people, companies }: MatchCounts): string {
+  const parts = [
+    companies > 0 ? plural(companies, 'company', 'companies') : '',
+    people > 0 || companies === 0 ? plural(people, 'person', 'people') : '',
+  ];
+  return parts.filter((p) => p !== '').join(' and ');
+}
+
 /** The ephemeral answer to `/crm lookup`: up to five cards, then "N more — refine your search". */
-export function buildLookupResults(query: string, cards: ContactCardData[], total: number): SlackMessage {
+export function buildLookupResults(
+  query: string,
+  cards: ContactCardData[],
+  counts: MatchCounts,
+): SlackMessage {
+  const total = counts.people + counts.companies;
   const more = total - cards.length;
-  const intro = `🔎 ${plural(total, 'contact matches', 'contacts match')} ${quoted(query)}`;
+  const who = describeMatches(counts);
+  const intro = `🔎 ${who} ${total === 1 ? 'matches' : 'match'} ${quoted(query)}`;
   const footer = more > 0 ? `${more} more — refine your search` : null;
   const names = cards.map((c) => contactSummary(c.contact)).join('; ');
-  const text = `${total === 1 ? '1 contact' : `${total} contacts`} for ${escapeMrkdwn(query)}: ${names}${footer ? ` (${footer})` : ''}`;
+  const text = `${who} for ${escapeMrkdwn(query)}: ${names}${footer ? ` (${footer})` : ''}`;
   return { text: truncate(text, LIMITS.fallbackText), blocks: withCards(intro, cards, footer, true) };
 }
 

@@ -26,6 +26,8 @@ const idOf = (email: string) => {
   if (!c) throw new Error(email);
   return c.id;
 };
+const NOW_MS = Date.UTC(2026, 10, 28, 12);
+const clock = () => new Date(NOW_MS);
 const searchPaths = () => sim.requests.map((r) => decodeURIComponent(r.path.replace(/^\/dev\//, '')));
 
 describe('resolution cascade', () => {
@@ -46,11 +48,11 @@ describe('resolution cascade', () => {
   });
 
   it('email: nobody → empty, and the lookup offers that email', async () => {
-    expect(await lookupContacts(agile, 'nobody@nowhere.example.com')).toEqual({
+    expect(await lookupContacts(agile, 'nobody@nowhere.example.com', { now: clock })).toEqual({
       kind: 'not_found',
       email: 'nobody@nowhere.example.com',
     });
-    expect(await lookupContacts(agile, 'Qwertyuiop')).toEqual({ kind: 'not_found' });
+    expect(await lookupContacts(agile, 'Qwertyuiop', { now: clock })).toEqual({ kind: 'not_found' });
   });
 
   it('phone: any common format finds the stored number', async () => {
@@ -84,7 +86,9 @@ describe('resolution cascade', () => {
 
   it('an Agile failure in the search surfaces (not "not found")', async () => {
     sim.faults.failNext(1, 401);
-    await expect(lookupContacts(agile, 'ada.lovelace@northwind.example.com')).rejects.toMatchObject({
+    await expect(
+      lookupContacts(agile, 'ada.lovelace@northwind.example.com', { now: clock }),
+    ).rejects.toMatchObject({
       kind: 'auth',
     });
   });
@@ -149,11 +153,13 @@ describe('activity', () => {
     if (!open) throw new Error('seed: Ada has a deal');
     sim.state.deals.push({ ...open, id: '7200000000000001', milestone: 'Won' });
     const dealId = open.id;
-    const activity = await fetchActivity(agile, id);
+    const activity = await fetchActivity(agile, id, clock);
     expect(activity.tasks).toMatchObject({ ok: true, total: 2 });
     expect(activity.tasks.ok && activity.tasks.items.map((t) => t.subject)).toEqual(['sooner', 'later']);
     expect(activity.notes.ok && activity.notes.items.map((n) => n.subject)).toEqual(['new', 'old']);
     expect(activity.deals.ok && activity.deals.items.map((d) => d.id)).toEqual([dealId]);
+    // Stamped with the injected clock, so the card can tell overdue tasks.
+    expect(activity.asOfEpochSec).toBe(NOW_MS / 1000);
   });
 
   it('a failing fetch makes only its part unavailable', async () => {
@@ -164,7 +170,7 @@ describe('activity', () => {
       subject: 42 as never,
       contactIds: [id],
     });
-    const activity = await fetchActivity(agile, id);
+    const activity = await fetchActivity(agile, id, clock);
     expect(activity.tasks).toEqual({ ok: false });
     expect(activity.deals.ok).toBe(true);
     expect(activity.notes.ok).toBe(true);
@@ -173,11 +179,24 @@ describe('activity', () => {
   it('fetches the parts of every card in parallel', async () => {
     sim.faults.latencyMs = 150;
     const started = Date.now();
-    const result = await lookupContacts(agile, 'acme robotics');
+    const result = await lookupContacts(agile, 'acme robotics', { now: clock });
     const elapsed = Date.now() - started;
     expect(result.kind === 'found' && result.cards).toHaveLength(5);
     // Sequentially: 2 searches + 15 activity reads ≥ 2.5 s. In parallel: about 2 × 150 ms.
     expect(elapsed).toBeLessThan(1500);
+  });
+});
+
+describe('match counts', () => {
+  it('counts a company apart from its people', async () => {
+    const result = await lookupContacts(agile, 'acme robotics', { now: clock });
+    if (result.kind !== 'found') throw new Error('seed: Acme Robotics matches');
+    const companies = sim.state.companies.filter((c) =>
+      c.properties.some((p) => p.name === 'name' && p.value === 'Acme Robotics'),
+    ).length;
+    expect(companies).toBe(1);
+    expect(result.counts).toEqual({ companies: 1, people: result.total - 1 });
+    expect(result.counts.people).toBeGreaterThan(1);
   });
 });
 

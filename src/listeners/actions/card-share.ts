@@ -45,7 +45,7 @@ export function cardShareCallback(deps: Deps) {
         deps.store,
         `card_share:${action.action_ts}:${body.user.id}`,
         async () => {
-          const card = await loadContactCard(deps.agile, contactId);
+          const card = await loadContactCard(deps.agile, contactId, deps.now);
           if (!card) return { ok: false, reason: 'that contact no longer exists in the CRM' };
           try {
             const posted = await client.chat.postMessage({ channel, ...buildSharedCard(card, body.user.id) });

@@ -37,7 +37,7 @@ export function createContactCallback(deps: Deps) {
       if (outcome.status === 'in_progress') return; // the first click answers
       const contact = await deps.agile.contacts.get(outcome.result.contactId);
       if (!contact) throw new Error('the new contact could not be read back');
-      const card = { contact, activity: await fetchActivity(deps.agile, contact.id) };
+      const card = { contact, activity: await fetchActivity(deps.agile, contact.id, deps.now) };
       await respond({
         response_type: 'ephemeral',
         replace_original: true,

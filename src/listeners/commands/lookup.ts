@@ -10,10 +10,10 @@ import type { CommandHandler } from './command-context.js';
  */
 export const lookupCommandHandler: CommandHandler<'lookup'> = async (cmd, { respond }, deps) => {
   try {
-    const result = await lookupContacts(deps.agile, cmd.target);
+    const result = await lookupContacts(deps.agile, cmd.target, { now: deps.now });
     const message =
       result.kind === 'found'
-        ? buildLookupResults(cmd.query, result.cards, result.total)
+        ? buildLookupResults(cmd.query, result.cards, result.counts)
         : buildLookupNotFound(cmd.query, result.email);
     await respond({ response_type: 'ephemeral', ...message });
   } catch (err) {
