@@ -4,8 +4,12 @@ import type { Store } from '../store/index.js';
 import { findContactByEmail } from './contacts.js';
 import { runOnce } from './run-once.js';
 
-/** A note longer than this is almost certainly a paste gone wrong; Agile stores it but nobody reads it. */
-export const NOTE_TEXT_MAX = 10_000;
+/**
+ * Agile documents no length limit for a note (the simulator has none either), so ours is Slack's:
+ * a message is cut at 40,000 characters, and the quick path can send that much back to the user
+ * (views/note-messages.ts planQuote) if the write fails.
+ */
+export const NOTE_TEXT_MAX = 40_000;
 /** A subject is one line in the CRM timeline. */
 export const NOTE_SUBJECT_MAX = 250;
 /** Subject made from the note's first line when none is given. */
@@ -136,13 +140,12 @@ export async function logMessageNote(
 
 /**
  * Idempotency key of `/crm note <email> <text>`: a slash command has no id of its own and its
- * trigger_id changes on each send, so the same text to the same email by the same user within the
- * same minute is one note.
+ * trigger_id changes on each send, so the same text to the same email by the same user is one note
+ * for as long as the key lives (runOnce with QUICK_PATH_TTL_SEC: within a minute of the first).
  */
-export function quickNoteKey(userId: string, email: string, text: string, now: Date): string {
+export function quickNoteKey(userId: string, email: string, text: string): string {
   const hash = createHash('sha256').update(text.trim()).digest('hex').slice(0, 32);
-  const minute = Math.floor(now.getTime() / 60_000);
-  return `note-quick:${userId}:${email.trim().toLowerCase()}:${hash}:${minute}`;
+  return `note-quick:${userId}:${email.trim().toLowerCase()}:${hash}`;
 }
 
 /**

@@ -276,19 +276,18 @@ export async function defaultOwner(
   }
 }
 
-/** One key per (user, command, minute): a re-sent slash command within the minute creates one task. */
+/**
+ * One key per (user, command): used with runOnce's QUICK_PATH_TTL_SEC, a re-sent slash command within
+ * a minute of the first creates one task.
+ */
 export function quickTaskKey(parts: {
   userId: string;
   email: string;
   subject: string;
   dueText: string | null;
-  now: Date;
 }): string {
-  const minute = Math.floor(parts.now.getTime() / 60_000);
   const digest = createHash('sha256')
-    .update(
-      JSON.stringify([parts.userId, parts.email.toLowerCase(), parts.subject, parts.dueText ?? '', minute]),
-    )
+    .update(JSON.stringify([parts.userId, parts.email.toLowerCase(), parts.subject, parts.dueText ?? '']))
     .digest('hex');
   return `task-quick:${digest}`;
 }

@@ -196,11 +196,13 @@ export function chooseFilters(filters: TicketFilter[], wanted: readonly string[]
   return usable.filter((x) => x.statuses.some((s) => wanted.includes(s))).map((x) => x.f);
 }
 
-/** Idempotency key for the quick path: the same user, ticket and text within a minute is one reply. */
-export function quickReplyKey(userId: string, ticketId: string, text: string, now: Date): string {
+/**
+ * Idempotency key for the quick path: used with runOnce's QUICK_PATH_TTL_SEC, the same user, ticket
+ * and text within a minute of the first send is one reply.
+ */
+export function quickReplyKey(userId: string, ticketId: string, text: string): string {
   const hash = createHash('sha256').update(text.trim()).digest('hex').slice(0, 16);
-  const minute = Math.floor(now.getTime() / 60_000);
-  return `ticket-reply-quick:${userId}:${ticketId}:${hash}:${minute}`;
+  return `ticket-reply-quick:${userId}:${ticketId}:${hash}`;
 }
 
 // ---- the service ------------------------------------------------------------------------------

@@ -24,10 +24,40 @@ const CAROL = {
 
 type View = Record<string, unknown> & { blocks: Record<string, unknown>[]; private_metadata?: string };
 
+/** The bot's clock runs this far ahead of real time (the quick path's one-minute window). */
+let clockOffsetMs = 0;
+
+/** What the user typed, read back from the answer's quote sections (code blocks unescaped, plain as is). */
+function quotedPieces(posts: RecordedCall[]): string[] {
+  const pieces: string[] = [];
+  for (const post of posts) {
+    for (const b of (post.args.blocks ?? []) as { type: string; text?: { type: string; text: string } }[]) {
+      const text = b.type === 'section' ? b.text : undefined;
+      if (text?.type === 'plain_text') pieces.push(text.text);
+      else if (text?.type === 'mrkdwn' && text.text.startsWith('```') && text.text.endsWith('```'))
+        pieces.push(
+          text.text.slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
+        );
+    }
+  }
+  return pieces;
+}
+
+/** Words with `<`, `>` and `&` in them (escaping makes them longer), separated by spaces and newlines. */
+function longNote(length: number): string {
+  let text = '';
+  for (let i = 0; text.length < length; i++)
+    text += `${i % 7 === 0 ? '\n' : ' '}w${i}<&>${'x'.repeat(i % 13)}`;
+  return `Start${text.slice(0, length - 13)} the-end`;
+}
+
 describe('Log note', () => {
   let t: TestBot;
   beforeAll(async () => {
-    t = await startTestBot({ users: [...DEFAULT_USERS, CAROL] });
+    t = await startTestBot({
+      users: [...DEFAULT_USERS, CAROL],
+      now: () => new Date(Date.now() + clockOffsetMs),
+    });
   });
   afterAll(() => t.close());
   beforeEach(() => t.reset());
@@ -336,6 +366,65 @@ describe('Log note', () => {
       await t.command(`note ${ADA} Same text twice`);
       await t.slack.waitFor('response', (c) => String(c.args.text).includes('not written twice'));
       expect(notesOf(contactId(ADA)).filter((n) => n.subject === 'Same text twice')).toHaveLength(1);
+      t.slack.assertNoViolations();
+    });
+
+    it('the window slides: 59 s apart across a clock minute is one note, 61 s apart is two', async () => {
+      const intoMinute = (Date.now() + clockOffsetMs) % 60_000;
+      clockOffsetMs += 90_000 - intoMinute; // 30 s into a clock minute
+      const sent = () => notesOf(contactId(ADA)).filter((n) => n.subject === 'Sliding window text');
+      await t.command(`note ${ADA} Sliding window text`);
+      await reply();
+      clockOffsetMs += 59_000; // the next clock minute
+      await t.command(`note ${ADA} Sliding window text`);
+      await t.slack.waitFor('response', (c) => String(c.args.text).includes('already logged'));
+      expect(sent()).toHaveLength(1);
+      clockOffsetMs += 2_000;
+      await t.command(`note ${ADA} Sliding window text`);
+      await t.slack.waitFor('response', () => t.slack.calls('response').length >= 3);
+      expect(String(t.slack.calls('response')[2]?.args.text)).toContain('Logged a note');
+      expect(sent()).toHaveLength(2);
+      t.slack.assertNoViolations();
+    });
+
+    it.each([11_000, 20_000])(
+      'a %i-character note that cannot be logged comes back whole, in parts, split between words',
+      async (length) => {
+        const text = longNote(length);
+        expect(text).toHaveLength(length);
+        sim().faults.failNext(1, 401);
+        // Slack sends what the user typed with &, <, > as entities.
+        await t.command(
+          `note ${ADA} ${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}`,
+        );
+        const first = await reply();
+        expect(JSON.stringify(first.args.blocks)).toContain('API key');
+        expect(JSON.stringify(first.args.blocks)).toMatch(/your note follows in \d messages/);
+        await t.slack.waitFor('response', () =>
+          t.slack.calls('response').some((c) => /^Your note, part (\d) of \1$/.test(String(c.args.text))),
+        );
+        const posts = t.slack.calls('response');
+        expect(posts.length).toBeLessThanOrEqual(5);
+        posts.slice(1).forEach((p, i) => {
+          expect(String(p.args.text)).toBe(`Your note, part ${i + 1} of ${posts.length - 1}`);
+        });
+        const pieces = quotedPieces(posts);
+        expect(pieces.join('')).toBe(text);
+        for (const piece of pieces.slice(0, -1)) expect(piece).toMatch(/\s$/);
+        expect(sentMessages()).not.toMatch(/<&>/);
+        expect(notesOf(contactId(ADA))).toHaveLength(0);
+        t.slack.assertNoViolations();
+      },
+    );
+
+    it('a note Agile would take but over 10,000 characters is now logged', async () => {
+      const text = longNote(12_000);
+      await t.command(
+        `note ${ADA} ${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}`,
+      );
+      const r = await reply();
+      expect(String(r.args.text)).toContain('Logged a note');
+      expect(notesOf(contactId(ADA))[0]?.description.startsWith(text)).toBe(true);
       t.slack.assertNoViolations();
     });
 

@@ -492,6 +492,22 @@ describe('/crm task <email> <subject> [due <when>]', () => {
     expect(newTasks()).toHaveLength(2);
   });
 
+  it('the window slides: 59 s apart across a clock minute is one task, 61 s apart is two', async () => {
+    clock = new Date(NOW.getTime() + 30_000); // 18:00:30
+    await quick(`task ${ADA} Sliding window due fri`);
+    clock = new Date(NOW.getTime() + 89_000); // 18:01:29, another clock minute
+    t.slack.reset();
+    const { shown } = await quick(`task ${ADA} Sliding window due fri`);
+    expect(shown).toContain('already created');
+    expect(newTasks()).toHaveLength(1);
+    clock = new Date(NOW.getTime() + 91_000); // 61 s after the first
+    t.slack.reset();
+    const third = await quick(`task ${ADA} Sliding window due fri`);
+    expect(third.shown).not.toContain('already created');
+    expect(newTasks()).toHaveLength(2);
+    t.slack.assertNoViolations();
+  });
+
   it.each([
     [503, /not answering properly/],
     [401, /AGILE_EMAIL \/ AGILE_API_KEY/],

@@ -407,6 +407,25 @@ describe('/crm reply <id> <text>', () => {
     expect(String(t.slack.calls(RESPONSE)[1]?.args.text)).toMatch(/nothing sent twice/);
   });
 
+  it('the window slides: 59 s apart across a clock minute sends once, 61 s apart sends twice', async () => {
+    // Start 30 s into a clock minute so the second send falls into the next one.
+    const intoMinute = (Date.now() + clockOffsetMs) % 60_000;
+    clockOffsetMs += 90_000 - intoMinute;
+    await t.command('reply 4 Sliding window words');
+    await t.slack.waitFor(RESPONSE);
+    clockOffsetMs += 59_000;
+    await t.command('reply 4 Sliding window words');
+    await t.slack.waitFor(RESPONSE, () => t.slack.calls(RESPONSE).length >= 2);
+    expect(String(t.slack.calls(RESPONSE)[1]?.args.text)).toMatch(/nothing sent twice/);
+    expect(notesOf('4').filter((n) => n.plainText.includes('Sliding window words'))).toHaveLength(1);
+    clockOffsetMs += 2_000;
+    await t.command('reply 4 Sliding window words');
+    await t.slack.waitFor(RESPONSE, () => t.slack.calls(RESPONSE).length >= 3);
+    expect(String(t.slack.calls(RESPONSE)[2]?.args.text)).not.toMatch(/nothing sent twice/);
+    expect(notesOf('4').filter((n) => n.plainText.includes('Sliding window words'))).toHaveLength(2);
+    t.slack.assertNoViolations();
+  });
+
   it('an unknown ticket id answers clearly and quotes the text back', async () => {
     await t.command('reply 999999 Hello there');
     const reply = await t.slack.waitFor(RESPONSE);

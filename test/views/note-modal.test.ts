@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOTE_TEXT_MAX } from '../../src/services/notes.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import {
   alreadyLoggedError,
@@ -8,6 +9,8 @@ import {
   buildQuickNoteFailed,
   buildQuickNoteUnknownContact,
   buildQuoteBlocks,
+  planQuote,
+  QUOTE_PARTS_MAX,
 } from '../../src/views/note-messages.js';
 import {
   buildNoteAlreadyView,
@@ -133,31 +136,48 @@ describe('note messages', () => {
   });
 
   it('unknown contact: a Create contact button carrying the email, and the text quoted', () => {
-    const m = buildQuickNoteUnknownContact({ email: 'ana@x.com', text: `line one\n${EVIL_NOTE}` });
+    const [m, ...more] = buildQuickNoteUnknownContact({ email: 'ana@x.com', text: `line one\n${EVIL_NOTE}` });
+    expect(more).toEqual([]);
+    if (!m) throw new Error('no message');
     assertValidMessage(m);
     const button = (m.blocks as unknown as Block[]).flatMap(
       (b) => (b.elements as Block[] | undefined) ?? [],
     )[0];
     expect(button).toMatchObject({ action_id: ACTION.createContact, value: 'ana@x.com' });
-    expect(raw(m.blocks)).toContain('>line one\\n>&lt;!here&gt; &lt;https://evil|click&gt;');
+    expect(raw(m.blocks)).toContain('```line one\\n&lt;!here&gt; &lt;https://evil|click&gt;```');
     expect(raw(m)).not.toMatch(/<!here>|<https:\/\/evil/);
   });
 
-  it('a failure says why and quotes even a long text within the message limits', () => {
+  it('a failure says why, then sends a long text back whole in parts within the message limits', () => {
     const text = `${'<!here> '.repeat(1500)}\nend`;
-    const m = buildQuickNoteFailed({ email: 'ana@x.com', text, reason: 'the CRM is down' });
-    assertValidMessage(m);
-    expect(raw(m.blocks)).toContain('the CRM is down');
-    expect(raw(m)).not.toContain('<!here>');
-    const total = (m.blocks as unknown as Block[]).reduce((n, b) => n + raw(b).length, 0);
-    expect(total).toBeLessThan(11_000);
-    expect(raw(m.blocks)).toContain('more characters not shown');
+    const messages = buildQuickNoteFailed({ email: 'ana@x.com', text, reason: 'the CRM is down' });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(1 + QUOTE_PARTS_MAX);
+    expect(raw(messages[0]?.blocks)).toContain('the CRM is down');
+    for (const m of messages) {
+      assertValidMessage(m);
+      expect(raw(m)).not.toContain('<!here>');
+    }
+    const plan = planQuote(text);
+    expect(plan.omittedChars).toBe(0);
+    expect(plan.parts.flat().join('')).toBe(text);
   });
 
-  it('quotes every line and keeps short texts whole', () => {
-    const blocks = buildQuoteBlocks('a\nb');
+  it('plans any text up to NOTE_TEXT_MAX whole: escape-heavy or without spaces falls back to plain text', () => {
+    for (const text of ['&'.repeat(NOTE_TEXT_MAX), `${'a'.repeat(2999)} `.repeat(NOTE_TEXT_MAX / 3000)]) {
+      const plan = planQuote(text);
+      expect(plan.omittedChars).toBe(0);
+      expect(plan.parts.length).toBeLessThanOrEqual(QUOTE_PARTS_MAX);
+      expect(plan.parts.flat().join('')).toBe(text);
+    }
+    expect(planQuote('has ``` a fence').style).toBe('plain');
+    expect(planQuote('x'.repeat(50_000)).omittedChars).toBeGreaterThan(0);
+  });
+
+  it('quotes a short text whole in one code block section', () => {
+    const blocks = buildQuoteBlocks(['a\nb'], 'code');
     expect(blocks).toHaveLength(1);
-    expect(raw(blocks)).toContain('>a\\n>b');
+    expect(raw(blocks)).toContain('```a\\nb```');
   });
 
   it('the already-logged error fits under an input and carries the link', () => {

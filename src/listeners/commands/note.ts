@@ -1,7 +1,7 @@
 import { describeAgileError, getFullName } from '../../agile/index.js';
 import { findContactByEmail } from '../../services/contacts.js';
 import { deriveSubject, quickNoteKey, validateNote, writeNote } from '../../services/notes.js';
-import { runOnce } from '../../services/run-once.js';
+import { QUICK_PATH_TTL_SEC, runOnce } from '../../services/run-once.js';
 import type { SlackMessage } from '../../views/message.js';
 import {
   buildNoteLoggedMessage,
@@ -22,11 +22,15 @@ export const openNoteModal: ModalOpener = async ({ command, client }) => {
 
 /**
  * `/crm note <email> <text>`: finds the contact (email as typed, then lower-cased), writes once per
- * (user, email, text, minute), and answers ephemerally; every failure quotes the text back.
+ * (user, email, text) within a minute of the first send, and answers ephemerally; every failure quotes the text back.
  */
 export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command, respond }, deps) => {
   const { email, text } = cmd;
-  const reply = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
+  const reply = async (message: SlackMessage | SlackMessage[]) => {
+    // In order, one post each: a long note comes back in parts after the answer (≤ 5 posts per response_url).
+    for (const m of Array.isArray(message) ? message : [message])
+      await respond({ response_type: 'ephemeral', ...m });
+  };
   const invalid = validateNote({ contactId: email, text }).note;
   if (invalid) {
     await reply(buildQuickNoteFailed({ email, text, reason: invalid }));
@@ -39,15 +43,20 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
       return;
     }
     const contactName = getFullName(contact) ?? email;
-    const key = quickNoteKey(command.user_id, email, text, deps.now());
-    const outcome = await runOnce(deps.store, key, async () => {
-      const profile = await deps.slackUsers.profile(command.user_id);
-      return writeNote(deps.agile, {
-        contactId: contact.id,
-        text,
-        origin: { loggedByName: profile.name, channelName: command.channel_name },
-      });
-    });
+    const key = quickNoteKey(command.user_id, email, text);
+    const outcome = await runOnce(
+      deps.store,
+      key,
+      async () => {
+        const profile = await deps.slackUsers.profile(command.user_id);
+        return writeNote(deps.agile, {
+          contactId: contact.id,
+          text,
+          origin: { loggedByName: profile.name, channelName: command.channel_name },
+        });
+      },
+      { ttlSec: QUICK_PATH_TTL_SEC },
+    );
     if (outcome.status === 'in_progress' || outcome.replayed) {
       await reply(buildQuickNoteDuplicate({ contactName, inProgress: outcome.status === 'in_progress' }));
       return;

@@ -1,5 +1,5 @@
 import { describeAgileError } from '../../agile/index.js';
-import { runOnce } from '../../services/run-once.js';
+import { QUICK_PATH_TTL_SEC, runOnce } from '../../services/run-once.js';
 import { quickReplyKey, ticketServiceFor } from '../../services/tickets.js';
 import { buildNotice } from '../../views/message.js';
 import {
@@ -13,8 +13,8 @@ import type { CommandHandler, ModalOpener } from './command-context.js';
 
 /**
  * `/crm reply <ticket id> <text>`: a PUBLIC reply at once (the command says so). Keyed on user,
- * ticket, text and minute: a re-sent command must not email the customer twice, and its trigger_id
- * changes on every delivery so it cannot be the key.
+ * ticket and text for a minute after the first send: a re-sent command must not email the customer
+ * twice, and its trigger_id changes on every delivery so it cannot be the key.
  */
 export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { command, respond }, deps) => {
   const { ticketId, text } = cmd;
@@ -29,8 +29,10 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
       );
       return;
     }
-    const key = quickReplyKey(command.user_id, ticketId, text, deps.now());
-    const outcome = await runOnce(deps.store, key, () => tickets.reply(ticketId, text, 'public'));
+    const key = quickReplyKey(command.user_id, ticketId, text);
+    const outcome = await runOnce(deps.store, key, () => tickets.reply(ticketId, text, 'public'), {
+      ttlSec: QUICK_PATH_TTL_SEC,
+    });
     if (outcome.status === 'in_progress') {
       await respond({
         response_type: 'ephemeral',

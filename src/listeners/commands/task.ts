@@ -4,7 +4,7 @@ import { parseDueDate } from '../../commands/due-date.js';
 import type { Deps } from '../../deps.js';
 import { type ContactChoice, toChoice } from '../../services/contact-search.js';
 import { findContactByEmail } from '../../services/contacts.js';
-import { runOnce } from '../../services/run-once.js';
+import { QUICK_PATH_TTL_SEC, runOnce } from '../../services/run-once.js';
 import {
   createTask,
   DEFAULT_TASK_PRIORITY,
@@ -155,21 +155,24 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
       email: cmd.email,
       subject,
       dueText: cmd.dueText,
-      now,
     });
-    const outcome = await runOnce(deps.store, key, () =>
-      createTask(
-        deps.agile,
-        {
-          subject,
-          type: guessTaskType(subject),
-          priority: DEFAULT_TASK_PRIORITY,
-          dueEpochSec,
-          contactIds: [contact.id],
-          ...(owner ? { ownerId: owner.id } : {}),
-        },
-        owner ? { owner: { id: owner.id, name: ownerName(owner) } } : {},
-      ),
+    const outcome = await runOnce(
+      deps.store,
+      key,
+      () =>
+        createTask(
+          deps.agile,
+          {
+            subject,
+            type: guessTaskType(subject),
+            priority: DEFAULT_TASK_PRIORITY,
+            dueEpochSec,
+            contactIds: [contact.id],
+            ...(owner ? { ownerId: owner.id } : {}),
+          },
+          owner ? { owner: { id: owner.id, name: ownerName(owner) } } : {},
+        ),
+      { ttlSec: QUICK_PATH_TTL_SEC },
     );
     if (outcome.status === 'in_progress') {
       await respond({
