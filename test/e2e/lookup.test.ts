@@ -195,8 +195,14 @@ describe('/crm lookup', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const answer = await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('Created contact'));
     expect(cardHeaders(answer)[0]).toContain('*Ana Lopez*');
-    // A second, separate click finds it exists instead of creating another.
-    await t.interact(blockActionsPayload({ actionId: ACTION.createContact, value: email }));
+    // A click on another (older) offer finds it exists instead of creating another.
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.createContact,
+        value: email,
+        message: { ts: '1767225600.000999' },
+      }),
+    );
     await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('already exists'));
     const withEmail = sim().state.contacts.filter((c) =>
       c.properties.some((p) => p.name === 'email' && p.value === email),

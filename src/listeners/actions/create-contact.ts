@@ -11,7 +11,9 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMidd
 
 /**
  * Create contact (offered when a lookup by email found nobody; value = the email): checks again that
- * nobody has the email, creates the contact once per click, and replaces the offer with its card.
+ * nobody has the email, creates the contact once per offer, and replaces the offer with its card.
+ * The key is the offer's message, not the click: a second click on the same offer replays the first
+ * result ("✅ Created contact") instead of finding the contact it just made and saying "already exists".
  */
 export function createContactCallback(deps: Deps) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
@@ -25,10 +27,11 @@ export function createContactCallback(deps: Deps) {
       });
       return;
     }
+    const offerTs: string = body.container?.message_ts ?? body.message?.ts ?? action.action_ts;
     try {
       const outcome = await runOnce(
         deps.store,
-        `create_contact:${action.action_ts}:${body.user.id}`,
+        `create_contact:${offerTs}:${body.user.id}:${email.toLowerCase()}`,
         async () => {
           const { contact, created } = await createContactFromEmail(deps.agile, email);
           return { contactId: contact.id, created };
