@@ -54,10 +54,15 @@ export function isLostMilestone(track: Track, milestone: string): boolean {
   return LOST_NAME.test(milestone);
 }
 
-/** "1,234,567.5" — the deal's currency is an account setting we do not read, so no symbol. */
+/** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
 export function formatDealValue(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+  const cents = Math.round(value * 100);
+  const digits = cents % 100 === 0 ? 0 : 2;
+  return new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(cents / 100);
 }
 
 export function formatProbability(probability: number | undefined): string {

@@ -9,6 +9,7 @@ import {
   getTitle,
 } from '../agile/index.js';
 import type { ActivityPart, ContactCardData } from '../services/lookup.js';
+import { formatDealValue } from '../services/milestones.js';
 import { ACTION } from '../slack/ids.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from './mrkdwn.js';
 
@@ -78,16 +79,7 @@ export function formatStars(stars: number | undefined): string {
   return `${'★'.repeat(n)}${'☆'.repeat(5 - n)}`;
 }
 
-/** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
-export function formatDealValue(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  const cents = Math.round(value * 100);
-  const digits = cents % 100 === 0 ? 0 : 2;
-  return new Intl.NumberFormat('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(cents / 100);
-}
+export { formatDealValue };
 
 function headerText(contact: Contact): string {
   const isCompany = contact.type === 'COMPANY';

@@ -47,7 +47,7 @@ describe('milestones', () => {
   });
 
   it('formats values with grouping and no currency', () => {
-    expect(formatDealValue(1250000.5)).toBe('1,250,000.5');
+    expect(formatDealValue(1250000.5)).toBe('1,250,000.50');
     expect(formatDealValue(undefined)).toBe('—');
   });
 });
