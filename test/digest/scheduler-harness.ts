@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createAgileClient } from '../../src/agile/index.js';
 import type { DatabaseConfig } from '../../src/config.js';
 import { createDigestPoster, DigestPostError, type DigestPoster } from '../../src/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../../src/digest/scheduler.js';
-import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
+import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { createOwnerDirectory } from '../../src/services/owner-directory.js';
 import { createSlackUserDirectory } from '../../src/slack/user-directory.js';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -12,7 +16,7 @@ import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from
 
 export { ADMIN_URL, postgresProblem };
 
-import type { FakeSlack } from '../helpers/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
 
 export const BOT_TOKEN = 'xoxb-digest-test';
 
@@ -132,4 +136,93 @@ export function gatedPoster() {
       };
     },
   };
+}
+
+/**
+ * Registers the hooks of a single-database scheduler test file: one fake Slack and simulator per file,
+ * a fresh SQLite file and admin Store per test, every instance closed after each test.
+ */
+export function useSchedulerEnv(opts: { startIso: string; tmpPrefix: string; staleClaimMs?: number }) {
+  const clock = fakeClock(opts.startIso);
+  let slack: FakeSlack;
+  let agile: AgileSimulator;
+  let dir: string;
+  let database: DatabaseConfig;
+  let admin: Store;
+  const instances: Instance[] = [];
+
+  beforeAll(async () => {
+    slack = await startFakeSlack({ botToken: BOT_TOKEN });
+    agile = await startAgileSimulator({ now: clock.now });
+    dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+  });
+  afterAll(async () => {
+    await Promise.all([slack.close(), agile.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let n = 0;
+  beforeEach(async () => {
+    slack.reset();
+    agile.reset();
+    clock.set(opts.startIso);
+    database = { kind: 'sqlite', path: join(dir, `db-${++n}.sqlite`) };
+    admin = await openStore(database, { now: clock.now });
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => i.close()));
+    await admin.close();
+  });
+
+  return {
+    clock,
+    get slack() {
+      return slack;
+    },
+    get admin() {
+      return admin;
+    },
+    async instance(
+      id = 'a',
+      over: { wrapPoster?: (p: DigestPoster) => DigestPoster; retryDelaysMs?: number[] } = {},
+    ): Promise<Instance> {
+      const i = await startInstance({
+        database,
+        slack,
+        agile,
+        now: clock.now,
+        instanceId: id,
+        ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
+        ...over,
+      });
+      instances.push(i);
+      return i;
+    },
+    /** Closes an instance mid-test (a shutdown) so afterEach does not close it again. */
+    async closeInstance(i: Instance) {
+      await i.close();
+      instances.splice(instances.indexOf(i), 1);
+    },
+    schedule(channelId: string, over: { time?: string; timeZone?: string; weekdaysOnly?: boolean } = {}) {
+      return admin.digestSchedules.upsert({
+        teamId: 'T1',
+        channelId,
+        time: over.time ?? '09:00',
+        timeZone: over.timeZone ?? 'Europe/Paris',
+        horizonDays: 3,
+        weekdaysOnly: over.weekdaysOnly ?? false,
+        ownerEmails: null,
+        userId: 'U1',
+      });
+    },
+    /** Top-level (non-thread) messages posted to `channel`. */
+    mains(channel: string) {
+      return (slack.messages.get(channel) ?? []).filter((m) => !m.threadTs);
+    },
+  };
+}
+
+export async function tickAndSettle(i: Instance) {
+  const report = await i.scheduler.tick();
+  await i.scheduler.idle();
+  return report;
 }

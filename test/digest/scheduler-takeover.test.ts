@@ -1,83 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DatabaseConfig } from '../../src/config.js';
-import type { DigestPoster } from '../../src/digest/poster.js';
-import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
-import { BOT_TOKEN, fakeClock, gatedPoster, type Instance, startInstance } from './scheduler-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { gatedPoster, tickAndSettle, useSchedulerEnv } from './scheduler-harness.js';
 
 // 08:00Z is 09:00 in Paris (CET) on 10 March 2026. Takeover after 5 minutes without a heartbeat.
 const STALE_MS = 5 * 60_000;
-const clock = fakeClock('2026-03-10T07:00:00Z');
-let slack: FakeSlack;
-let agile: AgileSimulator;
-let dir: string;
-let database: DatabaseConfig;
-let admin: Store;
-const instances: Instance[] = [];
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ botToken: BOT_TOKEN });
-  agile = await startAgileSimulator({ now: clock.now });
-  dir = mkdtempSync(join(tmpdir(), 'digest-takeover-'));
+const env = useSchedulerEnv({
+  startIso: '2026-03-10T07:00:00Z',
+  tmpPrefix: 'digest-takeover-',
+  staleClaimMs: STALE_MS,
 });
-afterAll(async () => {
-  await Promise.all([slack.close(), agile.close()]);
-  rmSync(dir, { recursive: true, force: true });
-});
-let n = 0;
-beforeEach(async () => {
-  slack.reset();
-  agile.reset();
-  clock.set('2026-03-10T07:00:00Z');
-  database = { kind: 'sqlite', path: join(dir, `db-${++n}.sqlite`) };
-  admin = await openStore(database, { now: clock.now });
-});
-afterEach(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await admin.close();
-});
-
-async function instance(
-  id: string,
-  opts: { wrapPoster?: (p: DigestPoster) => DigestPoster; retryDelaysMs?: number[] } = {},
-): Promise<Instance> {
-  const i = await startInstance({
-    database,
-    slack,
-    agile,
-    now: clock.now,
-    instanceId: id,
-    staleClaimMs: STALE_MS,
-    ...opts,
-  });
-  instances.push(i);
-  return i;
-}
-
-function schedule(channelId: string, time = '09:00') {
-  return admin.digestSchedules.upsert({
-    teamId: 'T1',
-    channelId,
-    time,
-    timeZone: 'Europe/Paris',
-    horizonDays: 3,
-    weekdaysOnly: false,
-    ownerEmails: null,
-    userId: 'U1',
-  });
-}
-
-const mains = (channel: string) => (slack.messages.get(channel) ?? []).filter((m) => !m.threadTs);
-
-async function tickAndSettle(i: Instance) {
-  const report = await i.scheduler.tick();
-  await i.scheduler.idle();
-  return report;
-}
+const { clock, instance, schedule, mains } = env;
 
 /** Instance `id` claims the run due at `iso` and freezes with its main message in flight. */
 async function claimAndFreeze(id: string, iso: string) {
@@ -105,7 +36,7 @@ describe('digest run takeover (fake clock)', () => {
         expect(await tickAndSettle(heir)).toMatchObject({ due: 0, claimed: 0, takenOver: 0 });
       }
       expect(mains('C1')).toHaveLength(0);
-      expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
         status: 'claimed',
         instanceId: 'a',
       });
@@ -114,7 +45,7 @@ describe('digest run takeover (fake clock)', () => {
       expect(await tickAndSettle(heir)).toMatchObject({ takenOver: 1 });
       expect(mains('C1')).toHaveLength(1);
       // One attempt cut short by the crash, one that posted.
-      expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
         status: 'posted',
         instanceId: heirId,
         attempts: 2,
@@ -126,7 +57,7 @@ describe('digest run takeover (fake clock)', () => {
         expect(await tickAndSettle(heir)).toMatchObject({ claimed: 0, takenOver: 0 });
       }
       expect(mains('C1')).toHaveLength(1);
-      slack.assertNoViolations();
+      env.slack.assertNoViolations();
     },
   );
 
@@ -143,7 +74,7 @@ describe('digest run takeover (fake clock)', () => {
     gate.release();
     await a.scheduler.idle();
     expect(mains('C1')).toHaveLength(1);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
       status: 'posted',
       instanceId: 'a',
       attempts: 1,
@@ -156,12 +87,12 @@ describe('digest run takeover (fake clock)', () => {
   it('an instance that backs off past the takeover wakes up to find the run gone and posts nothing', async () => {
     const s = await schedule('C1');
     // 'a' fails its first post and backs off (2 s of real time), missing its heartbeats meanwhile.
-    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    env.slack.failNext('chat.postMessage', { error: 'internal_error' });
     const a = await instance('a', { retryDelaysMs: [2_000] });
     clock.set('2026-03-10T08:00:20Z');
     expect(await a.scheduler.tick()).toMatchObject({ claimed: 1 });
     await vi.waitFor(async () =>
-      expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
         status: 'claimed',
         attempts: 1,
         error: expect.stringContaining('internal_error'),
@@ -176,9 +107,9 @@ describe('digest run takeover (fake clock)', () => {
     // 'a' retries: its ownership check fails, so it neither posts nor reports a failure.
     await a.scheduler.idle();
     // Two main-message calls in all: 'a's failed one and 'b's.
-    expect(slack.calls('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
+    expect(env.slack.calls('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
     expect(mains('C1')).toHaveLength(1);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
       status: 'posted',
       instanceId: 'b',
       attempts: 3,
@@ -188,9 +119,11 @@ describe('digest run takeover (fake clock)', () => {
   it('a run left claimed at shutdown (post cut short) is taken over, not marked failed', async () => {
     const s = await schedule('C1');
     const { frozen: a } = await claimAndFreeze('a', '2026-03-10T08:00:20Z');
-    await a.close();
-    instances.splice(instances.indexOf(a), 1);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({ status: 'claimed', attempts: 1 });
+    await env.closeInstance(a);
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      status: 'claimed',
+      attempts: 1,
+    });
     expect(mains('C1')).toHaveLength(0);
     const b = await instance('b');
     clock.set('2026-03-10T08:06:00Z');
@@ -199,7 +132,7 @@ describe('digest run takeover (fake clock)', () => {
   });
 
   it("never posts yesterday's digest today: a stale run of the previous local day stays as it is", async () => {
-    const s = await schedule('C1', '23:57');
+    const s = await schedule('C1', { time: '23:57' });
     // 23:57:10 in Paris on 10 March; 'a' dies with the post in flight.
     await claimAndFreeze('a', '2026-03-10T22:57:10Z');
     const b = await instance('b');
@@ -209,7 +142,7 @@ describe('digest run takeover (fake clock)', () => {
     clock.set('2026-03-11T12:00:00Z');
     expect(await tickAndSettle(b)).toMatchObject({ due: 0, takenOver: 0 });
     expect(mains('C1')).toHaveLength(0);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
       status: 'claimed',
       instanceId: 'a',
     });

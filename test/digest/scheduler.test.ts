@@ -1,73 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../src/config.js';
-import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
-import { BOT_TOKEN, fakeClock, type Instance, startInstance } from './scheduler-harness.js';
+import { describe, expect, it } from 'vitest';
+import { tickAndSettle, useSchedulerEnv } from './scheduler-harness.js';
 
 // 08:00Z is 09:00 in Paris (CET) on 10 March 2026.
-const clock = fakeClock('2026-03-10T07:00:00Z');
-let slack: FakeSlack;
-let agile: AgileSimulator;
-let dir: string;
-let database: DatabaseConfig;
-let admin: Store;
-const instances: Instance[] = [];
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ botToken: BOT_TOKEN });
-  agile = await startAgileSimulator({ now: clock.now });
-  dir = mkdtempSync(join(tmpdir(), 'digest-scheduler-'));
-});
-afterAll(async () => {
-  await Promise.all([slack.close(), agile.close()]);
-  rmSync(dir, { recursive: true, force: true });
-});
-let n = 0;
-beforeEach(async () => {
-  slack.reset();
-  agile.reset();
-  clock.set('2026-03-10T07:00:00Z');
-  database = { kind: 'sqlite', path: join(dir, `db-${++n}.sqlite`) };
-  admin = await openStore(database, { now: clock.now });
-});
-afterEach(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await admin.close();
-});
-
-async function instance(id = 'a', retryDelaysMs?: number[]): Promise<Instance> {
-  const i = await startInstance({ database, slack, agile, now: clock.now, instanceId: id, retryDelaysMs });
-  instances.push(i);
-  return i;
-}
-
-function schedule(
-  channelId: string,
-  over: { time?: string; timeZone?: string; weekdaysOnly?: boolean } = {},
-) {
-  return admin.digestSchedules.upsert({
-    teamId: 'T1',
-    channelId,
-    time: over.time ?? '09:00',
-    timeZone: over.timeZone ?? 'Europe/Paris',
-    horizonDays: 3,
-    weekdaysOnly: over.weekdaysOnly ?? false,
-    ownerEmails: null,
-    userId: 'U1',
-  });
-}
-
-const mains = (channel: string) => (slack.messages.get(channel) ?? []).filter((m) => !m.threadTs);
-
-async function tickAndSettle(i: Instance) {
-  const report = await i.scheduler.tick();
-  await i.scheduler.idle();
-  return report;
-}
+const env = useSchedulerEnv({ startIso: '2026-03-10T07:00:00Z', tmpPrefix: 'digest-scheduler-' });
+const { clock, instance, schedule, mains } = env;
 
 describe('digest scheduler (fake clock)', () => {
   it('posts at HH:MM in the schedule’s zone, once per local day', async () => {
@@ -80,13 +16,13 @@ describe('digest scheduler (fake clock)', () => {
     clock.set('2026-03-10T08:00:20Z');
     expect(await tickAndSettle(a)).toMatchObject({ due: 1, claimed: 1 });
     expect(mains('C1')).toHaveLength(1);
-    const run = await admin.digestRuns.find(s.id, '2026-03-10');
+    const run = await env.admin.digestRuns.find(s.id, '2026-03-10');
     expect(run).toMatchObject({ status: 'posted', messageTs: mains('C1')[0]?.ts, instanceId: 'a' });
 
     clock.set('2026-03-10T08:01:20Z');
     expect(await tickAndSettle(a)).toMatchObject({ due: 0, claimed: 0 });
     expect(mains('C1')).toHaveLength(1);
-    slack.assertNoViolations();
+    env.slack.assertNoViolations();
   });
 
   it('catches up after a restart the same local day, and not the next day before HH:MM', async () => {
@@ -100,8 +36,7 @@ describe('digest scheduler (fake clock)', () => {
     expect(mains('C1')).toHaveLength(1);
 
     // Another restart later that day posts nothing more.
-    await first.close();
-    instances.splice(instances.indexOf(first), 1);
+    await env.closeInstance(first);
     clock.set('2026-03-10T09:45:00Z');
     const second = await instance('second-life');
     await tickAndSettle(second);
@@ -144,51 +79,60 @@ describe('digest scheduler (fake clock)', () => {
   it('retries a failed post with backoff and posts once', async () => {
     const s = await schedule('C1');
     const a = await instance();
-    slack.failNext('chat.postMessage', { error: 'internal_error' }, 2);
+    env.slack.failNext('chat.postMessage', { error: 'internal_error' }, 2);
     clock.set('2026-03-10T08:00:20Z');
     await tickAndSettle(a);
     expect(mains('C1')).toHaveLength(1);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({ status: 'posted', attempts: 3 });
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      status: 'posted',
+      attempts: 3,
+    });
   });
 
   it('reports only the final failure in the channel', async () => {
     const s = await schedule('C1');
     const a = await instance();
-    slack.failNext('chat.postMessage', { error: 'internal_error' }, 3);
+    env.slack.failNext('chat.postMessage', { error: 'internal_error' }, 3);
     clock.set('2026-03-10T08:00:20Z');
     await tickAndSettle(a);
     const posted = mains('C1');
     expect(posted).toHaveLength(1);
     expect(posted[0]?.text).toContain('could not be posted');
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({ status: 'failed', attempts: 3 });
-    slack.assertNoViolations();
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+    });
+    env.slack.assertNoViolations();
   });
 
   it('honours a 429 Retry-After and posts once', async () => {
     const s = await schedule('C1');
     const a = await instance();
-    slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
+    env.slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
     clock.set('2026-03-10T08:00:20Z');
     const started = Date.now();
     await tickAndSettle(a);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(mains('C1')).toHaveLength(1);
-    expect(await admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({ status: 'posted', attempts: 1 });
+    expect(await env.admin.digestRuns.find(s.id, '2026-03-10')).toMatchObject({
+      status: 'posted',
+      attempts: 1,
+    });
   });
 
   it('gives up on a channel it cannot post to at once and carries on with the others', async () => {
     const bad = await schedule('C-BAD');
     const good = await schedule('C-GOOD');
-    slack.channelErrors.set('C-BAD', 'not_in_channel');
+    env.slack.channelErrors.set('C-BAD', 'not_in_channel');
     const a = await instance();
     clock.set('2026-03-10T08:00:20Z');
     expect(await tickAndSettle(a)).toMatchObject({ due: 2, claimed: 2 });
-    expect(await admin.digestRuns.find(bad.id, '2026-03-10')).toMatchObject({
+    expect(await env.admin.digestRuns.find(bad.id, '2026-03-10')).toMatchObject({
       status: 'failed',
       attempts: 1,
       error: expect.stringContaining('not_in_channel'),
     });
-    expect(await admin.digestRuns.find(good.id, '2026-03-10')).toMatchObject({ status: 'posted' });
-    expect(slack.calls('chat.postMessage').filter((c) => c.args.channel === 'C-BAD')).toHaveLength(1);
+    expect(await env.admin.digestRuns.find(good.id, '2026-03-10')).toMatchObject({ status: 'posted' });
+    expect(env.slack.calls('chat.postMessage').filter((c) => c.args.channel === 'C-BAD')).toHaveLength(1);
   });
 });
