@@ -124,7 +124,18 @@ export function dealFieldForError(err: unknown): DealField {
 
 // ---------------------------------------------------------------- move
 
-export type MoveErrorKind = 'deal_not_found' | 'no_track' | 'unknown_milestone' | 'reason_required';
+export type MoveErrorKind =
+  | 'deal_not_found'
+  | 'no_track'
+  | 'unknown_milestone'
+  | 'reason_required'
+  /** The modal refuses a move to the milestone the deal already has (the quick path answers unchanged). */
+  | 'already_at_milestone';
+
+/** The words for a move to the milestone the deal already has. */
+export function alreadyAtMilestoneMessage(milestone: string): string {
+  return `The deal is already at ${milestone} — pick another milestone`;
+}
 
 /** A move Agile should never see: the words are for the user, `validMilestones` for the list. */
 export class MoveError extends Error {

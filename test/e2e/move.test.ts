@@ -172,6 +172,38 @@ describe('Move milestone', () => {
     t.slack.assertNoViolations();
   });
 
+  it('refuses the milestone the deal already has under the milestone input, writing nothing', async () => {
+    const { viewId } = await openMove();
+    const target = deal('Acme pilot: 20 seats');
+    await pick(viewId, target.id);
+    const notesBefore = dealNotes(target.id).length;
+    const refused = await submitMove(viewId, moveValues(target.id, 'Prospect', undefined, 'Called them'));
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { [BLOCK.milestone]: 'The deal is already at Prospect — pick another milestone' },
+    });
+    expect(sim().requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(dealNotes(target.id).length).toBe(notesBefore);
+    expect(t.slack.calls('chat.postEphemeral')).toEqual([]);
+    t.slack.assertNoViolations();
+  });
+
+  it('refuses a milestone the deal reached after the modal opened, writing nothing', async () => {
+    const { viewId } = await openMove();
+    const target = deal('Acme pilot: 20 seats');
+    await pick(viewId, target.id);
+    target.milestone = 'Proposal'; // someone moved it in Agile meanwhile
+    const notesBefore = dealNotes(target.id).length;
+    const refused = await submitMove(viewId, moveValues(target.id, 'Proposal', undefined, 'Sent'));
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { [BLOCK.milestone]: 'The deal is already at Proposal — pick another milestone' },
+    });
+    expect(sim().requests.filter((r) => r.path.includes('partial-update'))).toEqual([]);
+    expect(dealNotes(target.id).length).toBe(notesBefore);
+    t.slack.assertNoViolations();
+  });
+
   it('a deal with no track uses the default track and says so', async () => {
     const target = deal('CPP Partners training');
     // Agile answers pipeline_id 0 for a deal filed under no track (the simulator cannot send "").

@@ -1,5 +1,11 @@
 import type { Deps } from '../../deps.js';
-import { dealDirectoryFor, MoveError, type MoveResult, moveDeal } from '../../services/deals.js';
+import {
+  alreadyAtMilestoneMessage,
+  dealDirectoryFor,
+  MoveError,
+  type MoveResult,
+  moveDeal,
+} from '../../services/deals.js';
 import { ACTION, BLOCK } from '../../slack/ids.js';
 import { readState } from '../../slack/view-state.js';
 import { decodeMilestoneValue } from '../../views/deal-modal.js';
@@ -50,6 +56,14 @@ export function moveSubmissionCallback(deps: Deps) {
       });
       return;
     }
+    // Nothing would move: say so under the milestone and keep the modal (and what was typed) open.
+    if (meta.cur !== undefined && milestone === meta.cur) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.milestone]: alreadyAtMilestoneMessage(milestone) },
+      });
+      return;
+    }
     if (meta.lost?.includes(milestone) && !reason) {
       await ack({
         response_action: 'errors',
@@ -65,12 +79,24 @@ export function moveSubmissionCallback(deps: Deps) {
     await submitWithBudget<MoveResult>(args, deps, {
       work: async () => {
         const [tracks, profile] = await Promise.all([dir.tracks(), deps.slackUsers.profile(body.user.id)]);
-        return moveDeal(deps.agile, tracks, { dealId, milestone, reason, note, actorName: profile.name });
+        const result = await moveDeal(deps.agile, tracks, {
+          dealId,
+          milestone,
+          reason,
+          note,
+          actorName: profile.name,
+        });
+        // The deal reached that milestone after the modal was opened: nothing was written.
+        if (result.unchanged) {
+          throw new MoveError('already_at_milestone', alreadyAtMilestoneMessage(result.after));
+        }
+        return result;
       },
+      errorMessage: (err) => (err instanceof MoveError ? err.message : undefined),
       errorBlock: (err) => {
         if (err instanceof MoveError) {
           if (err.kind === 'reason_required') return BLOCK.reason;
-          if (err.kind === 'unknown_milestone') return BLOCK.milestone;
+          if (err.kind === 'unknown_milestone' || err.kind === 'already_at_milestone') return BLOCK.milestone;
           return BLOCK.deal;
         }
         return BLOCK.milestone;

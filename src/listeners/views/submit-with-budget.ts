@@ -17,6 +17,8 @@ export interface SubmitPlan<T> {
   onSuccess: (result: T, info: { replayed: boolean }) => Promise<void>;
   /** Which input a failure belongs to: an Agile 400 about the value → BLOCK.value, and so on. */
   errorBlock: (err: unknown) => string;
+  /** The words for a failure that is not an Agile error (default: describeAgileError). */
+  errorMessage?: (err: unknown) => string | undefined;
   /** Shown while a slow CRM is still saving (the ack must not wait past Slack's 3 s). */
   savingView: () => View;
   /** Replaces the saving view when the slow write succeeded. */
@@ -50,7 +52,12 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'modal submission failed');
     await ack({
       response_action: 'errors',
-      errors: { [plan.errorBlock(err)]: truncate(capitalise(describeAgileError(err)), ERROR_MAX) },
+      errors: {
+        [plan.errorBlock(err)]: truncate(
+          capitalise(plan.errorMessage?.(err) ?? describeAgileError(err)),
+          ERROR_MAX,
+        ),
+      },
     });
     return;
   }
@@ -70,7 +77,10 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
   } catch (err) {
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'slow modal submission failed');
     await client.views
-      .update({ view_id: viewId, view: plan.failedView(capitalise(describeAgileError(err))) })
+      .update({
+        view_id: viewId,
+        view: plan.failedView(capitalise(plan.errorMessage?.(err) ?? describeAgileError(err))),
+      })
       .catch((e) => deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)'));
     return;
   }
