@@ -1,19 +1,21 @@
 import { encodeMoveMetadata } from '../src/listeners/commands/move.js';
 import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
 import { blockSuggestionPayload, viewSubmissionPayload } from '../test/helpers/payloads.js';
-import type { SlackResponse } from '../test/helpers/slack-requests.js';
 import {
   alternate,
   burst,
+  forEachLatency,
+  elapsedMs as ms,
   p50p99,
   ratio,
+  runIfEntry,
   Samples,
   settleQuietMs,
-  startTarget,
-  startUpstreams,
+  sum,
   summarise,
   type Target,
   type Upstreams,
+  withUpstreams,
 } from './lib.js';
 import { CONCURRENCY, ROUNDS } from './slack-bench.js';
 
@@ -65,8 +67,6 @@ const dealOptions = (t: Target) =>
       }),
     ),
   );
-
-const ms = (rs: SlackResponse[]) => rs.map((r) => r.elapsedMs);
 
 async function dealsRound(
   up: Upstreams,
@@ -127,63 +127,44 @@ async function dealsRound(
   await up.waitQuiet(settleQuietMs(latencyMs), 4 * latencyMs + 3000);
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
 export async function runDealsBench(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {
     method: `as Slack surfaces; deal picker cold = first burst of a fresh bot process; then 1 warm-up + ${ROUNDS} alternating rounds × ${CONCURRENCY}`,
   };
-  const up = await startUpstreams();
-  try {
+  await withUpstreams(async (up) => {
     const sales = await salesTrack(up);
-    for (const latencyMs of [300, 2500]) {
-      await up.setLatency(latencyMs);
-      const bare = await startTarget('bare', up);
-      const bot = await startTarget('bot', up);
+    await forEachLatency(up, [300, 2500], async ({ bare, bot }, latencyMs) => {
       const tag = `agile ${latencyMs} ms`;
-      try {
-        const s = new Samples();
-        const cold = await dealOptions(bot);
-        await alternate(1, [bare, bot], (t) => dealsRound(up, sales, t, -1, latencyMs));
-        await alternate(ROUNDS, [bare, bot], (t, r) => dealsRound(up, sales, t, r, latencyMs, s));
-        const bareOpt = summarise(s.get('bare', 'options'));
-        const botOpt = summarise(s.get('bot', 'options'));
-        const bareMove = summarise(s.get('bare', 'move'));
-        const botMove = summarise(s.get('bot', 'move'));
-        const botSubmit = summarise(s.get('bot', 'submit'));
-        out[`${tag}: deal options cold (1 burst) p50 / p99 ms`] = p50p99(ms(cold));
-        out[`${tag}: deal options warm bot p50 / p99 ms`] = p50p99(s.get('bot', 'options'));
-        out[`${tag}: deal options bare p50 / p99 ms`] = p50p99(s.get('bare', 'options'));
-        out[`${tag}: deal options warm p99 bot ÷ bare`] = ratio(botOpt.p99, bareOpt.p99);
-        out[`${tag}: deal options warm non-empty`] =
-          `${sum(s.get('bot', 'options non-empty'))}/${CONCURRENCY * ROUNDS}`;
-        out[`${tag}: /crm move ack bot p50 / p99 ms`] = p50p99(s.get('bot', 'move'));
-        out[`${tag}: /crm move ack bare p50 / p99 ms`] = p50p99(s.get('bare', 'move'));
-        out[`${tag}: /crm move ack p99 bot ÷ bare (target ≤ 1.5)`] = ratio(botMove.p99, bareMove.p99);
-        out[`${tag}: /crm move → views.open p50 / p99 ms (target ≤ 300)`] = p50p99(
-          s.get('bot', 'views.open'),
-        );
-        out[`${tag}: move submit ack bot p50 / p99 ms`] = p50p99(s.get('bot', 'submit'));
-        out[`${tag}: move submit ack bare p50 / p99 ms`] = p50p99(s.get('bare', 'submit'));
-        out[`${tag}: move submit ack p99 bot ÷ bare`] = ratio(
-          botSubmit.p99,
-          summarise(s.get('bare', 'submit')).p99,
-        );
-        out[`${tag}: move submits acked with "Saving…"`] =
-          `${sum(s.get('bot', 'saving'))}/${CONCURRENCY * ROUNDS}`;
-      } finally {
-        await Promise.all([bare.close(), bot.close()]);
-      }
-    }
-  } finally {
-    await up.close();
-  }
+      const s = new Samples();
+      const cold = await dealOptions(bot);
+      await alternate(1, [bare, bot], (t) => dealsRound(up, sales, t, -1, latencyMs));
+      await alternate(ROUNDS, [bare, bot], (t, r) => dealsRound(up, sales, t, r, latencyMs, s));
+      const bareOpt = summarise(s.get('bare', 'options'));
+      const botOpt = summarise(s.get('bot', 'options'));
+      const bareMove = summarise(s.get('bare', 'move'));
+      const botMove = summarise(s.get('bot', 'move'));
+      const botSubmit = summarise(s.get('bot', 'submit'));
+      out[`${tag}: deal options cold (1 burst) p50 / p99 ms`] = p50p99(ms(cold));
+      out[`${tag}: deal options warm bot p50 / p99 ms`] = p50p99(s.get('bot', 'options'));
+      out[`${tag}: deal options bare p50 / p99 ms`] = p50p99(s.get('bare', 'options'));
+      out[`${tag}: deal options warm p99 bot ÷ bare`] = ratio(botOpt.p99, bareOpt.p99);
+      out[`${tag}: deal options warm non-empty`] =
+        `${sum(s.get('bot', 'options non-empty'))}/${CONCURRENCY * ROUNDS}`;
+      out[`${tag}: /crm move ack bot p50 / p99 ms`] = p50p99(s.get('bot', 'move'));
+      out[`${tag}: /crm move ack bare p50 / p99 ms`] = p50p99(s.get('bare', 'move'));
+      out[`${tag}: /crm move ack p99 bot ÷ bare (target ≤ 1.5)`] = ratio(botMove.p99, bareMove.p99);
+      out[`${tag}: /crm move → views.open p50 / p99 ms (target ≤ 300)`] = p50p99(s.get('bot', 'views.open'));
+      out[`${tag}: move submit ack bot p50 / p99 ms`] = p50p99(s.get('bot', 'submit'));
+      out[`${tag}: move submit ack bare p50 / p99 ms`] = p50p99(s.get('bare', 'submit'));
+      out[`${tag}: move submit ack p99 bot ÷ bare`] = ratio(
+        botSubmit.p99,
+        summarise(s.get('bare', 'submit')).p99,
+      );
+      out[`${tag}: move submits acked with "Saving…"`] =
+        `${sum(s.get('bot', 'saving'))}/${CONCURRENCY * ROUNDS}`;
+    });
+  });
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runDealsBench().then((r) => {
-    console.table(r);
-    process.exit(0);
-  });
-}
+runIfEntry(import.meta.url, runDealsBench);

@@ -299,3 +299,45 @@ export class Samples {
 
 /** How long to wait for a bot to finish its background work after a burst (Agile calls in chains). */
 export const settleQuietMs = (agileLatencyMs: number) => agileLatencyMs + 300;
+
+/** Each response's elapsed time, in ms. */
+export const elapsedMs = (rs: { elapsedMs: number }[]) => rs.map((r) => r.elapsedMs);
+
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Starts the upstreams process, runs `fn` with it and always closes it. */
+export async function withUpstreams<T>(fn: (up: Upstreams) => Promise<T>): Promise<T> {
+  const up = await startUpstreams();
+  try {
+    return await fn(up);
+  } finally {
+    await up.close();
+  }
+}
+
+/** Per Agile latency: a fresh bare-Bolt and bot target (their own processes), closed after `fn`. */
+export async function forEachLatency(
+  up: Upstreams,
+  latenciesMs: readonly number[],
+  fn: (targets: { bare: Target; bot: Target }, latencyMs: number) => Promise<void>,
+): Promise<void> {
+  for (const latencyMs of latenciesMs) {
+    await up.setLatency(latencyMs);
+    const bare = await startTarget('bare', up);
+    const bot = await startTarget('bot', up);
+    try {
+      await fn({ bare, bot }, latencyMs);
+    } finally {
+      await Promise.all([bare.close(), bot.close()]);
+    }
+  }
+}
+
+/** Runs a benchmark and prints its table when its file is the entry point (`tsx bench/x.ts`). */
+export function runIfEntry(moduleUrl: string, run: () => Promise<Record<string, number | string>>): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  run().then((r) => {
+    console.table(r);
+    process.exit(0);
+  });
+}

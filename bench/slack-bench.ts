@@ -3,15 +3,18 @@ import { blockSuggestionPayload, messageActionPayload, newTriggerId } from '../t
 import {
   alternate,
   burst,
+  forEachLatency,
+  elapsedMs as ms,
   p50p99,
   ratio,
+  runIfEntry,
   Samples,
   settleQuietMs,
-  startTarget,
-  startUpstreams,
+  sum,
   summarise,
   type Target,
   type Upstreams,
+  withUpstreams,
 } from './lib.js';
 
 /**
@@ -39,8 +42,6 @@ const QUERIES = [
 /** Never a prefix of another round's query: every options load misses the bot's search cache. */
 const coldQuery = (round: number, i: number) =>
   `${QUERIES[i % QUERIES.length]} ${((round + 1) * CONCURRENCY + i).toString(36).padStart(2, '0')}`;
-
-const ms = (rs: { elapsedMs: number }[]) => rs.map((r) => r.elapsedMs);
 
 /** One round: the four bursts back to back, then (bot) the modals' views.open and a quiet upstream. */
 async function slackRound(
@@ -89,46 +90,31 @@ export async function runSlackBench(): Promise<Record<string, number | string>> 
   const out: Record<string, number | string> = {
     method: `bot, bare Bolt, upstreams, load generator: 4 processes; 1 warm-up + ${ROUNDS} alternating rounds × ${CONCURRENCY} concurrent per surface`,
   };
-  const up = await startUpstreams();
-  try {
-    for (const latencyMs of [300, 2500]) {
-      await up.setLatency(latencyMs);
-      const bare = await startTarget('bare', up);
-      const bot = await startTarget('bot', up);
-      try {
-        const s = new Samples();
-        await alternate(1, [bare, bot], (t) => slackRound(up, t, -1, latencyMs));
-        await alternate(ROUNDS, [bare, bot], (t, r) => slackRound(up, t, r, latencyMs, s));
-        const tag = `agile ${latencyMs} ms`;
-        const acks = ['lookup', 'note', 'shortcut'];
-        const bareAck = summarise(s.get('bare', ...acks));
-        const botAck = summarise(s.get('bot', ...acks));
-        out[`${tag}: bare ack p50 / p99 ms`] = p50p99(s.get('bare', ...acks));
-        out[`${tag}: bot ack p50 / p99 ms`] = p50p99(s.get('bot', ...acks));
-        out[`${tag}: ack p99 bot ÷ bare (target ≤ 1.5)`] = ratio(botAck.p99, bareAck.p99);
-        out[`${tag}: ack p50 bot ÷ bare`] = ratio(botAck.p50, bareAck.p50);
-        for (const surface of acks) {
-          out[`${tag}: ${surface} ack p99 bot / bare ms`] =
-            `${summarise(s.get('bot', surface)).p99} / ${summarise(s.get('bare', surface)).p99}`;
-        }
-        const opened = s.get('bot', 'opened').reduce((a, b) => a + b, 0);
-        out[`${tag}: request→views.open p50 / p99 ms (target ≤ 300)`] = p50p99(s.get('bot', 'views.open'));
-        out[`${tag}: modals opened`] = `${opened}/${2 * CONCURRENCY * ROUNDS}`;
-        out[`${tag}: options bot p50 / p99 ms (target < 1500 at 2.5 s)`] = p50p99(s.get('bot', 'options'));
-        out[`${tag}: options bare p50 / p99 ms`] = p50p99(s.get('bare', 'options'));
-      } finally {
-        await Promise.all([bare.close(), bot.close()]);
+  await withUpstreams((up) =>
+    forEachLatency(up, [300, 2500], async ({ bare, bot }, latencyMs) => {
+      const s = new Samples();
+      await alternate(1, [bare, bot], (t) => slackRound(up, t, -1, latencyMs));
+      await alternate(ROUNDS, [bare, bot], (t, r) => slackRound(up, t, r, latencyMs, s));
+      const tag = `agile ${latencyMs} ms`;
+      const acks = ['lookup', 'note', 'shortcut'];
+      const bareAck = summarise(s.get('bare', ...acks));
+      const botAck = summarise(s.get('bot', ...acks));
+      out[`${tag}: bare ack p50 / p99 ms`] = p50p99(s.get('bare', ...acks));
+      out[`${tag}: bot ack p50 / p99 ms`] = p50p99(s.get('bot', ...acks));
+      out[`${tag}: ack p99 bot ÷ bare (target ≤ 1.5)`] = ratio(botAck.p99, bareAck.p99);
+      out[`${tag}: ack p50 bot ÷ bare`] = ratio(botAck.p50, bareAck.p50);
+      for (const surface of acks) {
+        out[`${tag}: ${surface} ack p99 bot / bare ms`] =
+          `${summarise(s.get('bot', surface)).p99} / ${summarise(s.get('bare', surface)).p99}`;
       }
-    }
-  } finally {
-    await up.close();
-  }
+      const opened = sum(s.get('bot', 'opened'));
+      out[`${tag}: request→views.open p50 / p99 ms (target ≤ 300)`] = p50p99(s.get('bot', 'views.open'));
+      out[`${tag}: modals opened`] = `${opened}/${2 * CONCURRENCY * ROUNDS}`;
+      out[`${tag}: options bot p50 / p99 ms (target < 1500 at 2.5 s)`] = p50p99(s.get('bot', 'options'));
+      out[`${tag}: options bare p50 / p99 ms`] = p50p99(s.get('bare', 'options'));
+    }),
+  );
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runSlackBench().then((r) => {
-    console.table(r);
-    process.exit(0);
-  });
-}
+runIfEntry(import.meta.url, runSlackBench);
