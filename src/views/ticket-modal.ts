@@ -195,6 +195,15 @@ function visibilityElement(visibility: Visibility): RadioButtons {
   };
 }
 
+/** Agile's ticket status in words: "PENDING" → "Pending", "ON_HOLD" → "On hold". */
+export function ticketStatusWords(status: string | undefined): string {
+  const words = (status ?? '')
+    .replace(/[_\s]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Unknown status';
+}
+
 /** The Reply to ticket modal: picker, the chosen ticket's latest messages, reply text, visibility. */
 export function buildTicketModal(data: TicketModalData): ModalView {
   const blocks: KnownBlock[] = [];
@@ -225,7 +234,7 @@ export function buildTicketModal(data: TicketModalData): ModalView {
       type: 'context',
       elements: [
         mrkdwnText(
-          `Ticket #${escapeMrkdwn(t.id)} · ${escapeMrkdwn(t.status || 'unknown status')} · from ${escapeMrkdwn(truncate(who, 200))}` +
+          `Ticket #${escapeMrkdwn(t.id)} · ${escapeMrkdwn(ticketStatusWords(t.status))} · from ${escapeMrkdwn(truncate(who, 200))}` +
             (messages.length > shown.length ? ` · last ${shown.length} of ${messages.length} messages` : ''),
         ),
       ],

@@ -15,6 +15,7 @@ import {
   encodeTicketMeta,
   formatMessageTime,
   THREAD_MESSAGES_SHOWN,
+  ticketStatusWords,
 } from '../../src/views/ticket-modal.js';
 import { validateMessage, validateView } from '../helpers/block-kit-validator.js';
 
@@ -109,6 +110,22 @@ describe('ticket modal builders', () => {
     expect(reply?.element).toMatchObject({ initial_value: 'typed <b>' });
     expect(visibility?.element).toMatchObject({ initial_option: { value: 'public' } });
     expect(validateView(view)).toEqual([]);
+  });
+
+  it('shows the ticket status in words, not Agile’s capitals', () => {
+    for (const [status, words] of [
+      ['PENDING', 'Pending'],
+      ['OPEN', 'Open'],
+      ['NEW', 'New'],
+      ['CLOSED', 'Closed'],
+      ['ON_HOLD', 'On hold'],
+      ['', 'Unknown status'],
+    ] as const) {
+      const view = buildTicketModal({ meta, timeZone: 'UTC', ticket: ticket({ status }), messages: [] });
+      const line = mrkdwnTexts(view.blocks).find((m) => m.startsWith('Ticket #42'));
+      expect(line).toBe(`Ticket #42 · ${words} · from Ada Lovelace`);
+    }
+    expect(ticketStatusWords(undefined)).toBe('Unknown status');
   });
 
   it('a held submission shows the new messages first and asks to confirm', () => {
