@@ -238,3 +238,12 @@ export function milestonesOf(track: TrackRecord): string[] {
 export function defaultTrack(state: SimulatorState): TrackRecord | undefined {
   return state.tracks.find((t) => t.isDefault) ?? state.tracks[0];
 }
+
+/** The records whose `key` list (contactIds, dealIds) holds `id`; none for a missing or malformed id. */
+export function linkedTo<K extends string, T extends Record<K, readonly string[]>>(
+  records: readonly T[],
+  key: K,
+  id: string | undefined,
+): T[] {
+  return id === undefined ? [] : records.filter((r) => r[key].includes(id));
+}

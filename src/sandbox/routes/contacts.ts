@@ -9,7 +9,7 @@ import {
   type RouteContext,
   type SimResponse,
 } from '../http.js';
-import { pageAnswer, queryPageRequest } from '../paging.js';
+import { type PageRequest, pageAnswer, queryPageRequest } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asNumber, asText, parseJsonLossless } from '../serialization.js';
 import {
@@ -298,26 +298,24 @@ function sortContacts(items: ContactRecord[], key: string | undefined): ContactR
   return [...items].sort((a, b) => (desc ? value(b) - value(a) : value(a) - value(b)));
 }
 
+/** One page of contacts or companies, each as Agile's contact JSON. */
+function contactPage(
+  ctx: RouteContext,
+  listKey: string,
+  items: ContactRecord[],
+  request: PageRequest,
+): SimResponse {
+  return pageAnswer(listKey, items, request, (c) => contactToWire(ctx.state, c), 'contact');
+}
+
 function listContacts(ctx: RouteContext): SimResponse {
-  return pageAnswer(
-    'contacts',
-    ctx.state.contacts,
-    queryPageRequest(ctx),
-    (c) => contactToWire(ctx.state, c),
-    'contact',
-  );
+  return contactPage(ctx, 'contacts', ctx.state.contacts, queryPageRequest(ctx));
 }
 
 function listCompanies(ctx: RouteContext): SimResponse {
   const form = formBody(ctx);
   const items = sortContacts(ctx.state.companies, form.global_sort_key);
-  return pageAnswer(
-    'companies',
-    items,
-    { pageSize: form.page_size, cursor: form.cursor },
-    (c) => contactToWire(ctx.state, c),
-    'contact',
-  );
+  return contactPage(ctx, 'companies', items, { pageSize: form.page_size, cursor: form.cursor });
 }
 
 interface FilterRule {
@@ -376,13 +374,7 @@ function dynamicFilter(ctx: RouteContext): SimResponse {
       (orRules.length === 0 || orRules.some((r) => ruleMatches(ctx, c, r))),
   );
   const items = sortContacts(matched, form.global_sort_key);
-  return pageAnswer(
-    'dynamic-filter',
-    items,
-    { pageSize: form.page_size, cursor: form.cursor },
-    (c) => contactToWire(ctx.state, c),
-    'contact',
-  );
+  return contactPage(ctx, 'dynamic-filter', items, { pageSize: form.page_size, cursor: form.cursor });
 }
 
 export function contactRoutes(): Route[] {

@@ -17,6 +17,7 @@ import {
   defaultTrack,
   findContactByEmail,
   findContactOrCompany,
+  linkedTo,
   milestonesOf,
   nextId,
   type SimulatorState,
@@ -259,8 +260,7 @@ function dealsOfTrack(ctx: RouteContext): SimResponse {
 }
 
 function contactDeals(ctx: RouteContext): SimResponse {
-  const id = asId(ctx.params.id);
-  const deals = ctx.state.deals.filter((d) => id !== undefined && d.contactIds.includes(id));
+  const deals = linkedTo(ctx.state.deals, 'contactIds', asId(ctx.params.id));
   return listAnswer(deals, (d) => dealToWire(ctx.state, d), 'opportunity');
 }
 

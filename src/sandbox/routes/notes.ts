@@ -12,7 +12,7 @@ import {
 import { listAnswer } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asIdList, asText, parseJsonLossless } from '../serialization.js';
-import { findContactByEmail, findContactOrCompany, type NoteRecord, nextId } from '../state.js';
+import { findContactByEmail, findContactOrCompany, linkedTo, type NoteRecord, nextId } from '../state.js';
 import { noteToWire } from '../wire.js';
 
 function noteFields(raw: Record<string, unknown>): { subject: string; description: string } {
@@ -86,8 +86,7 @@ function withCount(items: Record<string, unknown>[]): Record<string, unknown>[] 
 }
 
 function contactNotes(ctx: RouteContext): SimResponse {
-  const id = asId(ctx.params.id);
-  const notes = ctx.state.notes.filter((n) => id !== undefined && n.contactIds.includes(id));
+  const notes = linkedTo(ctx.state.notes, 'contactIds', asId(ctx.params.id));
   if (notes.length === 0) return noContent();
   return ok(withCount(notes.map((n) => noteToWire(ctx.state, n))), 'note');
 }
@@ -140,8 +139,7 @@ function saveDealNote(ctx: RouteContext, update: boolean): SimResponse {
 }
 
 function dealNotes(ctx: RouteContext): SimResponse {
-  const id = asId(ctx.params.id);
-  const notes = ctx.state.notes.filter((n) => id !== undefined && n.dealIds.includes(id));
+  const notes = linkedTo(ctx.state.notes, 'dealIds', asId(ctx.params.id));
   return listAnswer(notes, (n) => noteToWire(ctx.state, n), 'note');
 }
 

@@ -13,6 +13,7 @@ import { asBoolean, asId, asIdList, asNumber, asText, parseJsonLossless } from '
 import {
   findContactByEmail,
   findContactOrCompany,
+  linkedTo,
   nextId,
   TASK_PRIORITIES,
   TASK_STATUSES,
@@ -188,11 +189,10 @@ function tasksBased(ctx: RouteContext): SimResponse {
 }
 
 function contactTasks(ctx: RouteContext): SimResponse {
-  const id = asId(ctx.params.id);
   // "sorted by the date (latest first)"
-  const tasks = ctx.state.tasks
-    .filter((t) => id !== undefined && t.contactIds.includes(id))
-    .sort((a, b) => b.dueEpochSec - a.dueEpochSec);
+  const tasks = linkedTo(ctx.state.tasks, 'contactIds', asId(ctx.params.id)).sort(
+    (a, b) => b.dueEpochSec - a.dueEpochSec,
+  );
   return listAnswer(tasks, (t) => taskToWire(ctx.state, t), 'task');
 }
 
