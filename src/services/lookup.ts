@@ -232,28 +232,53 @@ export async function loadContactCard(
 /** "ana.lopez+crm@x.com" → { firstName: "Ana", lastName: "Lopez" }: Agile requires a first name. */
 export function namesFromEmail(email: string): { firstName: string; lastName?: string } {
   const local = (email.split('@')[0] ?? '').split('+')[0] ?? '';
+  // Dots, underscores and spaces part the names; a hyphen or apostrophe inside one stays
+  // ("jane.o-brien" → Jane O-Brien), unless hyphens are the only separator ("ana-lopez" → Ana Lopez).
+  const separator = /[._\s]/.test(local) ? /[._\s]+/ : /-+/;
   const parts = local
-    .split(/[._\-\s]+/)
+    .split(separator)
+    .map((p) => p.replace(/^[-'’]+|[-'’]+$/g, ''))
     .filter((p) => /\p{L}/u.test(p))
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1).toLowerCase());
+    .map(capitaliseName);
   const [first, ...rest] = parts;
   if (!first) return { firstName: local || email };
   return rest.length > 0 ? { firstName: first, lastName: rest.join(' ') } : { firstName: first };
 }
 
+/** "o'brien" → "O'Brien", "o-brien" → "O-Brien": each piece between hyphens/apostrophes capitalised. */
+function capitaliseName(part: string): string {
+  return part
+    .toLowerCase()
+    .split(/([-'’])/)
+    .map((piece) => piece.charAt(0).toUpperCase() + piece.slice(1))
+    .join('');
+}
+
 /**
  * Creates a contact from an email unless one exists (any case): Agile has no upsert and refuses a
  * duplicate email, so this searches first. `created` is false when it already existed.
+ * Agile makes the API user the owner of a new contact (the create call takes no owner), so with
+ * `ownerEmail` (an Agile user's email, exactly as Agile has it) the owner is changed right after.
+ * A failed owner change leaves the contact with the API user as owner and comes back as `ownerError`.
  */
 export async function createContactFromEmail(
   agile: AgileClient,
   email: string,
-): Promise<{ contact: Contact; created: boolean }> {
+  options: { ownerEmail?: string } = {},
+): Promise<{ contact: Contact; created: boolean; ownerError?: unknown }> {
   const [existing] = await findContactsByEmail(agile, email);
   if (existing) return { contact: existing, created: false };
   const { firstName, lastName } = namesFromEmail(email);
-  return agile.contacts.findOrCreate({
+  const made = await agile.contacts.findOrCreate({
     type: 'PERSON',
     properties: buildContactProperties({ firstName, lastName, emails: [email] }),
   });
+  const { ownerEmail } = options;
+  if (!made.created || !ownerEmail) return made;
+  if (made.contact.owner?.email?.toLowerCase() === ownerEmail.toLowerCase()) return made;
+  try {
+    return { contact: await agile.contacts.changeOwner(made.contact.id, ownerEmail), created: true };
+  } catch (err) {
+    return { ...made, ownerError: err };
+  }
 }

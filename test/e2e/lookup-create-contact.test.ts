@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/slack/ids.js';
-import { RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
+import { DEFAULT_USERS, RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
 import { blockActionsPayload } from '../helpers/payloads.js';
 import { startTestBot, type TestBot } from '../helpers/test-bot.js';
 
@@ -8,7 +8,10 @@ const allText = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 
 let t: TestBot;
 beforeAll(async () => {
-  t = await startTestBot();
+  // Alice's Slack email matches an Agile user (in other capitals); Bob has no Agile account.
+  const [alice, bob] = DEFAULT_USERS;
+  if (!alice || !bob) throw new Error('fake Slack users');
+  t = await startTestBot({ users: [{ ...alice, email: 'Alice.Moreno@Example.com' }, bob] });
 });
 afterAll(() => t?.close());
 beforeEach(() => t.reset());
@@ -81,6 +84,45 @@ describe('Create contact (lookup of an unknown email)', () => {
     await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('already exists'));
     expect(contactsWithEmail(email)).toHaveLength(1);
     expect(contactPosts()).toHaveLength(1);
+    t.slack.assertNoViolations();
+  });
+
+  it('the new contact is owned by the clicker’s Agile user, named with hyphens kept', async () => {
+    const email = 'jane.o-brien@newco.example.com';
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.createContact,
+        value: email,
+        message: { ts: '1767226000.000500' },
+      }),
+    );
+    const answer = await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('Created contact'));
+    expect(allText(answer)).toContain('Jane O-Brien');
+    const [contact] = contactsWithEmail(email);
+    const alice = sim().state.users.find((u) => u.email === 'alice.moreno@example.com');
+    expect(alice).toBeDefined();
+    expect(contact?.ownerId).toBe(alice?.id);
+    const names = Object.fromEntries((contact?.properties ?? []).map((p) => [p.name, p.value]));
+    expect(names).toMatchObject({ first_name: 'Jane', last_name: 'O-Brien' });
+    t.slack.assertNoViolations();
+  });
+
+  it('a clicker with no Agile account leaves the API user as owner', async () => {
+    const email = 'sam.lee@newco.example.com';
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.createContact,
+        value: email,
+        message: { ts: '1767226000.000600' },
+        user: { id: 'U0BOB', username: 'bob', name: 'bob' },
+      }),
+    );
+    await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('Created contact'));
+    const [contact] = contactsWithEmail(email);
+    const apiUser = sim().state.users.find((u) => u.email === 'sandbox@example.com');
+    expect(apiUser).toBeDefined();
+    expect(contact?.ownerId).toBe(apiUser?.id);
+    expect(sim().requests.filter((r) => r.path.endsWith('api/contacts/change-owner'))).toEqual([]);
     t.slack.assertNoViolations();
   });
 });

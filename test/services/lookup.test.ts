@@ -207,6 +207,39 @@ describe('create contact from email', () => {
     expect(namesFromEmail('1234@x.com')).toEqual({ firstName: '1234' });
   });
 
+  it('keeps hyphens and apostrophes inside a name, each piece capitalised', () => {
+    expect(namesFromEmail('jane.o-brien@x.com')).toEqual({ firstName: 'Jane', lastName: 'O-Brien' });
+    expect(namesFromEmail("sean.o'neil@x.com")).toEqual({ firstName: 'Sean', lastName: "O'Neil" });
+    expect(namesFromEmail('JEAN-LUC_PICARD@x.com')).toEqual({ firstName: 'Jean-Luc', lastName: 'Picard' });
+    expect(namesFromEmail('ana-lopez@x.com')).toEqual({ firstName: 'Ana', lastName: 'Lopez' });
+    expect(namesFromEmail('-jo-.smith@x.com')).toEqual({ firstName: 'Jo', lastName: 'Smith' });
+  });
+
+  it('makes the given Agile user the owner of a new contact; without one the API user stays', async () => {
+    const [apiUser, alice] = sim.state.users;
+    if (!apiUser || !alice) throw new Error('seed users');
+    const owned = await createContactFromEmail(agile, 'owned.one@x.example.com', { ownerEmail: alice.email });
+    expect(owned).toMatchObject({ created: true, contact: { owner: { email: alice.email } } });
+    expect(owned.ownerError).toBeUndefined();
+    const record = (id: string) => sim.state.contacts.find((c) => c.id === id);
+    expect(record(owned.contact.id)?.ownerId).toBe(alice.id);
+
+    const plain = await createContactFromEmail(agile, 'plain.one@x.example.com');
+    expect(record(plain.contact.id)?.ownerId).toBe(apiUser.id);
+    // An owner email Agile does not know: the contact is still created, owned by the API user.
+    const stray = await createContactFromEmail(agile, 'stray.one@x.example.com', {
+      ownerEmail: 'ghost@x.example.com',
+    });
+    expect(stray.created).toBe(true);
+    expect(stray.ownerError).toBeDefined();
+    expect(record(stray.contact.id)?.ownerId).toBe(apiUser.id);
+    // An existing contact keeps its owner.
+    const again = await createContactFromEmail(agile, 'plain.one@x.example.com', { ownerEmail: alice.email });
+    expect(again.created).toBe(false);
+    expect(record(plain.contact.id)?.ownerId).toBe(apiUser.id);
+    expect(sim.requests.filter((r) => r.path.endsWith('api/contacts/change-owner'))).toHaveLength(2);
+  });
+
   it('creates once; an existing email (any case) is returned, not duplicated', async () => {
     const first = await createContactFromEmail(agile, 'new.person@x.example.com');
     expect(first.created).toBe(true);

@@ -14,6 +14,7 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMidd
  * nobody has the email, creates the contact once per offer, and replaces the offer with its card.
  * The key is the offer's message, not the click: a second click on the same offer replays the first
  * result ("✅ Created contact") instead of finding the contact it just made and saying "already exists".
+ * The owner is the clicking user's Agile user (same email), else Agile's default, the API user.
  */
 export function createContactCallback(deps: Deps) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
@@ -33,7 +34,11 @@ export function createContactCallback(deps: Deps) {
         deps.store,
         `create_contact:${offerTs}:${body.user.id}:${email.toLowerCase()}`,
         async () => {
-          const { contact, created } = await createContactFromEmail(deps.agile, email);
+          const ownerEmail = await agileEmailOf(deps, body.user.id);
+          const { contact, created, ownerError } = await createContactFromEmail(deps.agile, email, {
+            ownerEmail,
+          });
+          if (ownerError) deps.logger.warn({ err: ownerError }, 'Create contact: owner left as the API user');
           return { contactId: contact.id, created };
         },
       );
@@ -55,4 +60,15 @@ export function createContactCallback(deps: Deps) {
       });
     }
   };
+}
+
+/** The Agile user's email (as Agile spells it) of a Slack user, if they have one; never throws. */
+async function agileEmailOf(deps: Deps, slackUserId: string): Promise<string | undefined> {
+  try {
+    const profile = await deps.slackUsers.profile(slackUserId);
+    return (await deps.owners.byEmail(profile.email))?.email;
+  } catch (err) {
+    deps.logger.warn({ err }, 'Create contact: could not find the clicking user in the CRM');
+    return undefined;
+  }
 }
