@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import { blockSuggestionPayload } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf } from '../helpers/test-bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 interface OptionsBody {
   options: { text: { type: string; text: string }; value: string }[];
 }
 
 describe('contact picker options load', () => {
-  let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
-  const sim = () => {
-    if (!t.agile) throw new Error('simulator not started');
-    return t.agile;
-  };
+  const t = useTestBot();
+  const sim = () => simulatorOf(t);
 
   const load = (value: string) =>
     t.interact(blockSuggestionPayload({ actionId: ACTION.contactPicker, blockId: BLOCK.contact, value }));

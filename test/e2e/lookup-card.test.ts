@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DealRecord, TaskRecord } from '../../src/sandbox/state.js';
 import { composeNoteDescription, deriveSubject } from '../../src/services/notes.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf } from '../helpers/test-bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 type Block = Record<string, unknown> & { type: string };
 
@@ -11,17 +12,9 @@ type Block = Record<string, unknown> & { type: string };
 const NOW_SEC = Math.floor(Date.now() / 1000);
 const HOUR = 3600;
 
-let t: TestBot;
-beforeAll(async () => {
-  t = await startTestBot({ now: () => new Date(NOW_SEC * 1000) });
-});
-afterAll(() => t?.close());
-beforeEach(() => t.reset());
+const t = useTestBot({ now: () => new Date(NOW_SEC * 1000) });
 
-const sim = () => {
-  if (!t.agile) throw new Error('simulator not started');
-  return t.agile;
-};
+const sim = () => simulatorOf(t);
 
 const blocksOf = (call: RecordedCall) => (call.args.blocks ?? []) as Block[];
 const textOf = (b: Block) => (b.text as { text?: string } | undefined)?.text ?? '';

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_USER_MESSAGE } from '../../src/agile/index.js';
 import { BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
 import { blockActionsPayload, CHANNEL, USER } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf, startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 type Block = KnownBlock & Record<string, unknown>;
 
@@ -24,17 +25,9 @@ const cardHeaders = (call: RecordedCall) =>
     .map((b) => (b.text as { text: string }).text)
     .filter((text) => /^(👤|🏢) \*/.test(text));
 
-let t: TestBot;
-beforeAll(async () => {
-  t = await startTestBot();
-});
-afterAll(() => t?.close());
-beforeEach(() => t.reset());
+const t = useTestBot();
 
-const sim = () => {
-  if (!t.agile) throw new Error('simulator not started');
-  return t.agile;
-};
+const sim = () => simulatorOf(t);
 
 async function lookup(query: string): Promise<RecordedCall> {
   const res = await t.command(`lookup ${query}`);

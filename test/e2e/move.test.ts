@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DealRecord } from '../../src/sandbox/state.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { RESPONSE } from '../helpers/fake-slack.js';
@@ -8,7 +8,8 @@ import {
   type StateMap,
   viewSubmissionPayload,
 } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf } from '../helpers/test-bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 type Block = Record<string, unknown> & { block_id?: string; type: string };
 type View = Record<string, unknown> & { blocks: Block[]; private_metadata?: string };
@@ -17,17 +18,9 @@ interface OptionsBody {
 }
 
 describe('Move milestone', () => {
-  let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestBot();
 
-  const sim = () => {
-    if (!t.agile) throw new Error('no simulator');
-    return t.agile;
-  };
+  const sim = () => simulatorOf(t);
   const deal = (name: string): DealRecord => {
     const d = sim().state.deals.find((x) => x.name === name);
     if (!d) throw new Error(`no deal ${name}`);

@@ -9,7 +9,7 @@ import {
   USER,
   viewSubmissionPayload,
 } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 const EVE_ID = '9007199254740993';
 const CAROL = {
@@ -62,10 +62,7 @@ describe('Log note', () => {
   afterAll(() => t.close());
   beforeEach(() => t.reset());
 
-  const sim = () => {
-    if (!t.agile) throw new Error('the test bot runs the Agile simulator');
-    return t.agile;
-  };
+  const sim = () => simulatorOf(t);
 
   const contactId = (email: string) => {
     const c = sim().state.contacts.find((x) =>

@@ -11,7 +11,7 @@ import {
   USER,
   viewSubmissionPayload,
 } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 /**
  * The bot's clock: Tuesday 12 March 2030, 11:00 in Los Angeles (PDT, UTC-7 since 10 March). It must lie
@@ -51,10 +51,7 @@ const command = (text: string, user?: { id: string }) => t.command(text, user ? 
 const interact = (payload: Parameters<TestBot['interact']>[0]) => t.interact(payload);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sim = () => {
-  if (!t.agile) throw new Error('no simulator');
-  return t.agile;
-};
+const sim = () => simulatorOf(t);
 /** Tasks the bot created in this test. */
 const newTasks = () => sim().state.tasks.filter((x) => !seededTasks.has(x.id));
 const userId = (email: string) => {

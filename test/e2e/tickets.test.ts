@@ -8,7 +8,7 @@ import {
   type StateMap,
   viewSubmissionPayload,
 } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 let t: TestBot;
 /** The bot's clock runs this far ahead of real time (cache ages, quick-path minutes). */
@@ -29,10 +29,7 @@ beforeEach(() => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sim = () => {
-  if (!t.agile) throw new Error('no simulator');
-  return t.agile;
-};
+const sim = () => simulatorOf(t);
 /** Notes the bot added to a ticket. */
 const notesOf = (ticketId: string) =>
   sim().state.ticketNotes.filter((n) => n.ticketId === ticketId && !seeded.has(n.id));

@@ -134,3 +134,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   };
 }
+
+/** The bot's Agile simulator (tests seed and inspect it); throws for a bot started with agileBaseUrl. */
+export function simulatorOf(t: TestBot): AgileSimulator {
+  if (!t.agile) throw new Error('the test bot runs without the Agile simulator (agileBaseUrl)');
+  return t.agile;
+}
