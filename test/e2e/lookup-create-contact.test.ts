@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/slack/ids.js';
 import { DEFAULT_USERS, RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
 import { blockActionsPayload } from '../helpers/payloads.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { simulatorOf } from '../helpers/test-bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 const allText = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 
-let t: TestBot;
-beforeAll(async () => {
-  // Alice's Slack email matches an Agile user (in other capitals); Bob has no Agile account.
-  const [alice, bob] = DEFAULT_USERS;
-  if (!alice || !bob) throw new Error('fake Slack users');
-  t = await startTestBot({ users: [{ ...alice, email: 'Alice.Moreno@Example.com' }, bob] });
-});
-afterAll(() => t?.close());
-beforeEach(() => t.reset());
+// Alice's Slack email matches an Agile user (in other capitals); Bob has no Agile account.
+const [slackAlice, slackBob] = DEFAULT_USERS;
+if (!slackAlice || !slackBob) throw new Error('fake Slack users');
+const t = useTestBot({ users: [{ ...slackAlice, email: 'Alice.Moreno@Example.com' }, slackBob] });
 
-const sim = () => {
-  if (!t.agile) throw new Error('simulator not started');
-  return t.agile;
-};
+const sim = () => simulatorOf(t);
 const contactsWithEmail = (email: string) =>
   sim().state.contacts.filter((c) => c.properties.some((p) => p.name === 'email' && p.value === email));
 const contactPosts = () =>
