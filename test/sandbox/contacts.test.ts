@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type AgileSimulator, BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
+import { BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
 import { basic, call, json, prop, useSimulator } from './sim-fetch.js';
 
-let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 
-useSimulator(
-  (started) => {
-    sim = started;
-  },
-  { now: () => fixedNow },
-);
+const sim = useSimulator({ now: () => fixedNow });
 
 describe('auth and content negotiation', () => {
   it('answers 401 with a plain-text body without or with wrong credentials', async () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { call, json, useSimulator } from './sim-fetch.js';
 
-let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 
-useSimulator(
-  (started) => {
-    sim = started;
-  },
-  { now: () => fixedNow },
-);
+const sim = useSimulator({ now: () => fixedNow });
 
 const sales = () => sim.state.tracks.find((t) => t.name === 'Sales');
 const renewals = () => sim.state.tracks.find((t) => t.name === 'Renewals');

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
+import { startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { call, json, useSimulator } from './sim-fetch.js';
 
-let sim: AgileSimulator;
-
-useSimulator((started) => {
-  sim = started;
-});
+const sim = useSimulator();
 
 describe('contact paging', () => {
   it('puts count on the first and cursor on the last element, none on the last page', async () => {

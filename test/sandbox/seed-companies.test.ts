@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AgileSimulator,
-  BIG_ID_CONTACT_ID,
-  startAgileSimulator,
-} from '../../src/sandbox/agile-simulator.js';
+import { BIG_ID_CONTACT_ID, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { call, json, prop, useSimulator } from './sim-fetch.js';
 
-let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 const nowSec = fixedNow.getTime() / 1000;
 
-useSimulator(
-  (started) => {
-    sim = started;
-  },
-  { now: () => fixedNow },
-  { reset: false },
-);
+const sim = useSimulator({ now: () => fixedNow }, { reset: false });
 
 describe('seed data', () => {
   it('has the documented volumes and special cases', () => {

@@ -8,18 +8,20 @@ import {
 } from '../../src/sandbox/agile-simulator.js';
 
 /**
- * The usual file setup: `set` receives the simulator before the tests; it is reset before each test
- * (unless `reset: false`) and closed after them all.
+ * The usual file setup: one simulator started before the tests, reset before each test (unless
+ * `reset: false`) and closed after them all. The returned handle forwards to that simulator.
  */
 export function useSimulator(
-  set: (sim: AgileSimulator) => void,
   options: SimulatorOptions = {},
   { reset = true }: { reset?: boolean } = {},
-): void {
+): AgileSimulator {
   let sim: AgileSimulator | undefined;
+  const started = (): AgileSimulator => {
+    if (!sim) throw new Error('useSimulator: the simulator starts in beforeAll');
+    return sim;
+  };
   beforeAll(async () => {
     sim = await startAgileSimulator(options);
-    set(sim);
   });
   afterAll(async () => {
     await sim?.close();
@@ -28,6 +30,7 @@ export function useSimulator(
     beforeEach(() => {
       sim?.reset();
     });
+  return new Proxy({} as AgileSimulator, { get: (_target, key) => Reflect.get(started(), key) });
 }
 
 export interface RawResponse {

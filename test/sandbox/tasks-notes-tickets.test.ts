@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
 import { call, json, useSimulator } from './sim-fetch.js';
 
-let sim: AgileSimulator;
 const fixedNow = new Date('2025-03-10T12:00:00Z');
 const nowSec = fixedNow.getTime() / 1000;
 
-useSimulator(
-  (started) => {
-    sim = started;
-  },
-  { now: () => fixedNow },
-);
+const sim = useSimulator({ now: () => fixedNow });
 
 interface WireTask {
   id: string;
