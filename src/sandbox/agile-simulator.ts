@@ -7,7 +7,7 @@ import { ticketRoutes } from './routes/tickets.js';
 import { trackRoutes } from './routes/tracks.js';
 import { userRoutes } from './routes/users.js';
 import { buildEmptyState, buildSeedState } from './seed.js';
-import { type FaultState, type RecordedRequest, startServer } from './server.js';
+import { type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
 import type { SimulatorState } from './state.js';
 
 export { BIG_ID_CONTACT_ID } from './seed.js';
@@ -74,14 +74,7 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     seed ? buildSeedState(now(), credentials.email) : buildEmptyState(credentials.email);
   let state = initialState();
   const requests: RecordedRequest[] = [];
-  const faultState: FaultState = {
-    latencyMs: 0,
-    failCount: 0,
-    failStatus: 500,
-    failBody: undefined,
-    failHeaders: undefined,
-    hangCount: 0,
-  };
+  const faultState: FaultState = noFaults();
   const faults: SimulatorFaults = {
     get latencyMs() {
       return faultState.latencyMs;
@@ -99,14 +92,7 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
       faultState.hangCount = count;
     },
     reset() {
-      Object.assign(faultState, {
-        latencyMs: 0,
-        failCount: 0,
-        failStatus: 500,
-        failBody: undefined,
-        failHeaders: undefined,
-        hangCount: 0,
-      });
+      Object.assign(faultState, noFaults());
     },
   };
   const host = opts.host ?? '127.0.0.1';

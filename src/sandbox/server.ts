@@ -25,6 +25,18 @@ export interface FaultState {
   hangCount: number;
 }
 
+/** No latency, no failures, no hangs: a fresh simulator and one after faults.reset(). */
+export function noFaults(): FaultState {
+  return {
+    latencyMs: 0,
+    failCount: 0,
+    failStatus: 500,
+    failBody: undefined,
+    failHeaders: undefined,
+    hangCount: 0,
+  };
+}
+
 export interface ServerDeps {
   routes: Route[];
   getState: () => SimulatorState;
