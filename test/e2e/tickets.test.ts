@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { mrkdwnTexts } from '../helpers/blocks.js';
 import { RESPONSE, type RecordedCall } from '../helpers/fake-slack.js';
 import {
   blockActionsPayload,
@@ -56,15 +57,6 @@ function viewNow(id: string): ViewSnapshot {
 }
 
 const blockText = (blocks: KnownBlock[]) => JSON.stringify(blocks);
-
-/** Every mrkdwn text in the blocks (plain_text is shown literally and needs no escaping). */
-function mrkdwnTexts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
-  if (value === null || typeof value !== 'object') return [];
-  const o = value as Record<string, unknown>;
-  if (o.type === 'mrkdwn' && typeof o.text === 'string') return [o.text];
-  return Object.values(o).flatMap(mrkdwnTexts);
-}
 
 /** `/crm ticket`: views.open with the loading view, then views.update with the form. */
 async function openModal(

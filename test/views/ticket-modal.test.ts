@@ -18,6 +18,7 @@ import {
   ticketStatusWords,
 } from '../../src/views/ticket-modal.js';
 import { validateMessage, validateView } from '../helpers/block-kit-validator.js';
+import { mrkdwnTexts } from '../helpers/blocks.js';
 
 const EVIL = '<!channel> & <@U123> <https://x.example|click>';
 
@@ -41,14 +42,6 @@ const message = (i: number, over: Partial<ThreadMessage> = {}): ThreadMessage =>
   createdMs: Date.UTC(2026, 2, 1, 12, i),
   ...over,
 });
-
-function mrkdwnTexts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
-  if (value === null || typeof value !== 'object') return [];
-  const o = value as Record<string, unknown>;
-  if (o.type === 'mrkdwn' && typeof o.text === 'string') return [o.text];
-  return Object.values(o).flatMap(mrkdwnTexts);
-}
 
 const inputs = (blocks: AnyBlock[]) => blocks.filter((b): b is InputBlock => b.type === 'input');
 const meta = { channelId: 'C1' };
