@@ -5,14 +5,13 @@ import {
   AUTH_USER_MESSAGE,
   buildContactProperties,
   collect,
-  createAgileClient,
   getEmails,
   getFirstName,
   getPrimaryEmail,
   systemProperty,
 } from '../../src/agile/index.js';
 import { type AgileSimulator, BIG_ID_CONTACT_ID } from '../../src/sandbox/agile-simulator.js';
-import { failureOf, lastRequest, requestsTo, useClientAndSimulator } from './sim.js';
+import { clientFor, failureOf, lastRequest, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
 let client: AgileClient;
@@ -260,12 +259,7 @@ describe('companies and users against the simulator', () => {
 
 describe('auth', () => {
   it('a 401 says to check AGILE_EMAIL / AGILE_API_KEY, without leaking the key', async () => {
-    const wrong = createAgileClient({
-      baseUrl: sim.url,
-      email: sim.credentials.email,
-      apiKey: 'wrong-key',
-      retries: 0,
-    });
+    const wrong = clientFor(sim, { apiKey: 'wrong-key', retries: 0 });
     const err = await failureOf(wrong.contacts.get('1'));
     expect(err.kind).toBe('auth');
     expect(err.status).toBe(401);

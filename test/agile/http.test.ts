@@ -6,7 +6,7 @@ import {
   createAgileClient,
 } from '../../src/agile/index.js';
 import type { AgileSimulator } from '../../src/sandbox/agile-simulator.js';
-import { failureOf, requestsTo, useClientAndSimulator } from './sim.js';
+import { clientFor, failureOf, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
 let client: AgileClient;
@@ -91,13 +91,7 @@ describe('retries', () => {
 
 describe('timeouts', () => {
   it('a request that hangs ends as unavailable within the timeout', async () => {
-    const quick = createAgileClient({
-      baseUrl: sim.url,
-      email: sim.credentials.email,
-      apiKey: sim.credentials.apiKey,
-      timeoutMs: 150,
-      retries: 0,
-    });
+    const quick = clientFor(sim, { timeoutMs: 150, retries: 0 });
     sim.faults.hangNext(1);
     const started = Date.now();
     const err = await failureOf(quick.contacts.get(someId()));
@@ -108,13 +102,7 @@ describe('timeouts', () => {
   });
 
   it('a GET that times out once is retried; a POST that times out is not, and says the outcome is unknown', async () => {
-    const quick = createAgileClient({
-      baseUrl: sim.url,
-      email: sim.credentials.email,
-      apiKey: sim.credentials.apiKey,
-      timeoutMs: 150,
-      retryBaseDelayMs: 1,
-    });
+    const quick = clientFor(sim, { timeoutMs: 150, retryBaseDelayMs: 1 });
     sim.faults.hangNext(1);
     expect((await quick.contacts.get(someId()))?.id).toBe(someId());
     sim.faults.latencyMs = 400;

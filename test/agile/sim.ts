@@ -3,17 +3,20 @@ import { AgileError } from '../../src/agile/errors.js';
 import { type AgileClientOptions, createAgileClient } from '../../src/agile/index.js';
 import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agile-simulator.js';
 
-/** A simulator and a client pointed at it, with fast retries. */
-export async function startClientAndSimulator(overrides: Partial<AgileClientOptions> = {}) {
-  const sim: AgileSimulator = await startAgileSimulator();
-  const client = createAgileClient({
+/** A client pointed at the simulator with its credentials; `options` add to or override them. */
+export function clientFor(sim: AgileSimulator, options: Partial<AgileClientOptions> = {}) {
+  return createAgileClient({
     baseUrl: sim.url,
     email: sim.credentials.email,
     apiKey: sim.credentials.apiKey,
-    timeoutMs: 2_000,
-    retryBaseDelayMs: 5,
-    ...overrides,
+    ...options,
   });
+}
+
+/** A simulator and a client pointed at it, with fast retries. */
+export async function startClientAndSimulator(overrides: Partial<AgileClientOptions> = {}) {
+  const sim: AgileSimulator = await startAgileSimulator();
+  const client = clientFor(sim, { timeoutMs: 2_000, retryBaseDelayMs: 5, ...overrides });
   return { sim, client };
 }
 

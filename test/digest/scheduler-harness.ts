@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { createAgileClient } from '../../src/agile/index.js';
 import type { DatabaseConfig } from '../../src/config.js';
 import { createDigestPoster, DigestPostError, type DigestPoster } from '../../src/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../../src/digest/scheduler.js';
@@ -12,6 +11,7 @@ import { type AgileSimulator, startAgileSimulator } from '../../src/sandbox/agil
 import { createOwnerDirectory } from '../../src/services/owner-directory.js';
 import { createSlackUserDirectory } from '../../src/slack/user-directory.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { clientFor } from '../agile/sim.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../helpers/postgres.js';
 
 export { ADMIN_URL, postgresProblem };
@@ -55,13 +55,7 @@ export async function startInstance(opts: {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  const agile = createAgileClient({
-    baseUrl: opts.agile.url,
-    email: opts.agile.credentials.email,
-    apiKey: opts.agile.credentials.apiKey,
-    logger,
-    retries: 0,
-  });
+  const agile = clientFor(opts.agile, { logger, retries: 0 });
   const realPoster = createDigestPoster({ client, logger, perChannelIntervalMs: 0 });
   const poster = opts.wrapPoster ? opts.wrapPoster(realPoster) : realPoster;
   const scheduler = createDigestScheduler({
