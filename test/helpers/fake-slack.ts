@@ -51,42 +51,14 @@ export const DEFAULT_USERS: FakeUser[] = [
   },
 ];
 
-export interface FakeSlack {
+/** The shared Web API emulation plus the test server around it. */
+export interface FakeSlack extends SlackWebApi {
   /** Server root, e.g. http://127.0.0.1:54321 */
   url: string;
   /** Use as SLACK_API_URL. */
   apiUrl: string;
-  botUserId: string;
-  botId: string;
-  /** Every API call and response_url post, in arrival order. */
-  readonly log: RecordedCall[];
-  /** Block Kit violations of everything the bot sent; tests assert it stays empty. */
-  readonly violations: RecordedViolation[];
-  users: Map<string, FakeUser>;
-  /** Messages the bot posted, by channel (deleted ones kept with deleted = true). */
-  messages: Map<string, FakeMessage[]>;
-  views: Map<string, FakeView>;
-  /** `channel/ts/name` of every reaction added. */
-  reactions: Set<string>;
-  /** Channel id → error every chat.* call to it answers (not_in_channel, channel_not_found, is_archived). */
-  channelErrors: Map<string, string>;
-  /** Delay before every answer, and per method. */
-  latencyMs: number;
-  methodLatencyMs: Map<string, number>;
   /** A response_url on this server; posts to it are recorded as RESPONSE calls with responseId = id. */
   responseUrl(id?: string): string;
-  /** The next `times` calls of `method` fail as described. */
-  failNext(method: string, spec: FailSpec, times?: number): void;
-  calls(method: string): RecordedCall[];
-  /** Resolves with the first recorded call of `method` matching `predicate`, polling until timeoutMs. */
-  waitFor(
-    method: string,
-    predicate?: (call: RecordedCall) => boolean,
-    timeoutMs?: number,
-  ): Promise<RecordedCall>;
-  assertNoViolations(): void;
-  /** Forget calls, violations, messages, views, reactions, faults; users back to the initial table. */
-  reset(): void;
   close(): Promise<void>;
 }
 
