@@ -1,5 +1,5 @@
-import { encodeMoveMetadata } from '../src/listeners/commands/move.js';
-import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
+import { encodeMoveMetadata } from '../src/features/move/command-handler.js';
+import { ACTION, BLOCK, CALLBACK } from '../src/platform/slack/ids.js';
 import { blockSuggestionPayload, viewSubmissionPayload } from '../test/helpers/payloads.js';
 import {
   alternate,

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import type { DomainUser, Task } from '../src/agile/index.js';
-import { buildDigestModel } from '../src/digest/digest-model.js';
-import { toDigestTask } from '../src/digest/digest-run.js';
-import { buildDigestMessages } from '../src/views/digest.js';
+import { buildDigestModel } from '../src/features/digest/digest-model.js';
+import { toDigestTask } from '../src/features/digest/digest-run.js';
+import { buildDigestMessages } from '../src/features/digest/views.js';
+import type { DomainUser, Task } from '../src/platform/agile/index.js';
 
 /** Builds a 10,000-task digest in this process and prints its figures as JSON (see bench/digest.ts). */
 const TASKS = 10_000;

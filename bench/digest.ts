@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { pino } from 'pino';
-import type { AgileClient } from '../src/agile/index.js';
-import type { DigestPoster } from '../src/digest/poster.js';
-import { createDigestScheduler } from '../src/digest/scheduler.js';
-import type { OwnerDirectory } from '../src/services/owner-directory.js';
-import type { SlackUserDirectory } from '../src/slack/user-directory.js';
-import { openStore } from '../src/store/index.js';
+import type { DigestPoster } from '../src/features/digest/poster.js';
+import { createDigestScheduler } from '../src/features/digest/scheduler.js';
+import type { AgileClient } from '../src/platform/agile/index.js';
+import type { OwnerDirectory } from '../src/platform/agile/owner-directory.js';
+import type { SlackUserDirectory } from '../src/platform/slack/user-directory.js';
+import { openStore } from '../src/platform/store/index.js';
 
 const SCHEDULES = 1_000;
 

@@ -1,4 +1,4 @@
-import { ACTION, BLOCK, SHORTCUT } from '../src/slack/ids.js';
+import { ACTION, BLOCK, SHORTCUT } from '../src/platform/slack/ids.js';
 import { blockSuggestionPayload, messageActionPayload, newTriggerId } from '../test/helpers/payloads.js';
 import {
   alternate,

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot } from '../src/bot.js';
-import { loadConfig } from '../src/config.js';
+import { createBot } from '../src/app/create-bot.js';
+import { loadConfig } from '../src/platform/config.js';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../test/helpers/test-bot.js';
 import { serveUntilStdinEnds } from './child.js';
 import { startBareBolt, type UpstreamsInfo } from './lib.js';

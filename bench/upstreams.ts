@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startAgileSimulator } from '../src/sandbox/agile-simulator.js';
+import { startAgileSimulator } from '../src/devkit/sandbox/agile-simulator.js';
 import { startFakeSlack } from '../test/helpers/fake-slack.js';
 import { TEST_BOT_TOKEN } from '../test/helpers/test-bot.js';
 import { serveUntilStdinEnds } from './child.js';

@@ -1,6 +1,6 @@
-import { type Bot, createBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
-import { startConsole } from './console/index.js';
+import { type Bot, createBot } from './app/create-bot.js';
+import { startConsole } from './devkit/console/index.js';
+import { ConfigError, loadConfig } from './platform/config.js';
 
 // Entry only: config → bot (logger, dependencies, Bolt app) → start → shutdown.
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   let bot: Bot;
   let stop: () => Promise<void>;
   if (config.slack.mode === 'console') {
-    // No Slack token: the local console plays Slack (src/console/).
+    // No Slack token: the local console plays Slack (src/devkit/console/).
     const running = await startConsole({ config });
     ({ bot, stop } = running);
     bot.logger.info({ mode: config.slack.mode, port: running.port }, 'bot started');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND, SHORTCUT } from '../src/slack/ids.js';
+import { COMMAND, SHORTCUT } from '../src/platform/slack/ids.js';
 
 interface Manifest {
   display_information: { name: string };

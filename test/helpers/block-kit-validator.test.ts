@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/views/mrkdwn.js';
+import { LIMITS } from '../../src/platform/slack/mrkdwn.js';
 import { assertValidMessage, assertValidView, validateMessage, validateView } from './block-kit-validator.js';
 
 const plain = (text: string) => ({ type: 'plain_text', text });

@@ -1,2 +1,2 @@
 // The validator lives with the console (it shows violations there); tests keep importing it from here.
-export * from '../../src/console/block-kit-validator.js';
+export * from '../../src/devkit/console/block-kit-validator.js';

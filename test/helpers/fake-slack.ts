@@ -10,13 +10,13 @@ import {
   type RecordedCall,
   type RecordedViolation,
   type SlackWebApi,
-} from '../../src/console/slack-web-api.js';
+} from '../../src/devkit/console/slack-web-api.js';
 import { parseTriggerId, TEAM, USER } from './payloads.js';
 
 /**
  * A fake Slack Web API on a real HTTP server: SLACK_API_URL = `${fake.url}/api/`. It records every
  * call, checks the bot token, keeps messages/views/reactions, serves response_urls, and runs the
- * Block Kit validator over everything the bot sends. The emulation itself is src/console/slack-web-api.ts
+ * Block Kit validator over everything the bot sends. The emulation itself is src/devkit/console/slack-web-api.ts
  * (the local console serves the same one); this file gives it its own server and the tests' defaults.
  */
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { SlashCommand } from '@slack/bolt';
-import { type Bot, type BotOptions, createBot } from '../../src/bot.js';
-import { type Config, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { type Bot, type BotOptions, createBot } from '../../src/app/create-bot.js';
 import {
   type AgileSimulator,
   type SimulatorOptions,
   startAgileSimulator,
-} from '../../src/sandbox/agile-simulator.js';
+} from '../../src/devkit/sandbox/agile-simulator.js';
+import { type Config, loadConfig } from '../../src/platform/config.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type Actor, commandPayload, type InteractionPayload, RESPONSE_URL_UNSET } from './payloads.js';
 import {

@@ -1,0 +1,128 @@
+import type { CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agile-simulator.js';
+import { createContactSearch } from '../features/contacts/contact-search.js';
+import { createDigestPoster } from '../features/digest/poster.js';
+import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
+import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
+import type { Config } from '../platform/config.js';
+import { createLogger, toBoltLogger } from '../platform/logger.js';
+import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
+import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
+import { openStore, type Store } from '../platform/store/index.js';
+import type { Deps } from './deps.js';
+import { registerListeners } from './register.js';
+
+export interface BotOptions {
+  config: Config;
+  logger?: Logger;
+  now?: () => Date;
+  extraRoutes?: CustomRoute[];
+  /** Agile client options for tests (shorter timeouts, no backoff). */
+  agileOptions?: { timeoutMs?: number; retries?: number; retryBaseDelayMs?: number };
+  /** The digest scheduler (on by default); tests turn it off or speed it up. */
+  scheduler?: {
+    enabled?: boolean;
+    tickMs?: number;
+    instanceId?: string;
+    /** Pause between two digest messages in one channel (Slack: about 1 per second). */
+    perChannelIntervalMs?: number;
+    retryDelaysMs?: number[];
+  };
+}
+
+export interface Bot {
+  slack: SlackApp;
+  logger: Logger;
+  deps: Deps;
+  /** The embedded Agile sandbox, when no Agile account is configured (console mode). */
+  sandbox: AgileSimulator | null;
+  /** Null when BotOptions.scheduler.enabled is false. */
+  digestScheduler: DigestScheduler | null;
+  /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
+  start(port?: number): Promise<{ port: number | null }>;
+  stop(): Promise<void>;
+}
+
+/** The composition root shared by main.ts and the end-to-end tests: one code path for both. */
+export async function createBot({
+  config,
+  logger,
+  now = () => new Date(),
+  extraRoutes,
+  agileOptions,
+  scheduler: schedulerOptions = {},
+}: BotOptions): Promise<Bot> {
+  const log = logger ?? createLogger(config.logLevel);
+  const sandbox = config.agile ? null : await startAgileSimulator({ now });
+  const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
+  const slack = createSlackApp({ config, logger: log, extraRoutes, now });
+  const agile: AgileClient = createAgileClient({
+    baseUrl: agileConfig.baseUrl,
+    email: agileConfig.email ?? '',
+    apiKey: agileConfig.apiKey ?? '',
+    logger: log.child({ component: 'agile' }),
+    ...agileOptions,
+  });
+  const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
+  const deps: Deps = {
+    logger: log,
+    agile,
+    store,
+    now,
+    slackUsers: createSlackUserDirectory(slack.client, log, now),
+    owners: createOwnerDirectory(agile, now),
+    contactSearch: createContactSearch(agile, now),
+    afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
+  };
+  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
+  const bulkClient = config.slack.botToken
+    ? new WebClient(config.slack.botToken, {
+        slackApiUrl: config.slack.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: 15_000,
+        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
+      })
+    : slack.client;
+  deps.digestPoster = createDigestPoster({
+    client: bulkClient,
+    logger: log.child({ component: 'digest-poster' }),
+    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+  });
+  const digestScheduler =
+    schedulerOptions.enabled === false
+      ? null
+      : createDigestScheduler({
+          deps,
+          poster: deps.digestPoster,
+          instanceId: schedulerOptions.instanceId,
+          tickMs: schedulerOptions.tickMs,
+          retryDelaysMs: schedulerOptions.retryDelaysMs,
+        });
+  registerListeners(slack.app, deps);
+
+  return {
+    slack,
+    logger: log,
+    deps,
+    sandbox,
+    digestScheduler,
+    async start(port) {
+      const started = await slack.start(port);
+      digestScheduler?.start();
+      return started;
+    },
+    async stop() {
+      // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
+      const schedulerStopped = digestScheduler?.stop();
+      deps.digestPoster?.close();
+      await schedulerStopped;
+      await slack.stop();
+      await store.close();
+      await sandbox?.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { ContactSearch } from '../features/contacts/contact-search.js';
+import type { DigestPoster } from '../features/digest/poster.js';
+import type { AgileClient } from '../platform/agile/index.js';
+import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
+import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
+import type { Store } from '../platform/store/index.js';
+
+/** What every listener, service and the scheduler may use. Built once in bot.ts. */
+export interface Deps {
+  logger: Logger;
+  agile: AgileClient;
+  store: Store;
+  now: () => Date;
+  /** Slack user profiles (time zone, email, name) and email → Slack user id, cached. */
+  slackUsers: SlackUserDirectory;
+  /** Agile domain users (task and deal owners), cached. */
+  owners: OwnerDirectory;
+  /** Contact picker search, cached so options loads answer within Slack's 3 s. */
+  contactSearch: ContactSearch;
+  /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
+  afterPendingAcks: () => Promise<void>;
+  /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
+  digestPoster?: DigestPoster;
+}

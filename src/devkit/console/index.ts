@@ -1,0 +1,130 @@
+import { createServer } from 'node:net';
+import type { Logger } from 'pino';
+import { type Bot, createBot } from '../../app/create-bot.js';
+import type { Config } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
+import {
+  CONSOLE_BOT,
+  CONSOLE_TEAM,
+  CONSOLE_USERS,
+  type ConsoleSlack,
+  createConsoleSlack,
+} from './console-slack.js';
+import { consoleRoutes } from './routes.js';
+import { newConsoleCredentials } from './signing.js';
+import { createSlackWebApi, type SlackWebApi } from './slack-web-api.js';
+
+/**
+ * Console mode: no Slack workspace. This process plays Slack for the real bot: it serves the Web API
+ * the bot calls and a Slack-like page, on the bot's own HTTP server, bound to 127.0.0.1.
+ */
+
+export interface ConsoleOptions {
+  config: Config;
+  logger?: Logger;
+  now?: () => Date;
+  /** Overrides config.port; 0 = an ephemeral port (tests). */
+  port?: number;
+}
+
+export interface RunningConsole {
+  bot: Bot;
+  /** What to open in a browser, e.g. http://localhost:3000 */
+  url: string;
+  /** http://127.0.0.1:{port} */
+  baseUrl: string;
+  port: number;
+  api: SlackWebApi;
+  slack: ConsoleSlack;
+  stop(): Promise<void>;
+}
+
+export class ConsoleRefusedError extends Error {
+  constructor() {
+    super('The local console only runs without Slack credentials (SLACK_BOT_TOKEN unset).');
+    this.name = 'ConsoleRefusedError';
+  }
+}
+
+/** The app's config with this process's throwaway Slack credentials and the emulated Web API. */
+export function buildConsoleConfig(
+  config: Config,
+  slack: { botToken: string; signingSecret: string; apiUrl: string },
+  port: number,
+): Config {
+  return {
+    ...config,
+    port,
+    slack: {
+      mode: 'console',
+      botToken: slack.botToken,
+      signingSecret: slack.signingSecret,
+      apiUrl: slack.apiUrl,
+      // The console's Web API is served by the bot's own server, which does not listen yet when
+      // Bolt starts: give Bolt the identity auth.test would have answered.
+      botUserId: CONSOLE_BOT.userId,
+      botId: CONSOLE_BOT.botId,
+    },
+  };
+}
+
+/** The Web API URL must be known before the bot exists, so port 0 is resolved first. */
+async function resolvePort(port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(free));
+    });
+  });
+}
+
+export async function startConsole({ config, logger, now, port }: ConsoleOptions): Promise<RunningConsole> {
+  if (config.slack.mode !== 'console' || config.slack.botToken || config.slack.appToken)
+    throw new ConsoleRefusedError();
+  const log = logger ?? createLogger(config.logLevel);
+  const bound = await resolvePort(port ?? config.port);
+  const baseUrl = `http://127.0.0.1:${bound}`;
+  const credentials = newConsoleCredentials();
+
+  let slack: ConsoleSlack | undefined;
+  const api = createSlackWebApi({
+    botToken: credentials.botToken,
+    team: CONSOLE_TEAM,
+    users: CONSOLE_USERS,
+    botUserId: CONSOLE_BOT.userId,
+    botId: CONSOLE_BOT.botId,
+    onResponse: (id, args) => slack?.applyResponse(id, args),
+  });
+  slack = createConsoleSlack({
+    api,
+    eventsUrl: `${baseUrl}/slack/events`,
+    responseBase: baseUrl,
+    signingSecret: credentials.signingSecret,
+    logger: log.child({ component: 'console' }),
+  });
+  const served = consoleRoutes({ api, slack, logger: log.child({ component: 'console' }), port: bound });
+  const bot = await createBot({
+    config: buildConsoleConfig(config, { ...credentials, apiUrl: `${baseUrl}/api/` }, bound),
+    logger: log,
+    now,
+    extraRoutes: served.routes,
+  });
+  await bot.start(bound);
+
+  return {
+    bot,
+    url: `http://localhost:${bound}`,
+    baseUrl,
+    port: bound,
+    api,
+    slack,
+    async stop() {
+      served.closeStreams();
+      await bot.stop();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Deps } from '../../app/deps.js';
+import type { CrmCommand } from './grammar.js';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** One `/crm` sub-command: called after ack(), with the parsed command narrowed to its kind. */
+export type CommandHandler<K extends CrmCommand['kind']> = (
+  cmd: Extract<CrmCommand, { kind: K }>,
+  args: CommandArgs,
+  deps: Deps,
+) => Promise<void>;
+
+export type ModalName = Extract<CrmCommand, { kind: 'modal' }>['modal'];
+
+/** Opens a modal from a slash command's trigger_id (within 3 s: open first, fetch after). */
+export type ModalOpener = (args: CommandArgs, deps: Deps) => Promise<void>;

@@ -1,0 +1,65 @@
+import type { Deps } from '../../app/deps.js';
+import { describeAgileError } from '../../platform/agile/index.js';
+import { buildNotice } from '../../platform/slack/message.js';
+import { openDealModalFromCommand } from '../deal/command-handler.js';
+import { digestCommandHandler } from '../digest/command-handler.js';
+import { lookupCommandHandler } from '../lookup/handlers.js';
+import { moveCommandHandler, openMoveModalFromCommand } from '../move/command-handler.js';
+import { noteCommandHandler, openNoteModal } from '../note/command-handler.js';
+import { openTaskModalFromCommand, taskCommandHandler } from '../task/command-handler.js';
+import { openTicketModal, replyCommandHandler } from '../ticket/command-handler.js';
+import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './context.js';
+import { parseCrmCommand } from './grammar.js';
+import { buildHelpMessage, buildUsageError } from './help-view.js';
+
+const MODALS: Partial<Record<ModalName, ModalOpener>> = {
+  note: openNoteModal,
+  ticket: openTicketModal,
+  task: openTaskModalFromCommand,
+  deal: openDealModalFromCommand,
+  move: openMoveModalFromCommand,
+};
+
+type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
+
+const HANDLERS: Handlers = {
+  move: moveCommandHandler,
+  note: noteCommandHandler,
+  lookup: lookupCommandHandler,
+  digest: digestCommandHandler,
+  reply: replyCommandHandler,
+  task: taskCommandHandler,
+  help: async (_cmd, { respond }) => {
+    await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
+  },
+  error: async (cmd, { respond }) => {
+    await respond({ response_type: 'ephemeral', ...buildUsageError(cmd) });
+  },
+  modal: async (cmd, args, deps) => {
+    const open = MODALS[cmd.modal];
+    if (!open) throw new Error(`no modal opener for ${cmd.modal}`);
+    await open(args, deps);
+  },
+};
+
+/** `/crm …`: ack at once (Slack's 3 s), parse, then run the sub-command; failures answer in words. */
+export function crmCommandCallback(deps: Deps) {
+  return async (args: CommandArgs): Promise<void> => {
+    await args.ack();
+    await deps.afterPendingAcks();
+    const cmd = parseCrmCommand(args.command.text ?? '');
+    const handler = HANDLERS[cmd.kind] as CommandHandler<typeof cmd.kind> | undefined;
+    try {
+      if (!handler) throw new Error(`no handler for /crm ${cmd.kind}`);
+      await handler(cmd as never, args, deps);
+    } catch (err) {
+      deps.logger.error({ err, kind: cmd.kind }, '/crm command failed');
+      await args
+        .respond({
+          response_type: 'ephemeral',
+          ...buildNotice('error', `Sorry, that did not work: ${describeAgileError(err)}`),
+        })
+        .catch((e) => deps.logger.error({ err: e }, 'could not report the failure to the user'));
+    }
+  };
+}

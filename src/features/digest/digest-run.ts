@@ -1,0 +1,185 @@
+import type { Deps } from '../../app/deps.js';
+import { type DomainUser, getFullName, type Task } from '../../platform/agile/index.js';
+import type { SlackMessage } from '../../platform/slack/message.js';
+import { buildDigestModel, type DigestModel, type DigestTask } from './digest-model.js';
+import type { DigestPoster } from './poster.js';
+import type { DigestMessages } from './views.js';
+import { buildDigestMessages } from './views.js';
+
+/** What a digest lists, whether from a stored schedule or a one-off `/crm digest now`. */
+export interface DigestSettings {
+  timeZone: string;
+  horizonDays: number;
+  /** Lower-cased Agile user emails; null = everyone's tasks. */
+  ownerEmails: string[] | null;
+  /** mrkdwn-safe line shown under the counts (e.g. describeDigestSettings()). */
+  label?: string;
+}
+
+export interface PreparedDigest {
+  model: DigestModel;
+  messages: DigestMessages;
+  /** Owner emails asked for that match no Agile user (their tasks cannot be listed). */
+  unknownOwners: string[];
+}
+
+/** Thread replies per digest: beyond this the thread ends with "N more not shown" (10,000 tasks ≈ 400 replies). */
+export const MAX_THREAD_MESSAGES = 40;
+const MENTION_LOOKUP_CONCURRENCY = 4;
+
+type DigestDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger'>;
+
+/** An Agile task as the digest shows it: owner from taskOwner (else owner_id), contact from the first related contact. */
+export function toDigestTask(task: Task, usersById: ReadonlyMap<string, DomainUser>): DigestTask {
+  const owner = task.taskOwner ?? (task.owner_id ? usersById.get(String(task.owner_id)) : undefined);
+  const out: DigestTask = {
+    id: String(task.id),
+    subject: task.subject,
+    type: task.type ?? 'OTHER',
+    priority: task.priority_type ?? 'NORMAL',
+    dueEpochSec: task.due ?? 0,
+    ownerName: owner?.name || owner?.email || '',
+  };
+  if (owner?.email) out.ownerEmail = owner.email;
+  const contact = task.contacts[0];
+  const contactName = contact ? getFullName(contact) : undefined;
+  if (contactName) out.contactName = contactName;
+  return out;
+}
+
+async function usersById(deps: DigestDeps): Promise<Map<string, DomainUser>> {
+  try {
+    return new Map((await deps.owners.list()).map((u) => [String(u.id), u]));
+  } catch (err) {
+    // Owner names then come from taskOwner only; the digest is worth more than the names.
+    deps.logger.warn({ err }, 'could not list Agile users for the digest');
+    return new Map();
+  }
+}
+
+/**
+ * Pending tasks within the horizon. Everyone's: the pending-tasks endpoint (one call; a day of margin
+ * because Agile counts days in its own zone, the model drops what lies beyond). Some owners': the
+ * filtered list per owner, paged, so a big account never answers one huge list.
+ */
+export async function loadDigestTasks(
+  deps: DigestDeps,
+  settings: Pick<DigestSettings, 'horizonDays' | 'ownerEmails'>,
+  now: Date,
+): Promise<{ tasks: DigestTask[]; unknownOwners: string[] }> {
+  const users = await usersById(deps);
+  if (settings.ownerEmails === null) {
+    const tasks = await deps.agile.tasks.pending(settings.horizonDays + 1);
+    return {
+      tasks: tasks.filter((t) => !t.is_complete).map((t) => toDigestTask(t, users)),
+      unknownOwners: [],
+    };
+  }
+  const horizonEndSec = Math.floor(now.getTime() / 1000) + (settings.horizonDays + 2) * 86_400;
+  const tasks: DigestTask[] = [];
+  const unknownOwners: string[] = [];
+  for (const email of settings.ownerEmails) {
+    const owner = await deps.owners.byEmail(email);
+    if (!owner) {
+      unknownOwners.push(email);
+      continue;
+    }
+    for await (const task of deps.agile.tasks.iterateBased({ owner: String(owner.id), pending: true })) {
+      if (task.is_complete || (task.due ?? 0) >= horizonEndSec) continue;
+      tasks.push(toDigestTask({ ...task, taskOwner: task.taskOwner ?? owner }, users));
+    }
+  }
+  return { tasks, unknownOwners };
+}
+
+/** `<@U…>` per owner email that is a Slack user (users.lookupByEmail through the cached directory). */
+export async function resolveMentions(
+  deps: Pick<Deps, 'slackUsers'>,
+  emails: Iterable<string>,
+): Promise<Map<string, string>> {
+  const queue = [...new Set([...emails].map((e) => e.toLowerCase()))];
+  const mentions = new Map<string, string>();
+  const worker = async () => {
+    for (let email = queue.shift(); email !== undefined; email = queue.shift()) {
+      const id = await deps.slackUsers.userIdForEmail(email);
+      if (id) mentions.set(email, `<@${id}>`);
+    }
+  };
+  await Promise.all(Array.from({ length: MENTION_LOOKUP_CONCURRENCY }, worker));
+  return mentions;
+}
+
+export function ownerEmailsOf(model: DigestModel): Set<string> {
+  const emails = new Set<string>();
+  for (const section of model.sections) {
+    for (const group of section.groups) if (group.ownerEmail) emails.add(group.ownerEmail.toLowerCase());
+  }
+  return emails;
+}
+
+/** Fetch → model → messages, with owner mentions. Throws Agile errors (the caller retries or reports). */
+export async function prepareDigest(
+  deps: DigestDeps,
+  settings: DigestSettings,
+  now: Date,
+): Promise<PreparedDigest> {
+  const { tasks, unknownOwners } = await loadDigestTasks(deps, settings, now);
+  const model = buildDigestModel(tasks, {
+    now,
+    timeZone: settings.timeZone,
+    horizonDays: settings.horizonDays,
+  });
+  const mentions = await resolveMentions(deps, ownerEmailsOf(model));
+  const messages = buildDigestMessages(model, {
+    mentionFor: (email) => mentions.get(email.toLowerCase()),
+    ...(settings.label ? { scheduleLabel: settings.label } : {}),
+  });
+  return { model, messages, unknownOwners };
+}
+
+/** A context line closing a thread cut at MAX_THREAD_MESSAGES. */
+export function buildThreadCutNotice(hiddenItems: number): SlackMessage {
+  const text = `…and ${hiddenItems} more task${hiddenItems === 1 ? '' : 's'} not shown here: see Agile CRM.`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
+function countItems(message: SlackMessage): number {
+  return message.blocks.filter((b) => b.type === 'section' && b.block_id !== undefined).length;
+}
+
+/** The thread replies to post: at most MAX_THREAD_MESSAGES, the cut announced. */
+export function threadToPost(messages: DigestMessages, max = MAX_THREAD_MESSAGES): SlackMessage[] {
+  if (messages.thread.length <= max) return messages.thread;
+  const kept = messages.thread.slice(0, max - 1);
+  const hidden = messages.thread.slice(max - 1).reduce((sum, m) => sum + countItems(m), 0);
+  return [...kept, buildThreadCutNotice(hidden)];
+}
+
+/** Where a digest's posting got to, so a retry resumes instead of posting the main message twice. */
+export interface PostProgress {
+  mainTs?: string;
+  threadPosted: number;
+}
+
+/**
+ * Posts the main message (once: `progress.mainTs` is set as soon as it is out), then the thread
+ * replies from `progress.threadPosted` on. `onMainPosted` runs right after the main message is posted.
+ */
+export async function postDigest(
+  poster: DigestPoster,
+  channel: string,
+  messages: DigestMessages,
+  progress: PostProgress = { threadPosted: 0 },
+  onMainPosted?: (ts: string) => Promise<void>,
+): Promise<string> {
+  if (!progress.mainTs) {
+    progress.mainTs = await poster.post(channel, messages.main);
+    await onMainPosted?.(progress.mainTs);
+  }
+  const thread = threadToPost(messages);
+  while (progress.threadPosted < thread.length) {
+    await poster.post(channel, thread[progress.threadPosted] as SlackMessage, progress.mainTs);
+    progress.threadPosted++;
+  }
+  return progress.mainTs;
+}

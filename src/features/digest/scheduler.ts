@@ -1,0 +1,306 @@
+import { hostname } from 'node:os';
+import type { Deps } from '../../app/deps.js';
+import { describeAgileError, isAgileError } from '../../platform/agile/index.js';
+import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import { buildDigestFailureNotice } from './digest-replies.js';
+import {
+  type DigestSettings,
+  type PostProgress,
+  type PreparedDigest,
+  postDigest,
+  prepareDigest,
+} from './digest-run.js';
+import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
+import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
+
+export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
+
+export interface DigestSchedulerOptions {
+  deps: SchedulerDeps;
+  poster: DigestPoster;
+  /** Recorded on the runs this instance claims. */
+  instanceId?: string;
+  /** Fixed tick period (tests); default: every minute, aligned to the wall-clock minute. */
+  tickMs?: number;
+  /** Waits between attempts of a failed digest; attempts = length + 1. */
+  retryDelaysMs?: number[];
+  /**
+   * A claimed run whose heartbeat is this old is taken over (its holder is presumed dead). Holders
+   * beat on every tick (each minute), so the default leaves room for several missed beats.
+   */
+  staleClaimMs?: number;
+}
+
+export interface TickReport {
+  schedules: number;
+  /** Runs due at this tick (claimed by anyone). */
+  due: number;
+  /** Runs this instance won and is posting. */
+  claimed: number;
+  /** Today's runs this instance took over from a holder that stopped heart-beating. */
+  takenOver: number;
+}
+
+export interface DigestScheduler {
+  readonly instanceId: string;
+  /** First tick at once (catch-up after a restart), then every minute. */
+  start(): void;
+  /** Stops ticking, cuts retry waits short and waits for digests being posted. */
+  stop(): Promise<void>;
+  /** One pass over the enabled schedules: claims what is due and starts posting it. */
+  tick(): Promise<TickReport>;
+  /** Resolves when every digest claimed so far is posted or given up. */
+  idle(): Promise<void>;
+}
+
+const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000];
+/** Ticks land just after the minute turns, so HH:MM has been reached on every wall clock. */
+const TICK_OFFSET_MS = 500;
+const MINUTE_MS = 60_000;
+const DEFAULT_STALE_CLAIM_MS = 5 * MINUTE_MS;
+
+export function defaultInstanceId(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function settingsOfSchedule(schedule: StoredSchedule, label?: string): DigestSettings {
+  return {
+    timeZone: schedule.timeZone,
+    horizonDays: schedule.horizonDays,
+    ownerEmails: schedule.ownerEmails,
+    ...(label ? { label } : {}),
+  };
+}
+
+/**
+ * True when the schedule was saved after today's run time: it starts tomorrow, instead of firing at
+ * once as a "missed" run (turning a digest on at 10:30 for 09:00 should not post straight away).
+ */
+export function savedAfterTodaysRun(schedule: StoredSchedule, now: Date): boolean {
+  const dayStart = localDayStartMs(localDayNumber(now.getTime(), schedule.timeZone), schedule.timeZone);
+  const fire = nextRun(schedule, new Date(dayStart));
+  return fire.getTime() <= now.getTime() && schedule.updatedMs > fire.getTime();
+}
+
+/** The run due now for a stored schedule, if any (also used by `/crm digest status`). */
+export function dueRunOf(schedule: StoredSchedule, now: Date): { localDate: string } | null {
+  const due = dueRun(schedule, now, schedule.lastRun?.localDate);
+  if (!due || savedAfterTodaysRun(schedule, now)) return null;
+  return due;
+}
+
+/**
+ * The schedule's latest run when another instance may take it over: still 'claimed' for today's local
+ * date (never yesterday's digest today), no main message posted, heartbeat at least `staleClaimMs` old.
+ */
+export function staleRunOf(schedule: StoredSchedule, now: Date, staleClaimMs: number): DigestRun | null {
+  const run = schedule.lastRun;
+  if (run?.status !== 'claimed' || run.messageTs !== null) return null;
+  if (now.getTime() - run.updatedMs < staleClaimMs) return null;
+  return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof DigestPostError) return `${err.code}: ${err.message}`;
+  if (isAgileError(err)) return `agile: ${describeAgileError(err)}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function createDigestScheduler(opts: DigestSchedulerOptions): DigestScheduler {
+  const { deps, poster } = opts;
+  const log = deps.logger.child({ component: 'digest-scheduler' });
+  const instanceId = opts.instanceId ?? defaultInstanceId();
+  const retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const staleClaimMs = opts.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
+  const jobs = new Set<Promise<void>>();
+  /** Ids of the runs this instance is posting (queued, posting or backing off): its heartbeat list. */
+  const held = new Set<string>();
+  const sleepers = new Set<() => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<TickReport> | undefined;
+  let started = false;
+  let stopped = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) return resolve();
+      const done = () => {
+        clearTimeout(t);
+        sleepers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+
+  async function execute(schedule: StoredSchedule, run: DigestRun): Promise<void> {
+    const channel = schedule.channelId;
+    const runLog = log.child({ channel, scheduleId: schedule.id, localDate: run.localDate, runId: run.id });
+    const progress: PostProgress = { threadPosted: 0 };
+    let posted = false;
+    let recorded = false;
+    // The run leaves 'claimed' (and so can never be taken over) the moment its main message is out.
+    const recordPosted = async (ts: string) => {
+      posted = true;
+      await deps.store.digestRuns.markPosted(run.id, ts);
+      recorded = true;
+    };
+    let prepared: PreparedDigest | undefined;
+    let lastError: unknown;
+    const attempts = retryDelays.length + 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        // Built once: a retry resumes the same messages where posting stopped.
+        prepared ??= await prepareDigest(deps, settingsOfSchedule(schedule), deps.now());
+        if (progress.mainTs === undefined) {
+          // Still ours? Heartbeats can stall (a frozen process, an unreachable database) long enough for
+          // another instance to take the run over; then that instance posts it, not this one.
+          if ((await deps.store.digestRuns.heartbeat(instanceId, [run.id])) === 0) {
+            runLog.warn('digest run was taken over by another instance; not posting it');
+            return;
+          }
+        } else if (!recorded) {
+          await recordPosted(progress.mainTs);
+        }
+        await postDigest(poster, channel, prepared.messages, progress, recordPosted);
+        runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
+        return;
+      } catch (err) {
+        lastError = err;
+        runLog.warn({ err, attempt }, 'digest attempt failed');
+        const permanent = err instanceof DigestPostError && err.permanent;
+        // Shutting down is no verdict on the digest: the run stays 'claimed' and, once its heartbeat is
+        // stale, the next instance (or this one restarted) takes it over the same local day.
+        const final = !stopped && (permanent || attempt === attempts);
+        if (!posted) {
+          const failure = describeFailure(err);
+          await (final
+            ? deps.store.digestRuns.markFailed(run.id, failure)
+            : deps.store.digestRuns.noteFailedAttempt(run.id, instanceId, failure)
+          ).catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
+        }
+        if (final || stopped) break;
+        await sleep(retryDelays[attempt - 1] ?? 0);
+        if (stopped) break;
+      }
+    }
+    if (posted && !recorded) {
+      runLog.error({ ts: progress.mainTs }, 'digest posted but its run could not be recorded as posted');
+    }
+    if (stopped) return;
+    const code = lastError instanceof DigestPostError ? lastError.code : undefined;
+    if (code && CHANNEL_ERRORS.has(code)) {
+      // Nothing can be said in a channel we cannot post to; the status command shows the error.
+      runLog.error({ code }, 'digest not posted: channel unavailable');
+      return;
+    }
+    runLog.error({ err: lastError }, 'digest given up after retries');
+    await poster
+      .post(channel, buildDigestFailureNotice(lastError, posted), posted ? progress.mainTs : undefined)
+      .catch((err: unknown) => runLog.error({ err }, 'could not report the failed digest in the channel'));
+  }
+
+  function launch(schedule: StoredSchedule, run: DigestRun): void {
+    held.add(run.id);
+    const job = execute(schedule, run)
+      .catch((err: unknown) => log.error({ err, runId: run.id }, 'digest job crashed'))
+      .finally(() => {
+        held.delete(run.id);
+        jobs.delete(job);
+      });
+    jobs.add(job);
+  }
+
+  async function takeOverIfStale(schedule: StoredSchedule, now: Date): Promise<boolean> {
+    const stale = staleRunOf(schedule, now, staleClaimMs);
+    if (!stale || held.has(stale.id)) return false;
+    const run = await deps.store.digestRuns.takeOver({
+      runId: stale.id,
+      seenUpdatedMs: stale.updatedMs,
+      instanceId,
+      staleAfterMs: staleClaimMs,
+    });
+    if (!run) return false;
+    log.warn(
+      { scheduleId: schedule.id, localDate: run.localDate, runId: run.id, from: stale.instanceId },
+      'took over a digest run whose instance stopped heart-beating',
+    );
+    launch(schedule, run);
+    return true;
+  }
+
+  async function tickOnce(): Promise<TickReport> {
+    if (held.size > 0) {
+      await deps.store.digestRuns
+        .heartbeat(instanceId, [...held])
+        .catch((err: unknown) => log.warn({ err }, 'digest heartbeat failed'));
+    }
+    const now = deps.now();
+    const schedules = await deps.store.digestSchedules.listEnabled();
+    const report: TickReport = { schedules: schedules.length, due: 0, claimed: 0, takenOver: 0 };
+    for (const schedule of schedules) {
+      if (stopped) break;
+      let due: { localDate: string } | null;
+      try {
+        due = dueRunOf(schedule, now);
+      } catch (err) {
+        log.warn({ err, scheduleId: schedule.id }, 'digest schedule cannot be evaluated');
+        continue;
+      }
+      if (!due) {
+        try {
+          if (await takeOverIfStale(schedule, now)) report.takenOver++;
+        } catch (err) {
+          log.warn({ err, scheduleId: schedule.id }, 'could not take over a stale digest run');
+        }
+        continue;
+      }
+      report.due++;
+      const run = await deps.store.digestRuns.claim(schedule.id, due.localDate, instanceId);
+      if (!run) continue;
+      report.claimed++;
+      launch(schedule, run);
+    }
+    return report;
+  }
+
+  const scheduler: DigestScheduler = {
+    instanceId,
+    tick() {
+      // A slow database must not stack ticks: a tick still running answers for the next one.
+      ticking ??= tickOnce().finally(() => {
+        ticking = undefined;
+      });
+      return ticking;
+    },
+    start() {
+      if (started || stopped) return;
+      started = true;
+      const run = () => {
+        scheduler.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed'));
+      };
+      const next = () => {
+        if (stopped) return;
+        const delay = opts.tickMs ?? MINUTE_MS - (Date.now() % MINUTE_MS) + TICK_OFFSET_MS;
+        timer = setTimeout(() => {
+          run();
+          next();
+        }, delay);
+        timer.unref();
+      };
+      run();
+      next();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const wake of [...sleepers]) wake();
+      await ticking?.catch(() => undefined);
+      await scheduler.idle();
+    },
+    async idle() {
+      while (jobs.size > 0) await Promise.all([...jobs]);
+    },
+  };
+  return scheduler;
+}

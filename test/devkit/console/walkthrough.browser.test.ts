@@ -1,0 +1,287 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningConsole, startConsole } from '../../../src/devkit/console/index.js';
+import type { SimulatorState } from '../../../src/devkit/sandbox/agile-simulator.js';
+import { loadConfig } from '../../../src/platform/config.js';
+import { createLogger } from '../../../src/platform/logger.js';
+import { BLOCK } from '../../../src/platform/slack/ids.js';
+
+/**
+ * The console in a real browser (Debian's chromium): every flow of the product, done by hand as a
+ * person would, asserting on what the page shows and on what landed in the Agile sandbox.
+ * Screenshots of each step go to test-results/console/.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const SHOTS = 'test-results/console';
+if (!haveChromium && !process.env.CI) {
+  console.warn(`[console browser tests] skipped: ${CHROMIUM} not found (apt-get install chromium).`);
+}
+
+const STEP_MS = 10_000;
+
+let dir: string;
+let c: RunningConsole;
+let browser: BrowserContext;
+let page: Page;
+
+const state = (): SimulatorState => {
+  if (!c.bot.sandbox) throw new Error('console mode should run the embedded sandbox');
+  return c.bot.sandbox.state;
+};
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = STEP_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = probe();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+async function send(text: string): Promise<void> {
+  const box = page.locator('#message-box');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The newest message containing `text` (the conversation re-renders, so locate by content). */
+const message = (text: string | RegExp): Locator =>
+  page.locator('#messages > .message').filter({ hasText: text }).last();
+
+const modal = () => page.locator('#modal-root .modal');
+const block = (blockId: string) => modal().locator(`[data-block-id="${blockId}"]`);
+
+async function openModal(title: string): Promise<void> {
+  await modal().locator('.modal-title', { hasText: title }).waitFor({ timeout: STEP_MS });
+}
+
+async function pickExternal(blockId: string, query: string, option: string | RegExp): Promise<void> {
+  const search = block(blockId).locator('input.search');
+  await search.waitFor({ timeout: STEP_MS });
+  await search.fill(query);
+  await block(blockId).locator('.options .option').filter({ hasText: option }).first().click();
+  await block(blockId).locator('.chip').filter({ hasText: option }).waitFor({ timeout: STEP_MS });
+}
+
+async function submitModal(): Promise<void> {
+  await modal().locator('.modal-foot button.primary').click();
+  await page.locator('#modal-root .overlay').waitFor({ state: 'detached', timeout: STEP_MS });
+}
+
+describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser', () => {
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI must install it (.ci/run does).`);
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'crm-console-browser-'));
+    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'silent' });
+    c = await startConsole({ config, logger: createLogger('silent'), port: 0 });
+    browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+      viewport: { width: 1280, height: 860 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(STEP_MS);
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${c.baseUrl}/?channel=sales`);
+    await page.locator('#message-box').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await c?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('looks up a contact: the card shows what the sandbox holds, only to me', async () => {
+    const grace = state().contacts.find((x) =>
+      x.properties.some((p) => p.name === 'email' && /grace\.hopper@example\.com/i.test(p.value)),
+    );
+    const phone = grace?.properties.find((p) => p.name === 'phone')?.value;
+    expect(phone).toBeTruthy();
+
+    await send('/crm lookup grace.hopper@example.com');
+    const card = message('Grace Hopper');
+    await card.waitFor({ timeout: STEP_MS });
+    expect(await card.textContent()).toContain(phone as string);
+    expect(await card.locator('.only-you').textContent()).toBe('Only visible to you');
+    await shot('1-lookup');
+  });
+
+  it('logs a note from the "Log to CRM" message shortcut', async () => {
+    const typed = 'Grace wants the 3-year quote by Friday & asked about <SSO>';
+    await send(typed);
+    const posted = message('Grace wants the 3-year quote');
+    await posted.waitFor({ timeout: STEP_MS });
+    // Typed text is shown as typed: never interpreted as HTML or Slack syntax.
+    expect(await posted.locator('.content').textContent()).toBe(typed);
+
+    await posted.hover();
+    await posted.getByRole('button', { name: 'More actions' }).click();
+    await posted.getByRole('menuitem', { name: 'Log to CRM' }).click();
+    await openModal('Log note');
+    await pickExternal(BLOCK.contact, 'grace', /Grace Hopper/);
+    await shot('2-log-note-modal');
+    await submitModal();
+
+    const graceId = state().contacts.find((x) =>
+      x.properties.some((p) => p.name === 'first_name' && p.value === 'Grace'),
+    )?.id;
+    const note = await until('the note in the sandbox', () =>
+      state().notes.find((n) => n.description.includes('3-year quote')),
+    );
+    expect(note.contactIds).toContain(graceId);
+    expect(note.description).toContain('asked about <SSO>');
+    await shot('2-log-note-done');
+  });
+
+  it('creates a task through its modal', async () => {
+    const subject = 'Send Grace the 3-year quote';
+    await send('/crm task');
+    await openModal('Create task');
+    // Slack refuses an empty required input itself, under that input.
+    await block(BLOCK.subject).locator('input').waitFor();
+    await modal().locator('.modal-foot button.primary').click();
+    await block(BLOCK.subject).locator('.input-error').waitFor();
+
+    await pickExternal(BLOCK.contact, 'grace', /Grace Hopper/);
+    await block(BLOCK.subject).locator('input').fill(subject);
+    // The app's own validation answers response_action errors: shown under the date, typed values kept.
+    const due = block(BLOCK.dueDate).locator('input[type="date"]');
+    await due.fill('2001-01-15');
+    await modal().locator('.modal-foot button.primary').click();
+    const dueError = block(BLOCK.dueDate).locator('.input-error');
+    await dueError.waitFor();
+    expect(await dueError.textContent()).toMatch(/past|future/i);
+    expect(await block(BLOCK.subject).locator('input').inputValue()).toBe(subject);
+    await shot('3-task-modal-error');
+
+    await due.fill('2099-01-15');
+    await shot('3-task-modal');
+    await submitModal();
+
+    const task = await until('the task in the sandbox', () =>
+      state().tasks.find((t) => t.subject === subject),
+    );
+    expect(task.isComplete).toBe(false);
+    await message(subject).waitFor({ timeout: STEP_MS });
+    await shot('3-task-done');
+  });
+
+  it('creates a deal: switching the track reloads its milestones and keeps what was typed', async () => {
+    const name = 'Northwind 3-year renewal';
+    await send('/crm deal');
+    await openModal('Create deal');
+    const nameInput = block(BLOCK.dealName).locator('input');
+    await nameInput.waitFor();
+    await nameInput.fill(name);
+    await block(BLOCK.value).locator('input').fill('72000');
+    // The track select dispatches block_actions; the app answers with views.update.
+    await block(BLOCK.track).locator('select').selectOption({ label: 'Renewals' });
+    const milestone = block(BLOCK.milestone).locator('select');
+    await milestone.locator('option', { hasText: 'Negotiation' }).waitFor({ state: 'attached' });
+    expect(await nameInput.inputValue()).toBe(name);
+    await milestone.selectOption({ label: 'Negotiation' });
+    await shot('4-deal-modal');
+    await submitModal();
+
+    const renewals = state().tracks.find((t) => t.name === 'Renewals');
+    const deal = await until('the deal in the sandbox', () => state().deals.find((d) => d.name === name));
+    expect(deal).toMatchObject({ pipelineId: renewals?.id, milestone: 'Negotiation', expectedValue: 72000 });
+    await shot('4-deal-done');
+  });
+
+  it("moves a deal's milestone from the Move button on the contact card", async () => {
+    const deal = state().deals.find((d) => d.name === 'Northwind fleet tracking rollout');
+    expect(deal?.milestone).not.toBe('Won');
+    const card = page
+      .locator('#messages > .message')
+      .filter({ hasText: 'Grace Hopper', has: page.getByRole('button', { name: 'Move' }) })
+      .last();
+    await card.getByRole('button', { name: 'Move' }).first().click();
+    await openModal('Move deal');
+    const milestone = block(BLOCK.milestone).locator('select');
+    await milestone.waitFor({ timeout: STEP_MS });
+    await milestone.selectOption({ label: 'Won' });
+    await shot('5-move-modal');
+    await submitModal();
+
+    await until('the deal moved in the sandbox', () =>
+      state().deals.find((d) => d.id === deal?.id && d.milestone === 'Won'),
+    );
+    await message('Won').waitFor({ timeout: STEP_MS });
+    await shot('5-move-done');
+  });
+
+  it('replies to a ticket', async () => {
+    const ticket = state().tickets.find((t) => t.status !== 'CLOSED');
+    expect(ticket).toBeDefined();
+    const reply = 'Thanks, the fix is live: please try again.';
+    await send('/crm reply');
+    await openModal('Reply to ticket');
+    const firstWord = (ticket?.subject ?? '').split(/\s+/).find((w) => w.length >= 4) ?? '';
+    await pickExternal(BLOCK.ticket, firstWord, ticket?.subject ?? '');
+    const text = block(BLOCK.reply).locator('textarea');
+    await text.waitFor({ timeout: STEP_MS });
+    await text.fill(reply);
+    await shot('6-reply-modal');
+    await submitModal();
+
+    await until('the reply in the sandbox', () =>
+      state().ticketNotes.find((n) => n.ticketId === ticket?.id && n.plainText.includes('the fix is live')),
+    );
+    await shot('6-reply-done');
+  });
+
+  it('runs the digest now for the channel', async () => {
+    await page.getByRole('button', { name: 'Run digest now' }).click();
+    const digest = page
+      .locator('#messages > .message')
+      .filter({ has: page.locator('.header') })
+      .last();
+    await digest.waitFor({ timeout: STEP_MS });
+    // The task created above is due in the future, but overdue seed tasks are listed by subject.
+    const nowSec = Date.now() / 1000;
+    const overdue = state().tasks.filter((t) => !t.isComplete && t.dueEpochSec < nowSec);
+    expect(overdue.length).toBeGreaterThan(0);
+    const shown = (await page.locator('#messages').textContent()) ?? '';
+    expect(overdue.some((t) => shown.includes(t.subject))).toBe(true);
+    await shot('7-digest');
+
+    // A digest item's Complete button: the task is completed in the CRM, the item updated in place.
+    const openIds = new Set(overdue.map((t) => t.id));
+    await digest.getByRole('button', { name: 'Complete' }).first().click();
+    const done = await until('a digest task completed in the sandbox', () =>
+      state().tasks.find((t) => openIds.has(t.id) && t.isComplete),
+    );
+    await digest.locator('s', { hasText: done.subject }).waitFor({ timeout: STEP_MS });
+    await shot('7-digest-complete');
+
+    // The seed has more pending tasks than one message holds: the rest is in the digest's thread.
+    expect(await digest.textContent()).toMatch(/more in the thread/);
+    await digest.locator('button.replies').click();
+    await page.locator('#thread-messages .message').nth(1).waitFor();
+    await shot('7-digest-thread');
+    expect(c.api.violations).toEqual([]);
+  });
+});

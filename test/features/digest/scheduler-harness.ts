@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type AgileSimulator, startAgileSimulator } from '../../../src/devkit/sandbox/agile-simulator.js';
+import {
+  createDigestPoster,
+  DigestPostError,
+  type DigestPoster,
+} from '../../../src/features/digest/poster.js';
+import { createDigestScheduler, type DigestScheduler } from '../../../src/features/digest/scheduler.js';
+import { createOwnerDirectory } from '../../../src/platform/agile/owner-directory.js';
+import type { DatabaseConfig } from '../../../src/platform/config.js';
+import { createSlackUserDirectory } from '../../../src/platform/slack/user-directory.js';
+import { openStore, type Store } from '../../../src/platform/store/index.js';
+import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
+import { clientFor } from '../../platform/agile/sim.js';
+
+export { ADMIN_URL, postgresProblem };
+
+import { type FakeSlack, startFakeSlack } from '../../helpers/fake-slack.js';
+
+export const BOT_TOKEN = 'xoxb-digest-test';
+
+export function fakeClock(iso: string) {
+  let t = Date.parse(iso);
+  return {
+    now: () => new Date(t),
+    set(next: string) {
+      t = Date.parse(next);
+    },
+  };
+}
+
+export interface Instance {
+  store: Store;
+  scheduler: DigestScheduler;
+  close(): Promise<void>;
+}
+
+/** One app instance as the scheduler sees it: its own Store connection, Slack client and poster. */
+export async function startInstance(opts: {
+  database: DatabaseConfig;
+  slack: FakeSlack;
+  agile: AgileSimulator;
+  now: () => Date;
+  instanceId: string;
+  retryDelaysMs?: number[];
+  staleClaimMs?: number;
+  /** Wraps the instance's poster (e.g. gatedPoster, to freeze it mid-post). */
+  wrapPoster?: (poster: DigestPoster) => DigestPoster;
+}): Promise<Instance> {
+  const logger = pino({ level: 'silent' });
+  const store = await openStore(opts.database, { now: opts.now });
+  const client = new WebClient(BOT_TOKEN, {
+    slackApiUrl: opts.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const agile = clientFor(opts.agile, { logger, retries: 0 });
+  const realPoster = createDigestPoster({ client, logger, perChannelIntervalMs: 0 });
+  const poster = opts.wrapPoster ? opts.wrapPoster(realPoster) : realPoster;
+  const scheduler = createDigestScheduler({
+    deps: {
+      agile,
+      store,
+      logger,
+      now: opts.now,
+      owners: createOwnerDirectory(agile, opts.now),
+      slackUsers: createSlackUserDirectory(client, logger, opts.now),
+    },
+    poster,
+    instanceId: opts.instanceId,
+    retryDelaysMs: opts.retryDelaysMs ?? [10, 20],
+    ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
+  });
+  return {
+    store,
+    scheduler,
+    async close() {
+      const stopped = scheduler.stop();
+      poster.close();
+      await stopped;
+      await store.close();
+    },
+  };
+}
+
+/** A fresh database per call (parallel test files never collide); drop() removes it. */
+export async function freshPostgres(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  const { name, url } = await createTestDatabase('test_digest');
+  return {
+    config: { kind: 'postgres', url },
+    drop: () => dropTestDatabase(name),
+  };
+}
+
+/**
+ * A poster whose posts are held until release(): an instance frozen mid-post, or one that died with
+ * the post in flight (never released). close() rejects held posts as the real poster's close() does.
+ */
+export function gatedPoster() {
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const held = new Set<(err: Error) => void>();
+  let calls = 0;
+  return {
+    /** Posts asked for so far (held or passed). */
+    calls: () => calls,
+    release: () => open(),
+    wrap(inner: DigestPoster): DigestPoster {
+      return {
+        async post(channel, message, threadTs) {
+          calls++;
+          await new Promise<void>((resolve, reject) => {
+            held.add(reject);
+            void gate.then(() => {
+              held.delete(reject);
+              resolve();
+            });
+          });
+          return inner.post(channel, message, threadTs);
+        },
+        close() {
+          for (const reject of [...held])
+            reject(new DigestPostError('The digest poster is shut down', 'closed', true));
+          held.clear();
+          inner.close();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Registers the hooks of a single-database scheduler test file: one fake Slack and simulator per file,
+ * a fresh SQLite file and admin Store per test, every instance closed after each test.
+ */
+export function useSchedulerEnv(opts: { startIso: string; tmpPrefix: string; staleClaimMs?: number }) {
+  const clock = fakeClock(opts.startIso);
+  let slack: FakeSlack;
+  let agile: AgileSimulator;
+  let dir: string;
+  let database: DatabaseConfig;
+  let admin: Store;
+  const instances: Instance[] = [];
+
+  beforeAll(async () => {
+    slack = await startFakeSlack({ botToken: BOT_TOKEN });
+    agile = await startAgileSimulator({ now: clock.now });
+    dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+  });
+  afterAll(async () => {
+    await Promise.all([slack.close(), agile.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let n = 0;
+  beforeEach(async () => {
+    slack.reset();
+    agile.reset();
+    clock.set(opts.startIso);
+    database = { kind: 'sqlite', path: join(dir, `db-${++n}.sqlite`) };
+    admin = await openStore(database, { now: clock.now });
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => i.close()));
+    await admin.close();
+  });
+
+  return {
+    clock,
+    get slack() {
+      return slack;
+    },
+    get admin() {
+      return admin;
+    },
+    async instance(
+      id = 'a',
+      over: { wrapPoster?: (p: DigestPoster) => DigestPoster; retryDelaysMs?: number[] } = {},
+    ): Promise<Instance> {
+      const i = await startInstance({
+        database,
+        slack,
+        agile,
+        now: clock.now,
+        instanceId: id,
+        ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
+        ...over,
+      });
+      instances.push(i);
+      return i;
+    },
+    /** Closes an instance mid-test (a shutdown) so afterEach does not close it again. */
+    async closeInstance(i: Instance) {
+      await i.close();
+      instances.splice(instances.indexOf(i), 1);
+    },
+    schedule(channelId: string, over: { time?: string; timeZone?: string; weekdaysOnly?: boolean } = {}) {
+      return admin.digestSchedules.upsert({
+        teamId: 'T1',
+        channelId,
+        time: over.time ?? '09:00',
+        timeZone: over.timeZone ?? 'Europe/Paris',
+        horizonDays: 3,
+        weekdaysOnly: over.weekdaysOnly ?? false,
+        ownerEmails: null,
+        userId: 'U1',
+      });
+    },
+    /** Top-level (non-thread) messages posted to `channel`. */
+    mains(channel: string) {
+      return (slack.messages.get(channel) ?? []).filter((m) => !m.threadTs);
+    },
+  };
+}
+
+export async function tickAndSettle(i: Instance) {
+  const report = await i.scheduler.tick();
+  await i.scheduler.idle();
+  return report;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildDealChoices,
+  buildDealOptions,
+  buildMoveConfirmation,
+  buildMoveModal,
+  decodeDisambiguation,
+  encodeDisambiguation,
+} from '../../../src/features/move/modal-view.js';
+import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
+import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
+
+const deal = (id: string, name: string) => ({ id, name, milestone: 'Proposal', value: 1000, touchedSec: 0 });
+
+describe('move modal builders', () => {
+  it('asks for a deal first, then shows exactly the track’s milestones with the current one selected', () => {
+    const empty = buildMoveModal({ metadata: '{}' });
+    expect(empty.callback_id).toBe(CALLBACK.moveModal);
+    expect(empty.blocks.some((b) => b.block_id === BLOCK.milestone)).toBe(false);
+    const full = buildMoveModal({
+      metadata: '{}',
+      deal: deal('1', 'Acme'),
+      track: { name: 'Sales', milestones: ['New', 'Proposal', 'Won'], defaulted: true },
+    });
+    const m = full.blocks.find((b) => b.block_id === BLOCK.milestone) as unknown as {
+      element: { options: { value: string }[]; initial_option: { value: string } };
+    };
+    expect(m.element.options.map((o) => o.value)).toEqual(['New', 'Proposal', 'Won']);
+    expect(m.element.initial_option.value).toBe('Proposal');
+    expect(JSON.stringify(full)).toContain('no track of its own');
+    expect(validateView(full as never)).toEqual([]);
+    expect(validateView(empty as never)).toEqual([]);
+  });
+
+  it('deal options stay within 75 characters and keep the milestone', () => {
+    const { options } = buildDealOptions([deal('1', 'X'.repeat(200))]);
+    expect(options[0]?.text.text.length).toBeLessThanOrEqual(75);
+    expect(options[0]?.text.text).toContain('Proposal');
+    expect(
+      buildDealOptions(Array.from({ length: 150 }, (_, i) => deal(String(i), `D${i}`))).options,
+    ).toHaveLength(100);
+  });
+
+  it('disambiguation buttons carry deal + milestone (+ reason) within 2000 characters', () => {
+    const v = encodeDisambiguation({ d: '5632144419496002', m: 'Lost', r: 'x'.repeat(5000) });
+    expect(v.length).toBeLessThanOrEqual(2000);
+    expect(decodeDisambiguation(v)).toMatchObject({ d: '5632144419496002', m: 'Lost' });
+    expect(decodeDisambiguation('junk')).toBeUndefined();
+    const msg = buildDealChoices(
+      '<!here>',
+      Array.from({ length: 12 }, (_, i) => deal(String(i), `<b>${i}`)),
+      'Won',
+    );
+    const json = JSON.stringify(msg);
+    expect(json).not.toContain('<!here>');
+    expect(json.match(new RegExp(ACTION.dealDisambiguate, 'g'))).toHaveLength(10);
+    expect(json).toContain('2 more');
+    expect(validateMessage(msg as never)).toEqual([]);
+  });
+
+  it('confirms before → after with value and probability, escaped', () => {
+    const msg = buildMoveConfirmation({
+      dealId: '1',
+      name: '<!channel>',
+      before: 'New',
+      after: 'Won',
+      trackName: 'Sales',
+      defaultedTrack: false,
+      value: 5000,
+      probability: 90,
+      unchanged: false,
+    });
+    const json = JSON.stringify(msg);
+    expect(json).toContain('New → *Won*');
+    expect(json).toContain('5,000');
+    expect(json).toContain('90%');
+    expect(json).not.toContain('<!channel>');
+    expect(validateMessage(msg as never)).toEqual([]);
+  });
+});

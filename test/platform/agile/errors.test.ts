@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AgileError,
+  AUTH_USER_MESSAGE,
+  describeAgileError,
+  errorFromResponse,
+  extractReason,
+  looksLikeJavaException,
+} from '../../../src/platform/agile/errors.js';
+
+const request = { method: 'POST', path: 'api/opportunity' };
+
+describe('extractReason', () => {
+  it('reads JSON error bodies', () => {
+    expect(extractReason('{"message":"Milestone Prospect does not exist"}')).toBe(
+      'Milestone Prospect does not exist',
+    );
+    expect(extractReason('{"error":{"message":"nested reason"}}')).toBe('nested reason');
+    expect(extractReason('"just a JSON string"')).toBe('just a JSON string');
+  });
+
+  it('reads Java exception text, keeping only the message', () => {
+    const body =
+      'java.lang.IllegalArgumentException: expected_value is required\n\tat com.agilecrm.deals.Opportunity.save(Opportunity.java:120)';
+    expect(extractReason(body)).toBe('expected_value is required');
+    expect(extractReason('java.lang.NullPointerException\n\tat x.y(Z.java:1)')).toBeUndefined();
+  });
+
+  it('reads plain text and HTML', () => {
+    expect(extractReason('Sorry, duplicate contact found with the same email address.')).toBe(
+      'Sorry, duplicate contact found with the same email address.',
+    );
+    expect(extractReason('<html><head><title>Error 400 Bad tag</title></head><body>x</body></html>')).toBe(
+      'Error 400 Bad tag',
+    );
+    expect(extractReason('')).toBeUndefined();
+    expect(extractReason(undefined)).toBeUndefined();
+  });
+
+  it('shortens long reasons', () => {
+    const reason = extractReason('x'.repeat(1000));
+    expect(reason?.length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('looksLikeJavaException', () => {
+  it('tells exception text from a generic 500 page', () => {
+    expect(
+      looksLikeJavaException('com.google.appengine.api.datastore.DatastoreNeedIndexException: no index'),
+    ).toBe(true);
+    expect(looksLikeJavaException('NumberFormatException: For input string: "abc"')).toBe(true);
+    expect(looksLikeJavaException('Internal Server Error')).toBe(false);
+  });
+});
+
+describe('errorFromResponse', () => {
+  it('maps 401 to auth with the admin hint and never leaks headers', () => {
+    const err = errorFromResponse({ status: 401, body: 'Unauthorized', request });
+    expect(err.kind).toBe('auth');
+    expect(err.userMessage).toBe(AUTH_USER_MESSAGE);
+    expect(err.request).toEqual(request);
+    expect(JSON.stringify(err)).not.toMatch(/authorization|basic/i);
+  });
+
+  it('maps 400 to invalid with the API reason', () => {
+    const err = errorFromResponse({
+      status: 400,
+      body: '{"message":"probability must be between 0 and 100"}',
+      request,
+    });
+    expect(err.kind).toBe('invalid');
+    expect(err.userMessage).toContain('probability must be between 0 and 100');
+  });
+
+  it('maps a 500 with exception text to invalid, a bare 500/503 to unavailable', () => {
+    expect(
+      errorFromResponse({
+        status: 500,
+        body: 'java.lang.NumberFormatException: For input string: "x"',
+        request,
+      }).kind,
+    ).toBe('invalid');
+    expect(errorFromResponse({ status: 500, body: 'Internal Server Error', request }).kind).toBe(
+      'unavailable',
+    );
+    expect(errorFromResponse({ status: 503, body: '', request }).kind).toBe('unavailable');
+  });
+
+  it('maps 404, 406, 429', () => {
+    expect(errorFromResponse({ status: 404, body: '', request }).kind).toBe('not_found');
+    expect(errorFromResponse({ status: 406, body: '', request }).kind).toBe('limit');
+    expect(errorFromResponse({ status: 429, body: '', request }).kind).toBe('rate_limited');
+  });
+});
+
+describe('describeAgileError', () => {
+  it('uses the userMessage of an AgileError and generic words otherwise', () => {
+    const err = new AgileError({ kind: 'limit', message: 'internal', userMessage: 'plan limit' });
+    expect(describeAgileError(err)).toBe('plan limit');
+    expect(describeAgileError(new Error('ECONNRESET secret stuff'))).not.toContain('secret');
+    expect(describeAgileError('weird')).toMatch(/CRM/);
+  });
+});
+
+describe("Agile's JSON error shape", () => {
+  it('reads "exception message" and ignores a bare numeric status', () => {
+    expect(extractReason('{"status":"400","exception message":"milestone is mandatory"}')).toBe(
+      'milestone is mandatory',
+    );
+    expect(extractReason('{"status":"400"}')).toBeUndefined();
+  });
+});

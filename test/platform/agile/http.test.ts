@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { AgileSimulator } from '../../../src/devkit/sandbox/agile-simulator.js';
+import {
+  type AgileClient,
+  AgileError,
+  buildContactProperties,
+  createAgileClient,
+} from '../../../src/platform/agile/index.js';
+import { clientFor, failureOf, requestsTo, useClientAndSimulator } from './sim.js';
+
+let sim: AgileSimulator;
+let client: AgileClient;
+
+useClientAndSimulator((started) => {
+  ({ sim, client } = started);
+});
+
+const someId = () => sim.state.contacts[0]?.id ?? '';
+
+describe('retries', () => {
+  it('retries a GET after a 503 and succeeds', async () => {
+    sim.faults.failNext(1, 503);
+    const contact = await client.contacts.get(someId());
+    expect(contact?.id).toBe(someId());
+    expect(requestsTo(sim, 'GET', `/dev/api/contacts/${someId()}`)).toHaveLength(2);
+  });
+
+  it('gives up after the configured retries with kind unavailable', async () => {
+    sim.faults.failNext(5, 503);
+    const err = await failureOf(client.contacts.get(someId()));
+    expect(err.kind).toBe('unavailable');
+    expect(err.status).toBe(503);
+    expect(requestsTo(sim, 'GET', '/dev/api/contacts/')).toHaveLength(3); // 1 + 2 retries
+  });
+
+  it('retries an idempotent PUT after a 502', async () => {
+    sim.faults.failNext(1, 502);
+    const updated = await client.contacts.setStarValue(someId(), 2);
+    expect(updated.star_value).toBe(2);
+    expect(requestsTo(sim, 'PUT', '/dev/api/contacts/edit/add-star')).toHaveLength(2);
+  });
+
+  it('never re-sends a POST create that got a 503', async () => {
+    sim.faults.failNext(1, 503);
+    const err = await failureOf(
+      client.contacts.create({
+        properties: buildContactProperties({ firstName: 'Once', emails: ['once@example.org'] }),
+      }),
+    );
+    expect(err.kind).toBe('unavailable');
+    expect(requestsTo(sim, 'POST', '/dev/api/contacts')).toHaveLength(1);
+    expect(sim.state.contacts.some((c) => c.properties.some((p) => p.value === 'once@example.org'))).toBe(
+      false,
+    );
+  });
+
+  it('honours Retry-After-less 429 with backoff on reads, not on creates', async () => {
+    sim.faults.failNext(1, 429);
+    expect((await client.contacts.get(someId()))?.id).toBe(someId());
+    sim.faults.failNext(1, 429);
+    const err = await failureOf(
+      client.tasks.create({ subject: 'x', type: 'CALL', priority_type: 'LOW', due: 1_900_000_000 }),
+    );
+    expect(err.kind).toBe('rate_limited');
+    expect(requestsTo(sim, 'POST', '/dev/api/tasks')).toHaveLength(1);
+  });
+
+  it('waits for Retry-After on a 429 before retrying a read', async () => {
+    sim.faults.failNext(1, 429, 'Too many requests', { 'Retry-After': '1' });
+    const started = Date.now();
+    expect((await client.contacts.get(someId()))?.id).toBe(someId());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(requestsTo(sim, 'GET', `/dev/api/contacts/${someId()}`)).toHaveLength(2);
+  });
+
+  it('fails a read as rate_limited when Retry-After is longer than it will wait', async () => {
+    sim.faults.failNext(1, 429, 'Too many requests', { 'Retry-After': '3600' });
+    const err = await failureOf(client.contacts.get(someId()));
+    expect(err.kind).toBe('rate_limited');
+    expect(requestsTo(sim, 'GET', `/dev/api/contacts/${someId()}`)).toHaveLength(1);
+  });
+
+  it('does not retry a 500 whose body is a Java exception (bad input)', async () => {
+    sim.faults.failNext(3, 500, 'java.lang.NumberFormatException: For input string: "abc"');
+    const err = await failureOf(client.contacts.setLeadScore(someId(), 1));
+    expect(err.kind).toBe('invalid');
+    expect(err.userMessage).toContain('For input string');
+    expect(requestsTo(sim, 'PUT', '/dev/api/contacts/edit/lead-score')).toHaveLength(1);
+  });
+});
+
+describe('timeouts', () => {
+  it('a request that hangs ends as unavailable within the timeout', async () => {
+    const quick = clientFor(sim, { timeoutMs: 150, retries: 0 });
+    sim.faults.hangNext(1);
+    const started = Date.now();
+    const err = await failureOf(quick.contacts.get(someId()));
+    expect(err).toBeInstanceOf(AgileError);
+    expect(err.kind).toBe('unavailable');
+    expect(err.userMessage).toContain('did not answer in time');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a GET that times out once is retried; a POST that times out is not, and says the outcome is unknown', async () => {
+    const quick = clientFor(sim, { timeoutMs: 150, retryBaseDelayMs: 1 });
+    sim.faults.hangNext(1);
+    expect((await quick.contacts.get(someId()))?.id).toBe(someId());
+    sim.faults.latencyMs = 400;
+    const err = await failureOf(
+      quick.notes.createForContacts({ subject: 's', description: 'd', contactIds: [someId()] }),
+    );
+    expect(err.kind).toBe('unavailable');
+    expect(err.userMessage).toContain('may or may not have been saved');
+    expect(requestsTo(sim, 'POST', '/dev/api/notes')).toHaveLength(1);
+  });
+});
+
+describe('answers that are not what we expect', () => {
+  it('a 200 with XML is a bad_response, not a crash', async () => {
+    sim.faults.failNext(1, 200, '<contact><id>1</id></contact>');
+    const err = await failureOf(client.contacts.get(someId()));
+    expect(err.kind).toBe('bad_response');
+  });
+
+  it('a 200 with a wrong shape fails clearly, naming the field', async () => {
+    sim.faults.failNext(1, 200, '{"id": {"nested": true}}');
+    const err = await failureOf(client.contacts.get(someId()));
+    expect(err.kind).toBe('bad_response');
+    expect(err.message).toContain('id');
+  });
+
+  it('an unreachable server is unavailable', async () => {
+    const nowhere = createAgileClient({
+      baseUrl: 'http://127.0.0.1:1/dev/',
+      email: 'a@b.c',
+      apiKey: 'k',
+      retries: 0,
+    });
+    const err = await failureOf(nowhere.contacts.get('1'));
+    expect(err.kind).toBe('unavailable');
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/platform/config.js';
+
+const HTTP_ENV = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'secret',
+  AGILE_DOMAIN: 'acme',
+  AGILE_EMAIL: 'ops@acme.com',
+  AGILE_API_KEY: 'key',
+};
+
+function problemsOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig modes', () => {
+  it('is http with a bot token and signing secret', () => {
+    const c = loadConfig(HTTP_ENV);
+    expect(c.slack.mode).toBe('http');
+    expect(c.agile).toEqual({
+      baseUrl: 'https://acme.agilecrm.com/dev/',
+      email: 'ops@acme.com',
+      apiKey: 'key',
+    });
+  });
+
+  it('is socket with an app token too (no signing secret needed)', () => {
+    const { SLACK_SIGNING_SECRET: _unused, ...env } = HTTP_ENV;
+    const c = loadConfig({ ...env, SLACK_APP_TOKEN: 'xapp-1-A0-1-abc' });
+    expect(c.slack.mode).toBe('socket');
+    expect(c.slack.appToken).toBe('xapp-1-A0-1-abc');
+  });
+
+  it('is console without a Slack token, and then Agile is optional', () => {
+    const c = loadConfig({});
+    expect(c.slack.mode).toBe('console');
+    expect(c.agile).toBeNull();
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: '  ', PORT: '' }).slack.mode).toBe('console');
+  });
+});
+
+describe('loadConfig defaults', () => {
+  it('uses port 3000, info logs and a SQLite file under data/', () => {
+    const c = loadConfig(HTTP_ENV);
+    expect(c.port).toBe(3000);
+    expect(c.logLevel).toBe('info');
+    expect(c.database).toEqual({ kind: 'sqlite', path: expect.stringMatching(/^data\/.+\.sqlite$/) });
+  });
+
+  it('reads sqlite: and postgres:// URLs', () => {
+    expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/x.db',
+    });
+    expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db',
+    });
+  });
+
+  it('lets AGILE_BASE_URL replace the domain and adds the trailing slash', () => {
+    const { AGILE_DOMAIN: _unused, ...env } = HTTP_ENV;
+    const c = loadConfig({
+      ...env,
+      AGILE_BASE_URL: 'http://127.0.0.1:4100/dev',
+      SLACK_API_URL: 'http://x/api',
+    });
+    expect(c.agile?.baseUrl).toBe('http://127.0.0.1:4100/dev/');
+    expect(c.slack.apiUrl).toBe('http://x/api/');
+  });
+});
+
+describe('loadConfig errors', () => {
+  it('lists every missing variable with why and an example', () => {
+    const err = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AGILE_API_KEY',
+      'AGILE_DOMAIN',
+      'AGILE_EMAIL',
+      'SLACK_SIGNING_SECRET',
+    ]);
+    expect(err.message).toMatch(/4 problems/);
+    expect(err.message).toMatch(
+      /SLACK_SIGNING_SECRET: missing.*\n.*Verifies that requests come from Slack.*Example: /,
+    );
+    expect(err.message).toMatch(/AGILE_EMAIL: missing.*\n.*Example: AGILE_EMAIL=ops@mycompany.com/);
+  });
+
+  it('lists every invalid variable at once', () => {
+    const err = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      SLACK_APP_TOKEN: 'nope',
+      PORT: 'eighty',
+      AGILE_DOMAIN: 'acme.agilecrm.com',
+      AGILE_EMAIL: 'not-an-email',
+      AGILE_BASE_URL: 'ftp://x',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+    });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AGILE_API_KEY',
+      'AGILE_BASE_URL',
+      'AGILE_DOMAIN',
+      'AGILE_EMAIL',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SLACK_APP_TOKEN',
+      'SLACK_BOT_TOKEN',
+    ]);
+    expect(err.message).toMatch(/SLACK_BOT_TOKEN: must start with xoxb-/);
+    expect(err.message).toMatch(/Example: SLACK_BOT_TOKEN=xoxb-/);
+  });
+
+  it('lists what is missing even when another value is malformed', () => {
+    const err = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 'abc' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AGILE_API_KEY',
+      'AGILE_DOMAIN',
+      'AGILE_EMAIL',
+      'PORT',
+      'SLACK_SIGNING_SECRET',
+    ]);
+  });
+
+  it('asks for the bot token when only an app token is set', () => {
+    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' }).problems).toEqual([
+      { variable: 'SLACK_BOT_TOKEN', problem: expect.stringMatching(/missing/) },
+    ]);
+  });
+
+  it('asks for the rest of Agile in console mode once one AGILE_* is set', () => {
+    expect(
+      problemsOf({ AGILE_DOMAIN: 'acme' })
+        .problems.map((p) => p.variable)
+        .sort(),
+    ).toEqual(['AGILE_API_KEY', 'AGILE_EMAIL']);
+  });
+});

@@ -1,0 +1,97 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, toBoltLogger } from '../../src/platform/logger.js';
+
+function memoryLogger() {
+  let out = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { logger: createLogger('debug', sink), output: () => out };
+}
+
+const SECRETS = {
+  botToken: 'xoxb-secret-bot-token',
+  appToken: 'xapp-secret-app-token',
+  signingSecret: 'signing-secret-value',
+  apiKey: 'agile-secret-api-key',
+  authorization: 'Basic c2VjcmV0OnNlY3JldA==',
+};
+
+describe('logger redaction', () => {
+  it('hides tokens, API keys and Authorization headers at the top level and nested', () => {
+    const { logger, output } = memoryLogger();
+    logger.info({ ...SECRETS, token: 'xoxb-top-token' }, 'top');
+    logger.info({ slack: { botToken: SECRETS.botToken }, agile: { apiKey: SECRETS.apiKey } }, 'nested');
+    logger.warn(
+      { request: { headers: { authorization: SECRETS.authorization, Authorization: 'Bearer xoxb-h' } } },
+      'http',
+    );
+    logger.error({ err: { headers: { Authorization: 'Bearer xoxb-err' } } }, 'error');
+    const text = output();
+    for (const secret of [...Object.values(SECRETS), 'xoxb-top-token', 'xoxb-h', 'xoxb-err']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('[redacted]');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(4);
+  });
+
+  it('hides the secrets of a whole Config object logged as { config }', () => {
+    const { logger, output } = memoryLogger();
+    const config = {
+      slack: { botToken: SECRETS.botToken, appToken: SECRETS.appToken, signingSecret: SECRETS.signingSecret },
+      agile: { apiKey: SECRETS.apiKey },
+    };
+    logger.info({ config }, 'config');
+    for (const secret of [SECRETS.botToken, SECRETS.appToken, SECRETS.signingSecret, SECRETS.apiKey]) {
+      expect(output()).not.toContain(secret);
+    }
+  });
+
+  it('keeps ordinary fields', () => {
+    const { logger, output } = memoryLogger();
+    logger.info({ userId: 'U1', contactId: '5629499534213120' }, 'looked up');
+    expect(JSON.parse(output())).toMatchObject({
+      userId: 'U1',
+      contactId: '5629499534213120',
+      msg: 'looked up',
+    });
+  });
+
+  it('routes Bolt logs through pino as component bolt', () => {
+    const { logger, output } = memoryLogger();
+    toBoltLogger(logger).warn('something', { token: 'xoxb-bolt' });
+    expect(output()).toContain('something');
+    expect(JSON.parse(output())).toMatchObject({ component: 'bolt', level: 40 });
+  });
+});
+
+describe('logger redaction at any depth', () => {
+  it('hides secrets deep in objects, inside Errors and in Bolt log arguments', () => {
+    const { logger, output } = memoryLogger();
+    logger.info({ a: { b: { c: { d: { apiKey: SECRETS.apiKey, token: 'deep-token-value' } } } } }, 'deep');
+    const err = Object.assign(new Error('boom xoxb-in-message-123'), {
+      config: { signingSecret: 'sig-in-error' },
+    });
+    logger.error({ err }, 'failed with xoxb-in-msg-456');
+    const bolt = toBoltLogger(logger);
+    bolt.warn('slack said', { token: 'bolt-object-token', nested: { botToken: SECRETS.botToken } });
+    const text = output();
+    for (const secret of [
+      SECRETS.apiKey,
+      'deep-token-value',
+      'xoxb-in-message-123',
+      'sig-in-error',
+      'xoxb-in-msg-456',
+      'bolt-object-token',
+      SECRETS.botToken,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('boom');
+    expect(text).toContain('slack said');
+  });
+});

@@ -1,0 +1,513 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseConfig } from '../../../src/platform/config.js';
+import {
+  type DigestScheduleInput,
+  type OpenStoreOptions,
+  openStore,
+  type Store,
+} from '../../../src/platform/store/index.js';
+
+/** One database engine the contract runs against. */
+export interface StoreTarget {
+  /** A new, empty (never migrated) database; each call gives another one. */
+  freshDatabase(): Promise<DatabaseConfig>;
+  /** Drops everything freshDatabase created. */
+  cleanup(): Promise<void>;
+}
+
+export function fakeClock(start = Date.parse('2026-03-10T08:00:00Z')) {
+  let t = start;
+  return {
+    now: () => new Date(t),
+    advanceSec(sec: number) {
+      t += sec * 1000;
+    },
+  };
+}
+
+export function captureLogger() {
+  const lines: { msg?: string; migrations?: string[] }[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
+  return { logger, lines };
+}
+
+const uid = (prefix: string) => `${prefix}-${randomUUID()}`;
+const execFileAsync = promisify(execFile);
+const WORKER = fileURLToPath(new URL('./fixtures/claim-worker.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function scheduleInput(over: Partial<DigestScheduleInput> = {}): DigestScheduleInput {
+  return {
+    teamId: 'T1',
+    channelId: uid('C'),
+    time: '09:00',
+    timeZone: 'Europe/Paris',
+    horizonDays: 3,
+    weekdaysOnly: false,
+    ownerEmails: null,
+    userId: 'U1',
+    ...over,
+  };
+}
+
+/** The behaviour every Store must have, whatever the database. */
+export function describeStoreContract(name: string, target: StoreTarget): void {
+  describe(`store contract: ${name}`, () => {
+    let config: DatabaseConfig;
+    let store: Store;
+    const opened: Store[] = [];
+    const open = async (opts?: OpenStoreOptions, cfg: DatabaseConfig = config) => {
+      const s = await openStore(cfg, opts);
+      opened.push(s);
+      return s;
+    };
+
+    beforeAll(async () => {
+      config = await target.freshDatabase();
+      store = await open();
+    });
+    afterAll(async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      await target.cleanup();
+    });
+
+    describe('migrations', () => {
+      it('apply once when opened twice in a row', async () => {
+        const cfg = await target.freshDatabase();
+        const first = captureLogger();
+        const second = captureLogger();
+        await open({ logger: first.logger }, cfg);
+        const again = await open({ logger: second.logger }, cfg);
+        expect(first.lines.filter((l) => l.msg === 'store migrations applied')).toHaveLength(1);
+        expect(second.lines.filter((l) => l.msg === 'store migrations applied')).toHaveLength(0);
+        expect(await again.cache.get('x')).toBeUndefined();
+      });
+
+      it('apply exactly once when three stores open a fresh database at the same time', async () => {
+        const cfg = await target.freshDatabase();
+        const logs = [captureLogger(), captureLogger(), captureLogger()];
+        const stores = await Promise.all(logs.map((l) => open({ logger: l.logger }, cfg)));
+        const applied = logs.flatMap((l) => l.lines.filter((x) => x.msg === 'store migrations applied'));
+        expect(applied).toHaveLength(1);
+        await Promise.all(stores.map((s, i) => s.cache.set(`k${i}`, i, 60)));
+        expect(await stores[0]?.cache.get('k2')).toBe(2);
+      });
+
+      it('three processes opening a fresh database at once: all migrate safely, one wins the run', async () => {
+        const cfg = await target.freshDatabase();
+        const args = (i: number) =>
+          JSON.stringify({
+            config: cfg,
+            scheduleId: 'S-proc',
+            localDate: '2026-03-10',
+            instanceId: `proc-${i}`,
+          });
+        const outs = await Promise.all(
+          [0, 1, 2].map((i) =>
+            execFileAsync(process.execPath, ['--import', 'tsx', WORKER, args(i)], { cwd: REPO_ROOT }),
+          ),
+        );
+        const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { won: boolean });
+        expect(results.filter((r) => r.won)).toHaveLength(1);
+        const check = await open({}, cfg);
+        expect((await check.digestRuns.find('S-proc', '2026-03-10'))?.instanceId).toMatch(/^proc-[012]$/);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('20 concurrent claims of one key: exactly one is claimed, the rest see it in progress', async () => {
+        const key = uid('view');
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.idempotency.claim(key, 600)),
+        );
+        expect(results.filter((r) => r.status === 'claimed')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'in_progress')).toHaveLength(19);
+      });
+
+      it('concurrent claims through three store instances: exactly one is claimed', async () => {
+        const others = [await open(), await open()];
+        const stores = [store, ...others];
+        const key = uid('click');
+        const results = await Promise.all(
+          Array.from({ length: 21 }, (_, i) => stores[i % 3]?.idempotency.claim(key, 600)),
+        );
+        expect(results.filter((r) => r?.status === 'claimed')).toHaveLength(1);
+      });
+
+      it('complete stores the JSON result that later claims get back', async () => {
+        const key = uid('view');
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'claimed' });
+        const result = { noteId: '5629499534213120', contact: { name: 'Zoë' }, tags: ['a', 'b'] };
+        await store.idempotency.complete(key, result);
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'done', result });
+      });
+
+      it('release lets a failed write be retried, but never forgets a completed one', async () => {
+        const key = uid('view');
+        await store.idempotency.claim(key, 600);
+        await store.idempotency.release(key);
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'claimed' });
+        await store.idempotency.complete(key, 42);
+        await store.idempotency.release(key);
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'done', result: 42 });
+      });
+
+      it('an expired key can be claimed again and is purged, a live one is not (injected clock)', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const stale = uid('stale');
+        const live = uid('live');
+        await s.idempotency.claim(stale, 60);
+        await s.idempotency.claim(live, 3600);
+        clock.advanceSec(59);
+        expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'in_progress' });
+        clock.advanceSec(2);
+        expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed' });
+        clock.advanceSec(61);
+        const purged = await s.purgeExpired();
+        expect(purged.idempotencyKeys).toBeGreaterThanOrEqual(1);
+        expect(await s.idempotency.claim(live, 3600)).toEqual({ status: 'in_progress' });
+        expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed' });
+      });
+    });
+
+    describe('loggedMessages', () => {
+      it('records a message once per (channel, ts, contact) and keeps the first note', async () => {
+        const channel = uid('C');
+        const base = {
+          channel,
+          ts: '1712345678.000100',
+          loggedBy: 'U1',
+          permalink: 'https://x.slack.com/p1',
+        };
+        expect(await store.loggedMessages.find(channel, base.ts, '111')).toBeUndefined();
+        const first = await store.loggedMessages.record({ ...base, contactId: '111', noteId: 'N1' });
+        expect(first.created).toBe(true);
+        const dup = await store.loggedMessages.record({ ...base, contactId: '111', noteId: 'N2' });
+        expect(dup).toMatchObject({ created: false, message: { noteId: 'N1', permalink: base.permalink } });
+        const other = await store.loggedMessages.record({ ...base, contactId: '222', noteId: 'N3' });
+        expect(other.created).toBe(true);
+        expect(await store.loggedMessages.find(channel, base.ts, '111')).toMatchObject({
+          channelId: channel,
+          messageTs: base.ts,
+          contactId: '111',
+          noteId: 'N1',
+          loggedBy: 'U1',
+        });
+      });
+
+      it('concurrent records of the same message and contact: one is created', async () => {
+        const channel = uid('C');
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.loggedMessages.record({
+              channel,
+              ts: '1.2',
+              contactId: '9',
+              noteId: `N${i}`,
+              loggedBy: 'U',
+            }),
+          ),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const winner = results.find((r) => r.created)?.message.noteId;
+        expect(new Set(results.map((r) => r.message.noteId))).toEqual(new Set([winner]));
+      });
+    });
+
+    describe('digestSchedules', () => {
+      it('upsert creates, then replaces the settings keeping id and creator', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const input = scheduleInput({ ownerEmails: ['a@x.com', 'b@x.com'], weekdaysOnly: true });
+        const created = await s.digestSchedules.upsert(input);
+        expect(created).toMatchObject({
+          teamId: 'T1',
+          channelId: input.channelId,
+          time: '09:00',
+          timeZone: 'Europe/Paris',
+          horizonDays: 3,
+          weekdaysOnly: true,
+          ownerEmails: ['a@x.com', 'b@x.com'],
+          enabled: true,
+          createdBy: 'U1',
+          updatedBy: 'U1',
+          createdMs: clock.now().getTime(),
+          lastRun: null,
+        });
+        clock.advanceSec(3600);
+        const replaced = await s.digestSchedules.upsert({
+          ...input,
+          time: '16:30',
+          timeZone: 'America/New_York',
+          horizonDays: 7,
+          weekdaysOnly: false,
+          ownerEmails: null,
+          userId: 'U2',
+        });
+        expect(replaced).toMatchObject({
+          id: created.id,
+          time: '16:30',
+          timeZone: 'America/New_York',
+          horizonDays: 7,
+          weekdaysOnly: false,
+          ownerEmails: null,
+          createdBy: 'U1',
+          updatedBy: 'U2',
+          createdMs: created.createdMs,
+          updatedMs: created.createdMs + 3_600_000,
+        });
+        expect(await s.digestSchedules.get(input.channelId)).toEqual(replaced);
+      });
+
+      it('get of an unknown channel is undefined; delete removes once', async () => {
+        const input = scheduleInput();
+        expect(await store.digestSchedules.get(input.channelId)).toBeUndefined();
+        await store.digestSchedules.upsert(input);
+        expect(await store.digestSchedules.delete(input.channelId)).toBe(true);
+        expect(await store.digestSchedules.delete(input.channelId)).toBe(false);
+        expect(await store.digestSchedules.get(input.channelId)).toBeUndefined();
+      });
+
+      it('refuses a malformed time or horizon', async () => {
+        await expect(store.digestSchedules.upsert(scheduleInput({ time: '24:00' }))).rejects.toThrow(/HH:MM/);
+        await expect(store.digestSchedules.upsert(scheduleInput({ time: '9:00' }))).rejects.toThrow(/HH:MM/);
+        await expect(store.digestSchedules.upsert(scheduleInput({ horizonDays: -1 }))).rejects.toThrow(
+          /horizon/,
+        );
+      });
+
+      it('listEnabled lists enabled schedules only, each with its latest run', async () => {
+        const s = await open();
+        const on = await s.digestSchedules.upsert(scheduleInput());
+        const off = await s.digestSchedules.upsert(scheduleInput({ enabled: false }));
+        const r1 = await s.digestRuns.claim(on.id, '2026-03-09', 'i1');
+        const r2 = await s.digestRuns.claim(on.id, '2026-03-10', 'i1');
+        expect(r1 && r2).toBeTruthy();
+        if (r2) await s.digestRuns.markPosted(r2.id, '1700000000.000200');
+        const list = await s.digestSchedules.listEnabled();
+        const ids = list.map((x) => x.id);
+        expect(ids).toContain(on.id);
+        expect(ids).not.toContain(off.id);
+        expect(list.find((x) => x.id === on.id)?.lastRun).toMatchObject({
+          localDate: '2026-03-10',
+          status: 'posted',
+          messageTs: '1700000000.000200',
+        });
+        expect((await s.digestSchedules.get(on.channelId))?.lastRun?.localDate).toBe('2026-03-10');
+      });
+
+      it('listEnabled stays fast with 1,200 schedules', async () => {
+        const cfg = await target.freshDatabase();
+        const s = await open({}, cfg);
+        const inputs = Array.from({ length: 1200 }, (_, i) => scheduleInput({ channelId: `CB${i}` }));
+        for (let i = 0; i < inputs.length; i += 100) {
+          const chunk = await Promise.all(inputs.slice(i, i + 100).map((x) => s.digestSchedules.upsert(x)));
+          await Promise.all(chunk.map((x) => s.digestRuns.claim(x.id, '2026-03-10', 'i')));
+        }
+        await s.digestSchedules.listEnabled(); // warm up
+        const t0 = performance.now();
+        const list = await s.digestSchedules.listEnabled();
+        const ms = performance.now() - t0;
+        console.info(`[store ${name}] listEnabled of ${list.length} schedules: ${ms.toFixed(1)} ms`);
+        expect(list).toHaveLength(1200);
+        expect(list.every((x) => x.lastRun?.localDate === '2026-03-10')).toBe(true);
+        expect(ms).toBeLessThan(500);
+      });
+    });
+
+    describe('digestRuns', () => {
+      it('three store instances claiming the same (schedule, date) at once: exactly one wins', async () => {
+        const stores = [store, await open(), await open()];
+        const scheduleId = uid('S');
+        const results = await Promise.all(
+          Array.from({ length: 9 }, (_, i) =>
+            stores[i % 3]?.digestRuns.claim(scheduleId, '2026-03-10', `i${i}`),
+          ),
+        );
+        const winners = results.filter((r) => r);
+        expect(winners).toHaveLength(1);
+        expect(await store.digestRuns.find(scheduleId, '2026-03-10')).toMatchObject({
+          id: winners[0]?.id,
+          status: 'claimed',
+          attempts: 0,
+          instanceId: winners[0]?.instanceId,
+        });
+        // Another day is another run.
+        expect(await stores[1]?.digestRuns.claim(scheduleId, '2026-03-11', 'i1')).not.toBeNull();
+      });
+
+      it('counts attempts through failures to the final post; latestForSchedule is the latest date', async () => {
+        const scheduleId = uid('S');
+        expect(await store.digestRuns.latestForSchedule(scheduleId)).toBeUndefined();
+        const early = await store.digestRuns.claim(scheduleId, '2026-02-28', 'i1');
+        const run = await store.digestRuns.claim(scheduleId, '2026-03-01', 'i1');
+        if (!run || !early) throw new Error('claim failed');
+        await store.digestRuns.markFailed(run.id, 'ratelimited');
+        expect(await store.digestRuns.latestForSchedule(scheduleId)).toMatchObject({
+          id: run.id,
+          status: 'failed',
+          attempts: 1,
+          error: 'ratelimited',
+        });
+        await store.digestRuns.markPosted(run.id, '1712345678.000100');
+        const latest = await store.digestRuns.latestForSchedule(scheduleId);
+        expect(latest).toMatchObject({
+          status: 'posted',
+          attempts: 2,
+          messageTs: '1712345678.000100',
+          error: null,
+        });
+        expect(latest?.postedMs).toEqual(expect.any(Number));
+      });
+
+      describe('heartbeat and takeover', () => {
+        const MIN = 60;
+        const STALE_MS = 5 * MIN * 1000;
+        let clock: ReturnType<typeof fakeClock>;
+        let stores: Store[];
+        beforeAll(async () => {
+          clock = fakeClock();
+          stores = [
+            await open({ now: clock.now }),
+            await open({ now: clock.now }),
+            await open({ now: clock.now }),
+          ];
+        });
+        const claimed = async (holder = 'dead') => {
+          const run = await stores[0]?.digestRuns.claim(uid('S'), '2026-03-10', holder);
+          if (!run) throw new Error('claim failed');
+          return run;
+        };
+        const takeOver = (s: Store | undefined, runId: string, seenUpdatedMs: number, instanceId: string) =>
+          s?.digestRuns.takeOver({ runId, seenUpdatedMs, instanceId, staleAfterMs: STALE_MS }) ?? null;
+
+        it('three stores racing to take over one stale run: exactly one wins', async () => {
+          const run = await claimed();
+          clock.advanceSec(6 * MIN);
+          const results = await Promise.all(
+            Array.from({ length: 9 }, (_, i) => takeOver(stores[i % 3], run.id, run.updatedMs, `heir${i}`)),
+          );
+          const winners = results.filter((r) => r !== null);
+          expect(winners).toHaveLength(1);
+          const winner = winners[0];
+          expect(winner).toMatchObject({ id: run.id, status: 'claimed', attempts: 1, messageTs: null });
+          expect(winner?.updatedMs).toBe(clock.now().getTime());
+          expect(await stores[1]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            instanceId: winner?.instanceId,
+            attempts: 1,
+          });
+          // The taken-over run is fresh again: nobody takes it from the winner straight away.
+          expect(await takeOver(stores[2], run.id, winner?.updatedMs ?? 0, 'late')).toBeNull();
+          // The dead holder has lost it: no heartbeat, no attempt recorded under its name.
+          expect(await stores[0]?.digestRuns.heartbeat('dead', [run.id])).toBe(0);
+          expect(await stores[0]?.digestRuns.noteFailedAttempt(run.id, 'dead', 'x')).toBe(false);
+        });
+
+        it('a run whose holder keeps heart-beating is not taken over', async () => {
+          const run = await claimed('alive');
+          clock.advanceSec(4 * MIN);
+          expect(await takeOver(stores[1], run.id, run.updatedMs, 'heir')).toBeNull();
+          expect(await stores[0]?.digestRuns.heartbeat('alive', [run.id, uid('R')])).toBe(1);
+          const beaten = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(beaten?.updatedMs).toBe(clock.now().getTime());
+          clock.advanceSec(2 * MIN);
+          // 6 minutes after the claim but 2 after the beat: the old value no longer matches, the new one is fresh.
+          expect(await takeOver(stores[1], run.id, run.updatedMs, 'heir')).toBeNull();
+          expect(await takeOver(stores[1], run.id, beaten?.updatedMs ?? 0, 'heir')).toBeNull();
+          // Another instance's heartbeat does not keep someone else's run alive.
+          expect(await stores[1]?.digestRuns.heartbeat('heir', [run.id])).toBe(0);
+          clock.advanceSec(4 * MIN);
+          expect(await takeOver(stores[1], run.id, beaten?.updatedMs ?? 0, 'heir')).toMatchObject({
+            instanceId: 'heir',
+          });
+        });
+
+        it('a run whose main message is recorded is never taken over', async () => {
+          const run = await claimed();
+          await stores[0]?.digestRuns.markPosted(run.id, '1712345678.000300');
+          const posted = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          clock.advanceSec(60 * MIN);
+          expect(await takeOver(stores[1], run.id, posted?.updatedMs ?? 0, 'heir')).toBeNull();
+          expect(await stores[2]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            status: 'posted',
+            instanceId: 'dead',
+            messageTs: '1712345678.000300',
+          });
+        });
+
+        it('a failed attempt noted for a retry keeps the run claimed (and so recoverable)', async () => {
+          const run = await claimed('retrying');
+          clock.advanceSec(MIN);
+          expect(await stores[0]?.digestRuns.noteFailedAttempt(run.id, 'retrying', 'http_503: down')).toBe(
+            true,
+          );
+          expect(await stores[1]?.digestRuns.find(run.scheduleId, run.localDate)).toMatchObject({
+            status: 'claimed',
+            attempts: 1,
+            error: 'http_503: down',
+            updatedMs: clock.now().getTime(),
+          });
+        });
+      });
+
+      it('refuses a local date that is not YYYY-MM-DD', async () => {
+        await expect(store.digestRuns.claim('S', '2026-3-1', 'i')).rejects.toThrow(/YYYY-MM-DD/);
+      });
+    });
+
+    describe('digestActions', () => {
+      it('a click is recorded once even when delivered concurrently; release allows a retry', async () => {
+        const runId = uid('R');
+        const key = uid('act');
+        const input = { actionKey: key, runId, taskId: '77', action: 'complete', actorUserId: 'U1' };
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.digestActions.record(input)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        await store.digestActions.release(key);
+        expect(await store.digestActions.record(input)).toBe(true);
+        await store.digestActions.record({
+          ...input,
+          actionKey: uid('act'),
+          action: 'reassign',
+          detail: { ownerEmail: 'b@x.com' },
+        });
+        const list = await store.digestActions.listForRun(runId);
+        expect(list.map((a) => [a.action, a.detail])).toEqual(
+          expect.arrayContaining([
+            ['complete', null],
+            ['reassign', { ownerEmail: 'b@x.com' }],
+          ]),
+        );
+        expect(list).toHaveLength(2);
+      });
+    });
+
+    describe('cache', () => {
+      it('returns values until they expire, overwrites, and purges expired entries', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('lookupByEmail');
+        expect(await s.cache.get(key)).toBeUndefined();
+        await s.cache.set(key, { id: 'U123', tz: 'Europe/Paris' }, 60);
+        expect(await s.cache.get(key)).toEqual({ id: 'U123', tz: 'Europe/Paris' });
+        await s.cache.set(key, null, 60); // "no Slack user with that email" is worth caching too
+        expect(await s.cache.get(key)).toBeNull();
+        clock.advanceSec(61);
+        expect(await s.cache.get(key)).toBeUndefined();
+        const other = uid('k');
+        await s.cache.set(other, 1, 600);
+        expect((await s.purgeExpired()).cacheEntries).toBeGreaterThanOrEqual(1);
+        expect(await s.cache.get(other)).toBe(1);
+        await s.cache.delete(other);
+        expect(await s.cache.get(other)).toBeUndefined();
+      });
+    });
+  });
+}
