@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { openDealModalFromCommand } from '../deal/command-handler.js';
 import { digestCommandHandler } from '../digest/command-handler.js';

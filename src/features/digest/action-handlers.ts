@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { runOnce } from '../../platform/store/run-once.js';
 import { buildDigestItem, type DigestTask } from './digest-model.js';

@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import type { KnownBlock } from '@slack/types';
 import { format } from 'date-fns';
-import { describeAgileError, isAgileError } from '../../platform/agile/index.js';
+import { isAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';

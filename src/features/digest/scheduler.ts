@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError, isAgileError } from '../../platform/agile/index.js';
+import { isAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { buildDigestFailureNotice } from './digest-replies.js';
 import {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { runOnce } from '../../platform/store/run-once.js';
 import { isEmail } from '../command/grammar.js';

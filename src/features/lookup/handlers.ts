@@ -1,4 +1,4 @@
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import type { CommandHandler } from '../command/context.js';
 import { lookupContacts } from './use-case.js';

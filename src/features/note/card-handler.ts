@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { withinMs } from '../../platform/within.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { buildNoteLoadingView, buildNoteModal, type NoteModalMeta } from './modal-view.js';

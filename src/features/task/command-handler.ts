@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError, toEpochSec } from '../../platform/agile/index.js';
+import { toEpochSec } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import { TIMEOUT, within } from '../../platform/within.js';

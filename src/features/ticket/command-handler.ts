@@ -1,4 +1,4 @@
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import type { CommandHandler, ModalOpener } from '../command/context.js';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { buildTicketModal, decodeTicketMeta } from './modal-view.js';

@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError, isAgileError } from '../../platform/agile/index.js';
+import { isAgileError } from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import { type SubmitArgs, submitWithBudget } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';

@@ -185,12 +185,3 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
     userMessage: `the CRM gave an unexpected answer (HTTP ${status})`,
   });
 }
-
-/** Pure: any error → words fit to show a Slack user. */
-export function describeAgileError(err: unknown): string {
-  if (err instanceof AgileError) return err.userMessage;
-  if (err instanceof Error && err.name === 'TimeoutError') {
-    return 'the CRM did not answer in time — try again in a few minutes';
-  }
-  return 'something went wrong while talking to the CRM';
-}

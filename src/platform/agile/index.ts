@@ -23,7 +23,6 @@ export {
   AgileError,
   type AgileErrorKind,
   AUTH_USER_MESSAGE,
-  describeAgileError,
   extractReason,
   isAgileError,
   type RedactedRequest,

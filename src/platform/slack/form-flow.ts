@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
-import { describeAgileError } from '../agile/index.js';
 import { runOnce } from '../store/run-once.js';
 import { TIMEOUT, within } from '../within.js';
+import { describeAgileError } from './error-words.js';
 import { truncate } from './mrkdwn.js';
 
 export type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AgileError,
   AUTH_USER_MESSAGE,
-  describeAgileError,
   errorFromResponse,
   extractReason,
   looksLikeJavaException,
 } from '../../../src/platform/agile/errors.js';
+import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 
 const request = { method: 'POST', path: 'api/opportunity' };
 
