@@ -29,29 +29,48 @@ import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
 import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../platform/slack/ids.js';
 import type { Deps } from './deps.js';
 
+type Acked = { ack: (...answer: never[]) => Promise<void> };
+
+/**
+ * The ack gate, applied to every listener here: once a listener has acked, its follow-up work waits
+ * until no other request is still waiting for its ack (bounded; see platform/slack/ack-gate.ts).
+ * Bolt spreads fresh args into each middleware, so the ack is wrapped at registration.
+ */
+function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<void>) {
+  return (args: A): Promise<void> =>
+    listener({
+      ...args,
+      ack: async (...answer: never[]) => {
+        await args.ack(...answer);
+        await deps.afterPendingAcks();
+      },
+    });
+}
+
 /** The table of Slack surfaces → named callbacks. */
 export function registerListeners(app: App, deps: Deps): void {
-  app.command(COMMAND.crm, crmCommandCallback(deps));
-  app.shortcut(SHORTCUT.logToCrm, logToCrmCallback(deps));
-  app.view(CALLBACK.noteModal, noteSubmissionCallback(deps));
-  app.action(ACTION.cardLogNote, cardLogNoteCallback(deps));
-  app.action(ACTION.cardShare, cardShareCallback(deps));
-  app.action(ACTION.createContact, createContactCallback(deps));
-  app.action(ACTION.digestComplete, digestCompleteCallback(deps));
-  app.action(ACTION.digestSnooze, digestSnoozeCallback(deps));
-  app.action(ACTION.digestReassign, digestReassignCallback(deps));
-  app.options(ACTION.contactPicker, contactOptionsCallback(deps));
-  app.options(ACTION.ticketPicker, ticketOptionsCallback(deps));
-  app.action(ACTION.ticketPicker, ticketPickedCallback(deps));
-  app.view(CALLBACK.ticketModal, ticketSubmissionCallback(deps));
-  app.view(CALLBACK.taskModal, taskSubmissionCallback(deps));
-  app.action(ACTION.cardCreateTask, cardCreateTaskCallback(deps));
-  app.view(CALLBACK.dealModal, dealSubmissionCallback(deps));
-  app.action(ACTION.trackSelect, trackSelectCallback(deps));
-  app.action(ACTION.cardCreateDeal, cardCreateDealCallback(deps));
-  app.view(CALLBACK.moveModal, moveSubmissionCallback(deps));
-  app.options(ACTION.dealPicker, dealOptionsCallback(deps));
-  app.action(ACTION.dealPicker, dealPickedCallback(deps));
-  app.action(ACTION.dealMove, dealMoveCallback(deps));
-  app.action(ACTION.dealDisambiguate, dealDisambiguateCallback(deps));
+  const gate = <A extends Acked>(listener: (args: A) => Promise<void>) => afterAck(deps, listener);
+  app.command(COMMAND.crm, gate(crmCommandCallback(deps)));
+  app.shortcut(SHORTCUT.logToCrm, gate(logToCrmCallback(deps)));
+  app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
+  app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
+  app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
+  app.action(ACTION.createContact, gate(createContactCallback(deps)));
+  app.action(ACTION.digestComplete, gate(digestCompleteCallback(deps)));
+  app.action(ACTION.digestSnooze, gate(digestSnoozeCallback(deps)));
+  app.action(ACTION.digestReassign, gate(digestReassignCallback(deps)));
+  app.options(ACTION.contactPicker, gate(contactOptionsCallback(deps)));
+  app.options(ACTION.ticketPicker, gate(ticketOptionsCallback(deps)));
+  app.action(ACTION.ticketPicker, gate(ticketPickedCallback(deps)));
+  app.view(CALLBACK.ticketModal, gate(ticketSubmissionCallback(deps)));
+  app.view(CALLBACK.taskModal, gate(taskSubmissionCallback(deps)));
+  app.action(ACTION.cardCreateTask, gate(cardCreateTaskCallback(deps)));
+  app.view(CALLBACK.dealModal, gate(dealSubmissionCallback(deps)));
+  app.action(ACTION.trackSelect, gate(trackSelectCallback(deps)));
+  app.action(ACTION.cardCreateDeal, gate(cardCreateDealCallback(deps)));
+  app.view(CALLBACK.moveModal, gate(moveSubmissionCallback(deps)));
+  app.options(ACTION.dealPicker, gate(dealOptionsCallback(deps)));
+  app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
+  app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));
+  app.action(ACTION.dealDisambiguate, gate(dealDisambiguateCallback(deps)));
 }

@@ -2,8 +2,9 @@
 export const TIMEOUT = Symbol('timeout');
 
 /**
- * The work's outcome, or TIMEOUT once `ms` have passed (Slack's 3-second rules leave a budget, not a
- * deadline for the work: it goes on, and a failure after the budget is ignored).
+ * The one timeout helper: the work's outcome, or TIMEOUT once `ms` have passed. Slack's 3-second
+ * rules leave a budget, not a deadline for the work: it goes on, and a failure after the budget is
+ * ignored (never an unhandled rejection).
  */
 export function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
   let timer: NodeJS.Timeout | undefined;

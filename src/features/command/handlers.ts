@@ -46,7 +46,6 @@ const HANDLERS: Handlers = {
 export function crmCommandCallback(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
     await args.ack();
-    await deps.afterPendingAcks();
     const cmd = parseCrmCommand(args.command.text ?? '');
     const handler = HANDLERS[cmd.kind] as CommandHandler<typeof cmd.kind> | undefined;
     try {

@@ -94,7 +94,6 @@ async function prefillFromMessage(
 export function logToCrmCallback(deps: Deps) {
   return async ({ ack, shortcut, client }: ShortcutArgs): Promise<void> => {
     await ack();
-    await deps.afterPendingAcks();
     const baseMeta: NoteModalMeta = {
       channel: shortcut.channel.id,
       channelName: shortcut.channel.name,

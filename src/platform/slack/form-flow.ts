@@ -1,18 +1,92 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
-import type { Deps } from '../../app/deps.js';
-import { runOnce } from '../store/run-once.js';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Store } from '../store/index.js';
+import { type OnceOutcome, onceKey, runOnce } from '../store/run-once.js';
 import { TIMEOUT, within } from '../within.js';
 import { describeAgileError } from './error-words.js';
+import { BLOCK } from './ids.js';
 import { truncate } from './mrkdwn.js';
+
+/**
+ * The one form flow every modal follows:
+ *   openForm   — views.open at once with a loading view (a trigger_id lives 3 s), then fill it;
+ *   parseForm  — validate the submitted values with a zod schema, before any I/O;
+ *   submitForm — write within Slack's budget, else "Saving…", then the result or the form again.
+ */
 
 export type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
+export interface OpenFormPlan {
+  client: WebClient;
+  logger: Logger;
+  triggerId: string;
+  /** Shown at once, before any CRM call. */
+  loading: View;
+  /** The filled form (CRM reads go here). Degrade inside when a part is optional. */
+  fill: () => Promise<View>;
+  /** Replaces the loading view when fill throws: the words say why, and what to do. */
+  unavailable: (message: string) => View;
+}
+
+/**
+ * Opens a modal at once and fills it after. Throws only when Slack refuses to open it (the caller
+ * tells the user); a failed fill becomes the unavailable view, never silence.
+ */
+export async function openForm(plan: OpenFormPlan): Promise<{ viewId: string }> {
+  const opened = await plan.client.views.open({ trigger_id: plan.triggerId, view: plan.loading });
+  const viewId = opened.view?.id;
+  if (!viewId) throw new Error('views.open returned no view id');
+  let view: View;
+  try {
+    view = await plan.fill();
+  } catch (err) {
+    plan.logger.warn({ err, callbackId: plan.loading.callback_id }, 'could not fill the modal');
+    view = plan.unavailable(capitalise(describeAgileError(err)));
+  }
+  await plan.client.views
+    .update({ view_id: viewId, hash: opened.view?.hash, view })
+    .catch((err: unknown) => plan.logger.warn({ err }, 'could not fill the modal (closed?)'));
+  return { viewId };
+}
+
+/** Block ids of the inputs errors show under: a schema's keys are BLOCK's keys. */
+type BlockKey = keyof typeof BLOCK;
+
+/** Validation messages show under an input; keep them a readable sentence. */
+const ERROR_MAX = 300;
+
+export type ParsedForm<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Validates submitted values with a zod schema whose keys are named after BLOCK's keys, so an issue's
+ * path names the input it belongs to (one mapping for every form). The first issue per input wins.
+ */
+export function parseForm<S extends z.ZodType>(schema: S, values: unknown): ParsedForm<z.output<S>> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, errors: formErrors(parsed.error.issues) };
+}
+
+/** zod issues → `{ [block_id]: message }` for response_action "errors". */
+export function formErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const field = issue.path[0];
+    if (typeof field !== 'string' || !(field in BLOCK)) {
+      throw new Error(`form schema field ${String(field)} is not a BLOCK key`);
+    }
+    const blockId = BLOCK[field as BlockKey];
+    errors[blockId] ??= truncate(issue.message, ERROR_MAX);
+  }
+  return errors;
+}
+
 export interface SubmitPlan<T> {
-  /** Idempotency key; default `view:{view.id}` (one write per modal, whatever Slack re-delivers). */
-  key?: string;
-  /** The CRM write(s). Runs at most once per key. */
-  work: () => Promise<T>;
+  /** The use case: writes at most once (its idempotency key inside) and tells what happened. */
+  write: () => Promise<OnceOutcome<T>>;
   /** After a write (first or replayed): post the confirmation. Errors here are logged, never shown. */
   onSuccess: (result: T, info: { replayed: boolean }) => Promise<void>;
   /** Which input a failure belongs to: an Agile 400 about the value → BLOCK.value, and so on. */
@@ -29,21 +103,22 @@ export interface SubmitPlan<T> {
   budgetMs?: number;
 }
 
-/** Validation messages show under an input; keep them a readable sentence. */
-const ERROR_MAX = 300;
-
 /**
  * The one way a modal submission writes to the CRM (validated input only):
  * - the write finishes within the budget → the modal closes, then onSuccess confirms;
  * - it fails within the budget → response_action "errors" on the right input, everything typed kept;
  * - it is slow → the modal turns into "Saving…", then into the result (or the form again, with the error).
  */
-export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: SubmitPlan<T>): Promise<void> {
+export async function submitForm<T>(
+  args: SubmitArgs,
+  deps: { logger: Logger },
+  plan: SubmitPlan<T>,
+): Promise<void> {
   const { ack, body, client } = args;
   const viewId = body.view.id;
-  const key = plan.key ?? `view:${viewId}`;
-  const outcome = runOnce(deps.store, key, plan.work);
+  const outcome = plan.write();
   outcome.catch(() => undefined);
+  const words = (err: unknown) => capitalise(plan.errorMessage?.(err) ?? describeAgileError(err));
 
   let first: Awaited<typeof outcome> | typeof TIMEOUT;
   try {
@@ -52,12 +127,7 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'modal submission failed');
     await ack({
       response_action: 'errors',
-      errors: {
-        [plan.errorBlock(err)]: truncate(
-          capitalise(plan.errorMessage?.(err) ?? describeAgileError(err)),
-          ERROR_MAX,
-        ),
-      },
+      errors: { [plan.errorBlock(err)]: truncate(words(err), ERROR_MAX) },
     });
     return;
   }
@@ -66,7 +136,7 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
     await ack();
     // in_progress: the same submission is being saved by an earlier delivery, which will confirm.
     if (first.status === 'done')
-      await safely(deps, () => plan.onSuccess(first.result, { replayed: first.replayed }));
+      await safely(deps.logger, () => plan.onSuccess(first.result, { replayed: first.replayed }));
     return;
   }
 
@@ -77,10 +147,7 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
   } catch (err) {
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'slow modal submission failed');
     await client.views
-      .update({
-        view_id: viewId,
-        view: plan.failedView(capitalise(plan.errorMessage?.(err) ?? describeAgileError(err))),
-      })
+      .update({ view_id: viewId, view: plan.failedView(words(err)) })
       .catch((e) => deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)'));
     return;
   }
@@ -89,17 +156,31 @@ export async function submitWithBudget<T>(args: SubmitArgs, deps: Deps, plan: Su
   await client.views
     .update({ view_id: viewId, view: plan.doneView(later.result) })
     .catch((e) => deps.logger.warn({ err: e }, 'could not show the result in the modal (closed?)'));
-  await safely(deps, () => plan.onSuccess(later.result, { replayed: later.replayed }));
+  await safely(deps.logger, () => plan.onSuccess(later.result, { replayed: later.replayed }));
 }
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-async function safely(deps: Deps, fn: () => Promise<void>): Promise<void> {
+async function safely(logger: Logger, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    deps.logger.error({ err }, 'confirmation after a successful write failed');
+    logger.error({ err }, 'confirmation after a successful write failed');
   }
+}
+
+/**
+ * Transitional (removed once every feature's use case owns its key): the write as a plain function,
+ * keyed here by the view.
+ * @deprecated use submitForm with a use case that calls runOnce itself.
+ */
+export function submitWithBudget<T>(
+  args: SubmitArgs,
+  deps: { logger: Logger; store: Pick<Store, 'idempotency'> },
+  plan: Omit<SubmitPlan<T>, 'write'> & { key?: string; work: () => Promise<T> },
+): Promise<void> {
+  const key = plan.key ?? onceKey('view', args.body.view.id);
+  return submitForm(args, deps, { ...plan, write: () => runOnce(deps.store, key, plan.work) });
 }

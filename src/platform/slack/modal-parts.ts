@@ -34,6 +34,17 @@ export function buildModalShell(shell: ModalShell): ModalView {
   };
 }
 
+/**
+ * The one non-form modal (loading, saving, done, unavailable): the form's callback id and title, a
+ * Close button and one section of mrkdwn (already escaped by the caller).
+ */
+export function buildStatusModal(
+  shell: Omit<ModalShell, 'blocks' | 'submit' | 'close'> & { text: string },
+): ModalView {
+  const { text, ...rest } = shell;
+  return buildModalShell({ ...rest, close: 'Close', blocks: [textSection(text)] });
+}
+
 /** A section of mrkdwn (the caller escapes what came from a user or the CRM). */
 export function textSection(text: string): SectionBlock {
   return { type: 'section', text: mrkdwnText(text) };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store } from './index.js';
 
 export type OnceOutcome<T> = { status: 'done'; result: T; replayed: boolean } | { status: 'in_progress' };
@@ -12,6 +13,22 @@ const KEY_TTL_SEC = 24 * 60 * 60;
  */
 export const QUICK_PATH_TTL_SEC = 60;
 
+/** Keys are stored as they are up to this length; longer ones keep a readable head plus a hash. */
+const KEY_MAX = 200;
+
+/**
+ * The one idempotency-key builder. A key must name a repeated *intent*, not a delivery: a view
+ * submission is its view id; a click is the message it was made on plus what it does; a quick
+ * command is who typed what in which team (never the trigger_id, which changes on every send).
+ * `intent` says what kind of write (e.g. 'note.quick'); the parts say which one.
+ */
+export function onceKey(intent: string, ...parts: Array<string | number | null | undefined>): string {
+  const key = [intent, ...parts.map((p) => (p === null || p === undefined ? '' : String(p)))].join(':');
+  if (key.length <= KEY_MAX) return key;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return `${key.slice(0, KEY_MAX - 33)}#${hash}`;
+}
+
 export interface RunOnceOptions {
   /** How long the key answers "done"/"in progress" (default a day); an expired key writes again. */
   ttlSec?: number;
@@ -23,7 +40,7 @@ export interface RunOnceOptions {
  * is released so the user can try again.
  */
 export async function runOnce<T>(
-  store: Store,
+  store: Pick<Store, 'idempotency'>,
   key: string,
   work: () => Promise<T>,
   options: RunOnceOptions = {},
