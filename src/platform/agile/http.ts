@@ -157,7 +157,7 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
       try {
         answer = await sendOnce(spec);
       } catch (cause) {
-        const error = transportError(cause, redacted, spec.method, timeoutMs);
+        const error = transportError(cause, redacted, timeoutMs);
         logger?.warn(
           { agile: { ...redacted, attempt, ms: Date.now() - started, kind: error.kind } },
           error.message,
@@ -208,8 +208,8 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
         kind: 'bad_response',
         status: answer.status,
         request: redacted,
+        badAnswer: 'not_json',
         message: `Agile CRM answered ${redacted.method} ${redacted.path} with ${looksXml ? 'XML/HTML' : 'non-JSON text'} (${text.slice(0, 80)})`,
-        userMessage: 'the CRM gave an answer we could not read',
       });
     }
     if (spec.prepare) data = spec.prepare(data);
@@ -224,8 +224,8 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
         kind: 'bad_response',
         status: answer.status,
         request: redacted,
+        badAnswer: 'wrong_shape',
         message: `Agile CRM answer to ${redacted.method} ${redacted.path} has an unexpected shape: ${detail}`,
-        userMessage: 'the CRM gave an answer in a shape we did not expect',
         cause: result.error,
       });
     }
@@ -251,23 +251,14 @@ function isTimeout(err: unknown): boolean {
   return false;
 }
 
-function transportError(
-  cause: unknown,
-  request: RedactedRequest,
-  method: HttpMethod,
-  timeoutMs: number,
-): AgileError {
-  const write = method !== 'GET';
-  const unknownOutcome = write
-    ? ' — the change may or may not have been saved, check before trying again'
-    : '';
+function transportError(cause: unknown, request: RedactedRequest, timeoutMs: number): AgileError {
   if (isTimeout(cause)) {
     return new AgileError({
       kind: 'unavailable',
+      timedOut: true,
       request,
       cause,
       message: `Agile CRM did not answer ${request.method} ${request.path} within ${timeoutMs} ms`,
-      userMessage: `the CRM did not answer in time${unknownOutcome || ' — try again in a few minutes'}`,
     });
   }
   const detail = cause instanceof Error ? cause.message : String(cause);
@@ -276,6 +267,5 @@ function transportError(
     request,
     cause,
     message: `could not reach Agile CRM for ${request.method} ${request.path}: ${detail}`,
-    userMessage: `the CRM could not be reached${unknownOutcome || ' — try again in a few minutes'}`,
   });
 }

@@ -6,6 +6,7 @@ import {
   buildContactProperties,
   createAgileClient,
 } from '../../../src/platform/agile/index.js';
+import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 import { clientFor, failureOf, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
@@ -84,7 +85,7 @@ describe('retries', () => {
     sim.faults.failNext(3, 500, 'java.lang.NumberFormatException: For input string: "abc"');
     const err = await failureOf(client.contacts.setLeadScore(someId(), 1));
     expect(err.kind).toBe('invalid');
-    expect(err.userMessage).toContain('For input string');
+    expect(err.reason).toContain('For input string');
     expect(requestsTo(sim, 'PUT', '/dev/api/contacts/edit/lead-score')).toHaveLength(1);
   });
 });
@@ -97,7 +98,8 @@ describe('timeouts', () => {
     const err = await failureOf(quick.contacts.get(someId()));
     expect(err).toBeInstanceOf(AgileError);
     expect(err.kind).toBe('unavailable');
-    expect(err.userMessage).toContain('did not answer in time');
+    expect(err.timedOut).toBe(true);
+    expect(describeAgileError(err)).toContain('did not answer in time');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -110,7 +112,8 @@ describe('timeouts', () => {
       quick.notes.createForContacts({ subject: 's', description: 'd', contactIds: [someId()] }),
     );
     expect(err.kind).toBe('unavailable');
-    expect(err.userMessage).toContain('may or may not have been saved');
+    expect(err).toMatchObject({ timedOut: true, write: true });
+    expect(describeAgileError(err)).toContain('may or may not have been saved');
     expect(requestsTo(sim, 'POST', '/dev/api/notes')).toHaveLength(1);
   });
 });
