@@ -37,8 +37,8 @@ import {
 } from './schemas.js';
 import type { EpochSeconds } from './time.js';
 
-/** The HTTP options (base URL, credentials, timeout, retries, logger); the sleep hook stays internal. */
-export type AgileClientOptions = Omit<AgileHttpOptions, 'sleep'>;
+/** The HTTP options: base URL, credentials, timeout, retries, logger, and the sleep/clock tests inject. */
+export type AgileClientOptions = AgileHttpOptions;
 
 // ---- inputs ---------------------------------------------------------------------------------
 
