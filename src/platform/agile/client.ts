@@ -37,8 +37,8 @@ import {
 } from './schemas.js';
 import type { EpochSeconds } from './time.js';
 
-/** The HTTP options (base URL, credentials, timeout, retries, logger); the sleep hook stays internal. */
-export type AgileClientOptions = Omit<AgileHttpOptions, 'sleep'>;
+/** The HTTP options: base URL, credentials, timeout, retries, logger, and the sleep/clock tests inject. */
+export type AgileClientOptions = AgileHttpOptions;
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -447,8 +447,8 @@ export function createAgileClient(opts: AgileClientOptions) {
             status: 200,
             request,
             reason: text.slice(0, 300),
+            unknownUserEmail: ownerEmail,
             message: `Agile CRM refused to change the owner: ${text.slice(0, 300)}`,
-            userMessage: `the CRM has no user with the email ${ownerEmail}`,
           }),
       }),
 
@@ -807,8 +807,8 @@ function required<T>(value: T | null, where: string): T {
   if (value === null) {
     throw new AgileError({
       kind: 'bad_response',
+      badAnswer: 'empty',
       message: `Agile CRM answered ${where} with no content where a record was expected`,
-      userMessage: 'the CRM gave an empty answer',
     });
   }
   return value;

@@ -7,6 +7,9 @@ export type AgileErrorKind =
   | 'unavailable'
   | 'bad_response';
 
+/** What was wrong with an answer that came back but could not be used (kind bad_response). */
+export type BadAnswer = 'not_json' | 'wrong_shape' | 'empty' | 'repeated_cursor';
+
 /** What we may log or show about the request: never headers, never the body. */
 export interface RedactedRequest {
   method: string;
@@ -15,30 +18,47 @@ export interface RedactedRequest {
 
 export interface AgileErrorInit {
   kind: AgileErrorKind;
+  /** For logs and developers; user words come from describeAgileError (platform/slack/error-words.ts). */
   message: string;
-  userMessage: string;
   status?: number;
   request?: RedactedRequest;
   /** Reason extracted from the error body, if any (already trimmed and shortened). */
   reason?: string;
+  /** No answer came within the timeout (only for a request that got no answer: kind unavailable, no status). */
+  timedOut?: boolean;
+  /** Kind bad_response: what was wrong with the answer (absent for an unexpected status). */
+  badAnswer?: BadAnswer;
+  /** Kind not_found: change-owner named an email no CRM user has. */
+  unknownUserEmail?: string;
   cause?: unknown;
 }
 
+/** A failed Agile call, as facts (kind, status, reason, request); no user words. */
 export class AgileError extends Error {
   override readonly name = 'AgileError';
   readonly kind: AgileErrorKind;
   readonly status: number | undefined;
-  readonly userMessage: string;
   readonly request: RedactedRequest | undefined;
   readonly reason: string | undefined;
+  readonly timedOut: boolean;
+  /**
+   * The request could have changed something (any method but GET): when it got no answer, nobody
+   * knows whether the change was saved.
+   */
+  readonly write: boolean;
+  readonly badAnswer: BadAnswer | undefined;
+  readonly unknownUserEmail: string | undefined;
 
   constructor(init: AgileErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.kind = init.kind;
     this.status = init.status;
-    this.userMessage = init.userMessage;
     this.request = init.request;
     this.reason = init.reason;
+    this.timedOut = init.timedOut ?? false;
+    this.write = init.request !== undefined && init.request.method !== 'GET';
+    this.badAnswer = init.badAnswer;
+    this.unknownUserEmail = init.unknownUserEmail;
   }
 }
 
@@ -109,9 +129,6 @@ export function extractReason(body: string | undefined): string | undefined {
   return plain === '' ? undefined : shorten(firstLine);
 }
 
-export const AUTH_USER_MESSAGE =
-  'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY';
-
 export interface HttpFailure {
   status: number;
   body: string | undefined;
@@ -131,7 +148,6 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'auth',
       message: `Agile CRM answered ${status} to ${where}`,
-      userMessage: AUTH_USER_MESSAGE,
     });
   }
   if (status === 404) {
@@ -139,7 +155,6 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'not_found',
       message: `Agile CRM answered 404 to ${where}${because}`,
-      userMessage: reason ? `the CRM could not find it (${reason})` : 'the CRM could not find that record',
     });
   }
   if (status === 406) {
@@ -147,7 +162,6 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'limit',
       message: `Agile CRM answered 406 to ${where}${because}`,
-      userMessage: "the CRM refused: the account's plan limit is reached (e.g. number of contacts)",
     });
   }
   if (status === 429) {
@@ -155,7 +169,6 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'rate_limited',
       message: `Agile CRM answered 429 to ${where}`,
-      userMessage: 'the CRM is rate limiting us — try again in a minute',
     });
   }
   const badInput = status === 400 || status === 409 || status === 422;
@@ -165,9 +178,6 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'invalid',
       message: `Agile CRM answered ${status} to ${where}${because}`,
-      userMessage: reason
-        ? `the CRM rejected the input: ${reason}`
-        : 'the CRM rejected the input (no reason given) — check the values and try again',
     });
   }
   if (status >= 500) {
@@ -175,13 +185,11 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'unavailable',
       message: `Agile CRM answered ${status} to ${where}${because}`,
-      userMessage: `the CRM is not answering properly right now (HTTP ${status}) — try again in a few minutes`,
     });
   }
   return new AgileError({
     ...base,
     kind: 'bad_response',
     message: `Agile CRM answered an unexpected ${status} to ${where}${because}`,
-    userMessage: `the CRM gave an unexpected answer (HTTP ${status})`,
   });
 }

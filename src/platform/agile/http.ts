@@ -1,8 +1,8 @@
 import { parse as parseLosslessJson } from 'lossless-json';
-import { ofetch } from 'ofetch';
+import { type FetchContext, type FetchResponse, ofetch } from 'ofetch';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AgileError, errorFromResponse, type RedactedRequest } from './errors.js';
+import { AgileError, errorFromResponse, isAgileError, type RedactedRequest } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type QueryValue = string | number | boolean | undefined;
@@ -21,7 +21,10 @@ export interface AgileHttpOptions {
   /** A Retry-After longer than this is not waited for: the call fails as rate_limited. Default 30 s. */
   maxRetryAfterMs?: number;
   logger?: Logger;
+  /** Waits between attempts. Default setTimeout; tests inject one that records the delay and returns. */
   sleep?: (ms: number) => Promise<void>;
+  /** Epoch milliseconds: reads Retry-After dates and times requests for the logs. Default Date.now. */
+  now?: () => number;
 }
 
 export interface RequestSpec<S extends z.ZodType> {
@@ -29,7 +32,7 @@ export interface RequestSpec<S extends z.ZodType> {
   /** Relative to the base URL, without a leading slash, segments already encoded (see `path`). */
   path: string;
   query?: Record<string, QueryValue>;
-  /** JSON body, serialised with JSON.stringify (ids must already be strings). */
+  /** JSON body (a plain object), serialised by ofetch with JSON.stringify (ids must already be strings). */
   json?: unknown;
   /** Form body (application/x-www-form-urlencoded); JSON inside values is the caller's JSON.stringify. */
   form?: Record<string, QueryValue>;
@@ -79,17 +82,47 @@ function parseRetryAfterMs(header: string | null, now: number): number | undefin
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function cleanQuery(query: Record<string, QueryValue> | undefined): Record<string, string> | undefined {
-  if (!query) return undefined;
+function cleanValues(values: Record<string, QueryValue> | undefined): Record<string, string> | undefined {
+  if (!values) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = String(v);
   return out;
 }
 
-interface RawAnswer {
-  status: number;
+/** A response body as ofetch's parseResponse hands it to us: the text, and its JSON value if it is JSON. */
+interface AnswerBody {
   text: string;
-  retryAfter: string | null;
+  json: boolean;
+  value: unknown;
+}
+
+/** Never throws: error bodies and non-JSON 2xx answers are text that the errors and `decode` read. */
+function readBody(text: string): AnswerBody {
+  try {
+    return { text, json: true, value: parseJsonLossless(text) };
+  } catch {
+    return { text, json: false, value: undefined };
+  }
+}
+
+// Whether a 500 is worth retrying depends on its body (a Java exception is bad input): the
+// onResponseError hook judges that. ofetch also counts "no answer" (network error, timeout) as 500.
+const RETRY_STATUS_CODES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * ofetch stops its timeout once the headers arrive, and reads the body outside its retry handling:
+ * reading the whole body inside fetch puts a stalled body under the same timeout and retry policy.
+ */
+async function fetchWholeBody(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -100,132 +133,134 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
   const baseDelayMs = options.retryBaseDelayMs ?? 250;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
   const logger = options.logger;
   const baseURL = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiKey}`).toString('base64')}`;
+  const startedAt = new WeakMap<FetchContext, number>();
+  const elapsedMs = (ctx: FetchContext) => now() - (startedAt.get(ctx) ?? now());
 
-  // The one instance every Agile call goes through. Retries and timeouts are ours, not ofetch's,
-  // so that a POST is never repeated and the timeout also covers reading the body.
-  const api = ofetch.create({
-    baseURL,
-    headers: { Accept: 'application/json', Authorization: authorization },
-    retry: false,
-    ignoreResponseError: true,
-    responseType: 'text',
-  });
-
-  async function sendOnce(spec: RequestSpec<z.ZodType>): Promise<RawAnswer> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), timeoutMs);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    let body: string | undefined;
-    if (spec.form !== undefined) {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(spec.form)) if (v !== undefined) params.append(k, String(v));
-      body = params.toString();
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    } else if (spec.json !== undefined) {
-      body = JSON.stringify(spec.json);
-      headers['Content-Type'] = 'application/json';
-    }
-    try {
-      const response = await api.raw<string, 'text'>(spec.path, {
-        method: spec.method,
-        query: cleanQuery(spec.query),
-        body,
-        headers,
-        signal: controller.signal,
-        responseType: 'text',
-      });
-      return {
-        status: response.status,
-        text: typeof response._data === 'string' ? response._data : '',
-        retryAfter: response.headers.get('retry-after'),
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Method and path (no query, no headers, no body) of the request ofetch is sending. */
+  function redact(ctx: FetchContext): RedactedRequest {
+    const url = (typeof ctx.request === 'string' ? ctx.request : ctx.request.url).split('?')[0] ?? '';
+    return {
+      method: ctx.options.method ?? 'GET',
+      path: url.startsWith(baseURL) ? url.slice(baseURL.length) : url,
+    };
   }
+
+  /**
+   * The retry policy, run by the error hooks just before ofetch decides whether to retry: throws the
+   * final AgileError unless the failure is transient and attempts remain, else waits and returns so
+   * that ofetch sends the request again. Waiting here rather than through ofetch's `retryDelay`
+   * (synchronous, its own setTimeout) lets tests inject `sleep` and lets a Retry-After that is too
+   * long fail at once as rate_limited instead of being waited for.
+   */
+  async function retryOrThrow(ctx: FetchContext, error: AgileError, retryAfterMs?: number): Promise<void> {
+    const retriesLeft = typeof ctx.options.retry === 'number' ? ctx.options.retry : 0;
+    const transient = error.kind === 'rate_limited' || error.kind === 'unavailable';
+    if (!transient || retriesLeft <= 0) throw error;
+    const attempt = retries - retriesLeft + 1;
+    const delay = retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
+    if (delay > maxRetryAfterMs) throw error;
+    logger?.warn(
+      { agile: { ...error.request, status: error.status, attempt, retryInMs: delay } },
+      'agile request failed; retrying',
+    );
+    await sleep(delay);
+  }
+
+  // The one instance every Agile call goes through.
+  const api = ofetch.create(
+    {
+      baseURL,
+      headers: { Accept: 'application/json', Authorization: authorization },
+      timeout: timeoutMs,
+      retryStatusCodes: RETRY_STATUS_CODES,
+      retryDelay: 0, // retryOrThrow has waited already
+      parseResponse: readBody,
+      onRequest(ctx) {
+        // ofetch 1.5 hands the first attempt's timeout signal on to its retries (already aborted after
+        // a timeout, disarmed otherwise: unjs/ofetch#621); cleared, ofetch arms a fresh one per attempt.
+        ctx.options.signal = undefined;
+        startedAt.set(ctx, now());
+      },
+      onResponse(ctx) {
+        logger?.debug(
+          { agile: { ...redact(ctx), status: ctx.response.status, ms: elapsedMs(ctx) } },
+          'agile request',
+        );
+      },
+      async onResponseError(ctx) {
+        const { response } = ctx;
+        const body = (response._data as AnswerBody | undefined)?.text;
+        const error = errorFromResponse({ status: response.status, body, request: redact(ctx) });
+        await retryOrThrow(ctx, error, parseRetryAfterMs(response.headers.get('retry-after'), now()));
+      },
+      async onRequestError(ctx) {
+        const error = transportError(ctx.error, redact(ctx), timeoutMs);
+        logger?.warn({ agile: { ...error.request, ms: elapsedMs(ctx), kind: error.kind } }, error.message);
+        await retryOrThrow(ctx, error);
+      },
+    },
+    { fetch: fetchWholeBody },
+  );
 
   async function request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S> | null> {
     const redacted: RedactedRequest = { method: spec.method, path: spec.path };
     const retryable = spec.retry ?? spec.method !== 'POST';
-    const maxAttempts = retryable ? retries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      let answer: RawAnswer;
-      try {
-        answer = await sendOnce(spec);
-      } catch (cause) {
-        const error = transportError(cause, redacted, spec.method, timeoutMs);
-        logger?.warn(
-          { agile: { ...redacted, attempt, ms: Date.now() - started, kind: error.kind } },
-          error.message,
-        );
-        if (attempt < maxAttempts) {
-          await sleep(baseDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        throw error;
-      }
-      const { status } = answer;
-      logger?.debug({ agile: { ...redacted, status, attempt, ms: Date.now() - started } }, 'agile request');
-      if (status >= 200 && status < 300) return decode(spec, answer, redacted);
-
-      const retryAfterMs = parseRetryAfterMs(answer.retryAfter, Date.now());
-      const error = errorFromResponse({ status, body: answer.text, request: redacted, retryAfterMs });
-      const transient = status === 429 || error.kind === 'unavailable';
-      if (transient && attempt < maxAttempts) {
-        const delay = retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
-        if (delay <= maxRetryAfterMs) {
-          logger?.warn(
-            { agile: { ...redacted, status, attempt, retryInMs: delay } },
-            'agile request failed; retrying',
-          );
-          await sleep(delay);
-          continue;
-        }
-      }
-      throw error;
+    let response: FetchResponse<AnswerBody>;
+    try {
+      response = await api.raw<AnswerBody>(spec.path, {
+        method: spec.method,
+        query: cleanValues(spec.query),
+        ...(spec.form !== undefined
+          ? { body: cleanValues(spec.form), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }
+          : { body: spec.json as Record<string, unknown> | undefined }),
+        retry: retryable ? retries : 0,
+      });
+    } catch (err) {
+      // The hooks throw AgileErrors; anything else escaped them (e.g. a failure inside ofetch).
+      throw isAgileError(err) ? err : transportError(err, redacted, timeoutMs);
     }
+    return decode(spec, response, redacted);
   }
 
   function decode<S extends z.ZodType>(
     spec: RequestSpec<S>,
-    answer: RawAnswer,
+    response: FetchResponse<AnswerBody>,
     redacted: RedactedRequest,
   ): z.output<S> | null {
-    const text = answer.text.trim();
+    const { status } = response;
+    const body = response._data;
+    if (status < 200 || status >= 300) {
+      throw errorFromResponse({ status, body: body?.text, request: redacted });
+    }
+    const text = body?.text.trim() ?? '';
     // 204 or an empty body means "none" (no such contact, empty list, done).
-    if (answer.status === 204 || text === '') return null;
-    let data: unknown;
-    try {
-      data = parseJsonLossless(text);
-    } catch {
+    if (status === 204 || text === '') return null;
+    if (!body?.json) {
       if (spec.onNonJson) throw spec.onNonJson(text, redacted);
       const looksXml = text.startsWith('<');
       throw new AgileError({
         kind: 'bad_response',
-        status: answer.status,
+        badAnswer: 'not_json',
+        status,
         request: redacted,
         message: `Agile CRM answered ${redacted.method} ${redacted.path} with ${looksXml ? 'XML/HTML' : 'non-JSON text'} (${text.slice(0, 80)})`,
-        userMessage: 'the CRM gave an answer we could not read',
       });
     }
-    if (spec.prepare) data = spec.prepare(data);
+    const data = spec.prepare ? spec.prepare(body.value) : body.value;
     const result = spec.schema.safeParse(data);
     if (!result.success) {
       const detail = z.prettifyError(result.error);
-      logger?.warn(
-        { agile: { ...redacted, status: answer.status } },
-        `agile answer did not match the schema: ${detail}`,
-      );
+      logger?.warn({ agile: { ...redacted, status } }, `agile answer did not match the schema: ${detail}`);
       throw new AgileError({
         kind: 'bad_response',
-        status: answer.status,
+        badAnswer: 'wrong_shape',
+        status,
         request: redacted,
         message: `Agile CRM answer to ${redacted.method} ${redacted.path} has an unexpected shape: ${detail}`,
-        userMessage: 'the CRM gave an answer in a shape we did not expect',
         cause: result.error,
       });
     }
@@ -235,39 +270,23 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
   return { request };
 }
 
-class TimeoutSignal extends Error {
-  override readonly name = 'TimeoutError';
-  constructor() {
-    super('timed out');
-  }
-}
-
 function isTimeout(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    if (e instanceof TimeoutSignal) return true;
     if (e instanceof Error && e.name === 'TimeoutError') return true;
     e = e instanceof Error ? e.cause : undefined;
   }
   return false;
 }
 
-function transportError(
-  cause: unknown,
-  request: RedactedRequest,
-  method: HttpMethod,
-  timeoutMs: number,
-): AgileError {
-  const write = method !== 'GET';
-  const unknownOutcome = write
-    ? ' — the change may or may not have been saved, check before trying again'
-    : '';
+/** A request that got no answer: timed out, or the CRM could not be reached. */
+function transportError(cause: unknown, request: RedactedRequest, timeoutMs: number): AgileError {
   if (isTimeout(cause)) {
     return new AgileError({
       kind: 'unavailable',
+      timedOut: true,
       request,
       cause,
       message: `Agile CRM did not answer ${request.method} ${request.path} within ${timeoutMs} ms`,
-      userMessage: `the CRM did not answer in time${unknownOutcome || ' — try again in a few minutes'}`,
     });
   }
   const detail = cause instanceof Error ? cause.message : String(cause);
@@ -276,6 +295,5 @@ function transportError(
     request,
     cause,
     message: `could not reach Agile CRM for ${request.method} ${request.path}: ${detail}`,
-    userMessage: `the CRM could not be reached${unknownOutcome || ' — try again in a few minutes'}`,
   });
 }

@@ -22,7 +22,7 @@ export {
 export {
   AgileError,
   type AgileErrorKind,
-  AUTH_USER_MESSAGE,
+  type BadAnswer,
   extractReason,
   isAgileError,
   type RedactedRequest,

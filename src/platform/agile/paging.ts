@@ -64,8 +64,8 @@ export async function* iteratePages<T>(
     if (seen.has(result.cursor)) {
       throw new AgileError({
         kind: 'bad_response',
+        badAnswer: 'repeated_cursor',
         message: `Agile CRM returned the same paging cursor twice (page ${page}); stopping to avoid a loop`,
-        userMessage: 'the CRM kept returning the same page — the list may be incomplete',
       });
     }
     seen.add(result.cursor);

@@ -1,10 +1,55 @@
 import { AgileError } from '../agile/index.js';
 
+const TRY_LATER = ' — try again in a few minutes';
+// A write that got no answer may have been saved all the same: retrying blindly could duplicate it.
+const UNKNOWN_OUTCOME = ' — the change may or may not have been saved, check before trying again';
+
 /** Pure: any error → words fit to show a Slack user. The one place failures become user words. */
 export function describeAgileError(err: unknown): string {
-  if (err instanceof AgileError) return err.userMessage;
+  if (err instanceof AgileError) return agileErrorWords(err);
   if (err instanceof Error && err.name === 'TimeoutError') {
-    return 'the CRM did not answer in time — try again in a few minutes';
+    return `the CRM did not answer in time${TRY_LATER}`;
   }
   return 'something went wrong while talking to the CRM';
+}
+
+function agileErrorWords(err: AgileError): string {
+  const { reason, status } = err;
+  switch (err.kind) {
+    case 'auth':
+      return 'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY';
+    case 'not_found':
+      if (err.unknownUserEmail !== undefined)
+        return `the CRM has no user with the email ${err.unknownUserEmail}`;
+      return reason ? `the CRM could not find it (${reason})` : 'the CRM could not find that record';
+    case 'limit':
+      return "the CRM refused: the account's plan limit is reached (e.g. number of contacts)";
+    case 'rate_limited':
+      return 'the CRM is rate limiting us — try again in a minute';
+    case 'invalid':
+      return reason
+        ? `the CRM rejected the input: ${reason}`
+        : 'the CRM rejected the input (no reason given) — check the values and try again';
+    case 'unavailable': {
+      if (status !== undefined)
+        return `the CRM is not answering properly right now (HTTP ${status})${TRY_LATER}`;
+      const what = err.timedOut ? 'the CRM did not answer in time' : 'the CRM could not be reached';
+      return `${what}${err.write ? UNKNOWN_OUTCOME : TRY_LATER}`;
+    }
+    case 'bad_response':
+      switch (err.badAnswer) {
+        case 'not_json':
+          return 'the CRM gave an answer we could not read';
+        case 'wrong_shape':
+          return 'the CRM gave an answer in a shape we did not expect';
+        case 'empty':
+          return 'the CRM gave an empty answer';
+        case 'repeated_cursor':
+          return 'the CRM kept returning the same page — the list may be incomplete';
+        case undefined:
+          return status === undefined
+            ? 'the CRM gave an unexpected answer'
+            : `the CRM gave an unexpected answer (HTTP ${status})`;
+      }
+  }
 }

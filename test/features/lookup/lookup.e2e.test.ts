@@ -1,7 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIG_ID_CONTACT_ID } from '../../../src/devkit/sandbox/agile-simulator.js';
-import { AUTH_USER_MESSAGE } from '../../../src/platform/agile/index.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import { blockActionsPayload, CHANNEL, USER } from '../../helpers/payloads.js';
@@ -235,7 +234,9 @@ describe('/crm lookup', () => {
   it('explains an Agile 401 in words an admin can act on', async () => {
     sim().faults.failNext(1, 401);
     const reply = await lookup('ada.lovelace@northwind.example.com');
-    expect(allText(reply)).toContain(AUTH_USER_MESSAGE);
+    expect(allText(reply)).toContain(
+      'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY',
+    );
     expect(allText(reply)).toContain('ada.lovelace@northwind.example.com');
     t.slack.assertNoViolations();
   });

@@ -87,7 +87,6 @@ describe('dealFieldForError', () => {
     new AgileError({
       kind: 'invalid',
       message: 'Agile CRM answered 400',
-      userMessage: reason,
       status: 400,
       reason,
     });

@@ -169,8 +169,7 @@ describe('validateTaskForm', () => {
 });
 
 describe('taskErrorField', () => {
-  const invalid = (reason: string) =>
-    new AgileError({ kind: 'invalid', status: 400, message: 'x', userMessage: 'y', reason });
+  const invalid = (reason: string) => new AgileError({ kind: 'invalid', status: 400, message: 'x', reason });
   it.each([
     ['Invalid priority_type: X. Accepted values (case sensitive): HIGH, NORMAL, LOW', 'priority'],
     ['Invalid type: FAX. Accepted values (case sensitive): CALL, EMAIL', 'type'],
@@ -184,9 +183,9 @@ describe('taskErrorField', () => {
   });
 
   it('puts non-input failures (auth, outage) on the subject, the top input', () => {
-    expect(
-      taskErrorField(new AgileError({ kind: 'unavailable', status: 503, message: 'x', userMessage: 'y' })),
-    ).toBe('subject');
+    expect(taskErrorField(new AgileError({ kind: 'unavailable', status: 503, message: 'x' }))).toBe(
+      'subject',
+    );
     expect(taskErrorField(new Error('boom'))).toBe('subject');
   });
 });

@@ -3,7 +3,6 @@ import { type AgileSimulator, BIG_ID_CONTACT_ID } from '../../../src/devkit/sand
 import {
   type AgileClient,
   AgileError,
-  AUTH_USER_MESSAGE,
   buildContactProperties,
   collect,
   getEmails,
@@ -11,6 +10,7 @@ import {
   getPrimaryEmail,
   systemProperty,
 } from '../../../src/platform/agile/index.js';
+import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 import { clientFor, failureOf, lastRequest, requestsTo, useClientAndSimulator } from './sim.js';
 
 let sim: AgileSimulator;
@@ -116,7 +116,7 @@ describe('contacts against the simulator', () => {
     const duplicate = await failureOf(client.contacts.create({ properties }));
     expect(duplicate).toBeInstanceOf(AgileError);
     expect((duplicate as AgileError).kind).toBe('invalid');
-    expect((duplicate as AgileError).userMessage).toContain('duplicate');
+    expect((duplicate as AgileError).reason).toContain('duplicate');
 
     const again = await client.contacts.findOrCreate({ properties });
     expect(again).toEqual({ contact: expect.objectContaining({ id: created.id }), created: false });
@@ -134,7 +134,7 @@ describe('contacts against the simulator', () => {
     expect(err).toBeInstanceOf(AgileError);
     expect(err.kind).toBe('invalid');
     expect(err.status).toBe(400);
-    expect(err.userMessage).toContain('first_name');
+    expect(err.reason).toContain('first_name');
   });
 
   it('edits tags, lead score and star value', async () => {
@@ -263,7 +263,7 @@ describe('auth', () => {
     const err = await failureOf(wrong.contacts.get('1'));
     expect(err.kind).toBe('auth');
     expect(err.status).toBe(401);
-    expect(err.userMessage).toBe(AUTH_USER_MESSAGE);
+    expect(describeAgileError(err)).toContain('check AGILE_EMAIL / AGILE_API_KEY');
     expect(`${err.message} ${JSON.stringify(err)}`).not.toContain('wrong-key');
     expect(requestsTo(sim, 'GET', '/dev/api/contacts/1')).toHaveLength(1);
   });

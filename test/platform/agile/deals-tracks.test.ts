@@ -74,7 +74,7 @@ describe('deals', () => {
       client.deals.create({ name: 'x', expected_value: 1, milestone: wrongCase, pipeline_id: track.id }),
     );
     expect(err.kind).toBe('invalid');
-    expect(err.userMessage).toMatch(/milestone/i);
+    expect(err.reason).toMatch(/milestone/i);
     expect(requestsTo(sim, 'POST', '/dev/api/opportunity')).toHaveLength(1);
   });
 

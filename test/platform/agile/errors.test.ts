@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   AgileError,
-  AUTH_USER_MESSAGE,
   errorFromResponse,
   extractReason,
   looksLikeJavaException,
 } from '../../../src/platform/agile/errors.js';
-import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 
 const request = { method: 'POST', path: 'api/opportunity' };
 
@@ -54,10 +52,10 @@ describe('looksLikeJavaException', () => {
 });
 
 describe('errorFromResponse', () => {
-  it('maps 401 to auth with the admin hint and never leaks headers', () => {
+  it('maps 401 to auth and never leaks headers', () => {
     const err = errorFromResponse({ status: 401, body: 'Unauthorized', request });
     expect(err.kind).toBe('auth');
-    expect(err.userMessage).toBe(AUTH_USER_MESSAGE);
+    expect(err.status).toBe(401);
     expect(err.request).toEqual(request);
     expect(JSON.stringify(err)).not.toMatch(/authorization|basic/i);
   });
@@ -69,7 +67,7 @@ describe('errorFromResponse', () => {
       request,
     });
     expect(err.kind).toBe('invalid');
-    expect(err.userMessage).toContain('probability must be between 0 and 100');
+    expect(err.reason).toBe('probability must be between 0 and 100');
   });
 
   it('maps a 500 with exception text to invalid, a bare 500/503 to unavailable', () => {
@@ -93,12 +91,13 @@ describe('errorFromResponse', () => {
   });
 });
 
-describe('describeAgileError', () => {
-  it('uses the userMessage of an AgileError and generic words otherwise', () => {
-    const err = new AgileError({ kind: 'limit', message: 'internal', userMessage: 'plan limit' });
-    expect(describeAgileError(err)).toBe('plan limit');
-    expect(describeAgileError(new Error('ECONNRESET secret stuff'))).not.toContain('secret');
-    expect(describeAgileError('weird')).toMatch(/CRM/);
+describe('AgileError', () => {
+  it('carries facts, not words: a request other than GET is a write; timedOut defaults to false', () => {
+    const post = new AgileError({ kind: 'unavailable', message: 'x', request, timedOut: true });
+    expect(post).toMatchObject({ kind: 'unavailable', write: true, timedOut: true, status: undefined });
+    const get = new AgileError({ kind: 'unavailable', message: 'x', request: { method: 'GET', path: 'p' } });
+    expect(get).toMatchObject({ write: false, timedOut: false });
+    expect(Object.keys(get)).not.toContain('userMessage');
   });
 });
 

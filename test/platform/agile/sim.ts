@@ -13,10 +13,16 @@ export function clientFor(sim: AgileSimulator, options: Partial<AgileClientOptio
   });
 }
 
-/** A simulator and a client pointed at it, with fast retries. */
+/** A sleep that returns at once and records each delay it was asked for. */
+export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays: number[] } {
+  const delays: number[] = [];
+  return { sleep: async (ms) => void delays.push(ms), delays };
+}
+
+/** A simulator and a client pointed at it whose retries do not wait (its sleep returns at once). */
 export async function startClientAndSimulator(overrides: Partial<AgileClientOptions> = {}) {
   const sim: AgileSimulator = await startAgileSimulator();
-  const client = clientFor(sim, { timeoutMs: 2_000, retryBaseDelayMs: 5, ...overrides });
+  const client = clientFor(sim, { timeoutMs: 2_000, sleep: recordingSleep().sleep, ...overrides });
   return { sim, client };
 }
 

@@ -52,7 +52,7 @@ describe('tasks', () => {
       client.tasks.create({ subject: 'x', type: 'call' as never, priority_type: 'HIGH', due: DUE }),
     );
     expect(err.kind).toBe('invalid');
-    expect(err.userMessage).toMatch(/type/i);
+    expect(err.reason).toMatch(/type/i);
   });
 
   it('creates a task by contact email', async () => {
