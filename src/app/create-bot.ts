@@ -8,6 +8,7 @@ import { createDigestScheduler, type DigestScheduler } from '../features/digest/
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
+import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
@@ -76,6 +77,7 @@ export async function createBot({
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
     afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
+    inFlight: createInFlight(),
   };
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken

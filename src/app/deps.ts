@@ -3,6 +3,7 @@ import type { ContactSearch } from '../features/contacts/contact-search.js';
 import type { DigestPoster } from '../features/digest/poster.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
+import type { InFlight } from '../platform/in-flight.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Store } from '../platform/store/index.js';
 
@@ -20,6 +21,8 @@ export interface Deps {
   contactSearch: ContactSearch;
   /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
   afterPendingAcks: () => Promise<void>;
+  /** Listener work still running after its ack (shutdown drains it; tests wait for idle). */
+  inFlight: InFlight;
   /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
   digestPoster?: DigestPoster;
 }

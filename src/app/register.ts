@@ -32,19 +32,21 @@ import type { Deps } from './deps.js';
 type Acked = { ack: (...answer: never[]) => Promise<void> };
 
 /**
- * The ack gate, applied to every listener here: once a listener has acked, its follow-up work waits
- * until no other request is still waiting for its ack (bounded; see platform/slack/ack-gate.ts).
- * Bolt spreads fresh args into each middleware, so the ack is wrapped at registration.
+ * Applied to every listener here: the ack gate (once a listener has acked, its follow-up work waits
+ * until no other request is still waiting for its ack; bounded, see platform/slack/ack-gate.ts) and
+ * the in-flight count. Bolt spreads fresh args into each middleware, so the ack is wrapped here.
  */
 function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<void>) {
   return (args: A): Promise<void> =>
-    listener({
-      ...args,
-      ack: async (...answer: never[]) => {
-        await args.ack(...answer);
-        await deps.afterPendingAcks();
-      },
-    });
+    deps.inFlight.run(() =>
+      listener({
+        ...args,
+        ack: async (...answer: never[]) => {
+          await args.ack(...answer);
+          await deps.afterPendingAcks();
+        },
+      }),
+    );
 }
 
 /** The table of Slack surfaces → named callbacks. */

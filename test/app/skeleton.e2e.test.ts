@@ -32,21 +32,21 @@ describe('skeleton end to end', () => {
   it('answers 401 to a forged signature and sends nothing to Slack', async () => {
     const res = await t.command('help', {}, { secret: 'not-the-secret' });
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 100));
+    await t.idle();
     expect(t.slack.log).toEqual([]);
   });
 
   it('answers 401 to a stale timestamp', async () => {
     const res = await t.command('help', {}, { timestampSec: staleTimestampSec() });
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 100));
+    await t.idle();
     expect(t.slack.log).toEqual([]);
   });
 
   it('answers 401 to a timestamp 6 minutes in the future', async () => {
     const res = await t.command('help', {}, { timestampSec: futureTimestampSec() });
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 100));
+    await t.idle();
     expect(t.slack.log).toEqual([]);
   });
 

@@ -59,6 +59,11 @@ export interface TestBot {
   /** An interaction payload (see payloads.ts); an unset response_url is pointed at the fake. */
   interact(payload: InteractionPayload, sign?: SignOptions): Promise<SlackResponse>;
   event(envelope: Record<string, unknown>, sign?: SignOptions): Promise<SlackResponse>;
+  /**
+   * Resolves once every listener the bot started has finished (its ack, CRM calls and Slack calls):
+   * wait for this, never a fixed time, before asserting that something did NOT happen.
+   */
+  idle(): Promise<void>;
   /** Reset fake Slack and the simulator between tests. */
   reset(): void;
   close(): Promise<void>;
@@ -123,6 +128,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       ),
     interact: (payload, sign) => sendInteraction(url, TEST_SIGNING_SECRET, withFakeUrls(payload), sign),
     event: (envelope, sign) => sendEvent(url, TEST_SIGNING_SECRET, envelope, sign),
+    idle: () => bot.deps.inFlight.idle(),
     reset() {
       slack.reset();
       agile?.reset();

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   headers: Record<string, string | undefined>;
   body: string;
   status: number;
+  /** The latency fault this answer was held back by (ms), when one was set. */
+  delayedMs?: number;
 }
 
 export interface FaultState {
@@ -174,6 +176,7 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
       }
       const out = dispatch(deps, req, url, rawBody);
       if (deps.faults.latencyMs > 0) {
+        record.delayedMs = deps.faults.latencyMs;
         const timer = setTimeout(() => {
           timers.delete(timer);
           send(res, out, record);
