@@ -1,4 +1,4 @@
-import { encodeMoveMetadata } from '../src/features/move/command-handler.js';
+import { encodeMoveMetadata } from '../src/features/move/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../src/platform/slack/ids.js';
 import { blockSuggestionPayload, viewSubmissionPayload } from '../test/helpers/payloads.js';
 import {
@@ -88,10 +88,10 @@ async function dealsRound(
         callbackId: CALLBACK.moveModal,
         id: `VBENCH${latencyMs}_${round}_${i}`,
         privateMetadata: encodeMoveMetadata({
-          d: d.id,
-          n: d.name,
-          cur: d.milestone,
-          ms: sales.milestones,
+          dealId: d.id,
+          dealName: d.name,
+          current: d.milestone,
+          milestones: sales.milestones,
           lost: ['Lost'],
         }),
         values: {

@@ -5,6 +5,7 @@ import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agil
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
@@ -76,6 +77,7 @@ export async function createBot({
     slackUsers: createSlackUserDirectory(slack.client, log, now),
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
+    deals: createDealDirectory(agile, now),
     afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
     inFlight: createInFlight(),
   };

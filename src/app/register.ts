@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import { crmCommandCallback } from '../features/command/handlers.js';
 import { cardShareCallback } from '../features/contact-card/handlers.js';
 import { contactOptionsCallback } from '../features/contacts/handlers.js';
-import { cardCreateDealCallback } from '../features/deal/card-handler.js';
-import { dealSubmissionCallback } from '../features/deal/submit-handler.js';
-import { trackSelectCallback } from '../features/deal/track-handler.js';
+import {
+  cardCreateDealCallback,
+  dealSubmissionCallback,
+  trackSelectCallback,
+} from '../features/deal/handlers.js';
 import {
   digestCompleteCallback,
   digestReassignCallback,
@@ -14,10 +16,10 @@ import { createContactCallback } from '../features/lookup/create-contact-handler
 import {
   dealDisambiguateCallback,
   dealMoveCallback,
+  dealOptionsCallback,
   dealPickedCallback,
-} from '../features/move/action-handlers.js';
-import { dealOptionsCallback } from '../features/move/options-handler.js';
-import { moveSubmissionCallback } from '../features/move/submit-handler.js';
+  moveSubmissionCallback,
+} from '../features/move/handlers.js';
 import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';

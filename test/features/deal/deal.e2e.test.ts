@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_USERS, type RecordedCall } from '../../helpers/fake-slack.js';
 import { blockActionsPayload, type StateMap, USER, viewSubmissionPayload } from '../../helpers/payloads.js';
@@ -289,7 +289,12 @@ describe('Create deal', () => {
     expect(again.status).toBe(200);
     expect(dealsNamed('Once only')).toHaveLength(1);
     await t.slack.waitFor('chat.postEphemeral');
-    await new Promise((r) => setTimeout(r, 100));
+    // The last delivery was answered as a replay (it came after the first finished).
+    await vi.waitFor(() =>
+      expect(t.logs.some((l) => l.msg === 'deal submission replayed: its first delivery confirmed')).toBe(
+        true,
+      ),
+    );
     // One confirmation: a replayed submission does not confirm again.
     expect(t.slack.calls('chat.postEphemeral')).toHaveLength(1);
     t.slack.assertNoViolations();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   defaultTrack,
-  formatDealValue,
   isLostMilestone,
   matchMilestone,
   trackOfDeal,
@@ -44,10 +43,5 @@ describe('milestones', () => {
     const marked = track('7', 'Custom', 'Open,Dropped,Closed lost', { lost_milestone: 'Dropped' });
     expect(isLostMilestone(marked, 'Dropped')).toBe(true);
     expect(isLostMilestone(marked, 'Closed lost')).toBe(false);
-  });
-
-  it('formats values with grouping and no currency', () => {
-    expect(formatDealValue(1250000.5)).toBe('1,250,000.50');
-    expect(formatDealValue(undefined)).toBe('—');
   });
 });

@@ -1,16 +1,18 @@
-import type { ExternalSelect, KnownBlock, ModalView, PlainTextOption, View } from '@slack/types';
+import type { ExternalSelect, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import {
   buildModalShell,
+  buildStatusModal,
   errorSection,
   inputBlock as input,
-  textSection,
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import { buildMilestoneSelect, buildMoveButton } from '../deal/modal-view.js';
-import type { DealSummary, MoveResult } from '../pipeline/deals.js';
-import { formatDealValue, formatProbability } from '../pipeline/milestones.js';
+import type { DealSummary } from '../pipeline/deal-search.js';
+import { buildDealFacts, buildMilestoneInput, buildMoveButton, formatDealValue } from '../pipeline/views.js';
+import type { MoveErrorKind, MoveResult } from './move-deal.js';
+import { encodeDisambiguation, type MoveFormValues } from './schema.js';
+import type { QuickMoveOutcome } from './use-case.js';
 
 export const MOVE_LABELS = {
   deal: 'Deal',
@@ -51,7 +53,7 @@ export function buildDealPicker(
   };
 }
 
-export interface MoveFormData {
+export interface MoveModalData {
   metadata: string;
   /** The picked deal, if any. */
   deal?: Pick<DealSummary, 'id' | 'name' | 'milestone' | 'value'>;
@@ -59,12 +61,17 @@ export interface MoveFormData {
   track?: { name: string; milestones: string[]; defaulted: boolean };
   /** The deal is picked and its track is being fetched. */
   loading?: boolean;
-  values?: { milestone?: string; reason?: string; note?: string };
+  values?: Omit<MoveFormValues, 'deal'>;
   /** On top: a slow save failed, or the deal could not be read. */
   error?: string;
 }
 
-export function buildMoveModal(data: MoveFormData): ModalView {
+/** The form with the picked deal, its track being read: what was typed stays. */
+export function buildMoveLoadingModal(data: Omit<MoveModalData, 'loading' | 'track'>): ModalView {
+  return buildMoveModal({ ...data, loading: true });
+}
+
+export function buildMoveModal(data: MoveModalData): ModalView {
   const values = data.values ?? {};
   const blocks: KnownBlock[] = [];
   if (data.error) blocks.push(errorSection(data.error));
@@ -82,17 +89,7 @@ export function buildMoveModal(data: MoveFormData): ModalView {
       ? ' This deal has no track of its own, so the CRM files it under the default track: these are its milestones.'
       : '';
     blocks.push({ type: 'context', elements: [mrkdwnText(where + defaulted)] });
-    if (track.milestones.length > 0) {
-      const selected = values.milestone ?? deal.milestone;
-      blocks.push(
-        input(BLOCK.milestone, MOVE_LABELS.milestone, buildMilestoneSelect(track.milestones, selected)),
-      );
-    } else {
-      blocks.push({
-        type: 'context',
-        elements: [mrkdwnText('This track has no milestones: add some in Agile CRM.')],
-      });
-    }
+    blocks.push(buildMilestoneInput(track.milestones, values.milestone ?? deal.milestone));
   } else {
     blocks.push({
       type: 'context',
@@ -136,29 +133,23 @@ export function buildMoveModal(data: MoveFormData): ModalView {
   });
 }
 
-function simpleView(text: string): View {
-  return buildModalShell({
-    callbackId: CALLBACK.moveModal,
-    title: TITLE,
-    close: 'Close',
-    blocks: [textSection(text)],
-  });
+const status = (text: string): ModalView =>
+  buildStatusModal({ callbackId: CALLBACK.moveModal, title: TITLE, text });
+
+export function buildMoveSavingModal(): ModalView {
+  return status(':hourglass_flowing_sand: Moving the deal… the CRM is slow today.');
 }
 
-export function buildMoveSavingView(): View {
-  return simpleView(':hourglass_flowing_sand: Moving the deal… the CRM is slow today.');
-}
-
-export function buildMoveDoneView(result: MoveResult): View {
-  if (result.unchanged) return simpleView(`ℹ️ ${alreadyAtLine(result)}`);
-  return simpleView(`✅ *${escapeMrkdwn(result.name)}* is now at *${escapeMrkdwn(result.after)}*.`);
+export function buildMoveDoneModal(result: MoveResult): ModalView {
+  if (result.unchanged) return status(`ℹ️ ${alreadyAtLine(result)}`);
+  return status(`✅ *${escapeMrkdwn(result.name)}* is now at *${escapeMrkdwn(result.after)}*.`);
 }
 
 const alreadyAtLine = (result: MoveResult) =>
   `*${escapeMrkdwn(result.name)}* is already at *${escapeMrkdwn(result.after)}*: nothing changed.`;
 
 /** The deal already was there: one short line, no "Prospect → Prospect" card (nothing was written). */
-export function buildAlreadyAtMilestone(result: MoveResult): SlackMessage {
+export function buildAlreadyAtMilestoneMessage(result: MoveResult): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText(`ℹ️ ${alreadyAtLine(result)}`) }];
   if (result.unsavedNote) {
     blocks.push({
@@ -173,23 +164,15 @@ export function buildAlreadyAtMilestone(result: MoveResult): SlackMessage {
 }
 
 /** Confirmation: before → after, value and probability (and a Move button for the next step). */
-export function buildMoveConfirmation(result: MoveResult): SlackMessage {
-  if (result.unchanged) return buildAlreadyAtMilestone(result);
+export function buildDealMovedMessage(result: MoveResult): SlackMessage {
+  if (result.unchanged) return buildAlreadyAtMilestoneMessage(result);
   const name = escapeMrkdwn(result.name);
   const before = escapeMrkdwn(result.before || '—');
   const after = escapeMrkdwn(result.after);
   const headline = `✅ *${name}* moved: ${before} → *${after}*`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwnText(truncate(headline, LIMITS.text)) },
-    {
-      type: 'section',
-      fields: [
-        mrkdwnText(`*Track*\n${escapeMrkdwn(result.trackName)}`, LIMITS.sectionField),
-        mrkdwnText(`*Milestone*\n${before} → ${after}`, LIMITS.sectionField),
-        mrkdwnText(`*Value*\n${formatDealValue(result.value)}`, LIMITS.sectionField),
-        mrkdwnText(`*Probability*\n${formatProbability(result.probability)}`, LIMITS.sectionField),
-      ],
-    },
+    buildDealFacts({ ...result, milestone: { mrkdwn: `${before} → ${after}` } }),
   ];
   const notes: string[] = [];
   if (result.defaultedTrack)
@@ -203,7 +186,7 @@ export function buildMoveConfirmation(result: MoveResult): SlackMessage {
 }
 
 /** No deal named like that is on a track with that milestone: each of their tracks' milestones. */
-export function buildNoMilestoneFit(
+export function buildNoMilestoneFitMessage(
   typed: string,
   milestone: string,
   tracks: readonly { name: string; milestones: readonly string[] }[],
@@ -216,37 +199,10 @@ export function buildNoMilestoneFit(
   );
 }
 
-/** What a disambiguation button carries: the deal, the target milestone, the reason if one was typed. */
-export interface DisambiguationValue {
-  d: string;
-  m: string;
-  r?: string;
-}
-
-export function encodeDisambiguation(v: DisambiguationValue): string {
-  const base = JSON.stringify({ d: v.d, m: v.m });
-  if (!v.r) return base;
-  // Button values are capped at 2,000 characters: the reason gives way, never the ids.
-  const room = LIMITS.buttonValue - base.length - 16;
-  let r = v.r.slice(0, Math.max(room, 0));
-  while (JSON.stringify({ d: v.d, m: v.m, r }).length > LIMITS.buttonValue) r = r.slice(0, -10);
-  return JSON.stringify({ d: v.d, m: v.m, r });
-}
-
-export function decodeDisambiguation(raw: string | undefined): DisambiguationValue | undefined {
-  try {
-    const v = JSON.parse(raw ?? '') as Partial<DisambiguationValue>;
-    if (typeof v.d !== 'string' || typeof v.m !== 'string') return undefined;
-    return { d: v.d, m: v.m, ...(typeof v.r === 'string' ? { r: v.r } : {}) };
-  } catch {
-    return undefined;
-  }
-}
-
 const MAX_CHOICES = 10;
 
 /** Several deals match the typed name: one button per deal (ACTION.dealDisambiguate). */
-export function buildDealChoices(
+export function buildDealChoicesMessage(
   typed: string,
   deals: readonly DealSummary[],
   milestone: string,
@@ -280,7 +236,7 @@ export function buildDealChoices(
         type: 'button',
         action_id: ACTION.dealDisambiguate,
         text: plainText('Move this one', LIMITS.buttonText),
-        value: encodeDisambiguation({ d: d.id, m: milestone, ...(reason ? { r: reason } : {}) }),
+        value: encodeDisambiguation({ dealId: d.id, milestone, ...(reason ? { reason } : {}) }),
       },
     });
   });
@@ -307,4 +263,63 @@ export function buildDealChoices(
     text: truncate(escapeMrkdwn(`${deals.length} deals match “${typed}”: which one?`), LIMITS.fallbackText),
     blocks,
   };
+}
+
+/** Why a quick move did not happen (nothing was written): a refusal of ours, or the CRM's words. */
+export type MoveFailure =
+  | { kind: MoveErrorKind; message: string; validMilestones: string[] }
+  | { kind: 'crm'; words: string };
+
+export function buildMoveFailedMessage(failure: MoveFailure, typedMilestone: string): SlackMessage {
+  if (failure.kind === 'crm') return buildNotice('error', `Sorry, the deal was not moved: ${failure.words}`);
+  if (failure.kind === 'unknown_milestone') {
+    return buildNotice(
+      'error',
+      `${failure.message} Valid milestones: ${failure.validMilestones.join(', ') || 'none'}.`,
+      `You typed: ${typedMilestone}`,
+    );
+  }
+  if (failure.kind === 'reason_required') {
+    return buildNotice(
+      'error',
+      `${failure.message} Use the form (\`/crm move\`) or type \`/crm move <deal> to ${typedMilestone} because <reason>\`.`,
+    );
+  }
+  return buildNotice('error', failure.message);
+}
+
+/** The same quick move sent again: the first one did it, nothing more was written. */
+export function buildMoveRepeatedMessage(result: MoveResult): SlackMessage {
+  if (result.unchanged) return buildAlreadyAtMilestoneMessage(result);
+  return buildNotice(
+    'info',
+    `You already sent this move: ${result.name} was moved to ${result.after} once, a moment ago. Nothing more changed.`,
+  );
+}
+
+/** The answer to `/crm move <deal> to <milestone>` (and to a "Move this one" click). */
+export function buildQuickMoveMessage(outcome: QuickMoveOutcome): SlackMessage {
+  switch (outcome.kind) {
+    case 'no_deal':
+      return buildNotice(
+        'error',
+        `No deal is named like “${outcome.typed}”. Check the name, use the deal id, or type \`/crm move\` to pick it from a list.`,
+      );
+    case 'no_fit':
+      return buildNoMilestoneFitMessage(outcome.typed, outcome.milestone, outcome.tracks);
+    case 'ambiguous':
+      return buildDealChoicesMessage(
+        outcome.typed,
+        outcome.deals,
+        outcome.milestone,
+        outcome.reason,
+        outcome.excluded,
+      );
+    case 'moved':
+      return outcome.replayed
+        ? buildMoveRepeatedMessage(outcome.result)
+        : buildDealMovedMessage(outcome.result);
+    case 'in_progress':
+      return buildNotice('info', 'That same move is being saved right now: its confirmation follows.');
+  }
 }

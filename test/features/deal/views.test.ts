@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildDealConfirmation,
+  buildDealCreatedMessage,
+  buildDealDoneModal,
+  buildDealLoadingModal,
   buildDealModal,
-  buildMilestoneSelect,
-  decodeMilestoneValue,
-  milestoneOptionValue,
-} from '../../../src/features/deal/modal-view.js';
+  buildDealSavingModal,
+  buildDealUnavailableModal,
+} from '../../../src/features/deal/views.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
 
@@ -20,10 +21,10 @@ describe('deal modal builders', () => {
       tracks: TRACKS,
       owners: [{ id: '7', name: 'Alice', email: 'a@x' }],
       values: {
-        trackId: '2',
+        track: '2',
         milestone: 'Churned',
-        contacts: [{ id: '9', name: '<!channel> Eve' }],
-        ownerId: '7',
+        contact: [{ id: '9', name: '<!channel> Eve' }],
+        owner: '7',
       },
       metadata: '{}',
     });
@@ -52,19 +53,37 @@ describe('deal modal builders', () => {
     expect(validateView(view as never)).toEqual([]);
   });
 
-  it('sends over-long milestone names by index and reads them back', () => {
-    const long = 'M'.repeat(90);
-    const list = ['New', long];
-    expect(milestoneOptionValue(list, 1)).toBe('#1');
-    expect(decodeMilestoneValue('#1', list)).toBe(long);
-    expect(decodeMilestoneValue('New', list)).toBe('New');
-    const select = buildMilestoneSelect(list, long);
-    expect(select.initial_option?.value).toBe('#1');
-    expect(select.options?.every((o) => o.text.text.length <= 75)).toBe(true);
+  it('keeps the typed milestone only when the picked track has it', () => {
+    const view = buildDealModal({
+      tracks: TRACKS,
+      owners: [],
+      values: { track: '1', milestone: 'Churned', contact: [] },
+      metadata: '{}',
+    });
+    const milestone = view.blocks.find((b) => b.block_id === BLOCK.milestone) as unknown as {
+      element: { initial_option: { value: string } };
+    };
+    expect(milestone.element.initial_option.value).toBe('New');
+  });
+
+  it('loading, saving, done and unavailable are status modals of the deal callback, escaped, with no submit', () => {
+    const views = [
+      buildDealLoadingModal(),
+      buildDealSavingModal(),
+      buildDealDoneModal({ id: '1', name: '<!here> big', trackName: 'Sales', milestone: 'New' }),
+      buildDealUnavailableModal('No <tracks>', '{"channel":"C1"}'),
+    ];
+    for (const view of views) {
+      expect(view.callback_id).toBe(CALLBACK.dealModal);
+      expect(view.submit).toBeUndefined();
+      expect(JSON.stringify(view)).not.toMatch(/<!here>|<tracks>/);
+      expect(validateView(view as never)).toEqual([]);
+    }
+    expect(views[3]?.private_metadata).toBe('{"channel":"C1"}');
   });
 
   it('confirms with escaped name, track, milestone, value, probability and a Move button', () => {
-    const m = buildDealConfirmation({
+    const m = buildDealCreatedMessage({
       id: '55',
       name: '<script> <!channel>',
       trackName: 'Sales',

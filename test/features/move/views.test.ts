@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { decodeDisambiguation, encodeDisambiguation } from '../../../src/features/move/schema.js';
 import {
-  buildDealChoices,
+  buildDealChoicesMessage,
+  buildDealMovedMessage,
   buildDealOptions,
-  buildMoveConfirmation,
+  buildMoveDoneModal,
+  buildMoveFailedMessage,
   buildMoveModal,
-  decodeDisambiguation,
-  encodeDisambiguation,
-} from '../../../src/features/move/modal-view.js';
+  buildMoveRepeatedMessage,
+  buildMoveSavingModal,
+} from '../../../src/features/move/views.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
 
@@ -42,11 +45,17 @@ describe('move modal builders', () => {
   });
 
   it('disambiguation buttons carry deal + milestone (+ reason) within 2000 characters', () => {
-    const v = encodeDisambiguation({ d: '5632144419496002', m: 'Lost', r: 'x'.repeat(5000) });
+    const v = encodeDisambiguation({
+      dealId: '5632144419496002',
+      milestone: 'Lost',
+      reason: 'x'.repeat(5000),
+    });
     expect(v.length).toBeLessThanOrEqual(2000);
-    expect(decodeDisambiguation(v)).toMatchObject({ d: '5632144419496002', m: 'Lost' });
+    expect(decodeDisambiguation(v)).toMatchObject({ dealId: '5632144419496002', milestone: 'Lost' });
+    // Buttons already posted in Slack carry the one-letter shape.
+    expect(decodeDisambiguation('{"d":"7","m":"Won"}')).toEqual({ dealId: '7', milestone: 'Won' });
     expect(decodeDisambiguation('junk')).toBeUndefined();
-    const msg = buildDealChoices(
+    const msg = buildDealChoicesMessage(
       '<!here>',
       Array.from({ length: 12 }, (_, i) => deal(String(i), `<b>${i}`)),
       'Won',
@@ -59,7 +68,7 @@ describe('move modal builders', () => {
   });
 
   it('confirms before → after with value and probability, escaped', () => {
-    const msg = buildMoveConfirmation({
+    const msg = buildDealMovedMessage({
       dealId: '1',
       name: '<!channel>',
       before: 'New',
@@ -76,5 +85,62 @@ describe('move modal builders', () => {
     expect(json).toContain('90%');
     expect(json).not.toContain('<!channel>');
     expect(validateMessage(msg as never)).toEqual([]);
+  });
+
+  const moved = {
+    dealId: '1',
+    name: '<!channel> Acme',
+    before: 'New',
+    after: 'Won',
+    trackName: 'Sales',
+    defaultedTrack: false,
+    unchanged: false,
+  };
+
+  it('a repeated quick move says it was done once, escaped', () => {
+    const msg = buildMoveRepeatedMessage(moved);
+    const json = JSON.stringify(msg);
+    expect(json).toContain('already sent this move');
+    expect(json).toContain('Nothing more changed');
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain(ACTION.dealMove);
+    expect(JSON.stringify(buildMoveRepeatedMessage({ ...moved, unchanged: true }))).toContain(
+      'is already at',
+    );
+    expect(validateMessage(msg as never)).toEqual([]);
+  });
+
+  it('a refused move lists the valid milestones, or asks for a reason', () => {
+    const unknown = JSON.stringify(
+      buildMoveFailedMessage(
+        {
+          kind: 'unknown_milestone',
+          message: '“Closed” is not a milestone.',
+          validMilestones: ['New', 'Won'],
+        },
+        'Closed',
+      ),
+    );
+    expect(unknown).toContain('Valid milestones: New, Won.');
+    expect(unknown).toContain('You typed: Closed');
+    const reason = JSON.stringify(
+      buildMoveFailedMessage(
+        { kind: 'reason_required', message: 'Needs a reason.', validMilestones: [] },
+        'Lost',
+      ),
+    );
+    expect(reason).toContain('to Lost because &lt;reason&gt;');
+    expect(
+      JSON.stringify(buildMoveFailedMessage({ kind: 'crm', words: 'the CRM is down' }, 'Won')),
+    ).toContain('the deal was not moved: the CRM is down');
+  });
+
+  it('saving and done are status modals of the move callback', () => {
+    for (const view of [buildMoveSavingModal(), buildMoveDoneModal(moved)]) {
+      expect(view.callback_id).toBe(CALLBACK.moveModal);
+      expect(view.submit).toBeUndefined();
+      expect(validateView(view as never)).toEqual([]);
+    }
+    expect(JSON.stringify(buildMoveDoneModal(moved))).not.toContain('<!channel>');
   });
 });

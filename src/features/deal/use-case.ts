@@ -1,0 +1,157 @@
+import { TZDate } from '@date-fns/tz';
+import type { Deps } from '../../app/deps.js';
+import type { DealInput, Track } from '../../platform/agile/index.js';
+import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
+import { LIMITS } from '../../platform/slack/mrkdwn.js';
+import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
+import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
+
+export interface Actor {
+  teamId: string;
+  userId: string;
+}
+
+export interface TrackChoice {
+  id: string;
+  name: string;
+  milestones: string[];
+}
+
+/** A validated Create deal form (see schema.ts), before it becomes Agile's input. */
+export interface DealDraft {
+  name: string;
+  value: number;
+  probability?: number;
+  track: TrackChoice;
+  milestone: string;
+  /** `YYYY-MM-DD` from the datepicker. */
+  closeDate?: string;
+  contactIds: string[];
+  description?: string;
+  ownerId?: string;
+}
+
+export interface CreatedDeal {
+  id: string;
+  name: string;
+  trackName: string;
+  milestone: string;
+  value?: number;
+  probability?: number;
+}
+
+export function toTrackChoices(tracks: readonly Track[]): TrackChoice[] {
+  return tracks.map((t) => ({ id: t.id, name: t.name, milestones: t.milestoneList }));
+}
+
+/** Tracks for a submission or a rebuild: from the modal's metadata (no I/O), else the cached directory. */
+export async function dealTracks(
+  deps: Pick<Deps, 'deals'>,
+  fromMetadata: TrackChoice[] | undefined,
+): Promise<TrackChoice[]> {
+  return fromMetadata ?? toTrackChoices(await deps.deals.tracks());
+}
+
+export async function ownerChoices(deps: Pick<Deps, 'owners'>): Promise<OwnerChoice[]> {
+  const users = await deps.owners.list();
+  return users
+    .filter((u) => !u.is_disabled)
+    .map((u) => ({ id: u.id, name: u.name || u.email || u.id, email: u.email }))
+    .slice(0, LIMITS.selectOptions);
+}
+
+export interface DealFormData {
+  tracks: TrackChoice[];
+  owners: OwnerChoice[];
+  /** The user's zone: the close date is a day in it. */
+  timeZone?: string;
+  defaults: { track?: string; milestone?: string; contact: ContactChoice[]; owner?: string };
+}
+
+/**
+ * What the Create deal form needs: tracks, owners, and the defaults (first track and milestone, the
+ * contact it was opened from, the Slack user's Agile account as owner, else the API user).
+ */
+export async function loadDealForm(
+  deps: Pick<Deps, 'deals' | 'owners' | 'slackUsers' | 'agile'>,
+  req: { userId: string; contactId?: string },
+): Promise<DealFormData> {
+  const [tracks, owners, profile, contact] = await Promise.all([
+    deps.deals.tracks(),
+    ownerChoices(deps),
+    deps.slackUsers.profile(req.userId),
+    req.contactId ? deps.agile.contacts.get(req.contactId).catch(() => null) : Promise.resolve(null),
+  ]);
+  const owner = (await deps.owners.byEmail(profile.email)) ?? (await deps.owners.apiUser());
+  const choices = toTrackChoices(tracks);
+  const first = choices[0];
+  return {
+    tracks: choices,
+    owners,
+    timeZone: profile.timeZone,
+    defaults: {
+      track: first?.id,
+      milestone: first?.milestones[0],
+      contact: contact ? [toChoice(contact)] : [],
+      owner: owner?.id,
+    },
+  };
+}
+
+/**
+ * The close date is sent as epoch seconds at NOON of the picked day in the user's zone: Agile shows it
+ * as a date in each viewer's zone, and noon stays on the same calendar day for every zone within ±12 h
+ * (midnight would show as the day before for anyone west of the user).
+ */
+export function closeDateToEpochSec(date: string, timeZone: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const local = new TZDate(y, mo - 1, d, 12, 0, 0, timeZone);
+  return Math.floor(local.getTime() / 1000);
+}
+
+export function toDealInput(draft: DealDraft, timeZone: string): DealInput {
+  const closeSec = draft.closeDate === undefined ? undefined : closeDateToEpochSec(draft.closeDate, timeZone);
+  return {
+    name: draft.name,
+    expected_value: draft.value,
+    milestone: draft.milestone,
+    pipeline_id: draft.track.id,
+    ...(draft.probability !== undefined ? { probability: draft.probability } : {}),
+    ...(closeSec !== undefined ? { close_date: closeSec } : {}),
+    ...(draft.ownerId ? { owner_id: draft.ownerId } : {}),
+    ...(draft.description ? { description: draft.description } : {}),
+    ...(draft.contactIds.length > 0 ? { contact_ids: draft.contactIds } : {}),
+  };
+}
+
+/**
+ * Creates the deal once per modal (a double submission or a retried delivery gets the first answer),
+ * then puts it first in the user's deal picker until Agile's listing shows it.
+ */
+export function createDeal(
+  deps: Pick<Deps, 'agile' | 'store' | 'deals'>,
+  actor: Actor,
+  req: { viewId: string; draft: DealDraft; timeZone: string },
+): Promise<OnceOutcome<CreatedDeal>> {
+  return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async () => {
+    const input = toDealInput(req.draft, req.timeZone);
+    const deal = await deps.agile.deals.create(input);
+    const created: CreatedDeal = {
+      id: deal.id,
+      name: deal.name || input.name,
+      trackName: req.draft.track.name,
+      milestone: deal.milestone ?? input.milestone,
+      value: deal.expected_value ?? input.expected_value,
+      probability: deal.probability ?? input.probability,
+    };
+    deps.deals.touched(actor.userId, {
+      id: created.id,
+      name: created.name,
+      milestone: created.milestone,
+      value: created.value,
+    });
+    return created;
+  });
+}
