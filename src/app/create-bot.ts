@@ -5,6 +5,7 @@ import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agil
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import type { Sleep } from '../features/digest/sleep.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
@@ -30,6 +31,8 @@ export interface BotOptions {
     /** Pause between two digest messages in one channel (Slack: about 1 per second). */
     perChannelIntervalMs?: number;
     retryDelaysMs?: number[];
+    /** The poster's and the scheduler's waits (pacing, Retry-After, retry backoff); tests record them. */
+    sleep?: Sleep;
   };
 }
 
@@ -67,16 +70,6 @@ export async function createBot({
     ...agileOptions,
   });
   const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
-  const deps: Deps = {
-    logger: log,
-    agile,
-    store,
-    now,
-    slackUsers: createSlackUserDirectory(slack.client, log, now),
-    owners: createOwnerDirectory(agile, now),
-    contactSearch: createContactSearch(agile, now),
-    afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
-  };
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken
     ? new WebClient(config.slack.botToken, {
@@ -87,20 +80,34 @@ export async function createBot({
         logger: toBoltLogger(log.child({ component: 'digest-slack' })),
       })
     : slack.client;
-  deps.digestPoster = createDigestPoster({
+  const digestPoster = createDigestPoster({
     client: bulkClient,
     logger: log.child({ component: 'digest-poster' }),
     perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+    now,
+    sleep: schedulerOptions.sleep,
   });
+  const deps: Deps = {
+    logger: log,
+    agile,
+    store,
+    now,
+    slackUsers: createSlackUserDirectory(slack.client, log, now),
+    owners: createOwnerDirectory(agile, now),
+    contactSearch: createContactSearch(agile, now),
+    afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
+    digestPoster,
+  };
   const digestScheduler =
     schedulerOptions.enabled === false
       ? null
       : createDigestScheduler({
           deps,
-          poster: deps.digestPoster,
+          poster: digestPoster,
           instanceId: schedulerOptions.instanceId,
           tickMs: schedulerOptions.tickMs,
           retryDelaysMs: schedulerOptions.retryDelaysMs,
+          sleep: schedulerOptions.sleep,
         });
   registerListeners(slack.app, deps);
 
@@ -118,7 +125,7 @@ export async function createBot({
     async stop() {
       // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
       const schedulerStopped = digestScheduler?.stop();
-      deps.digestPoster?.close();
+      digestPoster.close();
       await schedulerStopped;
       await slack.stop();
       await store.close();

@@ -20,6 +20,6 @@ export interface Deps {
   contactSearch: ContactSearch;
   /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
   afterPendingAcks: () => Promise<void>;
-  /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
-  digestPoster?: DigestPoster;
+  /** Paced bulk posting of digests (its own Slack client). */
+  digestPoster: DigestPoster;
 }

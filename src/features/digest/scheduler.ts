@@ -13,6 +13,7 @@ import {
 } from './digest-run.js';
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
 import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
+import { sleep as realSleep, type Sleep } from './sleep.js';
 
 export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
 
@@ -30,6 +31,8 @@ export interface DigestSchedulerOptions {
    * beat on every tick (each minute), so the default leaves room for several missed beats.
    */
   staleClaimMs?: number;
+  /** Retry backoff waits; cut short by stop(). */
+  sleep?: Sleep;
 }
 
 export interface TickReport {
@@ -116,23 +119,12 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   const jobs = new Set<Promise<void>>();
   /** Ids of the runs this instance is posting (queued, posting or backing off): its heartbeat list. */
   const held = new Set<string>();
-  const sleepers = new Set<() => void>();
+  const sleep = opts.sleep ?? realSleep;
+  const shutdown = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<TickReport> | undefined;
   let started = false;
   let stopped = false;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopped) return resolve();
-      const done = () => {
-        clearTimeout(t);
-        sleepers.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      sleepers.add(done);
-    });
 
   async function execute(schedule: StoredSchedule, run: DigestRun): Promise<void> {
     const channel = schedule.channelId;
@@ -181,7 +173,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
           ).catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
         }
         if (final || stopped) break;
-        await sleep(retryDelays[attempt - 1] ?? 0);
+        await sleep(retryDelays[attempt - 1] ?? 0, shutdown.signal);
         if (stopped) break;
       }
     }
@@ -282,7 +274,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       };
       const next = () => {
         if (stopped) return;
-        const delay = opts.tickMs ?? MINUTE_MS - (Date.now() % MINUTE_MS) + TICK_OFFSET_MS;
+        const delay = opts.tickMs ?? MINUTE_MS - (deps.now().getTime() % MINUTE_MS) + TICK_OFFSET_MS;
         timer = setTimeout(() => {
           run();
           next();
@@ -295,7 +287,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      for (const wake of [...sleepers]) wake();
+      shutdown.abort();
       await ticking?.catch(() => undefined);
       await scheduler.idle();
     },
