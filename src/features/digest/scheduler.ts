@@ -3,17 +3,19 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
-import { buildDigestFailureNotice } from './digest-replies.js';
 import {
   type DigestSettings,
+  digestFailureOf,
+  type LoadedDigest,
+  loadDigest,
   type PostProgress,
-  type PreparedDigest,
   postDigest,
-  prepareDigest,
 } from './digest-run.js';
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
+import { buildDigestFailureNotice } from './reply-views.js';
 import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
+import { buildDigestMessages, type DigestMessages } from './views.js';
 
 export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
 
@@ -67,12 +69,11 @@ export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export function settingsOfSchedule(schedule: StoredSchedule, label?: string): DigestSettings {
+export function settingsOfSchedule(schedule: StoredSchedule): DigestSettings {
   return {
     timeZone: schedule.timeZone,
     horizonDays: schedule.horizonDays,
     ownerEmails: schedule.ownerEmails,
-    ...(label ? { label } : {}),
   };
 }
 
@@ -102,6 +103,11 @@ export function staleRunOf(schedule: StoredSchedule, now: Date, staleClaimMs: nu
   if (run?.status !== 'claimed' || run.messageTs !== null) return null;
   if (now.getTime() - run.updatedMs < staleClaimMs) return null;
   return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
+/** The scheduled digest: no schedule label (the channel knows its own digest). */
+function render(digest: LoadedDigest): DigestMessages {
+  return buildDigestMessages(digest.model, { mentions: digest.mentions });
 }
 
 function describeFailure(err: unknown): string {
@@ -138,13 +144,13 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       await deps.store.digestRuns.markPosted(run.id, ts);
       recorded = true;
     };
-    let prepared: PreparedDigest | undefined;
+    let prepared: DigestMessages | undefined;
     let lastError: unknown;
     const attempts = retryDelays.length + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         // Built once: a retry resumes the same messages where posting stopped.
-        prepared ??= await prepareDigest(deps, settingsOfSchedule(schedule), deps.now());
+        prepared ??= render(await loadDigest(deps, settingsOfSchedule(schedule), deps.now()));
         if (progress.mainTs === undefined) {
           // Still ours? Heartbeats can stall (a frozen process, an unreachable database) long enough for
           // another instance to take the run over; then that instance posts it, not this one.
@@ -155,7 +161,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         } else if (!recorded) {
           await recordPosted(progress.mainTs);
         }
-        await postDigest(poster, channel, prepared.messages, progress, recordPosted);
+        await postDigest(poster, channel, prepared, progress, recordPosted);
         runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
         return;
       } catch (err) {
@@ -189,7 +195,11 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     }
     runLog.error({ err: lastError }, 'digest given up after retries');
     await poster
-      .post(channel, buildDigestFailureNotice(lastError, posted), posted ? progress.mainTs : undefined)
+      .post(
+        channel,
+        buildDigestFailureNotice(digestFailureOf(lastError), posted),
+        posted ? progress.mainTs : undefined,
+      )
       .catch((err: unknown) => runLog.error({ err }, 'could not report the failed digest in the channel'));
   }
 

@@ -19,8 +19,7 @@ import { sec, digestTask as task } from './fixtures.js';
 
 const now = new Date('2026-01-15T14:00:00Z'); // 09:00 in New York
 const modelOptions = { now, timeZone: 'America/New_York', horizonDays: 3 };
-const mentions: Record<string, string> = { 'ana@example.com': '<@UANA>' };
-const viewOptions = { mentionFor: (email: string) => mentions[email] };
+const viewOptions = { mentions: new Map([['ana@example.com', '<@UANA>']]) };
 
 function allMessages(m: DigestMessages) {
   return [m.main, ...m.thread];
@@ -205,7 +204,7 @@ describe('digest task values and block ids', () => {
 describe('buildDigestItemUpdate', () => {
   const tasks = [task('a', '2026-01-16T04:00:00Z'), task('b', '2026-01-16T04:30:00Z')];
   const { main } = buildDigestMessages(buildDigestModel(tasks, modelOptions), viewOptions);
-  const updateOptions = { timeZone: 'America/New_York', mentionFor: viewOptions.mentionFor };
+  const updateOptions = { timeZone: 'America/New_York', mentions: viewOptions.mentions };
 
   it('replaces only the clicked item: Completed by, no buttons left', () => {
     const item = buildDigestItem({ ...(tasks[0] as DigestTask), completedBy: 'UCLICK' }, modelOptions);
