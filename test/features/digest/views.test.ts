@@ -73,6 +73,18 @@ describe('buildDigestMessages', () => {
     expect(JSON.stringify(messages.thread[1]?.blocks[0])).toContain(`Continued · part 2 of ${total}`);
   });
 
+  it('cuts a long thread at maxThreadMessages and says how many tasks are not shown', () => {
+    const model = buildDigestModel(manyTasks(500), modelOptions);
+    const full = buildDigestMessages(model, viewOptions);
+    const cut = buildDigestMessages(model, { ...viewOptions, maxThreadMessages: 3 });
+    expect(cut.thread).toHaveLength(3);
+    expect(cut.thread.slice(0, 2)).toEqual(full.thread.slice(0, 2));
+    const shown = [cut.main, ...cut.thread].flatMap((m) => itemIds(m.blocks)).length;
+    const notice = cut.thread[2];
+    expect(notice?.text).toBe(`…and ${model.counts.total - shown} more tasks not shown here: see Agile CRM.`);
+    expect(validateMessage(notice as DigestMessages['main'])).toEqual([]);
+  });
+
   it('labels a lone thread reply just "Continued", without "part 1 of 1"', () => {
     const model = buildDigestModel(manyTasks(12), modelOptions);
     const messages = buildDigestMessages(model, viewOptions);
