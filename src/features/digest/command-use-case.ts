@@ -9,10 +9,10 @@ import {
   type LoadedDigest,
   loadDigest,
   postDigest,
+  settingsOfSchedule,
 } from './digest-run.js';
 import { DigestPostError } from './poster.js';
-import { nextRun } from './schedule.js';
-import { dueRunOf, settingsOfSchedule } from './scheduler.js';
+import { nextPostOf } from './schedule.js';
 
 export type DigestCommandDeps = Pick<
   Deps,
@@ -38,11 +38,6 @@ export type DigestCommandOutcome =
   | { kind: 'status'; schedule: StoredSchedule | undefined; next: Date | undefined }
   | { kind: 'posted'; counts: { total: number }; threadMessages: number }
   | { kind: 'not_posted'; failure: DigestFailure };
-
-/** When the next digest will be posted: now-ish if one is due at the next tick, else the next HH:MM. */
-function nextPost(schedule: StoredSchedule, now: Date): Date {
-  return dueRunOf(schedule, now) ? now : nextRun(schedule, now, schedule.lastRun?.localDate);
-}
 
 async function turnOn(
   deps: DigestCommandDeps,
@@ -70,7 +65,7 @@ async function turnOn(
     userId: actor.userId,
   });
   deps.logger.info({ channel: actor.channelId, scheduleId: schedule.id }, 'digest schedule saved');
-  const next = nextPost(schedule, deps.now());
+  const next = nextPostOf(schedule, deps.now());
   return { kind: 'on', schedule, next, replaced: before !== undefined, unknownOwners };
 }
 
@@ -121,7 +116,7 @@ export async function runDigestCommand(
       return { kind: 'off', existed: await deps.store.digestSchedules.delete(actor.channelId) };
     case 'status': {
       const schedule = await deps.store.digestSchedules.get(actor.channelId);
-      return { kind: 'status', schedule, next: schedule ? nextPost(schedule, deps.now()) : undefined };
+      return { kind: 'status', schedule, next: schedule ? nextPostOf(schedule, deps.now()) : undefined };
     }
     case 'now':
       return postNow(deps, actor.channelId, profile.timeZone, render);

@@ -1,6 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import { type DomainUser, getFullName, isAgileError, type Task } from '../../platform/agile/index.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
+import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { buildDigestModel, type DigestModel, type DigestTask } from './digest-model.js';
 import { DigestPostError, type DigestPoster } from './poster.js';
 
@@ -34,6 +35,14 @@ export type DigestFailure =
   | { source: 'other' };
 
 const MENTION_LOOKUP_CONCURRENCY = 4;
+
+export function settingsOfSchedule(schedule: StoredSchedule): DigestSettings {
+  return {
+    timeZone: schedule.timeZone,
+    horizonDays: schedule.horizonDays,
+    ownerEmails: schedule.ownerEmails,
+  };
+}
 
 type DigestDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger'>;
 

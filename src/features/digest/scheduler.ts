@@ -4,16 +4,16 @@ import { isAgileError } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import {
-  type DigestSettings,
   digestFailureOf,
   type LoadedDigest,
   loadDigest,
   type PostProgress,
   postDigest,
+  settingsOfSchedule,
 } from './digest-run.js';
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
 import { buildDigestFailureNotice } from './reply-views.js';
-import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
+import { dueRunOf, localDate } from './schedule.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 import { buildDigestMessages, type DigestMessages } from './views.js';
 
@@ -67,31 +67,6 @@ const DEFAULT_STALE_CLAIM_MS = 5 * MINUTE_MS;
 
 export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-}
-
-export function settingsOfSchedule(schedule: StoredSchedule): DigestSettings {
-  return {
-    timeZone: schedule.timeZone,
-    horizonDays: schedule.horizonDays,
-    ownerEmails: schedule.ownerEmails,
-  };
-}
-
-/**
- * True when the schedule was saved after today's run time: it starts tomorrow, instead of firing at
- * once as a "missed" run (turning a digest on at 10:30 for 09:00 should not post straight away).
- */
-export function savedAfterTodaysRun(schedule: StoredSchedule, now: Date): boolean {
-  const dayStart = localDayStartMs(localDayNumber(now.getTime(), schedule.timeZone), schedule.timeZone);
-  const fire = nextRun(schedule, new Date(dayStart));
-  return fire.getTime() <= now.getTime() && schedule.updatedMs > fire.getTime();
-}
-
-/** The run due now for a stored schedule, if any (also used by `/crm digest status`). */
-export function dueRunOf(schedule: StoredSchedule, now: Date): { localDate: string } | null {
-  const due = dueRun(schedule, now, schedule.lastRun?.localDate);
-  if (!due || savedAfterTodaysRun(schedule, now)) return null;
-  return due;
 }
 
 /**
