@@ -67,7 +67,7 @@ export async function benchBuild(): Promise<Record<string, number>> {
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   const model = buildDigestModel(digestTasks, { now, timeZone: 'Europe/Paris', horizonDays: 3 });
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  const messages = buildDigestMessages(model, { mentionFor: (email) => mentions.get(email) });
+  const messages = buildDigestMessages(model, { mentions });
   const buildMs = performance.now() - started;
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   return {

@@ -5,6 +5,7 @@ import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agil
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import type { Sleep } from '../features/digest/sleep.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
@@ -32,6 +33,8 @@ export interface BotOptions {
     /** Pause between two digest messages in one channel (Slack: about 1 per second). */
     perChannelIntervalMs?: number;
     retryDelaysMs?: number[];
+    /** The poster's and the scheduler's waits (pacing, Retry-After, retry backoff); tests record them. */
+    sleep?: Sleep;
   };
 }
 
@@ -69,6 +72,23 @@ export async function createBot({
     ...agileOptions,
   });
   const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
+  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
+  const bulkClient = config.slack.botToken
+    ? new WebClient(config.slack.botToken, {
+        slackApiUrl: config.slack.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: 15_000,
+        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
+      })
+    : slack.client;
+  const digestPoster = createDigestPoster({
+    client: bulkClient,
+    logger: log.child({ component: 'digest-poster' }),
+    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+    now,
+    sleep: schedulerOptions.sleep,
+  });
   const deps: Deps = {
     logger: log,
     agile,
@@ -80,31 +100,18 @@ export async function createBot({
     deals: createDealDirectory(agile, now),
     afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
     inFlight: createInFlight(),
+    digestPoster,
   };
-  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
-  const bulkClient = config.slack.botToken
-    ? new WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 15_000,
-        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
-      })
-    : slack.client;
-  deps.digestPoster = createDigestPoster({
-    client: bulkClient,
-    logger: log.child({ component: 'digest-poster' }),
-    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
-  });
   const digestScheduler =
     schedulerOptions.enabled === false
       ? null
       : createDigestScheduler({
           deps,
-          poster: deps.digestPoster,
+          poster: digestPoster,
           instanceId: schedulerOptions.instanceId,
           tickMs: schedulerOptions.tickMs,
           retryDelaysMs: schedulerOptions.retryDelaysMs,
+          sleep: schedulerOptions.sleep,
         });
   registerListeners(slack.app, deps);
 
@@ -122,7 +129,7 @@ export async function createBot({
     async stop() {
       // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
       const schedulerStopped = digestScheduler?.stop();
-      deps.digestPoster?.close();
+      digestPoster.close();
       await schedulerStopped;
       await slack.stop();
       await store.close();

@@ -26,6 +26,6 @@ export interface Deps {
   afterPendingAcks: () => Promise<void>;
   /** Listener work still running after its ack (shutdown drains it; tests wait for idle). */
   inFlight: InFlight;
-  /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
-  digestPoster?: DigestPoster;
+  /** Paced bulk posting of digests (its own Slack client). */
+  digestPoster: DigestPoster;
 }

@@ -302,16 +302,3 @@ export function parseDigestCommand(text: string, defaults: DigestCommandDefaults
     throw error;
   }
 }
-
-/** One line describing a schedule, for `status` and confirmations (mrkdwn; emails escaped). */
-export function describeDigestSettings(command: Omit<DigestOnCommand, 'kind'>): string {
-  const parts = [
-    `${command.weekdaysOnly ? 'Weekdays' : 'Every day'} at ${command.time} (${command.timeZone})`,
-    `tasks due within ${command.horizonDays} day${command.horizonDays === 1 ? '' : 's'}`,
-  ];
-  if (command.owners) {
-    const who = [...(command.owners.me ? ['you'] : []), ...command.owners.emails.map(escapeMrkdwn)];
-    parts.push(`owned by ${who.join(', ')}`);
-  }
-  return parts.join(', ');
-}

@@ -1,10 +1,9 @@
 import type { Deps } from '../../app/deps.js';
-import { type DomainUser, getFullName, type Task } from '../../platform/agile/index.js';
+import { type DomainUser, getFullName, isAgileError, type Task } from '../../platform/agile/index.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
+import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { buildDigestModel, type DigestModel, type DigestTask } from './digest-model.js';
-import type { DigestPoster } from './poster.js';
-import type { DigestMessages } from './views.js';
-import { buildDigestMessages } from './views.js';
+import { DigestPostError, type DigestPoster } from './poster.js';
 
 /** What a digest lists, whether from a stored schedule or a one-off `/crm digest now`. */
 export interface DigestSettings {
@@ -12,20 +11,38 @@ export interface DigestSettings {
   horizonDays: number;
   /** Lower-cased Agile user emails; null = everyone's tasks. */
   ownerEmails: string[] | null;
-  /** mrkdwn-safe line shown under the counts (e.g. describeDigestSettings()). */
-  label?: string;
 }
 
-export interface PreparedDigest {
+/** A digest ready to render: the model and the owners' Slack mentions. */
+export interface LoadedDigest {
   model: DigestModel;
-  messages: DigestMessages;
+  /** `<@U…>` by lower-cased owner email, for owners who are Slack users. */
+  mentions: Map<string, string>;
   /** Owner emails asked for that match no Agile user (their tasks cannot be listed). */
   unknownOwners: string[];
 }
 
-/** Thread replies per digest: beyond this the thread ends with "N more not shown" (10,000 tasks ≈ 400 replies). */
-export const MAX_THREAD_MESSAGES = 40;
+/** A digest as Slack messages: the channel message and its thread replies. */
+export interface DigestPosts {
+  main: SlackMessage;
+  thread: readonly SlackMessage[];
+}
+
+/** Why a digest was not posted, as the reply views word it. */
+export type DigestFailure =
+  | { source: 'slack'; code: string }
+  | { source: 'agile'; error: unknown }
+  | { source: 'other' };
+
 const MENTION_LOOKUP_CONCURRENCY = 4;
+
+export function settingsOfSchedule(schedule: StoredSchedule): DigestSettings {
+  return {
+    timeZone: schedule.timeZone,
+    horizonDays: schedule.horizonDays,
+    ownerEmails: schedule.ownerEmails,
+  };
+}
 
 type DigestDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger'>;
 
@@ -117,12 +134,12 @@ export function ownerEmailsOf(model: DigestModel): Set<string> {
   return emails;
 }
 
-/** Fetch → model → messages, with owner mentions. Throws Agile errors (the caller retries or reports). */
-export async function prepareDigest(
+/** Fetch → model, with owner mentions. Throws Agile errors (the caller retries or reports). */
+export async function loadDigest(
   deps: DigestDeps,
   settings: DigestSettings,
   now: Date,
-): Promise<PreparedDigest> {
+): Promise<LoadedDigest> {
   const { tasks, unknownOwners } = await loadDigestTasks(deps, settings, now);
   const model = buildDigestModel(tasks, {
     now,
@@ -130,29 +147,14 @@ export async function prepareDigest(
     horizonDays: settings.horizonDays,
   });
   const mentions = await resolveMentions(deps, ownerEmailsOf(model));
-  const messages = buildDigestMessages(model, {
-    mentionFor: (email) => mentions.get(email.toLowerCase()),
-    ...(settings.label ? { scheduleLabel: settings.label } : {}),
-  });
-  return { model, messages, unknownOwners };
+  return { model, mentions, unknownOwners };
 }
 
-/** A context line closing a thread cut at MAX_THREAD_MESSAGES. */
-export function buildThreadCutNotice(hiddenItems: number): SlackMessage {
-  const text = `…and ${hiddenItems} more task${hiddenItems === 1 ? '' : 's'} not shown here: see Agile CRM.`;
-  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
-}
-
-function countItems(message: SlackMessage): number {
-  return message.blocks.filter((b) => b.type === 'section' && b.block_id !== undefined).length;
-}
-
-/** The thread replies to post: at most MAX_THREAD_MESSAGES, the cut announced. */
-export function threadToPost(messages: DigestMessages, max = MAX_THREAD_MESSAGES): SlackMessage[] {
-  if (messages.thread.length <= max) return messages.thread;
-  const kept = messages.thread.slice(0, max - 1);
-  const hidden = messages.thread.slice(max - 1).reduce((sum, m) => sum + countItems(m), 0);
-  return [...kept, buildThreadCutNotice(hidden)];
+/** A failure as the views need it: Slack's code, the Agile error, or neither. */
+export function digestFailureOf(err: unknown): DigestFailure {
+  if (err instanceof DigestPostError) return { source: 'slack', code: err.code };
+  if (isAgileError(err)) return { source: 'agile', error: err };
+  return { source: 'other' };
 }
 
 /** Where a digest's posting got to, so a retry resumes instead of posting the main message twice. */
@@ -168,7 +170,7 @@ export interface PostProgress {
 export async function postDigest(
   poster: DigestPoster,
   channel: string,
-  messages: DigestMessages,
+  messages: DigestPosts,
   progress: PostProgress = { threadPosted: 0 },
   onMainPosted?: (ts: string) => Promise<void>,
 ): Promise<string> {
@@ -176,7 +178,7 @@ export async function postDigest(
     progress.mainTs = await poster.post(channel, messages.main);
     await onMainPosted?.(progress.mainTs);
   }
-  const thread = threadToPost(messages);
+  const { thread } = messages;
   while (progress.threadPosted < thread.length) {
     await poster.post(channel, thread[progress.threadPosted] as SlackMessage, progress.mainTs);
     progress.threadPosted++;

@@ -1,8 +1,11 @@
 import type { WebClient } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
+import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { SlackMessage } from '../../platform/slack/message.js';
+import { sleep as realSleep, type Sleep } from './sleep.js';
 
-/** Posts digest messages at Slack's pace: one lane per channel, a few channels at once, 429s honoured. */
+/** Posts digest messages at Slack's pace: one queue per channel, a few channels at once, 429s honoured. */
 export interface DigestPoster {
   /** Resolves with the posted message's ts; rejects with a DigestPostError. */
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
@@ -12,7 +15,7 @@ export interface DigestPoster {
 
 export interface DigestPosterOptions {
   /** A client of its own for bulk posting: `retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`. */
-  client: WebClient;
+  client: Pick<WebClient, 'chat'>;
   logger: Logger;
   /** Slack allows about one message per second per channel. */
   perChannelIntervalMs?: number;
@@ -20,7 +23,9 @@ export interface DigestPosterOptions {
   concurrency?: number;
   /** 429s answered for one message before giving up (each waits Retry-After). */
   maxRateLimitWaits?: number;
-  nowMs?: () => number;
+  now?: () => Date;
+  /** Pacing and Retry-After waits; cut short by close(). */
+  sleep?: Sleep;
 }
 
 /** Errors Slack will answer again whatever we do: retrying them only repeats the failure. */
@@ -91,126 +96,98 @@ export function classifySlackError(err: unknown): DigestPostError {
   });
 }
 
-interface Lane {
-  tail: Promise<unknown>;
-  lastPostMs: number;
-  queued: number;
-}
-
 export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
   const interval = opts.perChannelIntervalMs ?? 1000;
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
   const maxWaits = opts.maxRateLimitWaits ?? 5;
-  const nowMs = opts.nowMs ?? Date.now;
-  const lanes = new Map<string, Lane>();
-  const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-  const slotWaiters: (() => void)[] = [];
-  let active = 0;
+  const nowMs = () => (opts.now ?? (() => new Date()))().getTime();
+  const sleep = opts.sleep ?? realSleep;
+  const shutdown = new AbortController();
+  /** Channels being posted to at once. */
+  const slots = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
+  /** One queue per channel, so its messages go out in order; dropped when idle. */
+  const lanes = new Map<string, PQueue>();
+  // A channel's last post matters for `interval` only: hundreds of channels leave no trace.
+  const lastPostMs = new LRUCache<string, number>({
+    max: 10_000,
+    ttl: Math.max(1, interval),
+    ttlResolution: 0,
+    perf: { now: nowMs },
+  });
   let pausedUntilMs = 0;
-  let closed = false;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0 || closed) return resolve();
-      const entry = {
-        timer: setTimeout(() => {
-          timers.delete(entry);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      timers.add(entry);
-    });
-
-  const acquire = async () => {
-    if (active < concurrency) {
-      active++;
-      return;
-    }
-    await new Promise<void>((resolve) => slotWaiters.push(resolve));
-  };
-  const release = () => {
-    const next = slotWaiters.shift();
-    if (next) next();
-    else active--;
+  const waitUntil = async (ms: number) => {
+    const wait = ms - nowMs();
+    if (wait > 0 && !shutdown.signal.aborted) await sleep(wait, shutdown.signal);
   };
 
   const assertOpen = () => {
-    if (closed) throw new DigestPostError('The digest poster is shut down', 'closed', true);
+    if (shutdown.signal.aborted) throw new DigestPostError('The digest poster is shut down', 'closed', true);
   };
 
-  const send = async (lane: Lane, channel: string, message: SlackMessage, threadTs?: string) => {
-    await sleep(lane.lastPostMs + interval - nowMs());
-    await acquire();
-    try {
-      for (let waits = 0; ; waits++) {
-        assertOpen();
-        await sleep(pausedUntilMs - nowMs());
-        assertOpen();
-        try {
-          const res = await opts.client.chat.postMessage({
-            channel,
-            text: message.text,
-            blocks: message.blocks,
-            ...(threadTs ? { thread_ts: threadTs } : {}),
-            unfurl_links: false,
-            unfurl_media: false,
-          });
-          if (!res.ts) throw new DigestPostError('Slack answered without a ts', 'no_ts', false);
-          return res.ts;
-        } catch (err) {
-          const e = err as SlackSdkError;
-          if (e.code === 'slack_webapi_rate_limited_error' && waits < maxWaits) {
-            // Slack's 429 covers the method for the whole workspace: hold every lane, not just this one.
-            const retryAfterMs = Math.max(1, e.retryAfter ?? 1) * 1000;
-            pausedUntilMs = Math.max(pausedUntilMs, nowMs() + retryAfterMs);
-            opts.logger.warn({ channel, retryAfterMs }, 'digest posting rate limited; waiting');
-            continue;
-          }
-          throw classifySlackError(err);
+  const send = async (channel: string, message: SlackMessage, threadTs?: string): Promise<string> => {
+    for (let waits = 0; ; waits++) {
+      assertOpen();
+      await waitUntil(pausedUntilMs);
+      assertOpen();
+      try {
+        const res = await opts.client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new DigestPostError('Slack answered without a ts', 'no_ts', false);
+        return res.ts;
+      } catch (err) {
+        const e = err as SlackSdkError;
+        if (e.code === 'slack_webapi_rate_limited_error' && waits < maxWaits) {
+          // Slack's 429 covers the method for the whole workspace: hold every channel, not just this one.
+          const retryAfterMs = Math.max(1, e.retryAfter ?? 1) * 1000;
+          pausedUntilMs = Math.max(pausedUntilMs, nowMs() + retryAfterMs);
+          opts.logger.warn({ channel, retryAfterMs }, 'digest posting rate limited; waiting');
+          continue;
         }
+        throw classifySlackError(err);
       }
-    } finally {
-      lane.lastPostMs = nowMs();
-      release();
     }
+  };
+
+  const laneOf = (channel: string): PQueue => {
+    let lane = lanes.get(channel);
+    if (!lane) {
+      const created = new PQueue({ concurrency: 1 });
+      created.on('idle', () => {
+        if (lanes.get(channel) === created) lanes.delete(channel);
+      });
+      lanes.set(channel, created);
+      lane = created;
+    }
+    return lane;
   };
 
   return {
     post(channel, message, threadTs) {
-      if (closed)
-        return Promise.reject(new DigestPostError('The digest poster is shut down', 'closed', true));
-      let lane = lanes.get(channel);
-      if (!lane) {
-        lane = { tail: Promise.resolve(), lastPostMs: Number.NEGATIVE_INFINITY, queued: 0 };
-        lanes.set(channel, lane);
+      try {
+        assertOpen();
+      } catch (err) {
+        return Promise.reject(err);
       }
-      const current = lane;
-      current.queued++;
-      const result = current.tail.then(() => send(current, channel, message, threadTs));
-      current.tail = result
-        .catch(() => undefined)
-        .finally(() => {
-          current.queued--;
-          // Forget idle lanes once their pacing no longer matters, so hundreds of channels leave no trace.
-          if (current.queued === 0 && lanes.get(channel) === current) {
-            const idleFor = interval - (nowMs() - current.lastPostMs);
-            if (idleFor <= 0) lanes.delete(channel);
-            else
-              setTimeout(() => {
-                if (current.queued === 0 && lanes.get(channel) === current) lanes.delete(channel);
-              }, idleFor).unref();
+      return laneOf(channel).add(
+        async () => {
+          await waitUntil((lastPostMs.get(channel) ?? Number.NEGATIVE_INFINITY) + interval);
+          try {
+            return await slots.add(() => send(channel, message, threadTs), { throwOnTimeout: true });
+          } finally {
+            lastPostMs.set(channel, nowMs());
           }
-        });
-      return result;
+        },
+        { throwOnTimeout: true },
+      );
     },
     close() {
-      closed = true;
-      for (const entry of timers) {
-        clearTimeout(entry.timer);
-        entry.resolve();
-      }
-      timers.clear();
+      shutdown.abort();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { tzOffset } from '@date-fns/tz';
+import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 
 /** A channel's digest schedule: daily at `time` (24 h `HH:MM`) in an IANA zone. */
 export interface DigestSchedule {
@@ -168,4 +169,26 @@ export function snoozedDueEpochSec(dueEpochSec: number, clickMs: number, timeZon
   const fromDay =
     dueEpochSec * 1000 > clickMs ? Math.floor(dueWall / DAY_MS) : localDayNumber(clickMs, timeZone);
   return Math.floor(firstInstantAtOrAfterWall((fromDay + 1) * DAY_MS + timeOfDayMs, timeZone) / 1000);
+}
+
+/**
+ * True when the schedule was saved after today's run time: it starts tomorrow, instead of firing at
+ * once as a "missed" run (turning a digest on at 10:30 for 09:00 should not post straight away).
+ */
+export function savedAfterTodaysRun(schedule: StoredSchedule, now: Date): boolean {
+  const dayStart = localDayStartMs(localDayNumber(now.getTime(), schedule.timeZone), schedule.timeZone);
+  const fire = nextRun(schedule, new Date(dayStart));
+  return fire.getTime() <= now.getTime() && schedule.updatedMs > fire.getTime();
+}
+
+/** The run due now for a stored schedule, if any (also used by `/crm digest status`). */
+export function dueRunOf(schedule: StoredSchedule, now: Date): { localDate: string } | null {
+  const due = dueRun(schedule, now, schedule.lastRun?.localDate);
+  if (!due || savedAfterTodaysRun(schedule, now)) return null;
+  return due;
+}
+
+/** When the next digest will be posted: now-ish if one is due at the next tick, else the next HH:MM. */
+export function nextPostOf(schedule: StoredSchedule, now: Date): Date {
+  return dueRunOf(schedule, now) ? now : nextRun(schedule, now, schedule.lastRun?.localDate);
 }

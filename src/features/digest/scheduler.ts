@@ -3,16 +3,19 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
-import { buildDigestFailureNotice } from './digest-replies.js';
 import {
-  type DigestSettings,
+  digestFailureOf,
+  type LoadedDigest,
+  loadDigest,
   type PostProgress,
-  type PreparedDigest,
   postDigest,
-  prepareDigest,
+  settingsOfSchedule,
 } from './digest-run.js';
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
-import { dueRun, localDate, localDayNumber, localDayStartMs, nextRun } from './schedule.js';
+import { buildDigestFailureNotice } from './reply-views.js';
+import { dueRunOf, localDate } from './schedule.js';
+import { sleep as realSleep, type Sleep } from './sleep.js';
+import { buildDigestMessages, type DigestMessages } from './views.js';
 
 export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
 
@@ -30,6 +33,8 @@ export interface DigestSchedulerOptions {
    * beat on every tick (each minute), so the default leaves room for several missed beats.
    */
   staleClaimMs?: number;
+  /** Retry backoff waits; cut short by stop(). */
+  sleep?: Sleep;
 }
 
 export interface TickReport {
@@ -64,32 +69,6 @@ export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export function settingsOfSchedule(schedule: StoredSchedule, label?: string): DigestSettings {
-  return {
-    timeZone: schedule.timeZone,
-    horizonDays: schedule.horizonDays,
-    ownerEmails: schedule.ownerEmails,
-    ...(label ? { label } : {}),
-  };
-}
-
-/**
- * True when the schedule was saved after today's run time: it starts tomorrow, instead of firing at
- * once as a "missed" run (turning a digest on at 10:30 for 09:00 should not post straight away).
- */
-export function savedAfterTodaysRun(schedule: StoredSchedule, now: Date): boolean {
-  const dayStart = localDayStartMs(localDayNumber(now.getTime(), schedule.timeZone), schedule.timeZone);
-  const fire = nextRun(schedule, new Date(dayStart));
-  return fire.getTime() <= now.getTime() && schedule.updatedMs > fire.getTime();
-}
-
-/** The run due now for a stored schedule, if any (also used by `/crm digest status`). */
-export function dueRunOf(schedule: StoredSchedule, now: Date): { localDate: string } | null {
-  const due = dueRun(schedule, now, schedule.lastRun?.localDate);
-  if (!due || savedAfterTodaysRun(schedule, now)) return null;
-  return due;
-}
-
 /**
  * The schedule's latest run when another instance may take it over: still 'claimed' for today's local
  * date (never yesterday's digest today), no main message posted, heartbeat at least `staleClaimMs` old.
@@ -99,6 +78,11 @@ export function staleRunOf(schedule: StoredSchedule, now: Date, staleClaimMs: nu
   if (run?.status !== 'claimed' || run.messageTs !== null) return null;
   if (now.getTime() - run.updatedMs < staleClaimMs) return null;
   return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
+/** The scheduled digest: no schedule label (the channel knows its own digest). */
+function render(digest: LoadedDigest): DigestMessages {
+  return buildDigestMessages(digest.model, { mentions: digest.mentions });
 }
 
 function describeFailure(err: unknown): string {
@@ -116,23 +100,12 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   const jobs = new Set<Promise<void>>();
   /** Ids of the runs this instance is posting (queued, posting or backing off): its heartbeat list. */
   const held = new Set<string>();
-  const sleepers = new Set<() => void>();
+  const sleep = opts.sleep ?? realSleep;
+  const shutdown = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<TickReport> | undefined;
   let started = false;
   let stopped = false;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopped) return resolve();
-      const done = () => {
-        clearTimeout(t);
-        sleepers.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      sleepers.add(done);
-    });
 
   async function execute(schedule: StoredSchedule, run: DigestRun): Promise<void> {
     const channel = schedule.channelId;
@@ -146,13 +119,13 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       await deps.store.digestRuns.markPosted(run.id, ts);
       recorded = true;
     };
-    let prepared: PreparedDigest | undefined;
+    let prepared: DigestMessages | undefined;
     let lastError: unknown;
     const attempts = retryDelays.length + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         // Built once: a retry resumes the same messages where posting stopped.
-        prepared ??= await prepareDigest(deps, settingsOfSchedule(schedule), deps.now());
+        prepared ??= render(await loadDigest(deps, settingsOfSchedule(schedule), deps.now()));
         if (progress.mainTs === undefined) {
           // Still ours? Heartbeats can stall (a frozen process, an unreachable database) long enough for
           // another instance to take the run over; then that instance posts it, not this one.
@@ -163,7 +136,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         } else if (!recorded) {
           await recordPosted(progress.mainTs);
         }
-        await postDigest(poster, channel, prepared.messages, progress, recordPosted);
+        await postDigest(poster, channel, prepared, progress, recordPosted);
         runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
         return;
       } catch (err) {
@@ -181,7 +154,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
           ).catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
         }
         if (final || stopped) break;
-        await sleep(retryDelays[attempt - 1] ?? 0);
+        await sleep(retryDelays[attempt - 1] ?? 0, shutdown.signal);
         if (stopped) break;
       }
     }
@@ -197,7 +170,11 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     }
     runLog.error({ err: lastError }, 'digest given up after retries');
     await poster
-      .post(channel, buildDigestFailureNotice(lastError, posted), posted ? progress.mainTs : undefined)
+      .post(
+        channel,
+        buildDigestFailureNotice(digestFailureOf(lastError), posted),
+        posted ? progress.mainTs : undefined,
+      )
       .catch((err: unknown) => runLog.error({ err }, 'could not report the failed digest in the channel'));
   }
 
@@ -282,7 +259,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       };
       const next = () => {
         if (stopped) return;
-        const delay = opts.tickMs ?? MINUTE_MS - (Date.now() % MINUTE_MS) + TICK_OFFSET_MS;
+        const delay = opts.tickMs ?? MINUTE_MS - (deps.now().getTime() % MINUTE_MS) + TICK_OFFSET_MS;
         timer = setTimeout(() => {
           run();
           next();
@@ -295,7 +272,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      for (const wake of [...sleepers]) wake();
+      shutdown.abort();
       await ticking?.catch(() => undefined);
       await scheduler.idle();
     },

@@ -4,7 +4,6 @@ import { format } from 'date-fns';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import { TASK_TYPE_LABELS } from '../task/use-case.js';
 import type { DigestBucket, DigestItem, DigestModel, DigestTask } from './digest-model.js';
 
 export type { SlackMessage };
@@ -17,8 +16,8 @@ export interface DigestMessages {
 }
 
 export interface DigestViewOptions {
-  /** `<@U…>` for an Agile owner email that matches a Slack user (users.lookupByEmail, cached), else undefined. */
-  mentionFor: (ownerEmail: string) => string | undefined;
+  /** `<@U…>` by lower-cased Agile owner email, for owners who are Slack users (see resolveMentions). */
+  mentions: ReadonlyMap<string, string>;
   /** Already mrkdwn-safe, e.g. from describeDigestSettings(); shown small under the counts. */
   scheduleLabel?: string;
   /** Items in the channel message; the rest go to the thread. Keeps the channel readable. */
@@ -26,6 +25,8 @@ export interface DigestViewOptions {
   /** Budgets per message (defaults: Slack's 50 blocks, the 11,000-character summed text budget). */
   maxBlocks?: number;
   maxTextChars?: number;
+  /** Thread replies at most; the last one then says how many tasks are not shown. */
+  maxThreadMessages?: number;
 }
 
 /** What a button carries back in block_actions: the due the item showed, the base of Snooze (see snoozedDueEpochSec). */
@@ -35,6 +36,8 @@ export interface DigestTaskValue {
 }
 
 const DEFAULT_MAX_ITEMS_IN_MAIN = 10;
+/** Thread replies per digest: beyond this the thread ends with "N more not shown" (10,000 tasks ≈ 400 replies). */
+export const MAX_THREAD_MESSAGES = 40;
 const SUBJECT_MAX = 300;
 const NAME_MAX = 100;
 const SNOOZE_LABEL = 'Snooze 1 day';
@@ -45,8 +48,17 @@ const BUCKET_TITLE: Record<DigestBucket, string> = {
   upcoming: '🔵 Upcoming',
 };
 
-/** The task form's labels, read by a type Agile may spell in any case. */
-const TYPE_WORDS: Readonly<Record<string, string | undefined>> = TASK_TYPE_LABELS;
+/** Agile's task types in words (as the task form shows them), read by a type Agile may spell in any case. */
+const TYPE_WORDS: Readonly<Record<string, string | undefined>> = {
+  CALL: 'Call',
+  EMAIL: 'Email',
+  FOLLOW_UP: 'Follow-up',
+  MEETING: 'Meeting',
+  MILESTONE: 'Milestone',
+  SEND: 'Send',
+  TWEET: 'Tweet',
+  OTHER: 'Other',
+};
 
 const PRIORITY_WORDS: Record<string, string> = {
   HIGH: '❗ High priority',
@@ -80,8 +92,8 @@ function formatLocalDate(isoDate: string): string {
   return format(new TZDate(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1), 'UTC'), 'EEEE d MMMM');
 }
 
-function ownerLabel(name: string, email: string | undefined, options: DigestViewOptions): string {
-  return (email && options.mentionFor(email)) || `*${safe(name || 'No owner', NAME_MAX)}*`;
+function ownerLabel(name: string, email: string | undefined, mentions: ReadonlyMap<string, string>): string {
+  return (email && mentions.get(email.toLowerCase())) || `*${safe(name || 'No owner', NAME_MAX)}*`;
 }
 
 export function encodeDigestTaskValue(value: DigestTaskValue): string {
@@ -120,15 +132,11 @@ export function taskIdFromDigestBlockId(blockId: unknown): string | undefined {
   return undefined;
 }
 
-function outcomeLine(task: DigestTask, timeZone: string, options: Pick<DigestViewOptions, 'mentionFor'>) {
+function outcomeLine(task: DigestTask, timeZone: string, mentions: ReadonlyMap<string, string>) {
   if (task.completedBy) return `✅ Completed by <@${task.completedBy}>`;
   if (task.snoozedBy) return `💤 Snoozed to ${formatDue(task.dueEpochSec, timeZone)} by <@${task.snoozedBy}>`;
   if (task.reassignedTo) {
-    const to = ownerLabel(
-      task.reassignedTo.ownerName,
-      task.reassignedTo.ownerEmail,
-      options as DigestViewOptions,
-    );
+    const to = ownerLabel(task.reassignedTo.ownerName, task.reassignedTo.ownerEmail, mentions);
     return `↪️ Reassigned to ${to} by <@${task.reassignedTo.byUserId}>`;
   }
   return undefined;
@@ -141,7 +149,7 @@ function outcomeLine(task: DigestTask, timeZone: string, options: Pick<DigestVie
 export function buildDigestItemBlocks(
   item: DigestItem,
   timeZone: string,
-  options: Pick<DigestViewOptions, 'mentionFor'>,
+  mentions: ReadonlyMap<string, string>,
 ): KnownBlock[] {
   const { task } = item;
   const subject = safe(task.subject.trim() || '(no subject)', SUBJECT_MAX);
@@ -152,7 +160,7 @@ export function buildDigestItemBlocks(
   ];
   if (task.contactName?.trim()) details.push(`👤 ${safe(task.contactName.trim(), NAME_MAX)}`);
   if (item.bucket === 'overdue' && item.lateLabel) details.push(`*${item.lateLabel}*`);
-  const outcome = outcomeLine(task, timeZone, options);
+  const outcome = outcomeLine(task, timeZone, mentions);
   const section: SectionBlock = {
     type: 'section',
     block_id: truncate(digestTaskBlockId(task.id), LIMITS.id),
@@ -325,9 +333,9 @@ export function buildDigestMessages(model: DigestModel, options: DigestViewOptio
   const units: Unit[] = [];
   for (const section of model.sections) {
     for (const group of section.groups) {
-      const ownerLine = ownerLabel(group.ownerName, group.ownerEmail, options);
+      const ownerLine = ownerLabel(group.ownerName, group.ownerEmail, options.mentions);
       for (const item of group.items) {
-        const blocks = buildDigestItemBlocks(item, model.timeZone, options);
+        const blocks = buildDigestItemBlocks(item, model.timeZone, options.mentions);
         units.push({
           item,
           bucket: section.bucket,
@@ -382,12 +390,21 @@ export function buildDigestMessages(model: DigestModel, options: DigestViewOptio
       blocks: [{ type: 'context', elements: [mrkdwnText(label)] }, ...page.blocks],
     };
   });
-  return { main, thread };
+  const maxThread = Math.max(1, options.maxThreadMessages ?? MAX_THREAD_MESSAGES);
+  if (thread.length <= maxThread) return { main, thread };
+  const hidden = rest.slice(maxThread - 1).reduce((sum, page) => sum + page.items, 0);
+  return { main, thread: [...thread.slice(0, maxThread - 1), buildThreadCutNotice(hidden)] };
+}
+
+/** A context line closing a thread cut at MAX_THREAD_MESSAGES. */
+export function buildThreadCutNotice(hiddenItems: number): SlackMessage {
+  const text = `…and ${hiddenItems} more task${hiddenItems === 1 ? '' : 's'} not shown here: see Agile CRM.`;
+  return { text, blocks: [{ type: 'context', elements: [mrkdwnText(text)] }] };
 }
 
 export interface DigestItemUpdateOptions {
   timeZone: string;
-  mentionFor: (ownerEmail: string) => string | undefined;
+  mentions: ReadonlyMap<string, string>;
 }
 
 /**
@@ -401,7 +418,7 @@ export function buildDigestItemUpdate(
   item: DigestItem,
   options: DigestItemUpdateOptions,
 ): { blocks: KnownBlock[]; found: boolean } {
-  const [section, second] = buildDigestItemBlocks(item, options.timeZone, options);
+  const [section, second] = buildDigestItemBlocks(item, options.timeZone, options.mentions);
   const sectionId = section?.block_id;
   const actionsId = truncate(digestTaskActionsBlockId(item.task.id), LIMITS.id);
   let found = false;
@@ -419,4 +436,25 @@ export function buildDigestItemUpdate(
     }
   }
   return { blocks: out, found };
+}
+
+/**
+ * Re-renders every handled item of a posted digest message (see buildDigestItemUpdate); undefined when
+ * the message holds none of them.
+ */
+export function buildDigestMessageUpdate(
+  blocks: readonly KnownBlock[],
+  items: readonly DigestItem[],
+  options: DigestItemUpdateOptions,
+): KnownBlock[] | undefined {
+  let current = [...blocks];
+  let changed = false;
+  for (const item of items) {
+    const update = buildDigestItemUpdate(current, item, options);
+    if (update.found) {
+      current = update.blocks;
+      changed = true;
+    }
+  }
+  return changed ? current : undefined;
 }

@@ -4,7 +4,6 @@ import {
   DIGEST_MAX_DAYS,
   DIGEST_USAGE,
   type DigestCommand,
-  describeDigestSettings,
   parseDigestCommand,
 } from '../../../src/features/digest/digest-command.js';
 import { isValidTimeZone } from '../../../src/features/digest/schedule.js';
@@ -249,20 +248,6 @@ describe('parseDigestCommand: properties', () => {
         expect(on(`on ${h12}:${String(m).padStart(2, '0')}${h < 12 ? 'am' : 'pm'}`).time).toBe(hhmm);
       }),
     );
-  });
-});
-
-describe('describeDigestSettings', () => {
-  it('summarises a schedule in words, escaping emails', () => {
-    expect(
-      describeDigestSettings({
-        time: '08:30',
-        timeZone: 'Europe/Berlin',
-        horizonDays: 1,
-        weekdaysOnly: true,
-        owners: { me: true, emails: ['a<b@x.io'] },
-      }),
-    ).toBe('Weekdays at 08:30 (Europe/Berlin), tasks due within 1 day, owned by you, a&lt;b@x.io');
   });
 });
 

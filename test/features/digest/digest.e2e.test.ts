@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextId, type TaskRecord } from '../../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
@@ -18,11 +18,20 @@ const RAJ = {
 };
 const NOBODY = { ...RAJ, id: 'U0NOBODY', name: 'nobody', email: 'nobody@example.com' };
 
+/** Every wait the digest poster asks for (Retry-After); none of them is real. */
+const waits: number[] = [];
+
 let t: TestBot;
 beforeAll(async () => {
   t = await startTestBot({
     users: [...DEFAULT_USERS, RAJ, NOBODY],
-    scheduler: { enabled: false, perChannelIntervalMs: 0 },
+    scheduler: {
+      enabled: false,
+      perChannelIntervalMs: 0,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    },
   });
 });
 afterAll(() => t.close());
@@ -34,17 +43,22 @@ function replyText(call: RecordedCall): string {
 }
 
 async function command(text: string): Promise<string> {
-  const before = t.slack.calls('response').length;
+  const earlier = new Set(t.slack.calls('response'));
   const res = await t.command(text);
   expect(res.status).toBe(200);
-  const deadline = Date.now() + 3000;
-  while (t.slack.calls('response').length <= before) {
-    if (Date.now() > deadline) throw new Error(`no answer to /crm ${text}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const call = t.slack.calls('response')[before] as RecordedCall;
+  const call = await t.slack.waitFor('response', (c) => !earlier.has(c), 3000);
   expect(call.args.response_type).toBe('ephemeral');
   return replyText(call);
+}
+
+/** Digest clicks the bot has finished handling so far (applied, repeated or refused). */
+function clicksHandled(): number {
+  return t.logs.filter((l) => l.msg === 'digest click handled').length;
+}
+
+/** Waits until `n` more clicks than `before` have been handled: every delivery has had its say. */
+async function waitForClicks(before: number, n: number): Promise<void> {
+  await vi.waitFor(() => expect(clicksHandled()).toBe(before + n), { timeout: 3000 });
 }
 
 function topLevel(channel = CHANNEL.id): FakeMessage[] {
@@ -159,10 +173,13 @@ describe('/crm digest now', () => {
   });
 
   it('waits out a 429 and posts once', async () => {
+    waits.length = 0;
     t.slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
-    const started = Date.now();
     await postNow();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Retry-After: 1 s, measured from the 429 (a millisecond may tick between the two clock reads).
+    expect(waits[0]).toBeGreaterThanOrEqual(990);
+    expect(waits[0]).toBeLessThanOrEqual(1000);
+    expect(t.slack.calls('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
     expect(topLevel()).toHaveLength(1);
     t.slack.assertNoViolations();
   });
@@ -214,10 +231,10 @@ describe('digest buttons', () => {
     const main = await postNow();
     const item = firstItem(main);
     const payload = clickPayload(main, ACTION.digestComplete, item);
+    const before = clicksHandled();
     const [a, b] = await Promise.all([t.interact(payload), t.interact(payload)]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await t.slack.waitFor('chat.update');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitForClicks(before, 2);
     const task = t.agile?.state.tasks.find((x) => x.id === item.taskId);
     expect(task?.isComplete).toBe(true);
     const updates = t.slack.calls('chat.update');
@@ -242,10 +259,10 @@ describe('digest buttons', () => {
       expect(before * 1000).toBeLessThan(clickMs - 86_400_000); // seed: the first item is days overdue
       expect(JSON.stringify(main.blocks)).toMatch(/days? late/);
 
+      const clicked = clicksHandled();
       await t.interact(payload);
       await t.interact(payload); // Slack re-delivers the same click
-      await t.slack.waitFor('chat.update');
-      await new Promise((r) => setTimeout(r, 200));
+      await waitForClicks(clicked, 2);
 
       // Tomorrow (Kolkata) at the task's own Kolkata time of day.
       const due = new TZDate(before * 1000, timeZone);
@@ -289,9 +306,10 @@ describe('digest buttons', () => {
     if (!found) throw new Error(`no future task in the digest ${main.ts}`);
     const before = t.agile?.state.tasks.find((x) => x.id === found.item.taskId)?.dueEpochSec ?? 0;
     const payload = clickPayload(found.message, ACTION.digestSnooze, found.item);
+    const clicked = clicksHandled();
     await t.interact(payload);
     await t.interact(payload);
-    await t.slack.waitFor('chat.update');
+    await waitForClicks(clicked, 2);
     const after = t.agile?.state.tasks.find((x) => x.id === found.item.taskId)?.dueEpochSec;
     // No schedule: the clicker's zone; the next local day at the same local time (DST-proof).
     const zone = 'America/New_York';

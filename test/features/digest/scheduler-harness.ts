@@ -11,6 +11,7 @@ import {
   type DigestPoster,
 } from '../../../src/features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../../../src/features/digest/scheduler.js';
+import type { Sleep } from '../../../src/features/digest/sleep.js';
 import { createOwnerDirectory } from '../../../src/platform/agile/owner-directory.js';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createSlackUserDirectory } from '../../../src/platform/slack/user-directory.js';
@@ -31,13 +32,45 @@ export function fakeClock(iso: string) {
     set(next: string) {
       t = Date.parse(next);
     },
+    advance(ms: number) {
+      t += ms;
+    },
   };
 }
 
 export interface Instance {
   store: Store;
   scheduler: DigestScheduler;
+  /** Every wait the instance's poster asked for (pacing, Retry-After); none of them is real. */
+  posterWaits: number[];
+  /** Every retry backoff the scheduler asked for (real only when a test passes its own sleep). */
+  backoffs: number[];
   close(): Promise<void>;
+}
+
+/** A sleep that records what it was asked and returns at once, moving the fake clock on by as much. */
+export function instantSleep(asked: number[], advance: (ms: number) => void = () => {}): Sleep {
+  return async (ms) => {
+    asked.push(ms);
+    advance(ms);
+  };
+}
+
+/** A sleep that holds every wait until release() (or the owner's shutdown): a backoff that outlasts a takeover. */
+export function heldSleep() {
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const asked: number[] = [];
+  const sleep: Sleep = (ms, signal) => {
+    asked.push(ms);
+    return new Promise<void>((resolve) => {
+      void gate.then(resolve);
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  };
+  return { sleep, asked, release: () => open() };
 }
 
 /** One app instance as the scheduler sees it: its own Store connection, Slack client and poster. */
@@ -46,11 +79,15 @@ export async function startInstance(opts: {
   slack: FakeSlack;
   agile: AgileSimulator;
   now: () => Date;
+  /** Moves the fake clock on: an instant sleep then takes as long as it says. */
+  advance?: (ms: number) => void;
   instanceId: string;
   retryDelaysMs?: number[];
   staleClaimMs?: number;
   /** Wraps the instance's poster (e.g. gatedPoster, to freeze it mid-post). */
   wrapPoster?: (poster: DigestPoster) => DigestPoster;
+  /** The scheduler's backoff waits (default: recorded and instant). */
+  sleep?: Sleep;
 }): Promise<Instance> {
   const logger = pino({ level: 'silent' });
   const store = await openStore(opts.database, { now: opts.now });
@@ -60,7 +97,15 @@ export async function startInstance(opts: {
     rejectRateLimitedCalls: true,
   });
   const agile = clientFor(opts.agile, { logger, retries: 0 });
-  const realPoster = createDigestPoster({ client, logger, perChannelIntervalMs: 0 });
+  const posterWaits: number[] = [];
+  const backoffs: number[] = [];
+  const realPoster = createDigestPoster({
+    client,
+    logger,
+    perChannelIntervalMs: 0,
+    now: opts.now,
+    sleep: instantSleep(posterWaits, opts.advance),
+  });
   const poster = opts.wrapPoster ? opts.wrapPoster(realPoster) : realPoster;
   const scheduler = createDigestScheduler({
     deps: {
@@ -74,11 +119,14 @@ export async function startInstance(opts: {
     poster,
     instanceId: opts.instanceId,
     retryDelaysMs: opts.retryDelaysMs ?? [10, 20],
+    sleep: opts.sleep ?? instantSleep(backoffs, opts.advance),
     ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
   });
   return {
     store,
     scheduler,
+    posterWaits,
+    backoffs,
     async close() {
       const stopped = scheduler.stop();
       poster.close();
@@ -181,13 +229,14 @@ export function useSchedulerEnv(opts: { startIso: string; tmpPrefix: string; sta
     },
     async instance(
       id = 'a',
-      over: { wrapPoster?: (p: DigestPoster) => DigestPoster; retryDelaysMs?: number[] } = {},
+      over: { wrapPoster?: (p: DigestPoster) => DigestPoster; retryDelaysMs?: number[]; sleep?: Sleep } = {},
     ): Promise<Instance> {
       const i = await startInstance({
         database,
         slack,
         agile,
         now: clock.now,
+        advance: clock.advance,
         instanceId: id,
         ...(opts.staleClaimMs === undefined ? {} : { staleClaimMs: opts.staleClaimMs }),
         ...over,

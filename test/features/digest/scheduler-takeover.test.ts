@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { gatedPoster, tickAndSettle, useSchedulerEnv } from './scheduler-harness.js';
+import { gatedPoster, heldSleep, tickAndSettle, useSchedulerEnv } from './scheduler-harness.js';
 
 // 08:00Z is 09:00 in Paris (CET) on 10 March 2026. Takeover after 5 minutes without a heartbeat.
 const STALE_MS = 5 * 60_000;
@@ -86,9 +86,10 @@ describe('digest run takeover (fake clock)', () => {
 
   it('an instance that backs off past the takeover wakes up to find the run gone and posts nothing', async () => {
     const s = await schedule('C1');
-    // 'a' fails its first post and backs off (2 s of real time), missing its heartbeats meanwhile.
+    // 'a' fails its first post and backs off until released, missing its heartbeats meanwhile.
     env.slack.failNext('chat.postMessage', { error: 'internal_error' });
-    const a = await instance('a', { retryDelaysMs: [2_000] });
+    const backoff = heldSleep();
+    const a = await instance('a', { retryDelaysMs: [2_000], sleep: backoff.sleep });
     clock.set('2026-03-10T08:00:20Z');
     expect(await a.scheduler.tick()).toMatchObject({ claimed: 1 });
     await vi.waitFor(async () =>
@@ -105,6 +106,8 @@ describe('digest run takeover (fake clock)', () => {
     expect(await tickAndSettle(b)).toMatchObject({ takenOver: 1 });
     expect(mains('C1')).toHaveLength(1);
     // 'a' retries: its ownership check fails, so it neither posts nor reports a failure.
+    expect(backoff.asked).toEqual([2_000]);
+    backoff.release();
     await a.scheduler.idle();
     // Two main-message calls in all: 'a's failed one and 'b's.
     expect(env.slack.calls('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);

@@ -19,8 +19,7 @@ import { sec, digestTask as task } from './fixtures.js';
 
 const now = new Date('2026-01-15T14:00:00Z'); // 09:00 in New York
 const modelOptions = { now, timeZone: 'America/New_York', horizonDays: 3 };
-const mentions: Record<string, string> = { 'ana@example.com': '<@UANA>' };
-const viewOptions = { mentionFor: (email: string) => mentions[email] };
+const viewOptions = { mentions: new Map([['ana@example.com', '<@UANA>']]) };
 
 function allMessages(m: DigestMessages) {
   return [m.main, ...m.thread];
@@ -72,6 +71,18 @@ describe('buildDigestMessages', () => {
     expect(messages.thread[0]?.text).toContain('continued, 1 of');
     const total = messages.thread.length;
     expect(JSON.stringify(messages.thread[1]?.blocks[0])).toContain(`Continued · part 2 of ${total}`);
+  });
+
+  it('cuts a long thread at maxThreadMessages and says how many tasks are not shown', () => {
+    const model = buildDigestModel(manyTasks(500), modelOptions);
+    const full = buildDigestMessages(model, viewOptions);
+    const cut = buildDigestMessages(model, { ...viewOptions, maxThreadMessages: 3 });
+    expect(cut.thread).toHaveLength(3);
+    expect(cut.thread.slice(0, 2)).toEqual(full.thread.slice(0, 2));
+    const shown = [cut.main, ...cut.thread].flatMap((m) => itemIds(m.blocks)).length;
+    const notice = cut.thread[2];
+    expect(notice?.text).toBe(`…and ${model.counts.total - shown} more tasks not shown here: see Agile CRM.`);
+    expect(validateMessage(notice as DigestMessages['main'])).toEqual([]);
   });
 
   it('labels a lone thread reply just "Continued", without "part 1 of 1"', () => {
@@ -205,7 +216,7 @@ describe('digest task values and block ids', () => {
 describe('buildDigestItemUpdate', () => {
   const tasks = [task('a', '2026-01-16T04:00:00Z'), task('b', '2026-01-16T04:30:00Z')];
   const { main } = buildDigestMessages(buildDigestModel(tasks, modelOptions), viewOptions);
-  const updateOptions = { timeZone: 'America/New_York', mentionFor: viewOptions.mentionFor };
+  const updateOptions = { timeZone: 'America/New_York', mentions: viewOptions.mentions };
 
   it('replaces only the clicked item: Completed by, no buttons left', () => {
     const item = buildDigestItem({ ...(tasks[0] as DigestTask), completedBy: 'UCLICK' }, modelOptions);

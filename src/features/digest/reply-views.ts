@@ -1,19 +1,33 @@
 import { TZDate } from '@date-fns/tz';
 import type { KnownBlock } from '@slack/types';
 import { format } from 'date-fns';
-import { isAgileError } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import type { SlackMessage } from '../../platform/slack/message.js';
+import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
-import { DIGEST_USAGE, describeDigestSettings } from './digest-command.js';
-import { CHANNEL_ERRORS, DigestPostError } from './poster.js';
+import type { DigestClickOutcome } from './click-use-case.js';
+import type { DigestCommandOutcome } from './command-use-case.js';
+import { DIGEST_USAGE, type DigestOnCommand } from './digest-command.js';
+import type { DigestFailure } from './digest-run.js';
 
 /** Pure builders for the digest's command answers and notices (data in, message out). */
 
 /** `Thu 15 Jan at 09:00 (Europe/Paris)`. */
 export function formatLocalDateTime(date: Date, timeZone: string): string {
   return `${format(new TZDate(date.getTime(), timeZone), "EEE d MMM 'at' HH:mm")} (${escapeMrkdwn(timeZone)})`;
+}
+
+/** One line describing a schedule, for `status` and confirmations (mrkdwn; emails escaped). */
+export function describeDigestSettings(command: Omit<DigestOnCommand, 'kind'>): string {
+  const parts = [
+    `${command.weekdaysOnly ? 'Weekdays' : 'Every day'} at ${command.time} (${command.timeZone})`,
+    `tasks due within ${command.horizonDays} day${command.horizonDays === 1 ? '' : 's'}`,
+  ];
+  if (command.owners) {
+    const who = [...(command.owners.me ? ['you'] : []), ...command.owners.emails.map(escapeMrkdwn)];
+    parts.push(`owned by ${who.join(', ')}`);
+  }
+  return parts.join(', ');
 }
 
 export function describeStoredSettings(schedule: StoredSchedule): string {
@@ -33,35 +47,35 @@ function message(lines: string[], fallback: string): SlackMessage {
   return { text: truncate(fallback, LIMITS.fallbackText), blocks };
 }
 
-/** Words for a channel problem, saying what to do about it. */
-export function describePostError(code: string): string {
-  switch (code) {
-    case 'not_in_channel':
-      return 'I am not a member of this channel: invite me (`/invite @CRM bot`) and try again';
-    case 'channel_not_found':
-      return 'I cannot see this channel (a private channel needs an invite)';
-    case 'is_archived':
-      return 'the channel is archived';
-    case 'ratelimited':
-      return 'Slack kept rate-limiting the posts';
-    default:
-      return `Slack answered \`${escapeMrkdwn(code)}\``;
-  }
+/** Slack codes a person can act on (invite the bot, unarchive), in words saying what to do. */
+const POST_ERROR_WORDS: Readonly<Record<string, string>> = {
+  not_in_channel: 'I am not a member of this channel: invite me (`/invite @CRM bot`) and try again',
+  channel_not_found: 'I cannot see this channel (a private channel needs an invite)',
+  is_archived: 'the channel is archived',
+  ratelimited: 'Slack kept rate-limiting the posts',
+};
+
+function knownPostError(code: string | undefined): string | undefined {
+  return code !== undefined && Object.hasOwn(POST_ERROR_WORDS, code) ? POST_ERROR_WORDS[code] : undefined;
 }
 
-function reasonOf(err: unknown): string {
-  if (err instanceof DigestPostError) return describePostError(err.code);
-  if (isAgileError(err)) return escapeMrkdwn(describeAgileError(err));
+/** Words for a channel problem, saying what to do about it. */
+export function describePostError(code: string): string {
+  return knownPostError(code) ?? `Slack answered \`${escapeMrkdwn(code)}\``;
+}
+
+function reasonOf(failure: DigestFailure): string {
+  if (failure.source === 'slack') return describePostError(failure.code);
+  if (failure.source === 'agile') return escapeMrkdwn(describeAgileError(failure.error));
   return 'something unexpected went wrong';
 }
 
 /** Posted in the channel (or the digest's thread) after the last retry failed. */
-export function buildDigestFailureNotice(err: unknown, mainPosted: boolean): SlackMessage {
+export function buildDigestFailureNotice(failure: DigestFailure, mainPosted: boolean): SlackMessage {
   const what = mainPosted ? 'The rest of today’s CRM digest' : 'Today’s CRM digest';
-  const reason = reasonOf(err);
   return message(
     [
-      `⚠️ ${what} could not be posted: ${reason}.`,
+      `⚠️ ${what} could not be posted: ${reasonOf(failure)}.`,
       'Try `/crm digest now`, or `/crm digest status` for details.',
     ],
     `${what} could not be posted`,
@@ -100,10 +114,7 @@ function runStatusLine(schedule: StoredSchedule): string {
     return `Last digest: ${run.localDate}, posted ${when(run.postedMs ?? run.updatedMs)}.`;
   if (run.status === 'claimed') return `Last digest: ${run.localDate}, being posted.`;
   const code = /^([a-z_0-9]+):/.exec(run.error ?? '')?.[1];
-  const reason =
-    code && (CHANNEL_ERRORS.has(code) || code === 'ratelimited')
-      ? describePostError(code)
-      : escapeMrkdwn(truncate(run.error ?? 'unknown error', 300));
+  const reason = knownPostError(code) ?? escapeMrkdwn(truncate(run.error ?? 'unknown error', 300));
   return `Last digest: ${run.localDate}, ⚠️ failed after ${run.attempts} attempt${run.attempts === 1 ? '' : 's'} (${reason}).`;
 }
 
@@ -132,8 +143,11 @@ export function buildDigestUsageReply(text: string, isError: boolean): SlackMess
   );
 }
 
-export function buildDigestNowFailure(err: unknown): SlackMessage {
-  return message([`⚠️ The digest could not be posted: ${reasonOf(err)}.`], 'The digest could not be posted');
+export function buildDigestNowFailure(failure: DigestFailure): SlackMessage {
+  return message(
+    [`⚠️ The digest could not be posted: ${reasonOf(failure)}.`],
+    'The digest could not be posted',
+  );
 }
 
 export function buildDigestNowDone(counts: { total: number }, thread: number): SlackMessage {
@@ -142,4 +156,51 @@ export function buildDigestNowDone(counts: { total: number }, thread: number): S
     [`✅ Digest posted: ${counts.total} task${counts.total === 1 ? '' : 's'}${more}.`],
     'Digest posted',
   );
+}
+
+/** The ephemeral answer to any `/crm digest …`. */
+export function buildDigestCommandReply(outcome: DigestCommandOutcome): SlackMessage {
+  switch (outcome.kind) {
+    case 'usage':
+      return buildDigestUsageReply(outcome.message, outcome.isError);
+    case 'needs_email':
+      return buildDigestUsageReply(
+        '`owner me` needs the email of your Slack profile, and I cannot see it. Use `owner you@company.com`.',
+        true,
+      );
+    case 'on':
+      return buildDigestOnReply(outcome.schedule, outcome.next, outcome);
+    case 'off':
+      return buildDigestOffReply(outcome.existed);
+    case 'status':
+      return buildDigestStatusReply(outcome.schedule, outcome.next);
+    case 'posted':
+      return buildDigestNowDone(outcome.counts, outcome.threadMessages);
+    case 'not_posted':
+      return buildDigestNowFailure(outcome.failure);
+  }
+}
+
+/** What a digest button answers privately when it did not change the task; undefined: nothing to say. */
+export function buildDigestClickNotice(outcome: DigestClickOutcome): SlackMessage | undefined {
+  switch (outcome.kind) {
+    case 'stale_button':
+      return buildNotice('error', 'That button is out of date: run `/crm digest now` for a fresh digest.');
+    case 'no_email':
+      return buildNotice(
+        'error',
+        `I cannot see an email for ${outcome.name}, so I cannot find their Agile CRM user.`,
+      );
+    case 'no_agile_user':
+      return buildNotice(
+        'error',
+        `No Agile CRM user has the email ${outcome.email}: the task keeps its owner.`,
+      );
+    case 'unprepared':
+      return buildNotice('error', `Sorry, that did not work: ${describeAgileError(outcome.error)}`);
+    case 'not_updated':
+      return buildNotice('error', `Sorry, the task was not updated: ${describeAgileError(outcome.error)}`);
+    default:
+      return undefined;
+  }
 }

@@ -1,0 +1,198 @@
+import type { Deps } from '../../app/deps.js';
+import type { DomainUser } from '../../platform/agile/index.js';
+import { onceKey, runOnce } from '../../platform/store/run-once.js';
+import { DIGEST_DEFAULT_DAYS } from './digest-command.js';
+import { buildDigestItem, type DigestItem, type DigestTask } from './digest-model.js';
+import { resolveMentions, toDigestTask } from './digest-run.js';
+import { snoozedDueEpochSec } from './schedule.js';
+
+export type DigestClickDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now'>;
+
+export type DigestActionKind = 'complete' | 'snooze' | 'reassign';
+
+/** One click on a digest item's Complete / Snooze 1 day / Reassign. */
+export interface DigestClickInput {
+  actor: { teamId: string; userId: string };
+  /** The digest message clicked (a thread reply is a message of its own). */
+  channelId: string;
+  messageTs: string;
+  action: DigestActionKind;
+  taskId: string;
+  /** Snooze: the due the button showed; absent when its value is not one the digest wrote. */
+  shownDueEpochSec?: number;
+  /** Reassign: the Slack user picked. */
+  pickedUserId?: string;
+  /** Slack's action_ts (epoch seconds as text): a re-delivered click computes the same due. */
+  actionTs?: string;
+}
+
+/** What to re-render in the clicked message: every item handled in it so far. */
+export interface DigestClickRender {
+  items: DigestItem[];
+  timeZone: string;
+  mentions: Map<string, string>;
+}
+
+export type DigestClickOutcome =
+  /** Reassign with nobody picked (the select was cleared). */
+  | { kind: 'ignored' }
+  | { kind: 'stale_button' }
+  | { kind: 'no_email'; name: string }
+  | { kind: 'no_agile_user'; email: string }
+  /** Reading what the click needs failed (nothing written). */
+  | { kind: 'unprepared'; error: unknown }
+  /** The task update failed (nothing written; the click may be tried again). */
+  | { kind: 'not_updated'; error: unknown }
+  /** The same click again (re-delivered, or still being handled): nothing written, nothing re-rendered. */
+  | { kind: 'repeated' }
+  /** Written; `render` is absent when the message could not be prepared for re-rendering. */
+  | { kind: 'applied'; render?: DigestClickRender };
+
+type DigestChange =
+  | { kind: 'complete' }
+  | { kind: 'snooze'; newDueEpochSec: number }
+  | { kind: 'reassign'; owner: DomainUser };
+
+/** The digest message a click came from, as digest actions are recorded (thread replies are their own). */
+function messageRunId(channelId: string, messageTs: string): string {
+  return `msg:${channelId}:${messageTs}`;
+}
+
+/** The zone and horizon the channel's digest is shown with: its schedule's, else the clicker's zone. */
+async function digestView(deps: DigestClickDeps, channelId: string, userId: string) {
+  const schedule = await deps.store.digestSchedules.get(channelId);
+  return {
+    timeZone: schedule?.timeZone ?? (await deps.slackUsers.profile(userId)).timeZone,
+    horizonDays: schedule?.horizonDays ?? DIGEST_DEFAULT_DAYS,
+  };
+}
+
+function clickMs(input: DigestClickInput, now: () => Date): number {
+  const ts = Number(input.actionTs);
+  return Number.isFinite(ts) && ts > 0 ? Math.round(ts * 1000) : now().getTime();
+}
+
+/**
+ * What the click asks of the task. Snooze 1 day: a future due moves one day later, an overdue one to
+ * tomorrow at its time of day (in the digest's zone), computed from the due the button showed and the
+ * click's time. Reassign: the picked Slack user's email → the Agile user with that email.
+ */
+async function changeOf(
+  deps: DigestClickDeps,
+  input: DigestClickInput,
+): Promise<{ change: DigestChange } | { refused: DigestClickOutcome }> {
+  switch (input.action) {
+    case 'complete':
+      return { change: { kind: 'complete' } };
+    case 'snooze': {
+      if (input.shownDueEpochSec === undefined) return { refused: { kind: 'stale_button' } };
+      const { timeZone } = await digestView(deps, input.channelId, input.actor.userId);
+      const at = clickMs(input, deps.now);
+      const newDueEpochSec = snoozedDueEpochSec(input.shownDueEpochSec, at, timeZone);
+      return { change: { kind: 'snooze', newDueEpochSec } };
+    }
+    case 'reassign': {
+      if (!input.pickedUserId) return { refused: { kind: 'ignored' } };
+      const profile = await deps.slackUsers.profile(input.pickedUserId);
+      if (!profile.email) return { refused: { kind: 'no_email', name: profile.name } };
+      const owner = await deps.owners.byEmail(profile.email);
+      if (!owner) return { refused: { kind: 'no_agile_user', email: profile.email } };
+      return { change: { kind: 'reassign', owner } };
+    }
+  }
+}
+
+/**
+ * Applies the change to the Agile task (one partial update) and returns the task as the digest shows it
+ * afterwards, marked with who did what. Throws Agile errors.
+ */
+async function applyChange(
+  deps: Pick<Deps, 'agile'>,
+  taskId: string,
+  change: DigestChange,
+  actorUserId: string,
+): Promise<DigestTask> {
+  const users = new Map<string, DomainUser>();
+  switch (change.kind) {
+    case 'complete': {
+      const task = await deps.agile.tasks.updatePartial(taskId, { is_complete: true, status: 'COMPLETED' });
+      return { ...toDigestTask(task, users), completedBy: actorUserId };
+    }
+    case 'snooze': {
+      const task = await deps.agile.tasks.updatePartial(taskId, { due: change.newDueEpochSec });
+      return { ...toDigestTask(task, users), snoozedBy: actorUserId };
+    }
+    case 'reassign': {
+      const { owner } = change;
+      const task = await deps.agile.tasks.updatePartial(taskId, { owner_id: String(owner.id) });
+      const out = toDigestTask({ ...task, taskOwner: task.taskOwner ?? owner }, users);
+      const reassignedTo: NonNullable<DigestTask['reassignedTo']> = {
+        ownerName: owner.name || owner.email || 'someone',
+        byUserId: actorUserId,
+      };
+      if (owner.email) reassignedTo.ownerEmail = owner.email;
+      return { ...out, reassignedTo };
+    }
+  }
+}
+
+/**
+ * Every item handled so far in the message (from the store, not only this click), so two people
+ * clicking two items at once cannot undo each other's update.
+ */
+async function renderOf(deps: DigestClickDeps, input: DigestClickInput): Promise<DigestClickRender> {
+  const view = await digestView(deps, input.channelId, input.actor.userId);
+  const handled = await deps.store.digestActions.listForRun(messageRunId(input.channelId, input.messageTs));
+  const tasks = handled.map((a) => a.detail as DigestTask).filter((t) => t && typeof t.id === 'string');
+  const emails = tasks
+    .flatMap((t) => [t.ownerEmail, t.reassignedTo?.ownerEmail])
+    .filter((e) => e !== undefined);
+  const mentions = await resolveMentions(deps, emails);
+  const now = deps.now();
+  const items = tasks.map((task) => buildDigestItem(task, { now, ...view }));
+  return { items, timeZone: view.timeZone, mentions };
+}
+
+/** A digest button: changes the task once per click (message + action + task + pick), whatever the deliveries. */
+export async function applyDigestClick(
+  deps: DigestClickDeps,
+  input: DigestClickInput,
+): Promise<DigestClickOutcome> {
+  const { actor, channelId, messageTs, action, taskId } = input;
+  let prepared: Awaited<ReturnType<typeof changeOf>>;
+  try {
+    prepared = await changeOf(deps, input);
+  } catch (error) {
+    deps.logger.warn({ err: error, taskId }, 'digest click could not be prepared');
+    return { kind: 'unprepared', error };
+  }
+  if ('refused' in prepared) return prepared.refused;
+  const { change } = prepared;
+
+  const key = onceKey('digest.click', actor.teamId, channelId, messageTs, action, taskId, input.pickedUserId);
+  try {
+    const outcome = await runOnce(deps.store, key, async () => {
+      const task = await applyChange(deps, taskId, change, actor.userId);
+      await deps.store.digestActions.record({
+        actionKey: key,
+        runId: messageRunId(channelId, messageTs),
+        taskId,
+        action,
+        actorUserId: actor.userId,
+        detail: task,
+      });
+      return task;
+    });
+    // A second delivery of the same click neither writes nor re-renders (its message snapshot is stale).
+    if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
+  } catch (error) {
+    deps.logger.warn({ err: error, taskId, kind: action }, 'digest action failed');
+    return { kind: 'not_updated', error };
+  }
+  try {
+    return { kind: 'applied', render: await renderOf(deps, input) };
+  } catch (err) {
+    deps.logger.warn({ err, channel: channelId, ts: messageTs }, 'could not update the digest message');
+    return { kind: 'applied' };
+  }
+}

@@ -1,0 +1,124 @@
+import type { Deps } from '../../app/deps.js';
+import { isAgileError } from '../../platform/agile/index.js';
+import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import { DIGEST_DEFAULT_DAYS, type DigestOnCommand, parseDigestCommand } from './digest-command.js';
+import {
+  type DigestFailure,
+  type DigestPosts,
+  digestFailureOf,
+  type LoadedDigest,
+  loadDigest,
+  postDigest,
+  settingsOfSchedule,
+} from './digest-run.js';
+import { DigestPostError } from './poster.js';
+import { nextPostOf } from './schedule.js';
+
+export type DigestCommandDeps = Pick<
+  Deps,
+  'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now' | 'digestPoster'
+>;
+
+/** Who typed `/crm digest …`, and where. */
+export interface DigestCommandActor {
+  teamId: string;
+  userId: string;
+  channelId: string;
+}
+
+/** Renders a loaded digest for `/crm digest now` (the channel's schedule, if any, labels it). */
+export type RenderDigest = (digest: LoadedDigest, schedule: StoredSchedule | undefined) => DigestPosts;
+
+export type DigestCommandOutcome =
+  | { kind: 'usage'; message: string; isError: boolean }
+  /** `owner me` without an email on the caller's Slack profile. */
+  | { kind: 'needs_email' }
+  | { kind: 'on'; schedule: StoredSchedule; next: Date; replaced: boolean; unknownOwners: string[] }
+  | { kind: 'off'; existed: boolean }
+  | { kind: 'status'; schedule: StoredSchedule | undefined; next: Date | undefined }
+  | { kind: 'posted'; counts: { total: number }; threadMessages: number }
+  | { kind: 'not_posted'; failure: DigestFailure };
+
+async function turnOn(
+  deps: DigestCommandDeps,
+  actor: DigestCommandActor,
+  command: DigestOnCommand,
+  callerEmail: string | undefined,
+): Promise<DigestCommandOutcome> {
+  const emails = [...(command.owners?.emails ?? [])];
+  if (command.owners?.me) {
+    if (!callerEmail) return { kind: 'needs_email' };
+    const mine = callerEmail.toLowerCase();
+    if (!emails.includes(mine)) emails.unshift(mine);
+  }
+  const unknownOwners: string[] = [];
+  for (const email of emails) if (!(await deps.owners.byEmail(email))) unknownOwners.push(email);
+  const before = await deps.store.digestSchedules.get(actor.channelId);
+  const schedule = await deps.store.digestSchedules.upsert({
+    teamId: actor.teamId,
+    channelId: actor.channelId,
+    time: command.time,
+    timeZone: command.timeZone,
+    horizonDays: command.horizonDays,
+    weekdaysOnly: command.weekdaysOnly,
+    ownerEmails: command.owners ? emails : null,
+    userId: actor.userId,
+  });
+  deps.logger.info({ channel: actor.channelId, scheduleId: schedule.id }, 'digest schedule saved');
+  const next = nextPostOf(schedule, deps.now());
+  return { kind: 'on', schedule, next, replaced: before !== undefined, unknownOwners };
+}
+
+/** Not the day's scheduled run: no claim, so the scheduled digest still comes at its time. */
+async function postNow(
+  deps: DigestCommandDeps,
+  channelId: string,
+  callerTimeZone: string,
+  render: RenderDigest,
+): Promise<DigestCommandOutcome> {
+  const schedule = await deps.store.digestSchedules.get(channelId);
+  const settings = schedule
+    ? settingsOfSchedule(schedule)
+    : { timeZone: callerTimeZone, horizonDays: DIGEST_DEFAULT_DAYS, ownerEmails: null };
+  try {
+    const digest = await loadDigest(deps, settings, deps.now());
+    const messages = render(digest, schedule);
+    await postDigest(deps.digestPoster, channelId, messages);
+    return { kind: 'posted', counts: digest.model.counts, threadMessages: messages.thread.length };
+  } catch (err) {
+    deps.logger.warn({ err, channel: channelId }, '/crm digest now failed');
+    if (err instanceof DigestPostError || isAgileError(err)) {
+      return { kind: 'not_posted', failure: digestFailureOf(err) };
+    }
+    throw err;
+  }
+}
+
+/**
+ * `/crm digest on|off|status|now`: one schedule per channel. Saving and deleting are idempotent by
+ * nature (an upsert, a delete); `now` is a deliberate extra post, so it has no once-key.
+ */
+export async function runDigestCommand(
+  deps: DigestCommandDeps,
+  actor: DigestCommandActor,
+  text: string,
+  render: RenderDigest,
+): Promise<DigestCommandOutcome> {
+  const profile = await deps.slackUsers.profile(actor.userId);
+  const parsed = parseDigestCommand(text, { timeZone: profile.timeZone });
+  switch (parsed.kind) {
+    case 'error':
+    case 'help':
+      return { kind: 'usage', message: parsed.message, isError: parsed.kind === 'error' };
+    case 'on':
+      return turnOn(deps, actor, parsed, profile.email);
+    case 'off':
+      return { kind: 'off', existed: await deps.store.digestSchedules.delete(actor.channelId) };
+    case 'status': {
+      const schedule = await deps.store.digestSchedules.get(actor.channelId);
+      return { kind: 'status', schedule, next: schedule ? nextPostOf(schedule, deps.now()) : undefined };
+    }
+    case 'now':
+      return postNow(deps, actor.channelId, profile.timeZone, render);
+  }
+}

@@ -1,0 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Waits `ms`, or less once `signal` aborts (shutdown). Injected so tests drive time themselves. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export const sleep: Sleep = (ms, signal) =>
+  delay(ms, undefined, { signal }).then(
+    () => undefined,
+    () => undefined,
+  );
