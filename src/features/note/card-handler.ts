@@ -1,13 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import { openForm } from '../../platform/slack/form-flow.js';
-import {
-  buildNoteLoadingModal,
-  buildNoteModal,
-  buildNoteUnavailableModal,
-  cardContactProblem,
-} from './modal-views.js';
+import { cardContactProblem } from './modal-views.js';
+import { openNoteForm } from './open-note-form.js';
 import type { NoteModalMeta } from './schema.js';
 import { loadCardContact } from './use-case.js';
 
@@ -19,18 +14,11 @@ export function cardLogNoteCallback(deps: Deps) {
     await ack();
     const meta: NoteModalMeta = { channel: body.channel?.id, channelName: body.channel?.name };
     try {
-      await openForm({
-        client,
-        logger: deps.logger,
-        triggerId: body.trigger_id,
-        loading: buildNoteLoadingModal(meta),
-        fill: async () => {
-          const found = await loadCardContact(deps, action.value ?? '');
-          if (found.kind === 'found') return buildNoteModal({ meta, contact: found.contact });
-          const problem = found.kind === 'failed' ? { reason: describeAgileError(found.error) } : found.kind;
-          return buildNoteModal({ meta, error: cardContactProblem(problem) });
-        },
-        unavailable: buildNoteUnavailableModal,
+      await openNoteForm(deps, client, body.trigger_id, meta, async () => {
+        const found = await loadCardContact(deps, action.value ?? '');
+        if (found.kind === 'found') return { meta, contact: found.contact };
+        const problem = found.kind === 'failed' ? { reason: describeAgileError(found.error) } : found.kind;
+        return { meta, error: cardContactProblem(problem) };
       });
     } catch (err) {
       deps.logger.warn({ err }, 'could not open the Log note modal from a card');

@@ -1,5 +1,4 @@
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import { openForm } from '../../platform/slack/form-flow.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { CommandHandler, ModalOpener } from '../command/context.js';
 import {
@@ -8,20 +7,13 @@ import {
   buildQuickNoteFailedMessage,
   buildQuickNoteUnknownContactMessage,
 } from './message-views.js';
-import { buildNoteLoadingModal, buildNoteModal, buildNoteUnavailableModal } from './modal-views.js';
+import { openNoteForm } from './open-note-form.js';
 import { logQuickNote } from './use-case.js';
 
 /** `/crm note` alone: the one form flow (open at once, then fill), though this form needs no CRM data. */
 export const openNoteModal: ModalOpener = async ({ command, client }, deps) => {
   const meta = { channel: command.channel_id, channelName: command.channel_name };
-  await openForm({
-    client,
-    logger: deps.logger,
-    triggerId: command.trigger_id,
-    loading: buildNoteLoadingModal(meta),
-    fill: async () => buildNoteModal({ meta }),
-    unavailable: buildNoteUnavailableModal,
-  });
+  await openNoteForm(deps, client, command.trigger_id, meta, async () => ({ meta }));
 };
 
 /** `/crm note <email> <text>`: answers ephemerally; every failure quotes the text back. */

@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { openForm } from '../../platform/slack/form-flow.js';
-import { type NotePrefill, prefillFromMessage, type SourceMessageInput } from './message-prefill.js';
-import { buildNoteLoadingModal, buildNoteModal, buildNoteUnavailableModal } from './modal-views.js';
+import { prefillFromMessage, type SourceMessageInput } from './message-prefill.js';
+import { openNoteForm } from './open-note-form.js';
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
@@ -23,22 +22,13 @@ export function logToCrmCallback(deps: Deps) {
     };
     const baseMeta = { channel: message.channel, channelName: message.channelName, ts: message.ts };
     try {
-      await openForm({
-        client,
-        logger: deps.logger,
-        triggerId: shortcut.trigger_id,
-        loading: buildNoteLoadingModal(baseMeta),
-        fill: async () => {
-          let prefill: NotePrefill;
-          try {
-            prefill = await prefillFromMessage(deps, client, message);
-          } catch (err) {
-            deps.logger.warn({ err }, 'could not read the message; opening the form with its raw text');
-            prefill = { meta: baseMeta, note: message.text, subject: '' };
-          }
-          return buildNoteModal(prefill);
-        },
-        unavailable: buildNoteUnavailableModal,
+      await openNoteForm(deps, client, shortcut.trigger_id, baseMeta, async () => {
+        try {
+          return await prefillFromMessage(deps, client, message);
+        } catch (err) {
+          deps.logger.warn({ err }, 'could not read the message; opening the form with its raw text');
+          return { meta: baseMeta, note: message.text, subject: '' };
+        }
       });
     } catch (err) {
       deps.logger.warn({ err }, 'could not open the Log note modal');
