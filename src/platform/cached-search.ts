@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { TIMEOUT, within } from './within.js';
 
 export interface CachedSearchOptions<T> {
@@ -29,55 +30,52 @@ export interface CachedSearch<T> {
 
 /** The shared "cached search with a time budget" behind the contact and deal pickers. */
 export function createCachedSearch<T>(opts: CachedSearchOptions<T>): CachedSearch<T> {
-  const ttlMs = opts.ttlMs ?? 60_000;
-  const maxEntries = opts.maxEntries ?? 500;
   const now = opts.now ?? (() => new Date());
-  const cache = new Map<string, { at: number; items: T[] }>();
-  const inflight = new Map<string, Promise<T[]>>();
+  const cache = new LRUCache<string, T[], string>({
+    max: opts.maxEntries ?? 500,
+    ttl: opts.ttlMs ?? 60_000,
+    // Stale answers stay readable (the budget's fallback); `search` itself always asks for fresh ones.
+    allowStale: true,
+    noDeleteOnStaleGet: true,
+    // A failed refresh answers the stale list rather than an error, and keeps it.
+    allowStaleOnFetchRejection: true,
+    // Read the injected clock on every check (tests move it); lru-cache reads a start of 0 as "no TTL".
+    ttlResolution: 0,
+    perf: { now: () => now().getTime() + 1 },
+    fetchMethod: (_key, _stale, { context }) => opts.fetch(context),
+  });
 
-  const search = (query: string): Promise<T[]> => {
-    const key = opts.keyOf(query);
-    const hit = cache.get(key);
-    if (hit && now().getTime() - hit.at < ttlMs) return Promise.resolve(hit.items);
-    let pending = inflight.get(key);
-    if (!pending) {
-      pending = opts
-        .fetch(query)
-        .then((items) => {
-          cache.delete(key);
-          if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-          cache.set(key, { at: now().getTime(), items });
-          return items;
-        })
-        .finally(() => inflight.delete(key));
-      inflight.set(key, pending);
-    }
-    return pending;
+  /** Fresh items, else (a failed refresh) the stale ones; rejects when the fetch failed with none cached. */
+  const fetchFresh = async (
+    query: string,
+    status: LRUCache.Status<string, T[], string> = {},
+  ): Promise<T[]> => {
+    const items = await cache.fetch(opts.keyOf(query), { context: query, allowStale: false, status });
+    if (items === undefined) throw status.fetchError ?? new Error('search failed');
+    return items;
   };
 
   const fromCache = (query: string): T[] => {
     const key = opts.keyOf(query);
     const exact = cache.get(key);
-    if (exact) return exact.items;
-    if (!opts.fallback) return [];
-    const view = new Map<string, T[]>();
-    for (const [k, v] of cache) view.set(k, v.items);
-    return opts.fallback(key, view);
+    if (exact) return exact;
+    return opts.fallback ? opts.fallback(key, new Map(cache.entries())) : [];
   };
 
   return {
-    search,
+    search: (query) => fetchFresh(query),
     async searchWithin(query, budgetMs) {
+      const status: LRUCache.Status<string, T[], string> = {};
       try {
-        const result = await within(search(query), budgetMs);
+        const result = await within(fetchFresh(query, status), budgetMs);
         if (result === TIMEOUT) return { items: fromCache(query), complete: false };
-        return { items: result, complete: true };
+        return { items: result, complete: status.returnedStale !== true };
       } catch {
         return { items: fromCache(query), complete: false };
       }
     },
     prefetch(query) {
-      search(query).catch(() => undefined);
+      fetchFresh(query).catch(() => undefined);
     },
   };
 }

@@ -8,10 +8,11 @@ import {
   getPhones,
   getTitle,
 } from '../../platform/agile/index.js';
+import { formatDealValue } from '../../platform/slack/format.js';
 import { ACTION } from '../../platform/slack/ids.js';
+import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import type { ActivityPart, ContactCardData } from '../lookup/use-case.js';
-import { formatDealValue } from '../pipeline/milestones.js';
+import type { ActivityPart, ContactCardData, ShareRefusal } from './use-case.js';
 
 /**
  * Per-card caps (escaped characters). Five cards must fit Slack's ~11,000 summed characters and 50
@@ -78,8 +79,6 @@ export function formatStars(stars: number | undefined): string {
   const n = Math.max(0, Math.min(5, Math.round(stars ?? 0)));
   return `${'★'.repeat(n)}${'☆'.repeat(5 - n)}`;
 }
-
-export { formatDealValue };
 
 function headerText(contact: Contact): string {
   const isCompany = contact.type === 'COMPANY';
@@ -248,3 +247,29 @@ export function contactSummary(contact: Contact): string {
   const parts = [getFullName(contact) ?? `Contact ${contact.id}`, getTitle(contact), getCompanyName(contact)];
   return escapeMrkdwn(parts.filter((p) => p !== undefined && p !== '').join(', '));
 }
+
+/** Slack user ids come from Slack's own payload; anything else is escaped rather than trusted. */
+function mention(userId: string): string {
+  return /^[UW][A-Z0-9]{2,30}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+/** The card posted visibly in the channel: no Share button, with who shared it. */
+export function buildSharedCardMessage(card: ContactCardData, sharedBy: string): SlackMessage {
+  const blocks = [
+    ...buildContactCard(card, { shareable: false }),
+    { type: 'context', elements: [mrkdwnText(`Shared by ${mention(sharedBy)}`)] } as KnownBlock,
+  ];
+  return {
+    text: truncate(`${contactSummary(card.contact)} (shared by ${mention(sharedBy)})`, LIMITS.fallbackText),
+    blocks,
+  };
+}
+
+/** Why a share failed, in words the sharer can act on. */
+export const SHARE_REFUSAL_WORDS: Record<ShareRefusal, string> = {
+  contact_gone: 'that contact no longer exists in the CRM',
+  not_in_channel: 'I am not in this channel — invite me (`/invite @CRM`) and share again',
+  channel_not_found: 'I cannot see this channel — invite me (`/invite @CRM`) and share again',
+  is_archived: 'this channel is archived',
+  restricted_action: 'posting here is restricted for apps',
+};

@@ -2,7 +2,7 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import type { CommandHandler } from '../command/context.js';
 import { lookupContacts } from './use-case.js';
-import { buildLookupNotFound, buildLookupResults } from './views.js';
+import { buildLookupNotFoundMessage, buildLookupResultsMessage } from './views.js';
 
 /**
  * `/crm lookup <email | phone | name words>`: ephemeral contact cards. A failure says why in the CRM's
@@ -13,8 +13,8 @@ export const lookupCommandHandler: CommandHandler<'lookup'> = async (cmd, { resp
     const result = await lookupContacts(deps.agile, cmd.target, { now: deps.now });
     const message =
       result.kind === 'found'
-        ? buildLookupResults(cmd.query, result.cards, result.counts)
-        : buildLookupNotFound(cmd.query, result.email);
+        ? buildLookupResultsMessage(cmd.query, result.cards, result.counts)
+        : buildLookupNotFoundMessage(cmd.query, result.email);
     await respond({ response_type: 'ephemeral', ...message });
   } catch (err) {
     deps.logger.warn({ err, queryKind: cmd.target.kind }, '/crm lookup failed');

@@ -1,20 +1,18 @@
+import type { Deps } from '../../app/deps.js';
 import {
   type AgileClient,
   buildContactProperties,
   type Contact,
-  type Deal,
   getPhones,
-  type Note,
-  type Task,
 } from '../../platform/agile/index.js';
+import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { classifyLookupQuery, type LookupQuery } from '../command/grammar.js';
+import { type ContactCardData, fetchActivity, withActivity } from '../contact-card/use-case.js';
 import { findContactsByEmail } from '../contacts/find-contact.js';
 import { rankContacts, scoreContact } from '../contacts/ranking.js';
 
 /** Cards per answer: five cards with their activity fill a message without crowding it. */
 export const MAX_CARDS = 5;
-/** Activity lines per kind on a card. */
-export const ACTIVITY_LIMIT = { tasks: 3, deals: 3, notes: 2 } as const;
 /** Full-text page sizes: enough candidates for the ranker, small enough to stay fast. */
 const PERSON_PAGE = 25;
 const COMPANY_PAGE = 10;
@@ -22,28 +20,6 @@ const COMPANY_PAGE = 10;
 const MAX_FALLBACK_TERMS = 4;
 /** A fallback candidate must resemble the query this much, or it is noise from a short word. */
 const FALLBACK_MIN_SCORE = 0.3;
-
-/** Milestones that close a deal (Sales: Won/Lost; Renewals: Renewed/Churned); compared case-insensitively. */
-const CLOSED_MILESTONES = new Set(['won', 'lost', 'closed won', 'closed lost', 'renewed', 'churned']);
-
-/** One part of a card's activity: the first items to show and how many there are, or unavailable. */
-export type ActivityPart<T> = { ok: true; items: T[]; total: number } | { ok: false };
-
-export interface ContactActivity {
-  /** Open tasks, soonest due first. */
-  tasks: ActivityPart<Task>;
-  /** Deals not Won/Lost. */
-  deals: ActivityPart<Deal>;
-  /** Latest first. */
-  notes: ActivityPart<Note>;
-  /** When the activity was read: a task due before this is overdue. */
-  asOfEpochSec: number;
-}
-
-export interface ContactCardData {
-  contact: Contact;
-  activity: ContactActivity;
-}
 
 /** How many contacts matched, by kind: a company's card is not a person. */
 export interface MatchCounts {
@@ -55,14 +31,6 @@ export type LookupResult =
   | { kind: 'found'; cards: ContactCardData[]; total: number; counts: MatchCounts }
   /** `email` is set when the query was an email: the answer offers to create that contact. */
   | { kind: 'not_found'; email?: string };
-
-export function isOpenDeal(deal: Deal): boolean {
-  return !CLOSED_MILESTONES.has((deal.milestone ?? '').trim().toLowerCase());
-}
-
-export function isOpenTask(task: Task): boolean {
-  return task.is_complete !== true && task.status !== 'COMPLETED';
-}
 
 const byId = (contacts: Contact[]): Contact[] => [...new Map(contacts.map((c) => [c.id, c])).values()];
 
@@ -148,57 +116,6 @@ export async function findContacts(agile: AgileClient, target: LookupQuery): Pro
   }
 }
 
-async function part<T>(load: () => Promise<T[]>, keep: (items: T[]) => T[], limit: number) {
-  try {
-    const kept = keep(await load());
-    return { ok: true as const, items: kept.slice(0, limit), total: kept.length };
-  } catch {
-    return { ok: false as const };
-  }
-}
-
-const dueOrLast = (t: Task) => t.due ?? Number.MAX_SAFE_INTEGER;
-
-/**
- * Next open tasks, open deals and latest notes of one contact, fetched in parallel. A failing fetch
- * makes only its own part unavailable: the card is still worth showing.
- */
-export async function fetchActivity(
-  agile: AgileClient,
-  contactId: string,
-  now: () => Date,
-): Promise<ContactActivity> {
-  const asOfEpochSec = Math.floor(now().getTime() / 1000);
-  const [tasks, deals, notes] = await Promise.all([
-    part(
-      () => agile.contacts.tasks(contactId),
-      (items) => items.filter(isOpenTask).sort((a, b) => dueOrLast(a) - dueOrLast(b)),
-      ACTIVITY_LIMIT.tasks,
-    ),
-    part(
-      () => agile.contacts.deals(contactId),
-      (items) => items.filter(isOpenDeal),
-      ACTIVITY_LIMIT.deals,
-    ),
-    part(
-      () => agile.contacts.notes(contactId),
-      (items) => [...items].sort((a, b) => (b.created_time ?? 0) - (a.created_time ?? 0)),
-      ACTIVITY_LIMIT.notes,
-    ),
-  ]);
-  return { tasks, deals, notes, asOfEpochSec };
-}
-
-export async function withActivity(
-  agile: AgileClient,
-  contacts: Contact[],
-  now: () => Date,
-): Promise<ContactCardData[]> {
-  return Promise.all(
-    contacts.map(async (contact) => ({ contact, activity: await fetchActivity(agile, contact.id, now) })),
-  );
-}
-
 export function countMatches(contacts: Contact[]): MatchCounts {
   const companies = contacts.filter((c) => c.type === 'COMPANY').length;
   return { people: contacts.length - companies, companies };
@@ -216,17 +133,6 @@ export async function lookupContacts(
     return target.kind === 'email' ? { kind: 'not_found', email: target.email } : { kind: 'not_found' };
   const cards = await withActivity(agile, found.slice(0, maxCards), now);
   return { kind: 'found', cards, total: found.length, counts: countMatches(found) };
-}
-
-/** One contact's card data by id (Share in channel re-reads it so the shared card is current); null if gone. */
-export async function loadContactCard(
-  agile: AgileClient,
-  contactId: string,
-  now: () => Date,
-): Promise<ContactCardData | null> {
-  const contact = await agile.contacts.get(contactId);
-  if (!contact) return null;
-  return { contact, activity: await fetchActivity(agile, contact.id, now) };
 }
 
 /** "ana.lopez+crm@x.com" → { firstName: "Ana", lastName: "Lopez" }: Agile requires a first name. */
@@ -280,5 +186,64 @@ export async function createContactFromEmail(
     return { contact: await agile.contacts.changeOwner(made.contact.id, ownerEmail), created: true };
   } catch (err) {
     return { ...made, ownerError: err };
+  }
+}
+
+export interface CreateContactInput {
+  teamId: string;
+  /** The clicking user: their Agile user (same email) becomes the owner. */
+  userId: string;
+  /** The offer's message (channel + ts): a second click on the same offer is the same intent. */
+  channel: string;
+  offerTs: string;
+  email: string;
+}
+
+export type CreateContactOutcome =
+  | { status: 'done'; card: ContactCardData; created: boolean }
+  /** The same offer is being answered by an earlier click. */
+  | { status: 'in_progress' };
+
+/**
+ * Create contact (offered when a lookup by email found nobody), once per offer: a second click on
+ * the same offer replays the first result ("created") instead of finding the contact it just made
+ * and saying "already exists"; a click on another offer for the same email says it already exists.
+ */
+export async function createContactFromOffer(
+  deps: Pick<Deps, 'agile' | 'store' | 'now' | 'slackUsers' | 'owners' | 'logger'>,
+  input: CreateContactInput,
+): Promise<CreateContactOutcome> {
+  const email = input.email.trim();
+  const key = onceKey(
+    'lookup.createContact',
+    input.teamId,
+    input.channel,
+    input.offerTs,
+    email.toLowerCase(),
+  );
+  const outcome = await runOnce(deps.store, key, async () => {
+    const ownerEmail = await agileEmailOf(deps, input.userId);
+    const { contact, created, ownerError } = await createContactFromEmail(deps.agile, email, { ownerEmail });
+    if (ownerError) deps.logger.warn({ err: ownerError }, 'Create contact: owner left as the API user');
+    return { contactId: contact.id, created };
+  });
+  if (outcome.status === 'in_progress') return outcome;
+  const contact = await deps.agile.contacts.get(outcome.result.contactId);
+  if (!contact) throw new Error('the new contact could not be read back');
+  const card = { contact, activity: await fetchActivity(deps.agile, contact.id, deps.now) };
+  return { status: 'done', card, created: outcome.result.created };
+}
+
+/** The Agile user's email (as Agile spells it) of a Slack user, if they have one; never throws. */
+async function agileEmailOf(
+  deps: Pick<Deps, 'slackUsers' | 'owners' | 'logger'>,
+  slackUserId: string,
+): Promise<string | undefined> {
+  try {
+    const profile = await deps.slackUsers.profile(slackUserId);
+    return (await deps.owners.byEmail(profile.email))?.email;
+  } catch (err) {
+    deps.logger.warn({ err }, 'Create contact: could not find the clicking user in the CRM');
+    return undefined;
   }
 }

@@ -2,8 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import { ACTION } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import type { ContactCardData } from '../contact-card/use-case.js';
 import { buildContactCard, contactSummary } from '../contact-card/views.js';
-import type { ContactCardData, MatchCounts } from './use-case.js';
+import type { MatchCounts } from './use-case.js';
 
 /** A query quoted back in mrkdwn code: escaped, without backticks (they would end the code span). */
 function quoted(query: string): string {
@@ -37,7 +38,7 @@ export function describeMatches({ people, companies }: MatchCounts): string {
 }
 
 /** The ephemeral answer to `/crm lookup`: up to five cards, then "N more — refine your search". */
-export function buildLookupResults(
+export function buildLookupResultsMessage(
   query: string,
   cards: ContactCardData[],
   counts: MatchCounts,
@@ -53,7 +54,7 @@ export function buildLookupResults(
 }
 
 /** Nobody matched: said plainly; an email query is offered a Create contact button. */
-export function buildLookupNotFound(query: string, email?: string): SlackMessage {
+export function buildLookupNotFoundMessage(query: string, email?: string): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwnText(`No contact matches ${quoted(query)}.`) },
   ];
@@ -85,25 +86,8 @@ export function buildLookupNotFound(query: string, email?: string): SlackMessage
   return { text: truncate(`No contact matches ${escapeMrkdwn(query)}`, LIMITS.fallbackText), blocks };
 }
 
-/** Slack user ids come from Slack's own payload; anything else is escaped rather than trusted. */
-function mention(userId: string): string {
-  return /^[UW][A-Z0-9]{2,30}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
-}
-
-/** The card posted visibly in the channel: no Share button, with who shared it. */
-export function buildSharedCard(card: ContactCardData, sharedBy: string): SlackMessage {
-  const blocks = [
-    ...buildContactCard(card, { shareable: false }),
-    { type: 'context', elements: [mrkdwnText(`Shared by ${mention(sharedBy)}`)] } as KnownBlock,
-  ];
-  return {
-    text: truncate(`${contactSummary(card.contact)} (shared by ${mention(sharedBy)})`, LIMITS.fallbackText),
-    blocks,
-  };
-}
-
 /** The answer to Create contact: the new (or already existing) contact's card. */
-export function buildContactCreated(card: ContactCardData, created: boolean): SlackMessage {
+export function buildContactCreatedMessage(card: ContactCardData, created: boolean): SlackMessage {
   const summary = truncate(contactSummary(card.contact), 300);
   const intro = created ? `✅ Created contact *${summary}*.` : `ℹ️ *${summary}* already exists in the CRM.`;
   return {

@@ -1,30 +1,22 @@
-import { getFullName } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
-import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import type { CommandHandler, ModalOpener } from '../command/context.js';
-import { findContactByEmail } from '../contacts/find-contact.js';
 import {
   buildNoteLoggedMessage,
-  buildQuickNoteDuplicate,
-  buildQuickNoteFailed,
-  buildQuickNoteUnknownContact,
+  buildQuickNoteDuplicateMessage,
+  buildQuickNoteFailedMessage,
+  buildQuickNoteUnknownContactMessage,
 } from './message-views.js';
-import { buildNoteModal } from './modal-view.js';
-import { deriveSubject, quickNoteKey, validateNote, writeNote } from './use-case.js';
+import { openNoteForm } from './open-note-form.js';
+import { logQuickNote } from './use-case.js';
 
-/** `/crm note` alone: the form needs no CRM data, so it opens complete, at once. */
-export const openNoteModal: ModalOpener = async ({ command, client }) => {
-  await client.views.open({
-    trigger_id: command.trigger_id,
-    view: buildNoteModal({ meta: { channel: command.channel_id, channelName: command.channel_name } }),
-  });
+/** `/crm note` alone: the one form flow (open at once, then fill), though this form needs no CRM data. */
+export const openNoteModal: ModalOpener = async ({ command, client }, deps) => {
+  const meta = { channel: command.channel_id, channelName: command.channel_name };
+  await openNoteForm(deps, client, command.trigger_id, meta, async () => ({ meta }));
 };
 
-/**
- * `/crm note <email> <text>`: finds the contact (email as typed, then lower-cased), writes once per
- * (user, email, text) within a minute of the first send, and answers ephemerally; every failure quotes the text back.
- */
+/** `/crm note <email> <text>`: answers ephemerally; every failure quotes the text back. */
 export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command, respond }, deps) => {
   const { email, text } = cmd;
   const reply = async (message: SlackMessage | SlackMessage[]) => {
@@ -32,39 +24,26 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
     for (const m of Array.isArray(message) ? message : [message])
       await respond({ response_type: 'ephemeral', ...m });
   };
-  const invalid = validateNote({ contactId: email, text }).note;
-  if (invalid) {
-    await reply(buildQuickNoteFailed({ email, text, reason: invalid }));
-    return;
-  }
   try {
-    const contact = await findContactByEmail(deps.agile, email);
-    if (!contact) {
-      await reply(buildQuickNoteUnknownContact({ email, text }));
-      return;
+    const outcome = await logQuickNote(deps, {
+      teamId: command.team_id,
+      userId: command.user_id,
+      channelName: command.channel_name,
+      email,
+      text,
+    });
+    switch (outcome.kind) {
+      case 'invalid':
+        return reply(buildQuickNoteFailedMessage({ email, text, reason: outcome.reason }));
+      case 'unknown_contact':
+        return reply(buildQuickNoteUnknownContactMessage({ email, text }));
+      case 'duplicate':
+        return reply(buildQuickNoteDuplicateMessage(outcome));
+      case 'logged':
+        return reply(buildNoteLoggedMessage(outcome));
     }
-    const contactName = getFullName(contact) ?? email;
-    const key = quickNoteKey(command.user_id, email, text);
-    const outcome = await runOnce(
-      deps.store,
-      key,
-      async () => {
-        const profile = await deps.slackUsers.profile(command.user_id);
-        return writeNote(deps.agile, {
-          contactId: contact.id,
-          text,
-          origin: { loggedByName: profile.name, channelName: command.channel_name },
-        });
-      },
-      { ttlSec: QUICK_PATH_TTL_SEC },
-    );
-    if (outcome.status === 'in_progress' || outcome.replayed) {
-      await reply(buildQuickNoteDuplicate({ contactName, inProgress: outcome.status === 'in_progress' }));
-      return;
-    }
-    await reply(buildNoteLoggedMessage({ contactName, subject: deriveSubject(text) }));
   } catch (err) {
     deps.logger.warn({ err }, '/crm note failed');
-    await reply(buildQuickNoteFailed({ email, text, reason: describeAgileError(err) }));
+    await reply(buildQuickNoteFailedMessage({ email, text, reason: describeAgileError(err) }));
   }
 };

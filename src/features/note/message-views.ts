@@ -1,11 +1,32 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
-import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import { loggedLine, mrkdwnLink, type NoteDone } from './modal-view.js';
+import { textSection as section } from '../../platform/slack/modal-parts.js';
+import { escapeMrkdwn, LIMITS, plainText, truncate } from '../../platform/slack/mrkdwn.js';
 
-function section(text: string): KnownBlock {
-  return { type: 'section', text: mrkdwnText(text) };
+/** A mrkdwn link; the URL's own `&<>` are escaped so it cannot close the link early. */
+export function mrkdwnLink(url: string, label: string): string {
+  return `<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${escapeMrkdwn(label)}>`;
+}
+
+export interface NoteDone {
+  contactName: string;
+  subject: string;
+  permalink?: string | null;
+}
+
+/** "✅ Logged a note to *Ada*: Renewal call · message" (escaped). */
+export function loggedLine({ contactName, subject, permalink }: NoteDone): string {
+  const link = permalink ? ` · ${mrkdwnLink(permalink, 'message')}` : '';
+  const name = truncate(escapeMrkdwn(contactName), 200);
+  const subj = truncate(escapeMrkdwn(subject), 500);
+  return `✅ Logged a note to *${name}*: ${subj}${link}`;
+}
+
+/** "ℹ️ This message is already logged to *Ada*; no second note was written. See the message." */
+export function alreadyLoggedLine(a: { contactName: string; permalink?: string | null }): string {
+  const link = a.permalink ? ` ${mrkdwnLink(a.permalink, 'See the message')}.` : '';
+  return `ℹ️ This message is already logged to *${truncate(escapeMrkdwn(a.contactName), 200)}*; no second note was written.${link}`;
 }
 
 /** Follow-up messages a quote may take: a response_url takes 5 posts and the answer itself is the first. */
@@ -183,14 +204,9 @@ export function buildNoteAlreadyLoggedMessage(a: {
   contactName: string;
   permalink?: string | null;
 }): SlackMessage {
-  const link = a.permalink ? ` ${mrkdwnLink(a.permalink, 'See the message')}.` : '';
   return {
     text: fallback(`This message is already logged to ${a.contactName}; no second note was written.`),
-    blocks: [
-      section(
-        `ℹ️ This message is already logged to *${truncate(escapeMrkdwn(a.contactName), 200)}*; no second note was written.${link}`,
-      ),
-    ],
+    blocks: [section(alreadyLoggedLine(a))],
   };
 }
 
@@ -207,7 +223,7 @@ export function alreadyLoggedError(permalink: string | null | undefined): string
  * `/crm note <email> <text>` when no contact has that email: offer to create it, quote the note back
  * (the first message, then as many follow-ups as the text needs).
  */
-export function buildQuickNoteUnknownContact(a: { email: string; text: string }): SlackMessage[] {
+export function buildQuickNoteUnknownContactMessage(a: { email: string; text: string }): SlackMessage[] {
   const email = escapeMrkdwn(a.email);
   return withQuote(
     a.text,
@@ -233,7 +249,11 @@ export function buildQuickNoteUnknownContact(a: { email: string; text: string })
 }
 
 /** The CRM refused or failed: the reason in words, then the note quoted back whole. */
-export function buildQuickNoteFailed(a: { email: string; text: string; reason: string }): SlackMessage[] {
+export function buildQuickNoteFailedMessage(a: {
+  email: string;
+  text: string;
+  reason: string;
+}): SlackMessage[] {
   return withQuote(
     a.text,
     fallback(`Could not log the note for ${a.email}: ${a.reason}. Your note: ${a.text}`),
@@ -246,7 +266,10 @@ export function buildQuickNoteFailed(a: { email: string; text: string; reason: s
 }
 
 /** The same quick note sent again within a minute of the first: written once. */
-export function buildQuickNoteDuplicate(a: { contactName: string; inProgress: boolean }): SlackMessage {
+export function buildQuickNoteDuplicateMessage(a: {
+  contactName: string;
+  inProgress: boolean;
+}): SlackMessage {
   const name = truncate(escapeMrkdwn(a.contactName), 200);
   const what = a.inProgress
     ? `That note to *${name}* is being logged right now`

@@ -1,3 +1,5 @@
+import { decodeEntities } from '../../platform/html-text.js';
+
 /**
  * Slack's message format → readable plain text (Agile stores notes as text). In a message's `text`
  * every literal `<`, `>`, `&` arrives as an entity, so any raw `<…>` is a Slack control sequence:
@@ -12,10 +14,6 @@ export interface SlackTextNames {
 }
 
 const TOKEN = /<([^<>]*)>/g;
-
-function decodeEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
 
 function splitLabel(body: string): { target: string; label: string | undefined } {
   const bar = body.indexOf('|');

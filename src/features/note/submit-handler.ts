@@ -1,7 +1,6 @@
-import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
-import { type SubmitArgs, submitWithBudget } from '../../platform/slack/form-flow.js';
+import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
@@ -11,28 +10,13 @@ import {
   buildNoteLoggedMessage,
 } from './message-views.js';
 import {
-  buildNoteAlreadyView,
-  buildNoteDoneView,
+  buildNoteAlreadyLoggedModal,
+  buildNoteDoneModal,
   buildNoteModal,
-  buildNoteSavingView,
-  contactNameFromOption,
-  decodeNoteMeta,
-} from './modal-view.js';
-import {
-  deriveSubject,
-  logMessageNote,
-  type MessageNoteResult,
-  type NoteField,
-  type NoteOrigin,
-  validateNote,
-  writeNote,
-} from './use-case.js';
-
-const FIELD_BLOCK: Record<NoteField, string> = {
-  contact: BLOCK.contact,
-  subject: BLOCK.subject,
-  note: BLOCK.note,
-};
+  buildNoteSavingModal,
+} from './modal-views.js';
+import { contactNameFromOption, decodeNoteMeta, noteFormSchema } from './schema.js';
+import { earlierLogOf, logNote, markMessageLogged } from './use-case.js';
 
 /** Which input an Agile refusal belongs to; anything else shows under the note itself. */
 export function noteErrorBlock(err: unknown): string {
@@ -42,8 +26,6 @@ export function noteErrorBlock(err: unknown): string {
   }
   return BLOCK.note;
 }
-
-type NoteResult = MessageNoteResult & { subject: string };
 
 /**
  * Log note submitted: validate before any I/O; a message already logged to that contact keeps the
@@ -55,51 +37,47 @@ export function noteSubmissionCallback(deps: Deps) {
     const { ack, body, view, client } = args;
     const state = readState(view.state.values);
     const picked = state.selected(BLOCK.contact, ACTION.contactPicker);
-    const subject = state.text(BLOCK.subject, ACTION.subjectInput)?.trim();
-    const text = state.text(BLOCK.note, ACTION.noteInput);
-    const invalid = validateNote({ contactId: picked?.value, subject, text });
-    const fields = Object.keys(invalid) as NoteField[];
-    if (fields.length > 0 || !picked || !text) {
-      await ack({
-        response_action: 'errors',
-        errors: Object.fromEntries(fields.map((f) => [FIELD_BLOCK[f], invalid[f] ?? ''])),
-      });
+    const form = parseForm(noteFormSchema, {
+      contact: picked?.value,
+      subject: state.text(BLOCK.subject, ACTION.subjectInput),
+      note: state.text(BLOCK.note, ACTION.noteInput),
+    });
+    if (!form.ok) {
+      await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
+    const { subject, note: text } = form.data;
     const meta = decodeNoteMeta(view.private_metadata);
-    const contact = { id: picked.value, name: contactNameFromOption(picked.text) };
+    const contact = { id: form.data.contact, name: contactNameFromOption(picked?.text ?? '') };
     const message =
       meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, permalink: meta.permalink } : undefined;
     if (message) {
-      const earlier = await deps.store.loggedMessages
-        .find(message.channel, message.ts, contact.id)
-        .catch(() => undefined);
-      if (earlier) {
-        await ack({
-          response_action: 'errors',
-          errors: { [BLOCK.contact]: alreadyLoggedError(earlier.permalink ?? meta.permalink) },
-        });
+      const earlier = await earlierLogOf(deps, message, contact.id);
+      if (earlier !== undefined) {
+        await ack({ response_action: 'errors', errors: { [BLOCK.contact]: alreadyLoggedError(earlier) } });
         return;
       }
     }
-    const userId = body.user.id;
-    const target = { user: userId, channel: meta.channel };
+    const target = { user: body.user.id, channel: meta.channel };
+    const write = async () => {
+      const outcome = await logNote(deps, {
+        teamId: body.team?.id ?? '',
+        userId: body.user.id,
+        viewId: body.view.id,
+        contactId: contact.id,
+        subject,
+        text,
+        channelName: meta.channelName,
+        authorName: meta.authorName,
+        message,
+      });
+      if (outcome.status === 'in_progress' || outcome.replayed)
+        deps.logger.info({ viewId: body.view.id }, 'Log note: a repeated submission; the first one confirms');
+      return outcome;
+    };
 
-    await submitWithBudget<NoteResult>(args, deps, {
-      work: async () => {
-        const profile = await deps.slackUsers.profile(userId);
-        const origin: NoteOrigin = {
-          loggedByName: profile.name,
-          channelName: meta.channelName,
-          permalink: meta.permalink,
-          authorName: meta.authorName,
-        };
-        const input = { contactId: contact.id, subject, text, origin };
-        const result: MessageNoteResult = message
-          ? await logMessageNote(deps, { ...input, message, loggedBy: userId })
-          : { status: 'logged', ...(await writeNote(deps.agile, input)), permalink: null };
-        return { ...result, subject: subject || deriveSubject(text) };
-      },
+    await submitForm(args, deps, {
+      write,
       onSuccess: async (result, { replayed }) => {
         // A re-delivered submission: the first delivery reacted and confirmed.
         if (replayed) return;
@@ -112,7 +90,7 @@ export function noteSubmissionCallback(deps: Deps) {
           );
           return;
         }
-        if (message) await addMemoReaction(deps, client, message.channel, message.ts);
+        if (message) await markMessageLogged(client, deps.logger, message);
         await notifyUser(
           client,
           deps.logger,
@@ -125,11 +103,11 @@ export function noteSubmissionCallback(deps: Deps) {
         );
       },
       errorBlock: noteErrorBlock,
-      savingView: buildNoteSavingView,
+      savingView: buildNoteSavingModal,
       doneView: (result) =>
         result.status === 'already'
-          ? buildNoteAlreadyView({ contactName: contact.name, permalink: result.permalink })
-          : buildNoteDoneView({
+          ? buildNoteAlreadyLoggedModal({ contactName: contact.name, permalink: result.permalink })
+          : buildNoteDoneModal({
               contactName: contact.name,
               subject: result.subject,
               permalink: result.permalink,
@@ -137,14 +115,4 @@ export function noteSubmissionCallback(deps: Deps) {
       failedView: (error) => buildNoteModal({ meta, contact, subject, note: text, error }),
     });
   };
-}
-
-/** 📝 on the logged message; already_reacted (logged to a second contact) is fine. Never throws. */
-async function addMemoReaction(deps: Deps, client: WebClient, channel: string, ts: string): Promise<void> {
-  try {
-    await client.reactions.add({ channel, timestamp: ts, name: 'memo' });
-  } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
-    if (code !== 'already_reacted') deps.logger.warn({ err, channel }, 'could not add the 📝 reaction');
-  }
 }

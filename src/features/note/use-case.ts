@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { AgileClient, Contact } from '../../platform/agile/index.js';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Deps } from '../../app/deps.js';
+import { type AgileClient, type Contact, getFullName } from '../../platform/agile/index.js';
+import { channelLabel } from '../../platform/slack/format.js';
 import type { Store } from '../../platform/store/index.js';
-import { runOnce } from '../../platform/store/run-once.js';
+import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import { TIMEOUT, within } from '../../platform/within.js';
+import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
+import { noteTextIssue } from './schema.js';
 
-/**
- * Agile documents no length limit for a note (the simulator has none either), so ours is Slack's:
- * a message is cut at 40,000 characters, and the quick path can send that much back to the user
- * (views/note-messages.ts planQuote) if the write fails.
- */
-export const NOTE_TEXT_MAX = 40_000;
-/** A subject is one line in the CRM timeline. */
-export const NOTE_SUBJECT_MAX = 250;
 /** Subject made from the note's first line when none is given. */
 const DERIVED_SUBJECT_MAX = 80;
+
+/** The acting Slack user. */
+export interface Actor {
+  teamId: string;
+  userId: string;
+}
 
 /** Where a note written from Slack came from: the footer tells the CRM timeline who and where. */
 export interface NoteOrigin {
@@ -25,24 +30,6 @@ export interface NoteOrigin {
   permalink?: string;
   /** Name of the message's author, when the note was made from a message. */
   authorName?: string;
-}
-
-export interface NoteDraft {
-  contactId?: string;
-  subject?: string;
-  text?: string;
-}
-
-export type NoteField = 'contact' | 'subject' | 'note';
-
-/** Slack reports DMs and private groups under these pseudo-names: there is no channel to name. */
-const NOT_A_CHANNEL = new Set(['directmessage', 'privategroup', 'mpdm']);
-
-/** `#sales`, or undefined for a DM / unknown channel. */
-export function channelLabel(channelName: string | undefined): string | undefined {
-  const name = channelName?.trim().replace(/^#/, '');
-  if (!name || NOT_A_CHANNEL.has(name) || name.startsWith('mpdm-')) return undefined;
-  return `#${name}`;
 }
 
 /** "Logged from Slack by Alice in #sales — https://…/p123": plain text, since Agile stores notes as text. */
@@ -68,20 +55,7 @@ export function deriveSubject(text: string): string {
   return line.length <= DERIVED_SUBJECT_MAX ? line : `${line.slice(0, DERIVED_SUBJECT_MAX - 1).trimEnd()}…`;
 }
 
-/** Everything checked before any I/O; an empty object means the draft may be written. */
-export function validateNote(draft: NoteDraft): Partial<Record<NoteField, string>> {
-  const errors: Partial<Record<NoteField, string>> = {};
-  if (!draft.contactId) errors.contact = 'Pick the contact this note is about';
-  const text = draft.text?.trim() ?? '';
-  if (text === '') errors.note = 'Write the note';
-  else if (text.length > NOTE_TEXT_MAX)
-    errors.note = `The note is ${text.length.toLocaleString('en-US')} characters; keep it under ${NOTE_TEXT_MAX.toLocaleString('en-US')}`;
-  if ((draft.subject?.trim().length ?? 0) > NOTE_SUBJECT_MAX)
-    errors.subject = `Keep the subject under ${NOTE_SUBJECT_MAX} characters`;
-  return errors;
-}
-
-export interface NoteWrite {
+interface NoteWrite {
   contactId: string;
   subject?: string;
   text: string;
@@ -89,7 +63,7 @@ export interface NoteWrite {
 }
 
 /** Writes one note related to one contact; the subject defaults to the text's first line. */
-export async function writeNote(agile: AgileClient, input: NoteWrite): Promise<{ noteId: string }> {
+async function writeNote(agile: AgileClient, input: NoteWrite): Promise<{ noteId: string }> {
   const subject = input.subject?.trim() || deriveSubject(input.text);
   const note = await agile.notes.createForContacts({
     subject,
@@ -114,14 +88,15 @@ export type MessageNoteResult =
  * Logs a Slack message as a note, once per (message, contact): an earlier log answers 'already'
  * without writing, and a concurrent one (two people, same message) is held off by a claim in the store.
  */
-export async function logMessageNote(
+async function logMessageNote(
   deps: { agile: AgileClient; store: Store },
-  input: NoteWrite & { message: SourceMessage; loggedBy: string },
+  input: NoteWrite & { teamId: string; message: SourceMessage; loggedBy: string },
 ): Promise<MessageNoteResult> {
   const { channel, ts } = input.message;
   const earlier = await deps.store.loggedMessages.find(channel, ts, input.contactId);
   if (earlier) return { status: 'already', permalink: earlier.permalink, loggedBy: earlier.loggedBy };
-  const outcome = await runOnce(deps.store, `note-message:${channel}:${ts}:${input.contactId}`, async () => {
+  const key = onceKey('note.message', input.teamId, channel, ts, input.contactId);
+  const outcome = await runOnce(deps.store, key, async () => {
     const { noteId } = await writeNote(deps.agile, input);
     await deps.store.loggedMessages.record({
       channel,
@@ -138,14 +113,141 @@ export async function logMessageNote(
   return { status: 'already', permalink: input.message.permalink ?? null, loggedBy: null };
 }
 
+/** The permalink (or '' when none) of an earlier log of this message to this contact; undefined if none. */
+export async function earlierLogOf(
+  deps: Pick<Deps, 'store'>,
+  message: SourceMessage,
+  contactId: string,
+): Promise<string | undefined> {
+  const earlier = await deps.store.loggedMessages
+    .find(message.channel, message.ts, contactId)
+    .catch(() => undefined);
+  if (!earlier) return undefined;
+  return earlier.permalink ?? message.permalink ?? '';
+}
+
+export interface LogNoteInput extends Actor {
+  /** The submitted view: a re-delivered or double submission writes once. */
+  viewId: string;
+  contactId: string;
+  subject?: string;
+  text: string;
+  channelName?: string;
+  authorName?: string;
+  /** Set when the note is made from a message: logged once per (message, contact). */
+  message?: SourceMessage;
+}
+
+export type NoteResult = MessageNoteResult & { subject: string };
+
+/** The Log note form submitted: writes once per view, a message once per contact. */
+export function logNote(
+  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers'>,
+  input: LogNoteInput,
+): Promise<OnceOutcome<NoteResult>> {
+  return runOnce(deps.store, onceKey('note.submit', input.teamId, input.viewId), async () => {
+    const profile = await deps.slackUsers.profile(input.userId);
+    const origin: NoteOrigin = {
+      loggedByName: profile.name,
+      channelName: input.channelName,
+      permalink: input.message?.permalink,
+      authorName: input.authorName,
+    };
+    const note = { contactId: input.contactId, subject: input.subject, text: input.text, origin };
+    const result: MessageNoteResult = input.message
+      ? await logMessageNote(deps, {
+          ...note,
+          teamId: input.teamId,
+          message: input.message,
+          loggedBy: input.userId,
+        })
+      : { status: 'logged', ...(await writeNote(deps.agile, note)), permalink: null };
+    return { ...result, subject: input.subject || deriveSubject(input.text) };
+  });
+}
+
+/** 📝 on the logged message; already_reacted (logged to a second contact) is fine. Never throws. */
+export async function markMessageLogged(
+  client: WebClient,
+  logger: Logger,
+  message: SourceMessage,
+): Promise<void> {
+  try {
+    await client.reactions.add({ channel: message.channel, timestamp: message.ts, name: 'memo' });
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code !== 'already_reacted')
+      logger.warn({ err, channel: message.channel }, 'could not add the 📝 reaction');
+  }
+}
+
 /**
  * Idempotency key of `/crm note <email> <text>`: a slash command has no id of its own and its
  * trigger_id changes on each send, so the same text to the same email by the same user is one note
- * for as long as the key lives (runOnce with QUICK_PATH_TTL_SEC: within a minute of the first).
+ * for as long as the key lives (QUICK_PATH_TTL_SEC: within a minute of the first). The text is hashed.
  */
-export function quickNoteKey(userId: string, email: string, text: string): string {
+export function quickNoteKey(actor: Actor, email: string, text: string): string {
   const hash = createHash('sha256').update(text.trim()).digest('hex').slice(0, 32);
-  return `note-quick:${userId}:${email.trim().toLowerCase()}:${hash}`;
+  return onceKey('note.quick', actor.teamId, actor.userId, email.trim().toLowerCase(), hash);
+}
+
+export type QuickNoteOutcome =
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'unknown_contact' }
+  | { kind: 'logged'; contactName: string; subject: string }
+  /** The same command again within the window: not written twice. */
+  | { kind: 'duplicate'; contactName: string; inProgress: boolean };
+
+/**
+ * `/crm note <email> <text>`: finds the contact (email as typed, then lower-cased) and writes once per
+ * (user, email, text) within QUICK_PATH_TTL_SEC of the first send. CRM failures throw.
+ */
+export async function logQuickNote(
+  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers'>,
+  input: Actor & { email: string; text: string; channelName?: string },
+): Promise<QuickNoteOutcome> {
+  const invalid = noteTextIssue(input.text);
+  if (invalid) return { kind: 'invalid', reason: invalid };
+  const contact = await findContactByEmail(deps.agile, input.email);
+  if (!contact) return { kind: 'unknown_contact' };
+  const contactName = getFullName(contact) ?? input.email;
+  const outcome = await runOnce(
+    deps.store,
+    quickNoteKey(input, input.email, input.text),
+    async () => {
+      const profile = await deps.slackUsers.profile(input.userId);
+      return writeNote(deps.agile, {
+        contactId: contact.id,
+        text: input.text,
+        origin: { loggedByName: profile.name, channelName: input.channelName },
+      });
+    },
+    { ttlSec: QUICK_PATH_TTL_SEC },
+  );
+  if (outcome.status === 'in_progress' || outcome.replayed)
+    return { kind: 'duplicate', contactName, inProgress: outcome.status === 'in_progress' };
+  return { kind: 'logged', contactName, subject: deriveSubject(input.text) };
+}
+
+/** Past this the card's form opens without the contact preselected (the user can still pick it). */
+export const CARD_CONTACT_BUDGET_MS = 2500;
+
+export type CardContact =
+  | { kind: 'found'; contact: ContactChoice }
+  | { kind: 'gone' }
+  | { kind: 'slow' }
+  | { kind: 'failed'; error: unknown };
+
+/** The contact a card's "Log note" was clicked on, to preselect it; never throws. */
+export async function loadCardContact(deps: Pick<Deps, 'agile'>, contactId: string): Promise<CardContact> {
+  if (!/^\d+$/.test(contactId)) return { kind: 'gone' };
+  try {
+    const found = await within(deps.agile.contacts.get(contactId), CARD_CONTACT_BUDGET_MS);
+    if (found === TIMEOUT) return { kind: 'slow' };
+    return found ? { kind: 'found', contact: toChoice(found) } : { kind: 'gone' };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
 }
 
 /**

@@ -1,18 +1,17 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import type { ContactCardData } from '../../../src/features/contact-card/use-case.js';
 import {
   buildContactCard,
-  formatDealValue,
+  buildSharedCardMessage,
   formatStars,
   listWithin,
   noteLine,
 } from '../../../src/features/contact-card/views.js';
-import type { ContactCardData } from '../../../src/features/lookup/use-case.js';
 import {
-  buildContactCreated,
-  buildLookupNotFound,
-  buildLookupResults,
-  buildSharedCard,
+  buildContactCreatedMessage,
+  buildLookupNotFoundMessage,
+  buildLookupResultsMessage,
   describeMatches,
 } from '../../../src/features/lookup/views.js';
 import type { Contact, Deal, Note, Task } from '../../../src/platform/agile/index.js';
@@ -214,7 +213,7 @@ describe('buildContactCard', () => {
       '722',
       '723',
     ]);
-    expect(validateMessage(buildLookupResults('renewal', [c, c, c, c, c], people(5)))).toEqual([]);
+    expect(validateMessage(buildLookupResultsMessage('renewal', [c, c, c, c, c], people(5)))).toEqual([]);
   });
 
   it('shows a heading with nothing under it only as "none" or "unavailable"', () => {
@@ -304,7 +303,10 @@ describe('lookup messages', () => {
 
   it('five cards of huge data stay within 50 blocks and Slack text budgets', () => {
     const cards = Array.from({ length: 5 }, (_, i) => huge(i));
-    const msg = buildLookupResults(`<!channel> ${'q'.repeat(5000)}`, cards, { people: 811, companies: 1 });
+    const msg = buildLookupResultsMessage(`<!channel> ${'q'.repeat(5000)}`, cards, {
+      people: 811,
+      companies: 1,
+    });
     expect(validateMessage(msg)).toEqual([]);
     for (const c of cards) {
       const parts = sections(activityOf(buildContactCard(c)));
@@ -316,62 +318,60 @@ describe('lookup messages', () => {
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(msg.blocks)).toContain('807 more — refine your search');
     expect(msg.text).not.toContain('<!channel>');
-    expect(validateMessage(buildSharedCard(huge(1), 'U0ALICE'))).toEqual([]);
-    expect(validateMessage(buildContactCreated(huge(2), true))).toEqual([]);
+    expect(validateMessage(buildSharedCardMessage(huge(1), 'U0ALICE'))).toEqual([]);
+    expect(validateMessage(buildContactCreatedMessage(huge(2), true))).toEqual([]);
   });
 
   it('counts companies and people apart in the intro and the fallback text', () => {
     expect(describeMatches({ people: 6, companies: 1 })).toBe('1 company and 6 people');
     expect(describeMatches({ people: 1, companies: 0 })).toBe('1 person');
     expect(describeMatches({ people: 0, companies: 2 })).toBe('2 companies');
-    const msg = buildLookupResults('Northwind Traders', [card()], { people: 6, companies: 1 });
+    const msg = buildLookupResultsMessage('Northwind Traders', [card()], { people: 6, companies: 1 });
     expect(JSON.stringify(msg.blocks)).toContain('🔎 1 company and 6 people match `Northwind Traders`');
     expect(msg.text).toMatch(/^1 company and 6 people for Northwind Traders: /);
-    expect(JSON.stringify(buildLookupResults('ada', [card()], people(1)).blocks)).toContain(
+    expect(JSON.stringify(buildLookupResultsMessage('ada', [card()], people(1)).blocks)).toContain(
       '🔎 1 person matches `ada`',
     );
-    expect(JSON.stringify(buildLookupResults('ada', [card()], people(3)).blocks)).not.toContain('contact');
+    expect(JSON.stringify(buildLookupResultsMessage('ada', [card()], people(3)).blocks)).not.toContain(
+      'contact',
+    );
   });
 
   it('says "N more" only when there are more', () => {
-    expect(JSON.stringify(buildLookupResults('ada', [card()], people(1)).blocks)).not.toContain(
+    expect(JSON.stringify(buildLookupResultsMessage('ada', [card()], people(1)).blocks)).not.toContain(
       'more — refine',
     );
-    expect(JSON.stringify(buildLookupResults('ada', [card()], people(3)).blocks)).toContain(
+    expect(JSON.stringify(buildLookupResultsMessage('ada', [card()], people(3)).blocks)).toContain(
       '2 more — refine your search',
     );
   });
 
   it('not found: plain words, and a Create contact button only for an email', () => {
-    const byEmail = buildLookupNotFound('ana@x.com', 'ana@x.com');
+    const byEmail = buildLookupNotFoundMessage('ana@x.com', 'ana@x.com');
     expect(JSON.stringify(byEmail.blocks)).toContain('No contact matches `ana@x.com`');
     expect(byAction(byEmail.blocks, ACTION.createContact).map((b) => b.value)).toEqual(['ana@x.com']);
-    const byName = buildLookupNotFound('<!here> `x`');
+    const byName = buildLookupNotFoundMessage('<!here> `x`');
     expect(byAction(byName.blocks, ACTION.createContact)).toEqual([]);
     expect(JSON.stringify(byName)).not.toContain('<!here>');
     expect(validateMessage(byEmail)).toEqual([]);
-    expect(validateMessage(buildLookupNotFound('x'.repeat(3000), `${'a'.repeat(240)}@x.com`))).toEqual([]);
+    expect(validateMessage(buildLookupNotFoundMessage('x'.repeat(3000), `${'a'.repeat(240)}@x.com`))).toEqual(
+      [],
+    );
   });
 
   it('a shared card names who shared it and has no Share button', () => {
-    const msg = buildSharedCard(card(), 'U0ALICE');
+    const msg = buildSharedCardMessage(card(), 'U0ALICE');
     expect(JSON.stringify(msg.blocks)).toContain('Shared by <@U0ALICE>');
     expect(byAction(msg.blocks, ACTION.cardShare)).toEqual([]);
-    expect(JSON.stringify(buildSharedCard(card(), '<!channel>'))).not.toContain('<!channel>');
+    expect(JSON.stringify(buildSharedCardMessage(card(), '<!channel>'))).not.toContain('<!channel>');
   });
 });
 
 describe('small formatters', () => {
-  it('stars, values and bounded lists', () => {
+  it('stars and bounded lists', () => {
     expect(formatStars(4)).toBe('★★★★☆');
     expect(formatStars(9)).toBe('★★★★★');
     expect(formatStars(undefined)).toBe('☆☆☆☆☆');
-    expect(formatDealValue(25500.5)).toBe('25,500.50');
-    expect(formatDealValue(12000.5)).toBe('12,000.50');
-    expect(formatDealValue(12000)).toBe('12,000');
-    expect(formatDealValue(0.1 + 0.2)).toBe('0.30');
-    expect(formatDealValue(99.999)).toBe('100');
-    expect(formatDealValue(undefined)).toBe('—');
     expect(listWithin(['a', 'b', 'c'], 100)).toBe('a, b, c');
     const cut = listWithin(['aaaa', 'bbbb', 'cccc', 'dddd'], 18);
     expect(cut).toBe('aaaa, bbbb +2 more');

@@ -44,7 +44,8 @@ describe('contact picker options load', () => {
     await load('ada'); // warm the cache for the prefix
     sim().faults.latencyMs = 2500;
     const res = await load('ada lo');
-    expect(res.elapsedMs).toBeLessThan(2800);
+    // Answered while the CRM search for "ada lo" was still on its way.
+    expect(sim().requests.some((r) => r.status === 0)).toBe(true);
     const body = res.json as OptionsBody;
     expect(body.options[0]?.text.text).toMatch(/^Ada Lovelace/);
   });

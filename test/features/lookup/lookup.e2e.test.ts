@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BIG_ID_CONTACT_ID } from '../../../src/devkit/sandbox/agile-simulator.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
@@ -217,7 +217,12 @@ describe('/crm lookup', () => {
     expect(buttons(posted, ACTION.cardShare)).toEqual([]);
     expect(buttons(posted, ACTION.cardLogNote).map((b) => b.value)).toEqual([id]);
     await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('Shared the card'));
-    await new Promise((r) => setTimeout(r, 100));
+    // The other click is done once it logs that the first one answers.
+    await vi.waitFor(() =>
+      expect(t.logs.some((l) => l.msg === 'Share in channel: a repeated click; the first one answers')).toBe(
+        true,
+      ),
+    );
     expect(t.slack.calls('chat.postMessage')).toHaveLength(1);
     t.slack.assertNoViolations();
   });
@@ -225,9 +230,15 @@ describe('/crm lookup', () => {
   it('tells the sharer when the bot is not in the channel', async () => {
     t.slack.channelErrors.set(CHANNEL.id, 'not_in_channel');
     const id = contactIdByEmail('ada.lovelace@northwind.example.com');
-    await t.interact(blockActionsPayload({ actionId: ACTION.cardShare, value: id }));
+    // Another card message than the share above: a share is once per card message.
+    const card = { ts: '1767225600.000900' };
+    await t.interact(blockActionsPayload({ actionId: ACTION.cardShare, value: id, message: card }));
     const answer = await t.slack.waitFor(RESPONSE);
     expect(allText(answer)).toContain('invite me');
+    // After the invite, Share on the same card works: a refusal is not remembered.
+    t.slack.channelErrors.delete(CHANNEL.id);
+    await t.interact(blockActionsPayload({ actionId: ACTION.cardShare, value: id, message: card }));
+    await t.slack.waitFor(RESPONSE, (c) => allText(c).includes('Shared the card'));
     t.slack.assertNoViolations();
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_USERS, type RecordedCall } from '../../helpers/fake-slack.js';
 import {
@@ -63,6 +63,7 @@ describe('Log note', () => {
   beforeEach(() => t.reset());
 
   const sim = () => simulatorOf(t);
+  const logged = (msg: string) => t.logs.some((l) => l.msg === msg);
 
   const contactId = (email: string) => {
     const c = sim().state.contacts.find((x) =>
@@ -106,11 +107,19 @@ describe('Log note', () => {
   const inputOf = (view: View, blockId: string) =>
     view.blocks.find((b) => b.block_id === blockId)?.element as Record<string, unknown> | undefined;
 
-  it('/crm note opens the form at once; submitting writes the note with the Slack footer and confirms', async () => {
+  /** `/crm note` opens a loading view at once, then fills it with the form (the one form flow). */
+  const openNoteForm = async () => {
     const res = await t.command('note');
     expect(res.status).toBe(200);
     const open = await t.slack.waitFor('views.open');
-    const view = open.args.view as View;
+    expect(labels(open.args.view as View)).toEqual([]);
+    const viewId = [...t.slack.views.keys()][0];
+    const update = await t.slack.waitFor('views.update', (c) => c.args.view_id === viewId);
+    return { viewId, view: update.args.view as View };
+  };
+
+  it('/crm note opens the form at once; submitting writes the note with the Slack footer and confirms', async () => {
+    const { view } = await openNoteForm();
     expect(view.callback_id).toBe(CALLBACK.noteModal);
     expect(labels(view)).toEqual(['Contact', 'Subject', 'Note']);
     expect(inputOf(view, BLOCK.contact)?.type).toBe('external_select');
@@ -229,19 +238,25 @@ describe('Log note', () => {
 
   it('on a slow CRM the shortcut still opens at once and fills the form without waiting for the preselection', async () => {
     sim().faults.latencyMs = 2500;
-    const started = Date.now();
+    const crmAnswered = () => sim().requests.filter((r) => r.status !== 0).length;
     await t.interact(
       messageActionPayload({
         callbackId: SHORTCUT.logToCrm,
         message: { text: 'ping ada.lovelace@northwind.example.com' },
       }),
     );
-    const open = await t.slack.waitFor('views.open');
-    expect(open.atMs - started).toBeLessThan(300);
+    await t.slack.waitFor('views.open');
+    // Opened before the CRM answered anything.
+    expect(crmAnswered()).toBe(0);
     const update = await t.slack.waitFor('views.update', () => true, 3000);
-    expect(update.atMs - started).toBeLessThan(2800);
+    // Filled while the preselection search was still waiting for the CRM.
+    expect(sim().requests.length).toBeGreaterThan(0);
+    expect(crmAnswered()).toBe(0);
     const note = inputOf(update.args.view as View, BLOCK.note) as { initial_value: string };
     expect(note.initial_value).toBe('ping ada.lovelace@northwind.example.com');
+    expect(
+      (inputOf(update.args.view as View, BLOCK.contact) as { initial_option?: unknown }).initial_option,
+    ).toBeUndefined();
     t.slack.assertNoViolations();
   });
 
@@ -299,34 +314,32 @@ describe('Log note', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(notesOf(ada)).toHaveLength(1);
     await t.slack.waitFor('chat.postEphemeral');
-    await new Promise((r) => setTimeout(r, 100));
+    // The other delivery is done once it logs that the first one confirms.
+    await vi.waitFor(() =>
+      expect(logged('Log note: a repeated submission; the first one confirms')).toBe(true),
+    );
     expect(t.slack.calls('chat.postEphemeral')).toHaveLength(1);
     t.slack.assertNoViolations();
   });
 
   it('on a slow CRM the modal shows "Saving…" and then the result', async () => {
     const ada = contactId(ADA);
-    await t.command('note');
-    const opened = await t.slack.waitFor('views.open');
-    const viewId = [...t.slack.views.keys()][0];
+    const { viewId, view } = await openNoteForm();
     sim().faults.latencyMs = 2500;
-    const meta = (opened.args.view as View).private_metadata ?? '';
+    const meta = view.private_metadata ?? '';
     const sub = await submit(values({ id: ada, text: 'Ada Lovelace' }, 'Slow save'), meta, viewId);
-    expect(sub.elapsedMs).toBeLessThan(2900);
+    // Answered while the CRM write was still unanswered (Slack's 3 s are not spent waiting for it).
+    expect(sim().requests.some((r) => r.method === 'POST' && r.status === 0)).toBe(true);
     const saving = sub.json as { response_action: string; view: View };
     expect(saving.response_action).toBe('update');
     expect(JSON.stringify(saving.view.blocks)).toContain('Saving');
-    const done = await t.slack.waitFor('views.update', (c) => c.args.view_id === viewId, 5000);
+    const done = await t.slack.waitFor(
+      'views.update',
+      (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('Logged a note'),
+      5000,
+    );
     expect(JSON.stringify(done.args.view)).toContain('Logged a note to *Ada Lovelace*');
     expect(notesOf(ada)).toHaveLength(1);
-    console.log(
-      JSON.stringify(
-        t.slack.log.map((c) => [c.method, c.args.view_id, String(JSON.stringify(c.args.view)).slice(0, 300)]),
-        null,
-        1,
-      ),
-    );
-    console.log(t.logs.filter((l) => (l.level as number) >= 40).map((l) => JSON.stringify(l).slice(0, 400)));
     await t.slack.waitFor('chat.postEphemeral');
     t.slack.assertNoViolations();
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NOTE_TEXT_MAX, noteFormSchema } from '../../../src/features/note/schema.js';
 import {
   findEmails,
   mentionedUserIds,
@@ -8,13 +9,12 @@ import {
 } from '../../../src/features/note/slack-text.js';
 import {
   buildNoteFooter,
-  channelLabel,
   composeNoteDescription,
   deriveSubject,
-  NOTE_TEXT_MAX,
   quickNoteKey,
-  validateNote,
 } from '../../../src/features/note/use-case.js';
+import { parseForm } from '../../../src/platform/slack/form-flow.js';
+import { BLOCK } from '../../../src/platform/slack/ids.js';
 
 describe('slackTextToPlain', () => {
   const users = new Map([['U0BOB', 'Bob Baker']]);
@@ -96,14 +96,6 @@ describe('note text', () => {
     expect(d).toBe('Hello\n\nMessage by Bob\nLogged from Slack by Alice in #sales — https://p');
   });
 
-  it('channel labels skip DMs and private-group pseudo-names', () => {
-    expect(channelLabel('sales')).toBe('#sales');
-    expect(channelLabel('#sales')).toBe('#sales');
-    expect(channelLabel('privategroup')).toBeUndefined();
-    expect(channelLabel('mpdm-a--b-1')).toBeUndefined();
-    expect(channelLabel(undefined)).toBeUndefined();
-  });
-
   it('derives a short subject from the first non-empty line', () => {
     expect(deriveSubject('\n  Called   Ana \nmore')).toBe('Called Ana');
     expect(deriveSubject('   ')).toBe('Note from Slack');
@@ -112,19 +104,28 @@ describe('note text', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
-  it('validates contact, text and length before any I/O', () => {
-    expect(validateNote({ contactId: '1', text: 'ok' })).toEqual({});
-    expect(Object.keys(validateNote({ text: ' ' })).sort()).toEqual(['contact', 'note']);
-    expect(validateNote({ contactId: '1', text: 'x'.repeat(NOTE_TEXT_MAX + 1) }).note).toMatch(/40,000/);
-    expect(validateNote({ contactId: '1', text: 'ok', subject: 's'.repeat(300) }).subject).toBeDefined();
+  it('validates contact, text and length before any I/O, each issue under its input', () => {
+    const errors = (values: Record<string, unknown>) => {
+      const parsed = parseForm(noteFormSchema, values);
+      return parsed.ok ? {} : parsed.errors;
+    };
+    expect(parseForm(noteFormSchema, { contact: '1', note: 'ok' })).toEqual({
+      ok: true,
+      data: { contact: '1', note: 'ok' },
+    });
+    expect(Object.keys(errors({ note: ' ' })).sort()).toEqual([BLOCK.contact, BLOCK.note].sort());
+    expect(errors({ contact: '1', note: 'x'.repeat(NOTE_TEXT_MAX + 1) })[BLOCK.note]).toMatch(/40,000/);
+    expect(errors({ contact: '1', note: 'ok', subject: 's'.repeat(300) })[BLOCK.subject]).toBeDefined();
   });
 
   it('the quick-note key has no clock in it and differs by user, email (any case), text', () => {
-    const k = quickNoteKey('U1', 'Ana@X.com', 'hello');
-    expect(quickNoteKey('U1', 'ana@x.com', 'hello ')).toBe(k);
-    expect(quickNoteKey('U2', 'ana@x.com', 'hello')).not.toBe(k);
-    expect(quickNoteKey('U1', 'bob@x.com', 'hello')).not.toBe(k);
-    expect(quickNoteKey('U1', 'ana@x.com', 'hello!')).not.toBe(k);
+    const u1 = { teamId: 'T1', userId: 'U1' };
+    const k = quickNoteKey(u1, 'Ana@X.com', 'hello');
+    expect(quickNoteKey(u1, 'ana@x.com', 'hello ')).toBe(k);
+    expect(quickNoteKey({ teamId: 'T1', userId: 'U2' }, 'ana@x.com', 'hello')).not.toBe(k);
+    expect(quickNoteKey({ teamId: 'T2', userId: 'U1' }, 'ana@x.com', 'hello')).not.toBe(k);
+    expect(quickNoteKey(u1, 'bob@x.com', 'hello')).not.toBe(k);
+    expect(quickNoteKey(u1, 'ana@x.com', 'hello!')).not.toBe(k);
     expect(k.length).toBeLessThan(255);
   });
 });

@@ -3,25 +3,28 @@ import {
   alreadyLoggedError,
   buildNoteAlreadyLoggedMessage,
   buildNoteLoggedMessage,
-  buildQuickNoteDuplicate,
-  buildQuickNoteFailed,
-  buildQuickNoteUnknownContact,
+  buildQuickNoteDuplicateMessage,
+  buildQuickNoteFailedMessage,
+  buildQuickNoteUnknownContactMessage,
   buildQuoteBlocks,
   planQuote,
   QUOTE_PARTS_MAX,
 } from '../../../src/features/note/message-views.js';
 import {
-  buildNoteAlreadyView,
-  buildNoteDoneView,
-  buildNoteLoadingView,
+  buildNoteAlreadyLoggedModal,
+  buildNoteDoneModal,
+  buildNoteLoadingModal,
   buildNoteModal,
-  buildNoteSavingView,
+  buildNoteSavingModal,
+  buildNoteUnavailableModal,
+  NOTE_INPUT_MAX,
+} from '../../../src/features/note/modal-views.js';
+import {
   contactNameFromOption,
   decodeNoteMeta,
   encodeNoteMeta,
-  NOTE_INPUT_MAX,
-} from '../../../src/features/note/modal-view.js';
-import { NOTE_TEXT_MAX } from '../../../src/features/note/use-case.js';
+  NOTE_TEXT_MAX,
+} from '../../../src/features/note/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { assertValidMessage, assertValidView } from '../../helpers/block-kit-validator.js';
 
@@ -102,12 +105,13 @@ describe('buildNoteModal', () => {
     expect(long.length).toBeLessThanOrEqual(3000);
   });
 
-  it('loading, saving, done and already views are valid and escaped', () => {
+  it('loading, saving, done, already and unavailable views are valid and escaped', () => {
     for (const v of [
-      buildNoteLoadingView(),
-      buildNoteSavingView(),
-      buildNoteDoneView({ contactName: EVIL, subject: EVIL_NOTE, permalink: 'https://p' }),
-      buildNoteAlreadyView({ contactName: EVIL, permalink: null }),
+      buildNoteLoadingModal(),
+      buildNoteSavingModal(),
+      buildNoteDoneModal({ contactName: EVIL, subject: EVIL_NOTE, permalink: 'https://p' }),
+      buildNoteAlreadyLoggedModal({ contactName: EVIL, permalink: null }),
+      buildNoteUnavailableModal(EVIL),
     ]) {
       assertValidView(v);
       expect(inputs(v.blocks)).toEqual([]);
@@ -127,8 +131,8 @@ describe('note messages', () => {
     for (const m of [
       buildNoteLoggedMessage({ contactName: EVIL, subject: EVIL_NOTE, permalink: 'https://p' }),
       buildNoteAlreadyLoggedMessage({ contactName: EVIL, permalink: 'https://p' }),
-      buildQuickNoteDuplicate({ contactName: EVIL, inProgress: false }),
-      buildQuickNoteDuplicate({ contactName: EVIL, inProgress: true }),
+      buildQuickNoteDuplicateMessage({ contactName: EVIL, inProgress: false }),
+      buildQuickNoteDuplicateMessage({ contactName: EVIL, inProgress: true }),
     ]) {
       assertValidMessage(m);
       expect(raw(m)).not.toMatch(/<!channel>|<!here>|<https:\/\/evil|<@U123>/);
@@ -136,7 +140,10 @@ describe('note messages', () => {
   });
 
   it('unknown contact: a Create contact button carrying the email, and the text quoted', () => {
-    const [m, ...more] = buildQuickNoteUnknownContact({ email: 'ana@x.com', text: `line one\n${EVIL_NOTE}` });
+    const [m, ...more] = buildQuickNoteUnknownContactMessage({
+      email: 'ana@x.com',
+      text: `line one\n${EVIL_NOTE}`,
+    });
     expect(more).toEqual([]);
     if (!m) throw new Error('no message');
     assertValidMessage(m);
@@ -150,7 +157,7 @@ describe('note messages', () => {
 
   it('a failure says why, then sends a long text back whole in parts within the message limits', () => {
     const text = `${'<!here> '.repeat(1500)}\nend`;
-    const messages = buildQuickNoteFailed({ email: 'ana@x.com', text, reason: 'the CRM is down' });
+    const messages = buildQuickNoteFailedMessage({ email: 'ana@x.com', text, reason: 'the CRM is down' });
     expect(messages.length).toBeGreaterThan(1);
     expect(messages.length).toBeLessThanOrEqual(1 + QUOTE_PARTS_MAX);
     expect(raw(messages[0]?.blocks)).toContain('the CRM is down');

@@ -1,0 +1,22 @@
+/** Display formats shared by feature views (plain text in, plain text out: the caller escapes). */
+
+/** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
+export function formatDealValue(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  const cents = Math.round(value * 100);
+  const digits = cents % 100 === 0 ? 0 : 2;
+  return new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(cents / 100);
+}
+
+/** Slack reports DMs and private groups under these pseudo-names: there is no channel to name. */
+const NOT_A_CHANNEL = new Set(['directmessage', 'privategroup', 'mpdm']);
+
+/** `#sales`, or undefined for a DM / unknown channel. */
+export function channelLabel(channelName: string | undefined): string | undefined {
+  const name = channelName?.trim().replace(/^#/, '');
+  if (!name || NOT_A_CHANNEL.has(name) || name.startsWith('mpdm-')) return undefined;
+  return `#${name}`;
+}
