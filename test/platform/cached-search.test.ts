@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCachedSearch } from '../../src/platform/cached-search.js';
 
 describe('createCachedSearch (lru-cache)', () => {
@@ -37,5 +37,47 @@ describe('createCachedSearch (lru-cache)', () => {
     expect(await cs.searchWithin('a', 100)).toEqual({ items: ['a'], complete: false });
     await expect(cs.search('b')).rejects.toThrow('down');
     cs.prefetch('b');
+  });
+
+  it('shares one fetch per key, and answers from the stale cache within the budget while a refresh is slow', async () => {
+    let now = 1;
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const cs = createCachedSearch<string>({
+      keyOf: (q) => q.toLowerCase(),
+      ttlMs: 1000,
+      now: () => new Date(now),
+      fetch: async (q) => {
+        calls += 1;
+        const n = calls;
+        if (n > 1) await new Promise<void>((r) => (release = r));
+        return [`${q}-${n}`];
+      },
+    });
+    const [a, b] = await Promise.all([cs.search('X'), cs.search('x')]);
+    expect(a).toEqual(b);
+    expect(calls).toBe(1);
+    now = 5000; // stale
+    expect(await cs.searchWithin('x', 20)).toEqual({ items: ['X-1'], complete: false });
+    expect(calls).toBe(2);
+    release?.();
+    await vi.waitFor(async () => expect((await cs.searchWithin('x', 20)).items).toEqual(['x-2']));
+    expect(calls).toBe(2);
+  });
+
+  it('answers the fallback (or nothing) when the fetch fails', async () => {
+    const failing = (fallback?: () => string[]) =>
+      createCachedSearch<string>({
+        keyOf: (q) => q,
+        fetch: async () => {
+          throw new Error('down');
+        },
+        ...(fallback ? { fallback } : {}),
+      });
+    expect(await failing(() => ['from-fallback']).searchWithin('a', 100)).toEqual({
+      items: ['from-fallback'],
+      complete: false,
+    });
+    expect(await failing().searchWithin('a', 100)).toEqual({ items: [], complete: false });
   });
 });

@@ -1,4 +1,5 @@
 import type { ExternalSelect, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { formatDealValue } from '../../platform/slack/format.js';
 import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DealSummary } from '../pipeline/deal-search.js';
-import { buildDealFacts, buildMilestoneInput, buildMoveButton, formatDealValue } from '../pipeline/views.js';
+import { buildDealFacts, buildMilestoneInput, buildMoveButton } from '../pipeline/views.js';
 import type { MoveErrorKind, MoveResult } from './move-deal.js';
 import { encodeDisambiguation, type MoveFormValues } from './schema.js';
 import type { QuickMoveOutcome } from './use-case.js';

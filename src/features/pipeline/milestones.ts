@@ -53,9 +53,3 @@ export function isLostMilestone(track: Track, milestone: string): boolean {
   if (typeof marked === 'string' && marked.trim() !== '') return marked.trim() === milestone;
   return LOST_NAME.test(milestone);
 }
-
-/**
- * Transitional: the contact card still imports the value format from here. It belongs to the views
- * (pipeline/views.ts); drop this line once the card uses the shared formatter.
- */
-export { formatDealValue } from './views.js';

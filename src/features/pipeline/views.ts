@@ -6,22 +6,12 @@ import type {
   SectionBlock,
   StaticSelect,
 } from '@slack/types';
+import { formatDealValue } from '../../platform/slack/format.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { buildStaticSelect, inputBlock } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText } from '../../platform/slack/mrkdwn.js';
 
 /** Display pieces shared by the deal and move features (pure). */
-
-/** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
-export function formatDealValue(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  const cents = Math.round(value * 100);
-  const digits = cents % 100 === 0 ? 0 : 2;
-  return new Intl.NumberFormat('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(cents / 100);
-}
 
 export function formatProbability(probability: number | undefined): string {
   return probability === undefined ? '—' : `${probability}%`;

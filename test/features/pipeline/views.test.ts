@@ -4,10 +4,10 @@ import {
   buildMilestoneSelect,
   buildMoveButton,
   decodeMilestoneValue,
-  formatDealValue,
   formatProbability,
   milestoneOptionValue,
 } from '../../../src/features/pipeline/views.js';
+import { formatDealValue } from '../../../src/platform/slack/format.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 
 describe('pipeline views', () => {
