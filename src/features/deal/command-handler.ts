@@ -2,10 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import type { Track } from '../../platform/agile/index.js';
+import type { ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { decodeMetadata, encodeMetadata } from '../../platform/slack/metadata.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
-import type { ModalOpener } from '../command/context.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { dealDirectoryFor } from '../pipeline/deals.js';
 import {

@@ -1,7 +1,7 @@
 import { isAgileError } from '../../platform/agile/index.js';
+import type { CommandHandler } from '../../platform/slack/command-types.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
-import type { CommandHandler } from '../command/context.js';
 import { parseDigestCommand } from './digest-command.js';
 import {
   buildDigestNowDone,

@@ -2,11 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import type { Track } from '../../platform/agile/index.js';
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { decodeMetadata, encodeMetadata } from '../../platform/slack/metadata.js';
 import { runOnce } from '../../platform/store/run-once.js';
-import type { CommandHandler, ModalOpener } from '../command/context.js';
 import {
   type DealSummary,
   dealDirectoryFor,

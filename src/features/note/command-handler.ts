@@ -1,8 +1,8 @@
 import { getFullName } from '../../platform/agile/index.js';
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
-import type { CommandHandler, ModalOpener } from '../command/context.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
 import {
   buildNoteLoggedMessage,

@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
 import { toEpochSec } from '../../platform/agile/index.js';
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import { TIMEOUT, within } from '../../platform/within.js';
-import type { CommandHandler, ModalOpener } from '../command/context.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
 import { parseDueDate } from './due-date.js';

@@ -1,7 +1,7 @@
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
-import type { CommandHandler, ModalOpener } from '../command/context.js';
 import {
   buildTicketModal,
   buildTicketModalLoading,
