@@ -4,7 +4,7 @@ import { format } from 'date-fns';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import { TASK_TYPE_LABELS } from '../task/use-case.js';
+import { TASK_TYPE_LABELS } from '../task/views.js';
 import type { DigestBucket, DigestItem, DigestModel, DigestTask } from './digest-model.js';
 
 export type { SlackMessage };

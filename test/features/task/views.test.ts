@@ -1,16 +1,18 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { buildTaskCreatedMessage, taskSummaryMrkdwn } from '../../../src/features/task/message-views.js';
-import {
-  buildTaskModal,
-  buildTaskModalDone,
-  buildTaskModalLoading,
-  buildTaskModalSaving,
-  decodeTaskMeta,
-  encodeTaskMeta,
-  type TaskModalData,
-} from '../../../src/features/task/modal-view.js';
+import { decodeTaskMetadata, encodeTaskMetadata } from '../../../src/features/task/schema.js';
 import type { CreatedTask } from '../../../src/features/task/use-case.js';
+import {
+  buildTaskCreatedMessage,
+  buildTaskDoneModal,
+  buildTaskLoadingModal,
+  buildTaskModal,
+  buildTaskSavingModal,
+  buildTaskUnavailableModal,
+  describeDue,
+  type TaskModalData,
+  taskSummaryMrkdwn,
+} from '../../../src/features/task/views.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
 
@@ -52,7 +54,7 @@ describe('buildTaskModal', () => {
       [BLOCK.owner, 'Owner', ACTION.ownerSelect],
     ]);
     expect(validateView(view)).toEqual([]);
-    expect(decodeTaskMeta(view.private_metadata)).toEqual(meta);
+    expect(decodeTaskMetadata(view.private_metadata)).toEqual(meta);
   });
 
   it('preselects defaults; the initial option is one of the options, text included', () => {
@@ -118,21 +120,41 @@ describe('buildTaskModal', () => {
     expect(validateView(view)).toEqual([]);
   });
 
-  it('loading, saving and done views are valid and carry the metadata', () => {
+  it('loading, saving, done and unavailable views are valid and carry the metadata', () => {
+    const task: CreatedTask = {
+      id: '5',
+      subject: 'Done <!here>',
+      type: 'CALL',
+      priority: 'LOW',
+      dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
+      contacts: [],
+    };
+    const done = buildTaskDoneModal(meta, task, NOW);
+    expect(JSON.stringify(done.blocks)).toContain('Task created');
+    expect(JSON.stringify(done.blocks)).not.toContain('<!here>');
     for (const view of [
-      buildTaskModalLoading(meta),
-      buildTaskModalSaving(meta),
-      buildTaskModalDone(meta, '✅ done'),
+      buildTaskLoadingModal(meta),
+      buildTaskSavingModal(meta),
+      done,
+      buildTaskUnavailableModal(meta, 'The CRM is down <!channel>'),
     ]) {
       expect(validateView(view)).toEqual([]);
       expect(view.submit).toBeUndefined();
-      expect(decodeTaskMeta(view.private_metadata)).toEqual(meta);
+      expect(decodeTaskMetadata(view.private_metadata)).toEqual(meta);
     }
   });
 
   it('reads damaged metadata as no channel, UTC', () => {
-    expect(decodeTaskMeta('{not json')).toEqual({ channelId: '', timeZone: 'UTC' });
-    expect(decodeTaskMeta(encodeTaskMeta(meta))).toEqual(meta);
+    expect(decodeTaskMetadata('{not json')).toEqual({ channelId: '', timeZone: 'UTC' });
+    expect(decodeTaskMetadata(encodeTaskMetadata(meta))).toEqual(meta);
+  });
+});
+
+describe('describeDue', () => {
+  it('describes a due date in the user zone', () => {
+    expect(describeDue(Date.parse('2030-03-14T22:30:00Z') / 1000, 'America/Los_Angeles', NOW)).toBe(
+      'Thu 14 Mar, 15:30 (America/Los_Angeles)',
+    );
   });
 });
 
