@@ -5,6 +5,7 @@ import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agil
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
@@ -75,6 +76,7 @@ export async function createBot({
     slackUsers: createSlackUserDirectory(slack.client, log, now),
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
+    tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),
     afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
   };
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ContactSearch } from '../features/contacts/contact-search.js';
 import type { DigestPoster } from '../features/digest/poster.js';
+import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
@@ -18,6 +19,8 @@ export interface Deps {
   owners: OwnerDirectory;
   /** Contact picker search, cached so options loads answer within Slack's 3 s. */
   contactSearch: ContactSearch;
+  /** Ticket reads with the open tickets cached (the reply modal, its picker and the quick reply share it). */
+  tickets: TicketService;
   /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
   afterPendingAcks: () => Promise<void>;
   /** Paced bulk posting of digests (its own Slack client); absent in unit tests that build Deps by hand. */
