@@ -6,6 +6,7 @@ import {
   taskErrorField,
 } from '../../../src/features/task/use-case.js';
 import { AgileError } from '../../../src/platform/agile/index.js';
+import { keyRecordingStore } from '../../helpers/recording-store.js';
 
 describe('taskErrorField', () => {
   const invalid = (reason: string) =>
@@ -41,7 +42,7 @@ describe('quick path helpers', () => {
   });
 
   it('keys a quick task on team, user, email (any case), subject and due text, with no clock in it', async () => {
-    const keys: string[] = [];
+    const { store, keys } = keyRecordingStore();
     const deps = {
       agile: {
         contacts: { searchByEmail: async () => ({ id: '42', properties: [] }) },
@@ -53,16 +54,7 @@ describe('quick path helpers', () => {
           }),
         },
       },
-      store: {
-        idempotency: {
-          claim: async (key: string) => {
-            keys.push(key);
-            return { status: 'claimed' as const };
-          },
-          complete: async () => undefined,
-          release: async () => undefined,
-        },
-      },
+      store,
       owners: { list: async () => [], byEmail: async () => undefined, apiUser: async () => undefined },
       slackUsers: { profile: async (id: string) => ({ id, name: id, timeZone: 'UTC' }) },
       now: () => new Date('2030-03-12T18:00:00Z'),

@@ -36,6 +36,19 @@ const input = (view: ModalView, blockId: string) => {
   return b.element as unknown as Record<string, unknown>;
 };
 
+const task: CreatedTask = {
+  id: '5',
+  subject: 'Call <!here> about <https://evil.example|renewal>',
+  type: 'FOLLOW_UP',
+  priority: 'HIGH',
+  dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
+  contacts: [
+    { id: '9007199254740993', name: '<!channel> Eve' },
+    { id: '2', name: 'Ada & Co' },
+  ],
+  owner: { id: '1', name: 'Alice <@U123>' },
+};
+
 describe('buildTaskModal', () => {
   it('has one input per field with the agreed labels, ids and a submit', () => {
     const view = buildTaskModal(data());
@@ -121,14 +134,6 @@ describe('buildTaskModal', () => {
   });
 
   it('loading, saving, done and unavailable views are valid and carry the metadata', () => {
-    const task: CreatedTask = {
-      id: '5',
-      subject: 'Done <!here>',
-      type: 'CALL',
-      priority: 'LOW',
-      dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
-      contacts: [],
-    };
     const done = buildTaskDoneModal(meta, task, NOW);
     expect(JSON.stringify(done.blocks)).toContain('Task created');
     expect(JSON.stringify(done.blocks)).not.toContain('<!here>');
@@ -159,19 +164,6 @@ describe('describeDue', () => {
 });
 
 describe('buildTaskCreatedMessage', () => {
-  const task: CreatedTask = {
-    id: '5',
-    subject: 'Call <!here> about <https://evil.example|renewal>',
-    type: 'FOLLOW_UP',
-    priority: 'HIGH',
-    dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
-    contacts: [
-      { id: '9007199254740993', name: '<!channel> Eve' },
-      { id: '2', name: 'Ada & Co' },
-    ],
-    owner: { id: '1', name: 'Alice <@U123>' },
-  };
-
   it('shows subject, due in the zone, contacts, owner, type and priority, all escaped', () => {
     const msg = buildTaskCreatedMessage(task, { timeZone: meta.timeZone, now: NOW });
     const all = JSON.stringify(msg);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreadMessage, TicketService } from '../../../src/features/ticket/tickets.js';
 import { messagesSince, quickReply, threadMark } from '../../../src/features/ticket/use-case.js';
+import { keyRecordingStore } from '../../helpers/recording-store.js';
 
 const msg = (id: string, createdMs: number): ThreadMessage => ({
   id,
@@ -39,7 +40,7 @@ describe('collision check', () => {
 
 describe('quickReply', () => {
   function fakes() {
-    const keys: string[] = [];
+    const { store, keys } = keyRecordingStore();
     const replies: string[] = [];
     const tickets = {
       findTicket: async (id: string) => (id === '5' || id === '6' ? { id, subject: 'S' } : undefined),
@@ -48,16 +49,6 @@ describe('quickReply', () => {
         return { ticketId, visibility };
       },
     } as unknown as TicketService;
-    const store = {
-      idempotency: {
-        claim: async (key: string) => {
-          keys.push(key);
-          return { status: 'claimed' as const };
-        },
-        complete: async () => undefined,
-        release: async () => undefined,
-      },
-    } as never;
     return { deps: { tickets, store }, keys, replies };
   }
 
