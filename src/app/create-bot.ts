@@ -7,6 +7,7 @@ import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
 import type { Sleep } from '../features/digest/sleep.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
+import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
@@ -98,6 +99,7 @@ export async function createBot({
     owners: createOwnerDirectory(agile, now),
     contactSearch: createContactSearch(agile, now),
     deals: createDealDirectory(agile, now),
+    tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),
     afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
     inFlight: createInFlight(),
     digestPoster,

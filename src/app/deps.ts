@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ContactSearch } from '../features/contacts/contact-search.js';
 import type { DigestPoster } from '../features/digest/poster.js';
 import type { DealDirectory } from '../features/pipeline/deal-directory.js';
+import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { InFlight } from '../platform/in-flight.js';
@@ -22,6 +23,8 @@ export interface Deps {
   contactSearch: ContactSearch;
   /** Deals (picker search, recent writes) and tracks, cached for the deal and move features. */
   deals: DealDirectory;
+  /** Ticket reads with the open tickets cached (the reply modal, its picker and the quick reply share it). */
+  tickets: TicketService;
   /** Call right after ack(): yields until requests still waiting for their ack have been answered. */
   afterPendingAcks: () => Promise<void>;
   /** Listener work still running after its ack (shutdown drains it; tests wait for idle). */

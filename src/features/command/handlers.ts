@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import type { CommandArgs, CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { openDealModalFromCommand } from '../deal/command-handler.js';
@@ -8,11 +9,11 @@ import { moveCommandHandler, openMoveModalFromCommand } from '../move/command-ha
 import { noteCommandHandler, openNoteModal } from '../note/command-handler.js';
 import { openTaskModalFromCommand, taskCommandHandler } from '../task/command-handler.js';
 import { openTicketModal, replyCommandHandler } from '../ticket/command-handler.js';
-import type { CommandArgs, CommandHandler, ModalName, ModalOpener } from './context.js';
-import { parseCrmCommand } from './grammar.js';
+import { type CrmCommand, type ModalName, parseCrmCommand } from './grammar.js';
 import { buildHelpMessage, buildUsageError } from './help-view.js';
 
-const MODALS: Partial<Record<ModalName, ModalOpener>> = {
+/** `/crm <word>` alone: the modal it opens. */
+const MODALS: Record<ModalName, ModalOpener> = {
   note: openNoteModal,
   ticket: openTicketModal,
   task: openTaskModalFromCommand,
@@ -20,8 +21,9 @@ const MODALS: Partial<Record<ModalName, ModalOpener>> = {
   move: openMoveModalFromCommand,
 };
 
-type Handlers = { [K in ReturnType<typeof parseCrmCommand>['kind']]?: CommandHandler<K> };
+type Handlers = { [K in CrmCommand['kind']]: CommandHandler<K> };
 
+/** Every parsed `/crm` command → the feature handler that answers it. */
 const HANDLERS: Handlers = {
   move: moveCommandHandler,
   note: noteCommandHandler,
@@ -35,11 +37,7 @@ const HANDLERS: Handlers = {
   error: async (cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildUsageError(cmd) });
   },
-  modal: async (cmd, args, deps) => {
-    const open = MODALS[cmd.modal];
-    if (!open) throw new Error(`no modal opener for ${cmd.modal}`);
-    await open(args, deps);
-  },
+  modal: (cmd, args, deps) => MODALS[cmd.modal](args, deps),
 };
 
 /** `/crm …`: ack at once (Slack's 3 s), parse, then run the sub-command; failures answer in words. */
@@ -47,9 +45,8 @@ export function crmCommandCallback(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
     await args.ack();
     const cmd = parseCrmCommand(args.command.text ?? '');
-    const handler = HANDLERS[cmd.kind] as CommandHandler<typeof cmd.kind> | undefined;
+    const handler = HANDLERS[cmd.kind] as CommandHandler<typeof cmd.kind>;
     try {
-      if (!handler) throw new Error(`no handler for /crm ${cmd.kind}`);
       await handler(cmd as never, args, deps);
     } catch (err) {
       deps.logger.error({ err, kind: cmd.kind }, '/crm command failed');

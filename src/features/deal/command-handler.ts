@@ -1,4 +1,4 @@
-import type { ModalOpener } from '../command/context.js';
+import type { ModalOpener } from '../../platform/slack/command-types.js';
 import { openDealForm } from './handlers.js';
 
 /** `/crm deal`. */

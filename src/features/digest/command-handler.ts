@@ -1,4 +1,4 @@
-import type { CommandHandler } from '../command/context.js';
+import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { type RenderDigest, runDigestCommand } from './command-use-case.js';
 import { buildDigestCommandReply, describeStoredSettings } from './reply-views.js';
 import { buildDigestMessages } from './views.js';

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
 import { format } from 'date-fns';
+import { TASK_TYPE_LABELS } from '../../platform/slack/format.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
@@ -48,18 +49,6 @@ const BUCKET_TITLE: Record<DigestBucket, string> = {
   upcoming: '🔵 Upcoming',
 };
 
-/** Agile's task types in words (as the task form shows them), read by a type Agile may spell in any case. */
-const TYPE_WORDS: Readonly<Record<string, string | undefined>> = {
-  CALL: 'Call',
-  EMAIL: 'Email',
-  FOLLOW_UP: 'Follow-up',
-  MEETING: 'Meeting',
-  MILESTONE: 'Milestone',
-  SEND: 'Send',
-  TWEET: 'Tweet',
-  OTHER: 'Other',
-};
-
 const PRIORITY_WORDS: Record<string, string> = {
   HIGH: '❗ High priority',
   NORMAL: 'Normal priority',
@@ -72,7 +61,7 @@ function safe(text: string, max: number): string {
 
 /** `FOLLOW_UP` → `Follow-up`; an unknown type is shown as words, escaped. */
 export function taskTypeInWords(type: string): string {
-  const known = TYPE_WORDS[type.toUpperCase()];
+  const known = (TASK_TYPE_LABELS as Readonly<Record<string, string | undefined>>)[type.toUpperCase()];
   if (known) return known;
   const words = type.replace(/_/g, ' ').toLowerCase();
   return safe(words.charAt(0).toUpperCase() + words.slice(1), 40) || 'Task';

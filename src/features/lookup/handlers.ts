@@ -1,6 +1,6 @@
+import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
-import type { CommandHandler } from '../command/context.js';
 import { lookupContacts } from './use-case.js';
 import { buildLookupNotFoundMessage, buildLookupResultsMessage } from './views.js';
 

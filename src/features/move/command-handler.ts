@@ -1,4 +1,4 @@
-import type { CommandHandler, ModalOpener } from '../command/context.js';
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { moveFailureOf, openMoveForm } from './handlers.js';
 import { MoveError } from './move-deal.js';
 import { quickMove } from './use-case.js';

@@ -1,6 +1,6 @@
+import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
-import type { CommandHandler, ModalOpener } from '../command/context.js';
 import {
   buildNoteLoggedMessage,
   buildQuickNoteDuplicateMessage,

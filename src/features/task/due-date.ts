@@ -1,6 +1,6 @@
 import { TZDate, tzOffset } from '@date-fns/tz';
 import * as chrono from 'chrono-node';
-import { format } from 'date-fns';
+import { addDays, format } from 'date-fns';
 
 export type DueDateResult =
   | { ok: true; dueEpochSec: number; date: Date; label: string }
@@ -131,4 +131,52 @@ function echo(value: string): string {
   const flat = value.replace(/[`\s]+/g, ' ').trim();
   const chars = [...flat];
   return chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : flat;
+}
+
+/** A due instant as a datepicker and timepicker show it, in the user's zone. */
+export interface LocalDue {
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:mm (24 h) */
+  time: string;
+}
+
+/** Tomorrow at 09:00 in the user's zone: the start of the next working day. */
+export function defaultDue(now: Date, timeZone: string): Date {
+  const tomorrow = addDays(new TZDate(now.getTime(), timeZone), 1);
+  const due = new TZDate(
+    tomorrow.getFullYear(),
+    tomorrow.getMonth(),
+    tomorrow.getDate(),
+    DEFAULT_DUE_HOUR,
+    0,
+    0,
+    0,
+    timeZone,
+  );
+  return new Date(due.getTime());
+}
+
+export function toLocalDue(date: Date, timeZone: string): LocalDue {
+  const local = new TZDate(date.getTime(), timeZone);
+  return { date: format(local, 'yyyy-MM-dd'), time: format(local, 'HH:mm') };
+}
+
+/** The instant a date and time picked in `timeZone` mean; undefined for malformed input. */
+export function fromLocalDue(due: LocalDue, timeZone: string): Date | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(due.date);
+  const t = /^(\d{2}):(\d{2})$/.exec(due.time);
+  if (!d || !t) return undefined;
+  const [year, month, day, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
+  const instant = new TZDate(year, month - 1, day, hour, minute, 0, 0, timeZone);
+  // 31 Feb would roll over into March: refuse it rather than guess.
+  if (instant.getDate() !== day || instant.getMonth() !== month - 1) return undefined;
+  return Number.isFinite(instant.getTime()) ? new Date(instant.getTime()) : undefined;
 }

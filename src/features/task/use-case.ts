@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { TZDate } from '@date-fns/tz';
-import { addDays, format } from 'date-fns';
+import type { Deps } from '../../app/deps.js';
 import {
   type AgileClient,
   type Contact,
@@ -8,213 +6,25 @@ import {
   getFullName,
   getPrimaryEmail,
   isAgileError,
-  TASK_PRIORITIES,
-  TASK_TYPES,
   type Task,
-  type TaskPriority,
   type TaskType,
+  toEpochSec,
 } from '../../platform/agile/index.js';
 import type { OwnerDirectory } from '../../platform/agile/owner-directory.js';
-import { DEFAULT_DUE_HOUR, formatDueLabel } from './due-date.js';
+import type { BLOCK } from '../../platform/slack/ids.js';
+import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
+import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import { TIMEOUT, within } from '../../platform/within.js';
+import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
+import { findContactByEmail } from '../contacts/find-contact.js';
+import { defaultDue, type LocalDue, parseDueDate, toLocalDue } from './due-date.js';
+import { DEFAULT_TASK_PRIORITY, DEFAULT_TASK_TYPE, SUBJECT_MAX, type TaskDraft } from './schema.js';
 
-/** How each Agile task type reads to a person (Agile wants the upper-case code). */
-export const TASK_TYPE_LABELS: Record<TaskType, string> = {
-  CALL: 'Call',
-  EMAIL: 'Email',
-  FOLLOW_UP: 'Follow-up',
-  MEETING: 'Meeting',
-  MILESTONE: 'Milestone',
-  SEND: 'Send',
-  TWEET: 'Tweet',
-  OTHER: 'Other',
-};
-
-export const TASK_PRIORITY_LABELS: Record<TaskPriority, string> = {
-  HIGH: 'High',
-  NORMAL: 'Normal',
-  LOW: 'Low',
-};
-
-export const DEFAULT_TASK_TYPE: TaskType = 'FOLLOW_UP';
-export const DEFAULT_TASK_PRIORITY: TaskPriority = 'NORMAL';
-/** Agile keeps any length, but a subject is one line in every list and digest. */
-export const SUBJECT_MAX = 500;
-export const DESCRIPTION_MAX = 3000;
-/** More than a handful of contacts on one task is almost always a mistake. */
-export const CONTACTS_MAX = 10;
-
-export const isTaskType = (v: string | undefined): v is TaskType =>
-  v !== undefined && (TASK_TYPES as readonly string[]).includes(v);
-export const isTaskPriority = (v: string | undefined): v is TaskPriority =>
-  v !== undefined && (TASK_PRIORITIES as readonly string[]).includes(v);
-
-/** A due instant as a datepicker and timepicker show it, in the user's zone. */
-export interface LocalDue {
-  /** YYYY-MM-DD */
-  date: string;
-  /** HH:mm (24 h) */
-  time: string;
+/** Who acts: every write is keyed and attributed by team and user. */
+export interface Actor {
+  teamId: string;
+  userId: string;
 }
-
-/** Tomorrow at 09:00 in the user's zone: the start of the next working day. */
-export function defaultDue(now: Date, timeZone: string): Date {
-  const local = new TZDate(now.getTime(), timeZone);
-  const tomorrow = addDays(local, 1);
-  const due = new TZDate(
-    tomorrow.getFullYear(),
-    tomorrow.getMonth(),
-    tomorrow.getDate(),
-    DEFAULT_DUE_HOUR,
-    0,
-    0,
-    0,
-    timeZone,
-  );
-  return new Date(due.getTime());
-}
-
-export function toLocalDue(date: Date, timeZone: string): LocalDue {
-  const local = new TZDate(date.getTime(), timeZone);
-  return { date: format(local, 'yyyy-MM-dd'), time: format(local, 'HH:mm') };
-}
-
-/** The instant a date and time picked in `timeZone` mean; undefined for malformed input. */
-export function fromLocalDue(due: LocalDue, timeZone: string): Date | undefined {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(due.date);
-  const t = /^(\d{2}):(\d{2})$/.exec(due.time);
-  if (!d || !t) return undefined;
-  const [year, month, day, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
-  const instant = new TZDate(year, month - 1, day, hour, minute, 0, 0, timeZone);
-  // 31 Feb would roll over into March: refuse it rather than guess.
-  if (instant.getDate() !== day || instant.getMonth() !== month - 1) return undefined;
-  return Number.isFinite(instant.getTime()) ? new Date(instant.getTime()) : undefined;
-}
-
-/** "Fri 4 Dec, 09:00 (America/Los_Angeles)". */
-export function describeDue(dueEpochSec: number, timeZone: string, now: Date): string {
-  return `${formatDueLabel(new Date(dueEpochSec * 1000), { timeZone, now })} (${timeZone})`;
-}
-
-// ---- the form ----
-
-/** What the modal sends, as raw strings (undefined when left empty). */
-export interface TaskFormInput {
-  subject?: string;
-  type?: string;
-  priority?: string;
-  dueDate?: string;
-  dueTime?: string;
-  contactIds: string[];
-  description?: string;
-  ownerId?: string;
-}
-
-export type TaskField =
-  | 'subject'
-  | 'type'
-  | 'priority'
-  | 'dueDate'
-  | 'dueTime'
-  | 'contact'
-  | 'description'
-  | 'owner';
-
-/** A validated task, ready for Agile. */
-export interface TaskDraft {
-  subject: string;
-  type: TaskType;
-  priority: TaskPriority;
-  dueEpochSec: number;
-  contactIds: string[];
-  description?: string;
-  ownerId?: string;
-}
-
-export type TaskValidation =
-  | { ok: true; draft: TaskDraft }
-  | { ok: false; errors: Partial<Record<TaskField, string>> };
-
-export const PAST_DUE_MESSAGE = 'Pick a time in the future';
-
-/** Everything Agile would refuse, checked locally so the user hears it under the right input. Pure. */
-export function validateTaskForm(input: TaskFormInput, ctx: { timeZone: string; now: Date }): TaskValidation {
-  const errors: Partial<Record<TaskField, string>> = {};
-  const subject = input.subject?.trim() ?? '';
-  if (subject === '') errors.subject = 'Give the task a subject';
-  else if (subject.length > SUBJECT_MAX) errors.subject = `Keep the subject under ${SUBJECT_MAX} characters`;
-
-  const type = input.type ?? DEFAULT_TASK_TYPE;
-  if (!isTaskType(type)) errors.type = 'Pick a type from the list';
-  const priority = input.priority ?? DEFAULT_TASK_PRIORITY;
-  if (!isTaskPriority(priority)) errors.priority = 'Pick a priority from the list';
-
-  let dueEpochSec = 0;
-  if (!input.dueDate) errors.dueDate = 'Pick a due date';
-  if (!input.dueTime) errors.dueTime = 'Pick a due time';
-  if (input.dueDate && input.dueTime) {
-    const due = fromLocalDue({ date: input.dueDate, time: input.dueTime }, ctx.timeZone);
-    if (!due) {
-      errors.dueDate = 'That date does not exist';
-    } else if (due.getTime() <= ctx.now.getTime()) {
-      const today = toLocalDue(ctx.now, ctx.timeZone).date;
-      // A past day is the date's fault; earlier today is the time's.
-      if (input.dueDate < today) errors.dueDate = PAST_DUE_MESSAGE;
-      else errors.dueTime = PAST_DUE_MESSAGE;
-    } else {
-      dueEpochSec = Math.floor(due.getTime() / 1000);
-    }
-  }
-
-  const contactIds = [...new Set(input.contactIds)];
-  if (contactIds.length > CONTACTS_MAX) errors.contact = `Pick at most ${CONTACTS_MAX} contacts`;
-  if (contactIds.some((id) => !/^\d{1,20}$/.test(id))) errors.contact = 'Pick contacts from the list';
-
-  const description = input.description?.trim() || undefined;
-  if (description && description.length > DESCRIPTION_MAX)
-    errors.description = `Keep the description under ${DESCRIPTION_MAX} characters`;
-  if (input.ownerId !== undefined && !/^\d{1,20}$/.test(input.ownerId))
-    errors.owner = 'Pick an owner from the list';
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    draft: {
-      subject,
-      type: type as TaskType,
-      priority: priority as TaskPriority,
-      dueEpochSec,
-      contactIds,
-      ...(description ? { description } : {}),
-      ...(input.ownerId ? { ownerId: input.ownerId } : {}),
-    },
-  };
-}
-
-/**
- * Which input an Agile refusal belongs to, read from its reason ("Invalid priority_type: …",
- * "due should be epoch seconds", "Contact not found with id …"). Anything else goes on the subject,
- * the first input, where the user sees it.
- */
-export function taskErrorField(err: unknown): TaskField {
-  const reason = isAgileError(err) && err.kind === 'invalid' ? (err.reason ?? '').toLowerCase() : '';
-  if (reason === '') return 'subject';
-  if (/priority/.test(reason)) return 'priority';
-  if (/\btype\b/.test(reason)) return 'type';
-  if (/\bdue\b|date|time/.test(reason)) return 'dueDate';
-  if (/contact/.test(reason)) return 'contact';
-  if (/owner|domain user|user/.test(reason)) return 'owner';
-  if (/description/.test(reason)) return 'description';
-  return 'subject';
-}
-
-// ---- writing ----
 
 export interface CreatedTask {
   id: string;
@@ -228,37 +38,10 @@ export interface CreatedTask {
 
 const contactName = (c: Contact): string => getFullName(c) ?? getPrimaryEmail(c) ?? c.id;
 const ownerName = (u: DomainUser): string => u.name || u.email || u.id;
+const toOwnerChoice = (u: DomainUser): OwnerChoice => ({ id: u.id, name: ownerName(u) });
 
-/** Creates the task; the answer is plain JSON (it is kept by the idempotency store and replayed). */
-export async function createTask(
-  agile: AgileClient,
-  draft: TaskDraft,
-  known: { owner?: { id: string; name: string } } = {},
-): Promise<CreatedTask> {
-  const task: Task = await agile.tasks.create({
-    subject: draft.subject,
-    type: draft.type,
-    priority_type: draft.priority,
-    due: draft.dueEpochSec,
-    contacts: draft.contactIds,
-    ...(draft.ownerId ? { owner_id: draft.ownerId } : {}),
-    ...(draft.description ? { taskDescription: draft.description } : {}),
-  });
-  const ownerId = task.taskOwner?.id ?? task.owner_id ?? draft.ownerId;
-  const owner = task.taskOwner
-    ? { id: task.taskOwner.id, name: ownerName(task.taskOwner) }
-    : known.owner && known.owner.id === ownerId
-      ? known.owner
-      : undefined;
-  return {
-    id: task.id,
-    subject: task.subject || draft.subject,
-    type: task.type ?? draft.type,
-    priority: task.priority_type ?? draft.priority,
-    dueEpochSec: task.due ?? draft.dueEpochSec,
-    contacts: (task.contacts ?? []).map((c) => ({ id: c.id, name: contactName(c) })),
-    ...(owner ? { owner } : {}),
-  };
+export function ownerChoices(owners: DomainUser[]): OwnerChoice[] {
+  return owners.filter((u) => !u.is_disabled).map(toOwnerChoice);
 }
 
 /**
@@ -276,22 +59,6 @@ export async function defaultOwner(
   }
 }
 
-/**
- * One key per (user, command): used with runOnce's QUICK_PATH_TTL_SEC, a re-sent slash command within
- * a minute of the first creates one task.
- */
-export function quickTaskKey(parts: {
-  userId: string;
-  email: string;
-  subject: string;
-  dueText: string | null;
-}): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([parts.userId, parts.email.toLowerCase(), parts.subject, parts.dueText ?? '']))
-    .digest('hex');
-  return `task-quick:${digest}`;
-}
-
 /** Quick-path tasks take their type from the first word ("Call Ana" → CALL); else a follow-up. */
 export function guessTaskType(subject: string): TaskType {
   const first = subject.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
@@ -303,8 +70,189 @@ export function guessTaskType(subject: string): TaskType {
   return DEFAULT_TASK_TYPE;
 }
 
-export function ownerChoices(owners: DomainUser[]): { id: string; name: string }[] {
-  return owners.filter((u) => !u.is_disabled).map((u) => ({ id: u.id, name: ownerName(u) }));
+/**
+ * Which input an Agile refusal belongs to, read from its reason ("Invalid priority_type: …",
+ * "due should be epoch seconds", "Contact not found with id …"). Anything else goes on the subject,
+ * the first input, where the user sees it.
+ */
+export function taskErrorField(err: unknown): keyof typeof BLOCK {
+  const reason = isAgileError(err) && err.kind === 'invalid' ? (err.reason ?? '').toLowerCase() : '';
+  if (reason === '') return 'subject';
+  if (/priority/.test(reason)) return 'priority';
+  if (/\btype\b/.test(reason)) return 'taskType';
+  if (/\bdue\b|date|time/.test(reason)) return 'dueDate';
+  if (/contact/.test(reason)) return 'contact';
+  if (/owner|domain user|user/.test(reason)) return 'owner';
+  if (/description/.test(reason)) return 'description';
+  return 'subject';
 }
 
-export { contactName, ownerName };
+/** Creates the task; the answer is plain JSON (it is kept by the idempotency store and replayed). */
+async function createTask(
+  agile: AgileClient,
+  draft: TaskDraft,
+  known: { owner?: OwnerChoice } = {},
+): Promise<CreatedTask> {
+  const task: Task = await agile.tasks.create({
+    subject: draft.subject,
+    type: draft.type,
+    priority_type: draft.priority,
+    due: draft.dueEpochSec,
+    contacts: draft.contactIds,
+    ...(draft.ownerId ? { owner_id: draft.ownerId } : {}),
+    ...(draft.description ? { taskDescription: draft.description } : {}),
+  });
+  const ownerId = task.taskOwner?.id ?? task.owner_id ?? draft.ownerId;
+  const owner = task.taskOwner
+    ? toOwnerChoice(task.taskOwner)
+    : known.owner && known.owner.id === ownerId
+      ? known.owner
+      : undefined;
+  return {
+    id: task.id,
+    subject: task.subject || draft.subject,
+    type: task.type ?? draft.type,
+    priority: task.priority_type ?? draft.priority,
+    dueEpochSec: task.due ?? draft.dueEpochSec,
+    contacts: (task.contacts ?? []).map((c) => ({ id: c.id, name: contactName(c) })),
+    ...(owner ? { owner: { id: owner.id, name: owner.name } } : {}),
+  };
+}
+
+// ---- the modal ----
+
+/** How long the modal waits for each CRM read before showing the form without it. */
+const LOAD_BUDGET_MS = 4000;
+
+export interface TaskFormData {
+  timeZone: string;
+  /** undefined: the CRM did not list its users in time (the form goes without an owner input). */
+  owners: OwnerChoice[] | undefined;
+  owner?: OwnerChoice;
+  contacts: ContactChoice[];
+  /** A contact was asked for (a card's button) but could not be loaded. */
+  contactMissing: boolean;
+  due: LocalDue;
+}
+
+/**
+ * What the Create task form opens with: owners, the default owner (by Slack email), the due default
+ * in the user's zone, and the card's contact. A CRM read that fails or takes longer than the budget
+ * is left out (the form says so); this never throws.
+ */
+export async function loadTaskForm(
+  deps: Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'now' | 'logger'>,
+  input: { userId: string; contactId?: string },
+): Promise<TaskFormData> {
+  const optional = async <T>(what: string, work: Promise<T>): Promise<T | undefined> => {
+    try {
+      const answer = await within(work, LOAD_BUDGET_MS);
+      if (answer !== TIMEOUT) return answer;
+      deps.logger.warn({ budgetMs: LOAD_BUDGET_MS }, `task modal: no answer for ${what} in time`);
+    } catch (err) {
+      deps.logger.warn({ err }, `task modal: could not load ${what}`);
+    }
+    return undefined;
+  };
+  const profileP = deps.slackUsers.profile(input.userId);
+  const ownersP = optional('Agile users', deps.owners.list());
+  const contactP = input.contactId
+    ? optional('the contact', deps.agile.contacts.get(input.contactId))
+    : Promise.resolve(undefined);
+  const profile = await profileP;
+  const [owners, contact, chosen] = await Promise.all([
+    ownersP,
+    contactP,
+    optional('the default owner', defaultOwner(deps.owners, profile.email)),
+  ]);
+  return {
+    timeZone: profile.timeZone,
+    owners: owners ? ownerChoices(owners) : undefined,
+    ...(chosen ? { owner: toOwnerChoice(chosen) } : {}),
+    contacts: contact ? [toChoice(contact)] : [],
+    contactMissing: input.contactId !== undefined && !contact,
+    due: toLocalDue(defaultDue(deps.now(), profile.timeZone), profile.timeZone),
+  };
+}
+
+/** The Create task form submitted (validated): one task per modal, whatever Slack redelivers. */
+export function createTaskFromForm(
+  deps: Pick<Deps, 'agile' | 'store'>,
+  input: { actor: Actor; viewId: string; draft: TaskDraft; owner?: OwnerChoice },
+): Promise<OnceOutcome<CreatedTask>> {
+  return runOnce(deps.store, onceKey('task.modal', input.actor.teamId, input.viewId), () =>
+    createTask(deps.agile, input.draft, input.owner ? { owner: input.owner } : {}),
+  );
+}
+
+// ---- the quick path ----
+
+export type QuickTaskRefusal =
+  | { kind: 'subject_too_long'; length: number }
+  | { kind: 'bad_due'; message: string }
+  | { kind: 'no_contact'; email: string };
+
+export type QuickTaskOutcome =
+  | { kind: 'refused'; refusal: QuickTaskRefusal }
+  | { kind: 'in_progress' }
+  | { kind: 'created'; task: CreatedTask; timeZone: string; defaultedDue: boolean; replayed: boolean };
+
+/**
+ * `/crm task <email> <subject> [due <when>]`: the due date read in the user's zone (tomorrow 09:00
+ * when none), the contact found by email, the owner by the user's Slack email. The same command from
+ * the same user within QUICK_PATH_TTL_SEC is one task. CRM failures throw.
+ */
+export async function quickTask(
+  deps: Pick<Deps, 'agile' | 'store' | 'owners' | 'slackUsers' | 'now'>,
+  actor: Actor,
+  cmd: { email: string; subject: string; dueText: string | null },
+): Promise<QuickTaskOutcome> {
+  const refused = (refusal: QuickTaskRefusal): QuickTaskOutcome => ({ kind: 'refused', refusal });
+  const now = deps.now();
+  const subject = cmd.subject.trim();
+  if (subject.length > SUBJECT_MAX) return refused({ kind: 'subject_too_long', length: subject.length });
+  const profile = await deps.slackUsers.profile(actor.userId);
+  const { timeZone } = profile;
+
+  let dueEpochSec = toEpochSec(defaultDue(now, timeZone));
+  if (cmd.dueText !== null) {
+    const parsed = parseDueDate(cmd.dueText, { timeZone, now });
+    if (!parsed.ok) return refused({ kind: 'bad_due', message: parsed.message });
+    dueEpochSec = parsed.dueEpochSec;
+  }
+
+  const contact = await findContactByEmail(deps.agile, cmd.email);
+  if (!contact) return refused({ kind: 'no_contact', email: cmd.email });
+  const chosen = await defaultOwner(deps.owners, profile.email);
+  const owner = chosen ? toOwnerChoice(chosen) : undefined;
+  const key = onceKey(
+    'task.quick',
+    actor.teamId,
+    actor.userId,
+    cmd.email.toLowerCase(),
+    subject,
+    cmd.dueText ?? '',
+  );
+  const draft: TaskDraft = {
+    subject,
+    type: guessTaskType(subject),
+    priority: DEFAULT_TASK_PRIORITY,
+    dueEpochSec,
+    contactIds: [contact.id],
+    ...(owner ? { ownerId: owner.id } : {}),
+  };
+  const outcome = await runOnce(
+    deps.store,
+    key,
+    () => createTask(deps.agile, draft, owner ? { owner } : {}),
+    { ttlSec: QUICK_PATH_TTL_SEC },
+  );
+  if (outcome.status === 'in_progress') return { kind: 'in_progress' };
+  return {
+    kind: 'created',
+    task: outcome.result,
+    timeZone,
+    defaultedDue: cmd.dueText === null,
+    replayed: outcome.replayed,
+  };
+}

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { buildTicketOptions } from './modal-view.js';
-import { OPTIONS_BUDGET_MS, ticketServiceFor } from './use-case.js';
+import { buildTicketOptions } from './modal-views.js';
+import { findOpenTickets } from './use-case.js';
 
 /**
  * Ticket picker options load (block_suggestion): open tickets, newest first, matching what was
@@ -9,8 +9,7 @@ import { OPTIONS_BUDGET_MS, ticketServiceFor } from './use-case.js';
  */
 export function ticketOptionsCallback(deps: Deps) {
   return async ({ ack, options }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) => {
-    const query = options.value ?? '';
-    const { tickets, source } = await ticketServiceFor(deps).searchOpenTickets(query, OPTIONS_BUDGET_MS);
+    const { tickets, source } = await findOpenTickets(deps, options.value ?? '');
     if (source !== 'fresh') deps.logger.warn({ source }, 'ticket options answered without fresh CRM data');
     await ack(buildTicketOptions(tickets));
   };

@@ -1,16 +1,14 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { readState } from '../../platform/slack/view-state.js';
-import { buildTicketModal, decodeTicketMeta } from './modal-view.js';
-import { threadMark, ticketServiceFor, type Visibility } from './use-case.js';
+import { buildTicketModal } from './modal-views.js';
+import { decodeTicketMetadata, visibilitySchema } from './schema.js';
+import { loadTicketThread } from './use-case.js';
 
 type PickerArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-
-export function readVisibility(value: string | undefined): Visibility | undefined {
-  return value === 'public' || value === 'private' ? value : undefined;
-}
 
 /**
  * A ticket was chosen in the reply modal: show its latest messages, keeping what was typed, and
@@ -22,44 +20,34 @@ export function ticketPickedCallback(deps: Deps) {
     const view = body.view;
     if (!view || action.type !== 'external_select') return;
     const ticketId = action.selected_option?.value;
-    const meta = decodeTicketMeta(view.private_metadata);
+    const { channelId } = decodeTicketMetadata(view.private_metadata);
     const state = readState(view.state.values);
     const typed = {
       reply: state.text(BLOCK.reply, ACTION.replyText),
-      visibility: readVisibility(state.selected(BLOCK.visibility, ACTION.visibility)?.value),
+      visibility: visibilitySchema.safeParse(state.selected(BLOCK.visibility, ACTION.visibility)?.value).data,
     };
-    const profile = await deps.slackUsers.profile(body.user.id);
-    const tickets = ticketServiceFor(deps);
-    let next: ReturnType<typeof buildTicketModal>;
+    const { timeZone } = await deps.slackUsers.profile(body.user.id);
+    let next: ModalView;
     if (!ticketId) {
-      next = buildTicketModal({ meta: { channelId: meta.channelId }, timeZone: profile.timeZone, ...typed });
+      next = buildTicketModal({ meta: { channelId }, timeZone, ...typed });
     } else {
       try {
-        const [ticket, messages] = await Promise.all([
-          tickets.findTicket(ticketId),
-          tickets.thread(ticketId),
-        ]);
-        const summary = ticket ?? {
-          id: ticketId,
-          subject: action.selected_option?.text.text ?? '',
-          status: '',
-          requesterName: '',
-          requesterEmail: '',
-          createdMs: 0,
-          lastUpdatedMs: 0,
-        };
+        const { ticket, messages, mark } = await loadTicketThread(deps, {
+          ticketId,
+          pickedLabel: action.selected_option?.text.text,
+        });
         next = buildTicketModal({
-          meta: { channelId: meta.channelId, ticketId, subject: summary.subject, mark: threadMark(messages) },
-          timeZone: profile.timeZone,
-          ticket: summary,
+          meta: { channelId, ticketId, subject: ticket.subject, mark },
+          timeZone,
+          ticket,
           messages,
           ...typed,
         });
       } catch (err) {
         deps.logger.warn({ err, ticketId }, 'loading the ticket thread failed');
         next = buildTicketModal({
-          meta: { channelId: meta.channelId },
-          timeZone: profile.timeZone,
+          meta: { channelId },
+          timeZone,
           error: `Could not load ticket #${ticketId}: ${describeAgileError(err)}. Pick it again to retry.`,
           ...typed,
         });

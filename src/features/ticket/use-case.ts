@@ -1,133 +1,19 @@
-import { createHash } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Deps } from '../../app/deps.js';
+import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import {
-  type AgileClient,
-  isAgileError,
-  type Ticket,
-  type TicketFilter,
-  type TicketMessage,
-} from '../../platform/agile/index.js';
-import { TIMEOUT, within } from '../../platform/within.js';
+  OPTIONS_BUDGET_MS,
+  type OpenTicketsAnswer,
+  sortThread,
+  type ThreadMark,
+  type ThreadMessage,
+  type TicketSummary,
+  type Visibility,
+} from './tickets.js';
 
-/** What the picker, the modal and the confirmations need of a ticket (no Slack types). */
-export interface TicketSummary {
-  id: string;
-  subject: string;
-  status: string;
-  requesterName: string;
-  requesterEmail: string;
-  createdMs: number;
-  lastUpdatedMs: number;
-}
-
-/** One message of a ticket's thread: the requester's mail, an agent's reply or a private note. */
-export interface ThreadMessage {
-  id: string;
-  from: 'requester' | 'agent';
-  author: string;
-  visibility: Visibility;
-  text: string;
-  createdMs: number;
-}
-
-export type Visibility = 'public' | 'private';
-
-/** What the modal saw when it showed the thread: a newer message at submission means a collision. */
-export interface ThreadMark {
-  count: number;
-  latestMs: number;
-}
-
-export interface ReplyResult {
-  ticketId: string;
-  visibility: Visibility;
-}
-
-/** Statuses that still want an answer; CLOSED tickets are left out of the picker. */
-export const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING'] as const;
-const ALL_STATUSES = [...OPEN_STATUSES, 'CLOSED'];
-
-/** How long a listing counts as fresh; after that the picker answers from it while it refreshes. */
-const FRESH_MS = 60_000;
-/** A stale listing still beats an empty picker while Agile is slow, up to this age. */
-const MAX_STALE_MS = 30 * 60_000;
-/** Filters rarely change: an hour. */
-const FILTERS_TTL_MS = 60 * 60_000;
-const PAGE_SIZE = 100;
-const MAX_PAGES = 3;
-/**
- * Slack gives up on an options load after 3 s, and users feel anything over ~1 s: past this, answer
- * from the cache (same budget as the contact picker; bench target p99 < 1.5 s with a 2.5 s CRM).
- */
-export const OPTIONS_BUDGET_MS = 1200;
-/** Block Kit: at most 100 options in an external select answer. */
-export const MAX_PICKER_OPTIONS = 100;
-
-// ---- pure helpers -----------------------------------------------------------------------------
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * The reply as it goes into html_text: every HTML metacharacter escaped (the text lands in the
- * customer's email: no markup, no script), line breaks kept as `<br>` (plus the newline, so the
- * plain-text part Agile derives keeps them too).
- */
-export function replyHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
-    .replace(/\r\n?|\n/g, '\n')
-    .split('\n')
-    .join('<br>\n');
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-
-/** Readable text of an html_text: breaks → newlines, tags dropped, the common entities decoded. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>\n?/gi, '\n')
-    .replace(/<\/p>\s*/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? '')
-    .trim();
-}
-
-export function toTicketSummary(t: Ticket): TicketSummary {
-  return {
-    id: t.id,
-    subject: t.subject,
-    status: (t.status ?? '').toUpperCase(),
-    requesterName: (t.requester_name ?? '').trim(),
-    requesterEmail: (t.requester_email ?? '').trim(),
-    createdMs: t.created_time ?? 0,
-    lastUpdatedMs: t.last_updated_time ?? t.created_time ?? 0,
-  };
-}
-
-export function toThreadMessage(m: TicketMessage): ThreadMessage {
-  const fromRequester = (m.created_by ?? '').toUpperCase() === 'REQUESTER';
-  const text = m.plain_text?.trim() ? m.plain_text.trim() : htmlToText(m.html_text ?? '');
-  return {
-    id: m.id,
-    from: fromRequester ? 'requester' : 'agent',
-    author: fromRequester
-      ? m.requester_name?.trim() || m.requester_email?.trim() || 'Requester'
-      : m.domain_user?.name?.trim() || m.domain_user?.email?.trim() || 'Agent',
-    visibility: (m.note_type ?? 'PUBLIC').toUpperCase() === 'PRIVATE' ? 'private' : 'public',
-    text,
-    createdMs: m.created_time ?? 0,
-  };
-}
-
-/** Oldest first, the order a thread is read in. */
-export function sortThread(messages: ThreadMessage[]): ThreadMessage[] {
-  return [...messages].sort((a, b) => a.createdMs - b.createdMs || a.id.localeCompare(b.id));
+/** Who acts: every write is keyed by team and user. */
+export interface Actor {
+  teamId: string;
+  userId: string;
 }
 
 export function threadMark(messages: ThreadMessage[]): ThreadMark {
@@ -148,218 +34,137 @@ export function messagesSince(messages: ThreadMessage[], mark: ThreadMark): Thre
   return sorted.length > mark.count ? sorted.slice(mark.count) : [];
 }
 
-/** Case-insensitive match on id, subject, requester name or email; an exact id comes first. */
-export function searchTickets(tickets: TicketSummary[], query: string): TicketSummary[] {
-  const q = query.trim().replace(/^#/, '').toLowerCase();
-  if (q === '') return tickets;
-  const exact = tickets.filter((t) => t.id === q);
-  const rest = tickets.filter(
-    (t) =>
-      t.id !== q &&
-      (t.id.startsWith(q) ||
-        t.subject.toLowerCase().includes(q) ||
-        t.requesterName.toLowerCase().includes(q) ||
-        t.requesterEmail.toLowerCase().includes(q)),
-  );
-  return [...exact, ...rest];
-}
-
-/** Newest first (by creation), open only. */
-export function openNewestFirst(tickets: TicketSummary[]): TicketSummary[] {
-  const open = new Set<string>(OPEN_STATUSES);
-  return tickets.filter((t) => open.has(t.status)).sort((a, b) => b.createdMs - a.createdMs);
-}
-
-function statusesOf(f: TicketFilter): string[] | null {
-  if (f.conditions.length === 0) return null;
-  const statuses: string[] = [];
-  for (const c of f.conditions) {
-    // A filter with any other condition (assignee, group…) would hide tickets: not usable here.
-    if (c.CONDITION !== 'TICKET_STATUS_IS' || typeof c.RHS !== 'string') return null;
-    statuses.push(c.RHS.toUpperCase());
-  }
-  return statuses;
-}
-
-/**
- * The status-only filters to read to see every ticket with one of `wanted`: the single filter that
- * covers them all when there is one (Agile's "All Tickets"), else the union of status filters.
- */
-export function chooseFilters(filters: TicketFilter[], wanted: readonly string[]): TicketFilter[] {
-  const usable = filters
-    .map((f) => ({ f, statuses: statusesOf(f) }))
-    .filter((x): x is { f: TicketFilter; statuses: string[] } => x.statuses !== null);
-  const covering = usable
-    .filter((x) => wanted.every((s) => x.statuses.includes(s)))
-    .sort((a, b) => a.statuses.length - b.statuses.length);
-  if (covering[0]) return [covering[0].f];
-  return usable.filter((x) => x.statuses.some((s) => wanted.includes(s))).map((x) => x.f);
-}
-
-/**
- * Idempotency key for the quick path: used with runOnce's QUICK_PATH_TTL_SEC, the same user, ticket
- * and text within a minute of the first send is one reply.
- */
-export function quickReplyKey(userId: string, ticketId: string, text: string): string {
-  const hash = createHash('sha256').update(text.trim()).digest('hex').slice(0, 16);
-  return `ticket-reply-quick:${userId}:${ticketId}:${hash}`;
-}
-
-// ---- the service ------------------------------------------------------------------------------
-
-export interface TicketServiceDeps {
-  agile: AgileClient;
-  logger: Logger;
-  now: () => Date;
-}
-
-export interface OpenTicketsAnswer {
-  tickets: TicketSummary[];
-  /** 'fresh': fetched or cached within a minute; 'stale': an older listing while Agile is slow; 'none': nothing yet. */
-  source: 'fresh' | 'stale' | 'none';
-}
-
-export interface TicketService {
-  /** Open tickets, newest first; from the cache when fresh. Throws Agile errors. */
-  openTickets(): Promise<TicketSummary[]>;
-  /**
-   * For options loads: the open tickets matching `query`, answered within `budgetMs` from the
-   * cache when Agile is slower (the refresh carries on in the background). Never throws.
-   */
-  searchOpenTickets(query: string, budgetMs?: number): Promise<OpenTicketsAnswer>;
-  /** Any ticket by id (open ones from the cache), or undefined when Agile has none. */
-  findTicket(ticketId: string): Promise<TicketSummary | undefined>;
-  /** The ticket's messages, oldest first. */
-  thread(ticketId: string): Promise<ThreadMessage[]>;
-  /** Posts the reply (HTML-escaped) as a PUBLIC reply or a PRIVATE note. */
-  reply(ticketId: string, text: string, visibility: Visibility): Promise<ReplyResult>;
-}
-
-interface Listing {
-  atMs: number;
-  tickets: TicketSummary[];
-}
-
-const services = new WeakMap<AgileClient, TicketService>();
-
-/** One service (and so one cache) per Agile client: options loads share what the modal fetched. */
-export function ticketServiceFor(deps: TicketServiceDeps): TicketService {
-  let service = services.get(deps.agile);
-  if (!service) {
-    service = createTicketService(deps);
-    services.set(deps.agile, service);
-  }
-  return service;
-}
-
-export function createTicketService({ agile, logger, now }: TicketServiceDeps): TicketService {
-  let filters: { atMs: number; value: TicketFilter[] } | undefined;
-  let listing: Listing | undefined;
-  let refreshing: Promise<TicketSummary[]> | undefined;
-
-  const nowMs = () => now().getTime();
-
-  async function loadFilters(): Promise<TicketFilter[]> {
-    if (filters && nowMs() - filters.atMs < FILTERS_TTL_MS) return filters.value;
-    const value = await agile.tickets.filters();
-    filters = { atMs: nowMs(), value };
-    return value;
-  }
-
-  async function listStatuses(wanted: readonly string[]): Promise<TicketSummary[]> {
-    const chosen = chooseFilters(await loadFilters(), wanted);
-    if (chosen.length === 0) {
-      logger.warn({ wanted }, 'no status-only ticket filter in Agile; cannot list tickets');
-      return [];
-    }
-    const byId = new Map<string, TicketSummary>();
-    for (const f of chosen) {
-      const it = agile.tickets.iterate(f.id, {
-        pageSize: PAGE_SIZE,
-        maxPages: MAX_PAGES,
-        sortKey: '-created_time',
-      });
-      for await (const t of it) byId.set(t.id, toTicketSummary(t));
-    }
-    return [...byId.values()];
-  }
-
-  function refresh(): Promise<TicketSummary[]> {
-    refreshing ??= listStatuses(OPEN_STATUSES)
-      .then((all) => {
-        const tickets = openNewestFirst(all);
-        listing = { atMs: nowMs(), tickets };
-        return tickets;
-      })
-      .finally(() => {
-        refreshing = undefined;
-      });
-    return refreshing;
-  }
-
-  const isFresh = (l: Listing | undefined): boolean => !!l && nowMs() - l.atMs < FRESH_MS;
-
+/** A ticket known only by its id (and the picker's label): the thread view still works. */
+export function bareTicket(ticketId: string, subject = ''): TicketSummary {
   return {
-    async openTickets() {
-      if (listing && isFresh(listing)) return listing.tickets;
-      return refresh();
-    },
-
-    async searchOpenTickets(query, budgetMs = OPTIONS_BUDGET_MS) {
-      const cached = listing;
-      if (cached && isFresh(cached))
-        return { tickets: searchTickets(cached.tickets, query), source: 'fresh' };
-      const pending = refresh();
-      // The refresh keeps going after the budget: the next keystroke gets its result.
-      pending.catch((err) => logger.warn({ err }, 'refreshing the open tickets failed'));
-      try {
-        const result = await within(pending, budgetMs);
-        if (result !== TIMEOUT) return { tickets: searchTickets(result, query), source: 'fresh' };
-      } catch {
-        // Agile failed: fall back to whatever we had.
-      }
-      if (cached && nowMs() - cached.atMs < MAX_STALE_MS) {
-        return { tickets: searchTickets(cached.tickets, query), source: 'stale' };
-      }
-      return { tickets: [], source: 'none' };
-    },
-
-    async findTicket(ticketId) {
-      const hit = listing?.tickets.find((t) => t.id === ticketId);
-      if (hit) return hit;
-      const all = await listStatuses(ALL_STATUSES);
-      const listed = all.find((t) => t.id === ticketId);
-      if (listed) return listed;
-      // Older than the pages we read? A ticket with messages exists (there is no GET ticket by id).
-      const messages = await agile.tickets.messages(ticketId).catch((err: unknown) => {
-        // Agile refuses the notes of a ticket it does not have (404, or 400 "not found"): no such ticket.
-        if (isAgileError(err) && (err.kind === 'not_found' || err.kind === 'invalid')) return [];
-        throw err;
-      });
-      if (messages.length === 0) return undefined;
-      const first = sortThread(messages.map(toThreadMessage))[0];
-      return {
-        id: ticketId,
-        subject: '',
-        status: '',
-        requesterName: messages.find((m) => m.requester_name)?.requester_name ?? '',
-        requesterEmail: messages.find((m) => m.requester_email)?.requester_email ?? '',
-        createdMs: first?.createdMs ?? 0,
-        lastUpdatedMs: 0,
-      };
-    },
-
-    async thread(ticketId) {
-      const messages = await agile.tickets.messages(ticketId);
-      return sortThread(messages.map(toThreadMessage));
-    },
-
-    async reply(ticketId, text, visibility) {
-      await agile.tickets.addNote(ticketId, {
-        html_text: replyHtml(text),
-        note_type: visibility === 'public' ? 'PUBLIC' : 'PRIVATE',
-      });
-      return { ticketId, visibility };
-    },
+    id: ticketId,
+    subject,
+    status: '',
+    requesterName: '',
+    requesterEmail: '',
+    createdMs: 0,
+    lastUpdatedMs: 0,
   };
+}
+
+// ---- the modal ----
+
+export type TicketFormData = { timeZone: string } & (
+  | { openCount: number }
+  /** The CRM did not list the open tickets: the form shows anyway, the picker tries again. */
+  | { failure: unknown }
+);
+
+/** What the Reply to ticket form opens with; reading the open tickets also warms the picker's cache. */
+export async function loadTicketForm(
+  deps: Pick<Deps, 'tickets' | 'slackUsers' | 'logger'>,
+  input: { userId: string },
+): Promise<TicketFormData> {
+  const [profile, open] = await Promise.all([
+    deps.slackUsers.profile(input.userId),
+    deps.tickets.openTickets().then(
+      (list) => ({ openCount: list.length }),
+      (failure: unknown) => {
+        deps.logger.warn({ err: failure }, 'loading open tickets for the reply modal failed');
+        return { failure };
+      },
+    ),
+  ]);
+  return { timeZone: profile.timeZone, ...open };
+}
+
+/** The picker's options: open tickets matching `query`, within Slack's budget (never throws). */
+export function findOpenTickets(deps: Pick<Deps, 'tickets'>, query: string): Promise<OpenTicketsAnswer> {
+  return deps.tickets.searchOpenTickets(query, OPTIONS_BUDGET_MS);
+}
+
+/** The chosen ticket with its thread (oldest first) and the mark of what the user is shown. */
+export async function loadTicketThread(
+  deps: Pick<Deps, 'tickets'>,
+  input: { ticketId: string; pickedLabel?: string },
+): Promise<{ ticket: TicketSummary; messages: ThreadMessage[]; mark: ThreadMark }> {
+  const [ticket, messages] = await Promise.all([
+    deps.tickets.findTicket(input.ticketId),
+    deps.tickets.thread(input.ticketId),
+  ]);
+  return {
+    ticket: ticket ?? bareTicket(input.ticketId, input.pickedLabel),
+    messages,
+    mark: threadMark(messages),
+  };
+}
+
+export type ReplyOutcome =
+  | { kind: 'sent'; visibility: Visibility }
+  /** Newer messages than the user saw: nothing sent; the modal shows them and the next Send confirms. */
+  | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
+
+export interface ReplyCheck {
+  messages: ThreadMessage[];
+  newMessages: ThreadMessage[];
+}
+
+export interface ModalReply {
+  /** The collision check (the thread read once): the handler may show a hold before writing. */
+  check: Promise<ReplyCheck>;
+  /** Sends once per modal and thread seen (a double Send is one reply; a confirmed hold a new one). */
+  write: () => Promise<OnceOutcome<ReplyOutcome>>;
+}
+
+/** A validated Reply to ticket submission: the thread is read at once, the write waits for the caller. */
+export function startModalReply(
+  deps: Pick<Deps, 'tickets' | 'store'>,
+  input: {
+    actor: Actor;
+    viewId: string;
+    ticketId: string;
+    text: string;
+    visibility: Visibility;
+    seen: ThreadMark;
+  },
+): ModalReply {
+  const { ticketId, text, visibility, seen } = input;
+  const check = deps.tickets
+    .thread(ticketId)
+    .then((messages) => ({ messages, newMessages: messagesSince(messages, seen) }));
+  check.catch(() => undefined);
+  const key = onceKey('ticket.reply', input.actor.teamId, input.viewId, seen.count, seen.latestMs);
+  return {
+    check,
+    write: () =>
+      runOnce(deps.store, key, async (): Promise<ReplyOutcome> => {
+        const { messages, newMessages } = await check;
+        if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
+        await deps.tickets.reply(ticketId, text, visibility);
+        return { kind: 'sent', visibility };
+      }),
+  };
+}
+
+// ---- the quick path ----
+
+export type QuickReplyOutcome =
+  | { kind: 'no_ticket' }
+  | { kind: 'in_progress' }
+  | { kind: 'sent'; subject: string; replayed: boolean };
+
+/**
+ * `/crm reply <ticket id> <text>`: a PUBLIC reply at once (the command says so). The same user, ticket
+ * and text within QUICK_PATH_TTL_SEC of the first send is one reply: a re-sent command must not email
+ * the customer twice. CRM failures throw.
+ */
+export async function quickReply(
+  deps: Pick<Deps, 'tickets' | 'store'>,
+  actor: Actor,
+  input: { ticketId: string; text: string },
+): Promise<QuickReplyOutcome> {
+  const { ticketId, text } = input;
+  const ticket = await deps.tickets.findTicket(ticketId);
+  if (!ticket) return { kind: 'no_ticket' };
+  const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
+  const outcome = await runOnce(deps.store, key, () => deps.tickets.reply(ticketId, text, 'public'), {
+    ttlSec: QUICK_PATH_TTL_SEC,
+  });
+  if (outcome.status === 'in_progress') return { kind: 'in_progress' };
+  return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AgileClient, DomainUser } from './index.js';
 
 export interface OwnerDirectory {
@@ -10,21 +11,25 @@ export interface OwnerDirectory {
 
 const TTL_MS = 10 * 60 * 1000;
 
-/** Domain users change rarely; one cached list per 10 minutes keeps modals and digests fast. */
+/**
+ * Domain users change rarely; one cached list per 10 minutes keeps modals and digests fast. A failed
+ * read is not kept (the next call asks again) and no stale list is served after the 10 minutes: a
+ * form without owners says so rather than offering people who may have left.
+ */
 export function createOwnerDirectory(agile: AgileClient, now: () => Date = () => new Date()): OwnerDirectory {
-  let cached: { at: number; users: Promise<DomainUser[]> } | undefined;
-  let current: Promise<DomainUser | null> | undefined;
-  const list = () => {
-    const t = now().getTime();
-    if (!cached || t - cached.at > TTL_MS) {
-      const users = agile.users.list();
-      cached = { at: t, users };
-      users.catch(() => {
-        if (cached?.users === users) cached = undefined;
-      });
-    }
-    return cached.users;
-  };
+  const users = new LRUCache<'users', DomainUser[]>({
+    max: 1,
+    ttl: TTL_MS,
+    ttlResolution: 0,
+    perf: { now: () => now().getTime() },
+    fetchMethod: () => agile.users.list(),
+  });
+  // The API key's user does not change while the process runs: kept until a read fails.
+  const apiUser = new LRUCache<'current', DomainUser>({
+    max: 1,
+    fetchMethod: () => agile.users.current(),
+  });
+  const list = async (): Promise<DomainUser[]> => (await users.fetch('users')) ?? [];
   return {
     list,
     async byEmail(email) {
@@ -33,11 +38,7 @@ export function createOwnerDirectory(agile: AgileClient, now: () => Date = () =>
       return (await list()).find((u) => u.email?.toLowerCase() === wanted);
     },
     async apiUser() {
-      current ??= agile.users.current().catch(() => {
-        current = undefined;
-        return null;
-      });
-      return (await current) ?? undefined;
+      return apiUser.fetch('current').catch(() => undefined);
     },
   };
 }

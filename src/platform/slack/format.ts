@@ -1,3 +1,5 @@
+import type { TaskType } from '../agile/index.js';
+
 /** Display formats shared by feature views (plain text in, plain text out: the caller escapes). */
 
 /** "12,000" or "12,000.50": cents only when there are any (no symbol: the currency is an account setting). */
@@ -20,3 +22,15 @@ export function channelLabel(channelName: string | undefined): string | undefine
   if (!name || NOT_A_CHANNEL.has(name) || name.startsWith('mpdm-')) return undefined;
   return `#${name}`;
 }
+
+/** How each Agile task type reads to a person (Agile wants the upper-case code); task form and digest. */
+export const TASK_TYPE_LABELS: Record<TaskType, string> = {
+  CALL: 'Call',
+  EMAIL: 'Email',
+  FOLLOW_UP: 'Follow-up',
+  MEETING: 'Meeting',
+  MILESTONE: 'Milestone',
+  SEND: 'Send',
+  TWEET: 'Tweet',
+  OTHER: 'Other',
+};

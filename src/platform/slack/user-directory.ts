@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 
 export interface SlackUserProfile {
@@ -17,66 +18,63 @@ export interface SlackUserDirectory {
 }
 
 const TTL_MS = 15 * 60 * 1000;
+const MAX_ENTRIES = 5000;
+
+/** A cached lookupByEmail answer: a known miss (users_not_found) is cached as `{}`. */
+type EmailAnswer = { userId?: string };
 
 /**
  * Slack profiles behind a small in-memory TTL cache. A failed lookup degrades (UTC, id as name)
- * rather than failing the user's action: a time zone is not worth losing what they typed.
+ * rather than failing the user's action: a time zone is not worth losing what they typed. Failures
+ * are not cached: the next call asks Slack again.
  */
 export function createSlackUserDirectory(
   client: WebClient,
   logger: Logger,
   now: () => Date = () => new Date(),
 ): SlackUserDirectory {
-  const profiles = new Map<string, { at: number; value: Promise<SlackUserProfile> }>();
-  const emails = new Map<string, { at: number; value: Promise<string | undefined> }>();
+  const clock = { ttl: TTL_MS, ttlResolution: 0, max: MAX_ENTRIES, perf: { now: () => now().getTime() } };
 
-  const cached = <T>(
-    map: Map<string, { at: number; value: Promise<T> }>,
-    key: string,
-    load: () => Promise<T>,
-  ) => {
-    const t = now().getTime();
-    const hit = map.get(key);
-    if (hit && t - hit.at < TTL_MS) return hit.value;
-    const value = load();
-    map.set(key, { at: t, value });
-    return value;
-  };
+  const profiles = new LRUCache<string, SlackUserProfile>({
+    ...clock,
+    fetchMethod: async (userId) => {
+      try {
+        const u = (await client.users.info({ user: userId })).user;
+        return {
+          id: userId,
+          name: u?.real_name || u?.profile?.real_name || u?.profile?.display_name || u?.name || userId,
+          timeZone: u?.tz || 'UTC',
+          email: u?.profile?.email || undefined,
+        };
+      } catch (err) {
+        logger.warn({ err, userId }, 'users.info failed; using defaults');
+        throw err;
+      }
+    },
+  });
+
+  const emails = new LRUCache<string, EmailAnswer>({
+    ...clock,
+    fetchMethod: async (email) => {
+      try {
+        return { userId: (await client.users.lookupByEmail({ email })).user?.id };
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        if (code === 'users_not_found') return {};
+        logger.warn({ err }, 'users.lookupByEmail failed');
+        throw err;
+      }
+    },
+  });
 
   return {
-    profile(userId) {
-      return cached(profiles, userId, async () => {
-        try {
-          const res = await client.users.info({ user: userId });
-          const u = res.user;
-          return {
-            id: userId,
-            name: u?.real_name || u?.profile?.real_name || u?.profile?.display_name || u?.name || userId,
-            timeZone: u?.tz || 'UTC',
-            email: u?.profile?.email || undefined,
-          };
-        } catch (err) {
-          logger.warn({ err, userId }, 'users.info failed; using defaults');
-          profiles.delete(userId);
-          return { id: userId, name: userId, timeZone: 'UTC' };
-        }
-      });
+    async profile(userId) {
+      const found = await profiles.fetch(userId).catch(() => undefined);
+      return found ?? { id: userId, name: userId, timeZone: 'UTC' };
     },
-    userIdForEmail(email) {
-      const key = email.trim().toLowerCase();
-      return cached(emails, key, async () => {
-        try {
-          const res = await client.users.lookupByEmail({ email: key });
-          return res.user?.id;
-        } catch (err) {
-          const code = (err as { data?: { error?: string } }).data?.error;
-          if (code !== 'users_not_found') {
-            logger.warn({ err }, 'users.lookupByEmail failed');
-            emails.delete(key);
-          }
-          return undefined;
-        }
-      });
+    async userIdForEmail(email) {
+      const answer = await emails.fetch(email.trim().toLowerCase()).catch(() => undefined);
+      return answer?.userId;
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDueDate } from '../../../src/features/task/due-date.js';
+import { defaultDue, fromLocalDue, parseDueDate, toLocalDue } from '../../../src/features/task/due-date.js';
 
 type Ok = { ok: true; dueEpochSec: number; date: Date; label: string };
 
@@ -203,6 +203,55 @@ describe('parseDueDate properties', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+const LA_ZONE = 'America/Los_Angeles';
+/** Tuesday 12 March 2030, 11:00 in Los Angeles (PDT). */
+const TUESDAY = new Date('2030-03-12T18:00:00Z');
+
+describe('defaultDue / local due', () => {
+  it('is tomorrow at 09:00 in the user zone', () => {
+    expect(defaultDue(TUESDAY, LA_ZONE).toISOString()).toBe('2030-03-13T16:00:00.000Z');
+    // 18:00Z is already Wednesday 03:00 in Tokyo: tomorrow is Thursday there.
+    expect(defaultDue(TUESDAY, 'Asia/Tokyo').toISOString()).toBe('2030-03-14T00:00:00.000Z');
+  });
+
+  it('keeps 09:00 local across the DST change (LA springs forward on 10 March 2030)', () => {
+    const saturday = new Date('2030-03-09T18:00:00Z');
+    // Sunday 10 March 09:00 is already PDT (UTC-7).
+    expect(defaultDue(saturday, LA_ZONE).toISOString()).toBe('2030-03-10T16:00:00.000Z');
+  });
+
+  it('reads a picked date and time in the zone, and back', () => {
+    const due = fromLocalDue({ date: '2030-12-03', time: '09:30' }, LA_ZONE);
+    expect(due?.toISOString()).toBe('2030-12-03T17:30:00.000Z');
+    expect(toLocalDue(due as Date, LA_ZONE)).toEqual({ date: '2030-12-03', time: '09:30' });
+  });
+
+  it('refuses dates that do not exist or are malformed', () => {
+    expect(fromLocalDue({ date: '2030-02-31', time: '09:00' }, LA_ZONE)).toBeUndefined();
+    expect(fromLocalDue({ date: '2030-13-01', time: '09:00' }, LA_ZONE)).toBeUndefined();
+    expect(fromLocalDue({ date: 'tomorrow', time: '09:00' }, LA_ZONE)).toBeUndefined();
+    expect(fromLocalDue({ date: '2030-03-01', time: '25:00' }, LA_ZONE)).toBeUndefined();
+  });
+
+  it('round-trips any instant through the pickers to the minute, in several zones', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1_900_000_000, max: 2_200_000_000 }),
+        fc.constantFrom(LA_ZONE, 'Europe/Paris', 'Asia/Kolkata', 'UTC', 'Australia/Lord_Howe'),
+        (sec, zone) => {
+          const minute = new Date(Math.floor(sec / 60) * 60_000);
+          const local = toLocalDue(minute, zone);
+          const back = fromLocalDue(local, zone);
+          // An ambiguous wall-clock time (the hour repeated in autumn) may land on either instant.
+          expect(back).toBeDefined();
+          expect(toLocalDue(back as Date, zone)).toEqual(local);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIG_ID_CONTACT_ID } from '../../../src/devkit/sandbox/seed.js';
-import { encodeTaskMeta } from '../../../src/features/task/modal-view.js';
+import { encodeTaskMetadata } from '../../../src/features/task/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_USERS, RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import {
@@ -50,7 +50,6 @@ beforeEach(() => {
 const command = (text: string, user?: { id: string }) => t.command(text, user ? { user } : {});
 const interact = (payload: Parameters<TestBot['interact']>[0]) => t.interact(payload);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sim = () => simulatorOf(t);
 /** Tasks the bot created in this test. */
 const newTasks = () => sim().state.tasks.filter((x) => !seededTasks.has(x.id));
@@ -130,7 +129,7 @@ function submit(values: StateMap, view: { id?: string; user?: { id: string } } =
       callbackId: CALLBACK.taskModal,
       ...(view.id ? { id: view.id } : {}),
       ...(view.user ? { user: view.user } : {}),
-      privateMetadata: encodeTaskMeta({ channelId: CHANNEL.id, timeZone: LA }),
+      privateMetadata: encodeTaskMetadata({ channelId: CHANNEL.id, timeZone: LA }),
       values,
     }),
   );
@@ -514,7 +513,6 @@ describe('/crm task <email> <subject> [due <when>]', () => {
     expect(shown).toMatch(words);
     expect(shown).toContain(`/crm task ${ADA} Down time due fri`);
     expect(newTasks()).toEqual([]);
-    await sleep(10);
     t.slack.assertNoViolations();
   });
 });

@@ -1,178 +1,18 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CONTACTS_MAX,
-  defaultDue,
   defaultOwner,
-  describeDue,
-  fromLocalDue,
   guessTaskType,
-  PAST_DUE_MESSAGE,
-  quickTaskKey,
-  SUBJECT_MAX,
-  type TaskFormInput,
+  quickTask,
   taskErrorField,
-  toLocalDue,
-  validateTaskForm,
 } from '../../../src/features/task/use-case.js';
 import { AgileError } from '../../../src/platform/agile/index.js';
-
-const LA = 'America/Los_Angeles';
-/** Tuesday 12 March 2030, 11:00 in Los Angeles (PDT). */
-const NOW = new Date('2030-03-12T18:00:00Z');
-
-const good: TaskFormInput = {
-  subject: '  Send the quote  ',
-  type: 'CALL',
-  priority: 'LOW',
-  dueDate: '2030-03-14',
-  dueTime: '15:30',
-  contactIds: ['9007199254740993', '9007199254740993', '42'],
-  description: ' details ',
-  ownerId: '5629585249009664',
-};
-
-describe('defaultDue / local due', () => {
-  it('is tomorrow at 09:00 in the user zone', () => {
-    expect(defaultDue(NOW, LA).toISOString()).toBe('2030-03-13T16:00:00.000Z');
-    // 18:00Z is already Wednesday 03:00 in Tokyo: tomorrow is Thursday there.
-    expect(defaultDue(NOW, 'Asia/Tokyo').toISOString()).toBe('2030-03-14T00:00:00.000Z');
-  });
-
-  it('keeps 09:00 local across the DST change (LA springs forward on 10 March 2030)', () => {
-    const saturday = new Date('2030-03-09T18:00:00Z');
-    // Sunday 10 March 09:00 is already PDT (UTC-7).
-    expect(defaultDue(saturday, LA).toISOString()).toBe('2030-03-10T16:00:00.000Z');
-  });
-
-  it('reads a picked date and time in the zone, and back', () => {
-    const due = fromLocalDue({ date: '2030-12-03', time: '09:30' }, LA);
-    expect(due?.toISOString()).toBe('2030-12-03T17:30:00.000Z');
-    expect(toLocalDue(due as Date, LA)).toEqual({ date: '2030-12-03', time: '09:30' });
-  });
-
-  it('refuses dates that do not exist or are malformed', () => {
-    expect(fromLocalDue({ date: '2030-02-31', time: '09:00' }, LA)).toBeUndefined();
-    expect(fromLocalDue({ date: '2030-13-01', time: '09:00' }, LA)).toBeUndefined();
-    expect(fromLocalDue({ date: 'tomorrow', time: '09:00' }, LA)).toBeUndefined();
-    expect(fromLocalDue({ date: '2030-03-01', time: '25:00' }, LA)).toBeUndefined();
-  });
-
-  it('round-trips any instant through the pickers to the minute, in several zones', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1_900_000_000, max: 2_200_000_000 }),
-        fc.constantFrom(LA, 'Europe/Paris', 'Asia/Kolkata', 'UTC', 'Australia/Lord_Howe'),
-        (sec, zone) => {
-          const minute = new Date(Math.floor(sec / 60) * 60_000);
-          const local = toLocalDue(minute, zone);
-          const back = fromLocalDue(local, zone);
-          // An ambiguous wall-clock time (the hour repeated in autumn) may land on either instant.
-          expect(back).toBeDefined();
-          expect(toLocalDue(back as Date, zone)).toEqual(local);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('describes a due date in the user zone', () => {
-    expect(describeDue(Date.parse('2030-03-14T22:30:00Z') / 1000, LA, NOW)).toBe(
-      'Thu 14 Mar, 15:30 (America/Los_Angeles)',
-    );
-  });
-});
-
-describe('validateTaskForm', () => {
-  it('accepts a good form: trims, de-duplicates contacts, due in epoch seconds', () => {
-    const r = validateTaskForm(good, { timeZone: LA, now: NOW });
-    expect(r).toEqual({
-      ok: true,
-      draft: {
-        subject: 'Send the quote',
-        type: 'CALL',
-        priority: 'LOW',
-        dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
-        contactIds: ['9007199254740993', '42'],
-        description: 'details',
-        ownerId: '5629585249009664',
-      },
-    });
-  });
-
-  it('defaults type and priority when none were picked', () => {
-    const r = validateTaskForm({ ...good, type: undefined, priority: undefined }, { timeZone: LA, now: NOW });
-    expect(r.ok && [r.draft.type, r.draft.priority]).toEqual(['FOLLOW_UP', 'NORMAL']);
-  });
-
-  it('puts a past day on the date and an earlier hour today on the time', () => {
-    const past = validateTaskForm({ ...good, dueDate: '2030-03-11' }, { timeZone: LA, now: NOW });
-    expect(past).toEqual({ ok: false, errors: { dueDate: PAST_DUE_MESSAGE } });
-    const earlier = validateTaskForm(
-      { ...good, dueDate: '2030-03-12', dueTime: '10:59' },
-      { timeZone: LA, now: NOW },
-    );
-    expect(earlier).toEqual({ ok: false, errors: { dueTime: PAST_DUE_MESSAGE } });
-    // The same wall clock is still ahead in Tokyo? No: there it is Wednesday already.
-    const tokyo = validateTaskForm(
-      { ...good, dueDate: '2030-03-12', dueTime: '23:00' },
-      { timeZone: 'Asia/Tokyo', now: NOW },
-    );
-    expect(tokyo).toEqual({ ok: false, errors: { dueDate: PAST_DUE_MESSAGE } });
-  });
-
-  it('reports every bad field at once', () => {
-    const r = validateTaskForm(
-      {
-        subject: ' ',
-        type: 'FAX',
-        priority: 'URGENT',
-        dueDate: undefined,
-        dueTime: undefined,
-        contactIds: Array.from({ length: CONTACTS_MAX + 1 }, (_, i) => String(i + 1)),
-        description: 'x'.repeat(3001),
-        ownerId: 'alice',
-      },
-      { timeZone: LA, now: NOW },
-    );
-    expect(r.ok).toBe(false);
-    expect(Object.keys(r.ok ? {} : r.errors).sort()).toEqual(
-      ['contact', 'description', 'dueDate', 'dueTime', 'owner', 'priority', 'subject', 'type'].sort(),
-    );
-  });
-
-  it('refuses an over-long subject', () => {
-    const r = validateTaskForm({ ...good, subject: 'x'.repeat(SUBJECT_MAX + 1) }, { timeZone: LA, now: NOW });
-    expect(r.ok ? undefined : r.errors.subject).toMatch(/under 500/);
-  });
-
-  it('never throws, whatever the strings', () => {
-    fc.assert(
-      fc.property(
-        fc.record({
-          subject: fc.option(fc.string(), { nil: undefined }),
-          type: fc.option(fc.string(), { nil: undefined }),
-          priority: fc.option(fc.string(), { nil: undefined }),
-          dueDate: fc.option(fc.string(), { nil: undefined }),
-          dueTime: fc.option(fc.string(), { nil: undefined }),
-          contactIds: fc.array(fc.string()),
-          description: fc.option(fc.string(), { nil: undefined }),
-          ownerId: fc.option(fc.string(), { nil: undefined }),
-        }),
-        (input) => {
-          const r = validateTaskForm(input, { timeZone: LA, now: NOW });
-          expect(typeof r.ok).toBe('boolean');
-        },
-      ),
-    );
-  });
-});
+import { keyRecordingStore } from '../../helpers/recording-store.js';
 
 describe('taskErrorField', () => {
   const invalid = (reason: string) => new AgileError({ kind: 'invalid', status: 400, message: 'x', reason });
   it.each([
     ['Invalid priority_type: X. Accepted values (case sensitive): HIGH, NORMAL, LOW', 'priority'],
-    ['Invalid type: FAX. Accepted values (case sensitive): CALL, EMAIL', 'type'],
+    ['Invalid type: FAX. Accepted values (case sensitive): CALL, EMAIL', 'taskType'],
     ['due should be epoch seconds', 'dueDate'],
     ['Contact not found with id 12', 'contact'],
     ['No domain user with id 99', 'owner'],
@@ -200,14 +40,39 @@ describe('quick path helpers', () => {
     expect(guessTaskType('')).toBe('FOLLOW_UP');
   });
 
-  it('keys a quick task on user, email (any case), subject and due text, with no clock in it', () => {
-    const base = { userId: 'U1', email: 'a@b.example', subject: 'S', dueText: 'fri' };
-    const key = quickTaskKey(base);
-    expect(quickTaskKey({ ...base, email: 'A@B.EXAMPLE' })).toBe(key);
-    expect(quickTaskKey({ ...base, userId: 'U2' })).not.toBe(key);
-    expect(quickTaskKey({ ...base, subject: 'T' })).not.toBe(key);
-    expect(quickTaskKey({ ...base, dueText: null })).not.toBe(key);
-    expect(key.length).toBeLessThan(100);
+  it('keys a quick task on team, user, email (any case), subject and due text, with no clock in it', async () => {
+    const { store, keys } = keyRecordingStore();
+    const deps = {
+      agile: {
+        contacts: { searchByEmail: async () => ({ id: '42', properties: [] }) },
+        tasks: {
+          create: async (t: { subject: string; due: number }) => ({
+            id: '7',
+            subject: t.subject,
+            due: t.due,
+          }),
+        },
+      },
+      store,
+      owners: { list: async () => [], byEmail: async () => undefined, apiUser: async () => undefined },
+      slackUsers: { profile: async (id: string) => ({ id, name: id, timeZone: 'UTC' }) },
+      now: () => new Date('2030-03-12T18:00:00Z'),
+    } as unknown as Parameters<typeof quickTask>[0];
+    const base = { email: 'a@b.example', subject: 'S', dueText: 'fri' };
+    const actor = { teamId: 'T1', userId: 'U1' };
+    await quickTask(deps, actor, base);
+    await quickTask(deps, actor, { ...base, email: 'A@B.EXAMPLE' });
+    await quickTask(deps, actor, { ...base, subject: '  S ' });
+    await quickTask(deps, { ...actor, userId: 'U2' }, base);
+    await quickTask(deps, { ...actor, teamId: 'T2' }, base);
+    await quickTask(deps, actor, { ...base, subject: 'T' });
+    await quickTask(deps, actor, { ...base, dueText: null });
+    const [key, sameEmail, sameSubject, ...others] = keys;
+    expect(sameEmail).toBe(key);
+    expect(sameSubject).toBe(key);
+    expect(new Set([key, ...others]).size).toBe(5);
+    expect(key?.startsWith('task.quick:')).toBe(true);
+    expect(key?.length).toBeLessThan(100);
   });
 
   it('default owner: the Agile user with the Slack email, else the API user, never a throw', async () => {

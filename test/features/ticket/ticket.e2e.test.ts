@@ -29,7 +29,6 @@ beforeEach(() => {
   seeded = new Set(sim().state.ticketNotes.map((n) => n.id));
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sim = () => simulatorOf(t);
 /** Notes the bot added to a ticket. */
 const notesOf = (ticketId: string) =>
@@ -195,7 +194,7 @@ describe('/crm ticket modal', () => {
     // Alice's Slack zone is America/New_York; ticket times are epoch milliseconds.
     expect(text).toContain(format(new TZDate(first?.createdMs ?? 0, 'America/New_York'), 'EEE d MMM, HH:mm'));
     expect(text).toContain('half-written');
-    expect(JSON.parse(view.privateMetadata)).toMatchObject({ t: '1', n: 3 });
+    expect(JSON.parse(view.privateMetadata)).toMatchObject({ ticketId: '1', mark: { count: 3 } });
     t.slack.assertNoViolations();
   });
 
@@ -329,8 +328,10 @@ describe('/crm ticket modal', () => {
     const values = formValues('2', 'The VAT number is fixed', 'private');
     const [a, b] = await Promise.all([submit(view, values), submit(view, values)]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await sleep(100);
+    // The confirmation follows the one write; the other delivery found it in progress and wrote nothing.
+    await t.slack.waitFor('chat.postEphemeral');
     expect(notesOf('2')).toHaveLength(1);
+    expect(t.slack.calls('chat.postEphemeral')).toHaveLength(1);
   });
 
   it.each([

@@ -1,48 +1,7 @@
-import fc from 'fast-check';
-import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgileSimulator } from '../../../src/devkit/sandbox/agile-simulator.js';
-import {
-  chooseFilters,
-  createTicketService,
-  htmlToText,
-  messagesSince,
-  quickReplyKey,
-  replyHtml,
-  searchTickets,
-  type ThreadMessage,
-  type TicketSummary,
-  threadMark,
-} from '../../../src/features/ticket/use-case.js';
-import type { TicketFilter } from '../../../src/platform/agile/index.js';
-import { requestsTo, startClientAndSimulator } from '../../platform/agile/sim.js';
-
-describe('replyHtml', () => {
-  it('escapes every HTML metacharacter and keeps line breaks', () => {
-    expect(replyHtml(`<script>alert("x")</script> & 'b'`)).toBe(
-      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;b&#39;',
-    );
-    expect(replyHtml('a\nb\r\nc\rd')).toBe('a<br>\nb<br>\nc<br>\nd');
-    expect(replyHtml('&lt;b&gt;')).toBe('&amp;lt;b&amp;gt;');
-  });
-
-  it('never lets markup through and round-trips to the text (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
-        const html = replyHtml(text);
-        const withoutBreaks = html.replaceAll('<br>', '');
-        expect(withoutBreaks).not.toMatch(/[<>"']/);
-        expect(htmlToText(html)).toBe(text.replace(/\r\n?/g, '\n').trim());
-      }),
-    );
-  });
-});
-
-describe('htmlToText', () => {
-  it('turns breaks into newlines, drops tags and decodes entities', () => {
-    expect(htmlToText('Hi<br />there</p><p>x</p>&amp;&lt;b&gt;')).toBe('Hi\nthere\nx\n&<b>');
-  });
-});
+import { describe, expect, it } from 'vitest';
+import type { ThreadMessage, TicketService } from '../../../src/features/ticket/tickets.js';
+import { messagesSince, quickReply, threadMark } from '../../../src/features/ticket/use-case.js';
+import { keyRecordingStore } from '../../helpers/recording-store.js';
 
 const msg = (id: string, createdMs: number): ThreadMessage => ({
   id,
@@ -79,152 +38,44 @@ describe('collision check', () => {
   });
 });
 
-const ticket = (id: string, subject: string, requesterName = '', requesterEmail = ''): TicketSummary => ({
-  id,
-  subject,
-  status: 'OPEN',
-  requesterName,
-  requesterEmail,
-  createdMs: 0,
-  lastUpdatedMs: 0,
-});
+describe('quickReply', () => {
+  function fakes() {
+    const { store, keys } = keyRecordingStore();
+    const replies: string[] = [];
+    const tickets = {
+      findTicket: async (id: string) => (id === '5' || id === '6' ? { id, subject: 'S' } : undefined),
+      reply: async (ticketId: string, text: string, visibility: string) => {
+        replies.push(`${ticketId}:${visibility}:${text}`);
+        return { ticketId, visibility };
+      },
+    } as unknown as TicketService;
+    return { deps: { tickets, store }, keys, replies };
+  }
 
-describe('searchTickets', () => {
-  const list = [
-    ticket('12', 'Printer on fire', 'Ada Lovelace', 'ada@example.com'),
-    ticket('1', 'Invoice 12 wrong', 'Bob', 'bob@example.com'),
-    ticket('3', 'Login', 'Grace', 'grace@hopper.dev'),
-  ];
-  it('matches subject, requester name and email case-insensitively', () => {
-    expect(searchTickets(list, 'PRINTER').map((t) => t.id)).toEqual(['12']);
-    expect(searchTickets(list, 'grace').map((t) => t.id)).toEqual(['3']);
-    expect(searchTickets(list, 'hopper.dev').map((t) => t.id)).toEqual(['3']);
-  });
-  it('puts an exact id first, with or without #', () => {
-    expect(searchTickets(list, '#12').map((t) => t.id)).toEqual(['12', '1']);
-    expect(searchTickets(list, '1').map((t) => t.id)).toEqual(['1', '12']);
-  });
-  it('returns everything for an empty query', () => {
-    expect(searchTickets(list, '  ')).toHaveLength(3);
-  });
-});
-
-const filter = (id: string, name: string, conditions: TicketFilter['conditions']): TicketFilter =>
-  ({ id, name, conditions }) as TicketFilter;
-const status = (s: string) => ({ LHS: 'status', CONDITION: 'TICKET_STATUS_IS', RHS: s });
-
-describe('chooseFilters', () => {
-  const all = filter('a', 'All Tickets', ['NEW', 'OPEN', 'PENDING', 'CLOSED'].map(status));
-  const fresh = filter('n', 'New Tickets', [status('NEW')]);
-  const open = filter('o', 'Open Tickets', [status('OPEN')]);
-  const mine = filter('m', 'My Tickets', [{ LHS: 'assignee_id', CONDITION: 'EQUALS', RHS: '0' }]);
-  it('takes the one filter covering every wanted status', () => {
-    expect(chooseFilters([mine, fresh, all, open], ['NEW', 'OPEN', 'PENDING'])).toEqual([all]);
-  });
-  it('falls back to the union of status filters, never an assignee filter', () => {
-    expect(chooseFilters([mine, fresh, open], ['NEW', 'OPEN', 'PENDING'])).toEqual([fresh, open]);
-  });
-});
-
-describe('quickReplyKey', () => {
-  it('is the same for the same user, ticket and text (the window is the key TTL, not in the key)', () => {
-    expect(quickReplyKey('U1', '5', 'Hi ')).toBe(quickReplyKey('U1', '5', 'Hi'));
-  });
-  it('differs by user, ticket and text', () => {
-    const base = quickReplyKey('U1', '5', 'Hi');
-    expect(quickReplyKey('U2', '5', 'Hi')).not.toBe(base);
-    expect(quickReplyKey('U1', '6', 'Hi')).not.toBe(base);
-    expect(quickReplyKey('U1', '5', 'Hi!')).not.toBe(base);
-  });
-});
-
-describe('ticket service against the simulator', () => {
-  let sim: AgileSimulator;
-  let client: Awaited<ReturnType<typeof startClientAndSimulator>>['client'];
-  let clockMs = Date.parse('2026-03-02T10:00:00Z');
-  const now = () => new Date(clockMs);
-  const logger = pino({ level: 'silent' });
-
-  beforeAll(async () => {
-    ({ sim, client } = await startClientAndSimulator());
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(() => sim.reset());
-
-  it('lists open tickets newest first, without CLOSED ones, and caches them', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    const open = await service.openTickets();
-    const expected = sim.state.tickets
-      .filter((t) => t.status !== 'CLOSED')
-      .sort((a, b) => b.createdMs - a.createdMs)
-      .map((t) => t.id);
-    expect(open.map((t) => t.id)).toEqual(expected);
-    const reads = requestsTo(sim, 'GET', 'tickets/filter').length;
-    await service.openTickets();
-    expect(requestsTo(sim, 'GET', 'tickets/filter').length).toBe(reads);
+  it('keys on team, user, ticket and text (trimmed), never on a clock or a trigger id', async () => {
+    const { deps, keys } = fakes();
+    const actor = { teamId: 'T1', userId: 'U1' };
+    await quickReply(deps, actor, { ticketId: '5', text: 'Hi ' });
+    await quickReply(deps, actor, { ticketId: '5', text: 'Hi' });
+    await quickReply(deps, { ...actor, userId: 'U2' }, { ticketId: '5', text: 'Hi' });
+    await quickReply(deps, { ...actor, teamId: 'T2' }, { ticketId: '5', text: 'Hi' });
+    await quickReply(deps, actor, { ticketId: '6', text: 'Hi' });
+    await quickReply(deps, actor, { ticketId: '5', text: 'Hi!' });
+    const [key, same, ...others] = keys;
+    expect(same).toBe(key);
+    expect(new Set([key, ...others]).size).toBe(5);
+    expect(key?.startsWith('ticket.quick:')).toBe(true);
   });
 
-  it('answers a search from the stale cache within the budget when Agile is slow', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    await service.openTickets();
-    clockMs += 5 * 60_000;
-    sim.faults.latencyMs = 600;
-    const started = performance.now();
-    const answer = await service.searchOpenTickets('sso', 100);
-    expect(performance.now() - started).toBeLessThan(400);
-    expect(answer.source).toBe('stale');
-    expect(answer.tickets.map((t) => t.subject)).toEqual(['SSO login loop']);
-    sim.faults.latencyMs = 0;
-    // The refresh went on in the background: the next search is fresh.
-    await new Promise((r) => setTimeout(r, 700));
-    expect((await service.searchOpenTickets('sso', 100)).source).toBe('fresh');
-  });
-
-  it('answers nothing (never throws) when Agile fails and nothing is cached', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    sim.faults.failNext(1, 401);
-    expect(await service.searchOpenTickets('', 500)).toEqual({ tickets: [], source: 'none' });
-  });
-
-  it('finds any ticket by id, closed ones too, and undefined for an unknown id', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    const closed = sim.state.tickets.find((t) => t.status === 'CLOSED');
-    expect((await service.findTicket(closed?.id ?? ''))?.subject).toBe('Request to close account');
-    expect(await service.findTicket('424242')).toBeUndefined();
-  });
-
-  it('finds a ticket beyond the pages it lists by its messages', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    // Hide ticket 4 from the filters (as if it were older than the pages read); its messages stay.
-    const hidden = sim.state.tickets.find((t) => t.id === '4');
-    if (hidden) hidden.status = 'ARCHIVED';
-    const found = await service.findTicket('4');
-    expect(found).toMatchObject({ id: '4', requesterEmail: hidden?.requesterEmail });
-  });
-
-  it('reads a thread oldest first with requester, agent and private notes told apart', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    const thread = await service.thread('1');
-    expect(thread.map((m) => [m.from, m.visibility])).toEqual([
-      ['requester', 'public'],
-      ['agent', 'public'],
-      ['agent', 'private'],
-    ]);
-    expect(thread[0]?.author).toMatch(/\S/);
-    expect(thread[1]?.author).not.toBe('Agent');
-    expect(thread.every((m) => m.createdMs > 1e12)).toBe(true);
-  });
-
-  it('replies with escaped HTML as PUBLIC or PRIVATE', async () => {
-    const service = createTicketService({ agile: client, logger, now });
-    await service.reply('2', 'a < b\nok', 'private');
-    await service.reply('2', 'public one', 'public');
-    const added = sim.state.ticketNotes.filter((n) => n.ticketId === '2').slice(-2);
-    expect(added.map((n) => [n.noteType, n.htmlText])).toEqual([
-      ['PRIVATE', 'a &lt; b<br>\nok'],
-      ['PUBLIC', 'public one'],
-    ]);
+  it('sends a PUBLIC reply; an unknown ticket sends nothing', async () => {
+    const { deps, replies } = fakes();
+    const actor = { teamId: 'T1', userId: 'U1' };
+    expect(await quickReply(deps, actor, { ticketId: '5', text: 'Fixed' })).toEqual({
+      kind: 'sent',
+      subject: 'S',
+      replayed: false,
+    });
+    expect(await quickReply(deps, actor, { ticketId: '404', text: 'Fixed' })).toEqual({ kind: 'no_ticket' });
+    expect(replies).toEqual(['5:public:Fixed']);
   });
 });

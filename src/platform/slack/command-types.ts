@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import type { CrmCommand } from './grammar.js';
+import type { CrmCommand } from '../../features/command/grammar.js';
 
+/** What every `/crm` sub-command handler gets from Bolt (the command is acked by the router). */
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** One `/crm` sub-command: called after ack(), with the parsed command narrowed to its kind. */
@@ -10,8 +11,6 @@ export type CommandHandler<K extends CrmCommand['kind']> = (
   args: CommandArgs,
   deps: Deps,
 ) => Promise<void>;
-
-export type ModalName = Extract<CrmCommand, { kind: 'modal' }>['modal'];
 
 /** Opens a modal from a slash command's trigger_id (within 3 s: open first, fetch after). */
 export type ModalOpener = (args: CommandArgs, deps: Deps) => Promise<void>;

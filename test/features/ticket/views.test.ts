@@ -1,20 +1,23 @@
 import type { AnyBlock, InputBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import {
+  buildTicketReplyFailedMessage,
+  buildTicketReplySentMessage,
+} from '../../../src/features/ticket/message-views.js';
+import {
+  buildTicketDoneModal,
+  buildTicketLoadingModal,
   buildTicketModal,
-  buildTicketModalDone,
-  buildTicketModalLoading,
   buildTicketOptions,
-  buildTicketReplyConfirmation,
-  buildTicketReplyFailure,
+  buildTicketSavingModal,
+  buildTicketUnavailableModal,
   DEFAULT_VISIBILITY,
-  decodeTicketMeta,
-  encodeTicketMeta,
   formatMessageTime,
   THREAD_MESSAGES_SHOWN,
   ticketStatusWords,
-} from '../../../src/features/ticket/modal-view.js';
-import type { ThreadMessage, TicketSummary } from '../../../src/features/ticket/use-case.js';
+} from '../../../src/features/ticket/modal-views.js';
+import { decodeTicketMetadata, encodeTicketMetadata } from '../../../src/features/ticket/schema.js';
+import type { ThreadMessage, TicketSummary } from '../../../src/features/ticket/tickets.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { LIMITS } from '../../../src/platform/slack/mrkdwn.js';
 import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
@@ -47,11 +50,18 @@ const inputs = (blocks: AnyBlock[]) => blocks.filter((b): b is InputBlock => b.t
 const meta = { channelId: 'C1' };
 
 describe('ticket modal builders', () => {
-  it('loading view: callback id, no submit, valid', () => {
-    const view = buildTicketModalLoading(meta);
-    expect(view.callback_id).toBe(CALLBACK.ticketModal);
-    expect(view.submit).toBeUndefined();
-    expect(validateView(view)).toEqual([]);
+  it('loading, saving and unavailable views: callback id, no submit, valid, metadata kept', () => {
+    for (const view of [
+      buildTicketLoadingModal(meta),
+      buildTicketSavingModal(meta),
+      buildTicketUnavailableModal(meta, 'The CRM is down <!channel>'),
+    ]) {
+      expect(view.callback_id).toBe(CALLBACK.ticketModal);
+      expect(view.submit).toBeUndefined();
+      expect(validateView(view)).toEqual([]);
+      expect(decodeTicketMetadata(view.private_metadata)).toEqual(meta);
+      expect(mrkdwnTexts(view.blocks).join('')).not.toContain('<!channel>');
+    }
   });
 
   it('form: Ticket (external select dispatching actions), Reply (multiline), Visibility (Private by default)', () => {
@@ -154,15 +164,20 @@ describe('ticket modal builders', () => {
     expect(view.private_metadata?.length).toBeLessThanOrEqual(LIMITS.privateMetadata);
   });
 
-  it('private_metadata round-trips and never throws on garbage', () => {
+  it('private_metadata round-trips with readable keys and never throws on garbage', () => {
     const m = { channelId: 'C1', ticketId: '42', subject: 'S', mark: { count: 3, latestMs: 1700000000000 } };
-    expect(decodeTicketMeta(encodeTicketMeta(m))).toEqual(m);
-    expect(decodeTicketMeta('not json')).toEqual({ channelId: '' });
-    expect(decodeTicketMeta(undefined)).toEqual({ channelId: '' });
+    expect(JSON.parse(encodeTicketMetadata(m))).toEqual(m);
+    expect(decodeTicketMetadata(encodeTicketMetadata(m))).toEqual(m);
+    expect(decodeTicketMetadata('not json')).toEqual({ channelId: '' });
+    expect(decodeTicketMetadata(undefined)).toEqual({ channelId: '' });
+    expect(decodeTicketMetadata('{"channelId":5,"ticketId":"7","mark":{"count":"x"}}')).toEqual({
+      channelId: '',
+      ticketId: '7',
+    });
   });
 
   it('done view is valid and says what happened', () => {
-    const view = buildTicketModalDone({ ticketId: '42', subject: EVIL, visibility: 'public' });
+    const view = buildTicketDoneModal({ ticketId: '42', subject: EVIL, visibility: 'public' });
     expect(mrkdwnTexts(view.blocks).join('')).toContain('Public reply sent on ticket #42');
     expect(mrkdwnTexts(view.blocks).join('')).not.toContain('<!channel>');
     expect(validateView(view)).toEqual([]);
@@ -184,7 +199,7 @@ describe('ticket picker options', () => {
 
 describe('confirmation and failure messages', () => {
   it('confirmation names ticket, subject (escaped) and visibility', () => {
-    const msg = buildTicketReplyConfirmation({
+    const msg = buildTicketReplySentMessage({
       ticketId: '7',
       subject: EVIL,
       visibility: 'private',
@@ -196,7 +211,7 @@ describe('confirmation and failure messages', () => {
   });
 
   it('failure quotes the text back', () => {
-    const msg = buildTicketReplyFailure({
+    const msg = buildTicketReplyFailedMessage({
       ticketId: '7',
       reason: 'the CRM is down',
       text: 'my <precious> words',

@@ -2,55 +2,15 @@ import { TZDate } from '@date-fns/tz';
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption, RadioButtons } from '@slack/types';
 import { format } from 'date-fns';
 import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
-import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
-import { buildModalShell, errorSection, inputBlock, textSection } from '../../platform/slack/modal-parts.js';
+import {
+  buildModalShell,
+  buildStatusModal,
+  errorSection,
+  inputBlock,
+} from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
-import type { ThreadMark, ThreadMessage, TicketSummary, Visibility } from './use-case.js';
-
-/** What the modal carries between views: where to confirm, which ticket, what thread was shown. */
-export interface TicketModalMeta {
-  /** Channel the command came from: the confirmation goes there, ephemeral to the actor. */
-  channelId: string;
-  ticketId?: string;
-  /** Kept for the confirmation (cut: private_metadata holds 3000 characters). */
-  subject?: string;
-  /** The thread as the user saw it; a newer message at submission holds the reply. */
-  mark?: ThreadMark;
-}
-
-const SUBJECT_META_MAX = 300;
-
-export function encodeTicketMeta(meta: TicketModalMeta): string {
-  const json = JSON.stringify({
-    c: meta.channelId,
-    t: meta.ticketId,
-    s: meta.subject === undefined ? undefined : meta.subject.slice(0, SUBJECT_META_MAX),
-    n: meta.mark?.count,
-    m: meta.mark?.latestMs,
-  });
-  return json.length <= LIMITS.privateMetadata
-    ? json
-    : JSON.stringify({ c: meta.channelId, t: meta.ticketId });
-}
-
-/** Never throws: a damaged or foreign private_metadata reads as an empty one. */
-export function decodeTicketMeta(raw: string | undefined): TicketModalMeta {
-  try {
-    const v = JSON.parse(raw ?? '') as Record<string, unknown>;
-    const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : undefined);
-    const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-    const count = num(v.n);
-    const latestMs = num(v.m);
-    return {
-      channelId: str(v.c) ?? '',
-      ticketId: str(v.t),
-      subject: typeof v.s === 'string' ? v.s : undefined,
-      mark: count !== undefined && latestMs !== undefined ? { count, latestMs } : undefined,
-    };
-  } catch {
-    return { channelId: '' };
-  }
-}
+import { encodeTicketMetadata, type TicketModalMetadata } from './schema.js';
+import type { ThreadMessage, TicketSummary, Visibility } from './tickets.js';
 
 const TITLE = 'Reply to ticket';
 /** The thread shows the last few messages: enough context, well inside the 100-block view limit. */
@@ -61,6 +21,16 @@ const MESSAGE_TEXT_MAX = 700;
 const VISIBILITY_TEXT: Record<Visibility, string> = {
   public: 'Public reply — the customer will receive this by email',
   private: 'Private note — only agents see it',
+};
+
+export const VISIBILITY_DONE: Record<Visibility, string> = {
+  public: 'Public reply sent',
+  private: 'Private note added',
+};
+
+export const VISIBILITY_EFFECT: Record<Visibility, string> = {
+  public: 'the customer will receive it by email',
+  private: 'only agents see it',
 };
 
 /** Private is the default: a slip of the Enter key must never email a customer. */
@@ -90,45 +60,40 @@ export function buildTicketOptions(tickets: TicketSummary[]): { options: PlainTe
   return { options: tickets.slice(0, LIMITS.selectOptions).map(ticketOption) };
 }
 
-function modal(meta: TicketModalMeta, blocks: KnownBlock[], withSubmit: boolean, submit = 'Send'): ModalView {
-  return buildModalShell({
+function buildTicketStatusModal(text: string, meta?: TicketModalMetadata): ModalView {
+  return buildStatusModal({
     callbackId: CALLBACK.ticketModal,
     title: TITLE,
-    ...(withSubmit ? { submit } : {}),
-    metadata: encodeTicketMeta(meta),
-    blocks,
+    text,
+    ...(meta ? { metadata: encodeTicketMetadata(meta) } : {}),
   });
 }
 
 /** Opened at once on the trigger_id (3 s); replaced by views.update when Agile has answered. */
-export function buildTicketModalLoading(meta: TicketModalMeta): ModalView {
-  return modal(meta, [textSection(':hourglass_flowing_sand: Loading open tickets…')], false);
+export function buildTicketLoadingModal(meta: TicketModalMetadata): ModalView {
+  return buildTicketStatusModal(':hourglass_flowing_sand: Loading open tickets…', meta);
 }
 
 /** Shown while a slow submission is still on its way to Agile. */
-export function buildTicketModalSaving(meta: TicketModalMeta): ModalView {
-  return modal(meta, [textSection(':hourglass_flowing_sand: Sending…')], false);
+export function buildTicketSavingModal(meta: TicketModalMetadata): ModalView {
+  return buildTicketStatusModal(':hourglass_flowing_sand: Sending…', meta);
 }
 
 /** The modal after a slow write went through (a fast one just closes). */
-export function buildTicketModalDone(input: {
+export function buildTicketDoneModal(input: {
   ticketId: string;
   subject?: string;
   visibility: Visibility;
 }): ModalView {
   const subject = input.subject ? ` “${escapeMrkdwn(truncate(input.subject, 200))}”` : '';
-  const effect =
-    input.visibility === 'public' ? 'the customer will receive it by email' : 'only agents see it';
-  return buildModalShell({
-    callbackId: CALLBACK.ticketModal,
-    title: TITLE,
-    close: 'Close',
-    blocks: [
-      textSection(
-        `:white_check_mark: ${VISIBILITY_DONE[input.visibility]} on ticket #${escapeMrkdwn(input.ticketId)}${subject} — ${effect}.`,
-      ),
-    ],
-  });
+  return buildTicketStatusModal(
+    `:white_check_mark: ${VISIBILITY_DONE[input.visibility]} on ticket #${escapeMrkdwn(input.ticketId)}${subject} — ${VISIBILITY_EFFECT[input.visibility]}.`,
+  );
+}
+
+/** The form could not be built at all (the words say why). */
+export function buildTicketUnavailableModal(meta: TicketModalMetadata, message: string): ModalView {
+  return buildTicketStatusModal(`:warning: ${escapeMrkdwn(message)}`, meta);
 }
 
 export function buildThreadMessageBlock(m: ThreadMessage, timeZone: string): KnownBlock {
@@ -143,7 +108,7 @@ export function buildThreadMessageBlock(m: ThreadMessage, timeZone: string): Kno
 }
 
 export interface TicketModalData {
-  meta: TicketModalMeta;
+  meta: TicketModalMetadata;
   /** The user's zone for message times (Slack profile). */
   timeZone: string;
   /** The chosen ticket, with its messages (oldest first); only the last few are shown. */
@@ -255,44 +220,11 @@ export function buildTicketModal(data: TicketModalData): ModalView {
     }),
     inputBlock(BLOCK.visibility, 'Visibility', visibilityElement(data.visibility ?? DEFAULT_VISIBILITY)),
   );
-  return modal(data.meta, blocks, true, data.newMessages?.length ? 'Send anyway' : 'Send');
-}
-
-const VISIBILITY_DONE: Record<Visibility, string> = {
-  public: 'Public reply sent',
-  private: 'Private note added',
-};
-
-/** Ephemeral confirmation to the actor: ticket id, subject, visibility (and what was sent). */
-export function buildTicketReplyConfirmation(input: {
-  ticketId: string;
-  subject?: string;
-  visibility: Visibility;
-  text: string;
-  replayed?: boolean;
-}): SlackMessage {
-  const subject = input.subject ? ` “${truncate(input.subject, 200)}”` : '';
-  const effect =
-    input.visibility === 'public' ? 'the customer will receive it by email' : 'only agents see it';
-  const again = input.replayed
-    ? ' (already done: this was a repeat of the same request, nothing sent twice)'
-    : '';
-  return buildNotice(
-    'success',
-    `${VISIBILITY_DONE[input.visibility]} on ticket #${input.ticketId}${subject} — ${effect}.${again}`,
-    `Sent: ${truncate(input.text, 1500)}`,
-  );
-}
-
-/** A failed reply: the reason, and the text quoted back so nothing typed is lost. */
-export function buildTicketReplyFailure(input: {
-  ticketId: string;
-  reason: string;
-  text: string;
-}): SlackMessage {
-  return buildNotice(
-    'error',
-    `Your reply to ticket #${input.ticketId} was not sent: ${input.reason}`,
-    `Your text, to copy: ${truncate(input.text, 2000)}`,
-  );
+  return buildModalShell({
+    callbackId: CALLBACK.ticketModal,
+    title: TITLE,
+    submit: data.newMessages?.length ? 'Send anyway' : 'Send',
+    metadata: encodeTicketMetadata(data.meta),
+    blocks,
+  });
 }

@@ -1,16 +1,18 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { buildTaskCreatedMessage, taskSummaryMrkdwn } from '../../../src/features/task/message-views.js';
-import {
-  buildTaskModal,
-  buildTaskModalDone,
-  buildTaskModalLoading,
-  buildTaskModalSaving,
-  decodeTaskMeta,
-  encodeTaskMeta,
-  type TaskModalData,
-} from '../../../src/features/task/modal-view.js';
+import { decodeTaskMetadata, encodeTaskMetadata } from '../../../src/features/task/schema.js';
 import type { CreatedTask } from '../../../src/features/task/use-case.js';
+import {
+  buildTaskCreatedMessage,
+  buildTaskDoneModal,
+  buildTaskLoadingModal,
+  buildTaskModal,
+  buildTaskSavingModal,
+  buildTaskUnavailableModal,
+  describeDue,
+  type TaskModalData,
+  taskSummaryMrkdwn,
+} from '../../../src/features/task/views.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage, validateView } from '../../helpers/block-kit-validator.js';
 
@@ -34,6 +36,19 @@ const input = (view: ModalView, blockId: string) => {
   return b.element as unknown as Record<string, unknown>;
 };
 
+const task: CreatedTask = {
+  id: '5',
+  subject: 'Call <!here> about <https://evil.example|renewal>',
+  type: 'FOLLOW_UP',
+  priority: 'HIGH',
+  dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
+  contacts: [
+    { id: '9007199254740993', name: '<!channel> Eve' },
+    { id: '2', name: 'Ada & Co' },
+  ],
+  owner: { id: '1', name: 'Alice <@U123>' },
+};
+
 describe('buildTaskModal', () => {
   it('has one input per field with the agreed labels, ids and a submit', () => {
     const view = buildTaskModal(data());
@@ -52,7 +67,7 @@ describe('buildTaskModal', () => {
       [BLOCK.owner, 'Owner', ACTION.ownerSelect],
     ]);
     expect(validateView(view)).toEqual([]);
-    expect(decodeTaskMeta(view.private_metadata)).toEqual(meta);
+    expect(decodeTaskMetadata(view.private_metadata)).toEqual(meta);
   });
 
   it('preselects defaults; the initial option is one of the options, text included', () => {
@@ -118,38 +133,37 @@ describe('buildTaskModal', () => {
     expect(validateView(view)).toEqual([]);
   });
 
-  it('loading, saving and done views are valid and carry the metadata', () => {
+  it('loading, saving, done and unavailable views are valid and carry the metadata', () => {
+    const done = buildTaskDoneModal(meta, task, NOW);
+    expect(JSON.stringify(done.blocks)).toContain('Task created');
+    expect(JSON.stringify(done.blocks)).not.toContain('<!here>');
     for (const view of [
-      buildTaskModalLoading(meta),
-      buildTaskModalSaving(meta),
-      buildTaskModalDone(meta, '✅ done'),
+      buildTaskLoadingModal(meta),
+      buildTaskSavingModal(meta),
+      done,
+      buildTaskUnavailableModal(meta, 'The CRM is down <!channel>'),
     ]) {
       expect(validateView(view)).toEqual([]);
       expect(view.submit).toBeUndefined();
-      expect(decodeTaskMeta(view.private_metadata)).toEqual(meta);
+      expect(decodeTaskMetadata(view.private_metadata)).toEqual(meta);
     }
   });
 
   it('reads damaged metadata as no channel, UTC', () => {
-    expect(decodeTaskMeta('{not json')).toEqual({ channelId: '', timeZone: 'UTC' });
-    expect(decodeTaskMeta(encodeTaskMeta(meta))).toEqual(meta);
+    expect(decodeTaskMetadata('{not json')).toEqual({ channelId: '', timeZone: 'UTC' });
+    expect(decodeTaskMetadata(encodeTaskMetadata(meta))).toEqual(meta);
+  });
+});
+
+describe('describeDue', () => {
+  it('describes a due date in the user zone', () => {
+    expect(describeDue(Date.parse('2030-03-14T22:30:00Z') / 1000, 'America/Los_Angeles', NOW)).toBe(
+      'Thu 14 Mar, 15:30 (America/Los_Angeles)',
+    );
   });
 });
 
 describe('buildTaskCreatedMessage', () => {
-  const task: CreatedTask = {
-    id: '5',
-    subject: 'Call <!here> about <https://evil.example|renewal>',
-    type: 'FOLLOW_UP',
-    priority: 'HIGH',
-    dueEpochSec: Date.parse('2030-03-14T22:30:00Z') / 1000,
-    contacts: [
-      { id: '9007199254740993', name: '<!channel> Eve' },
-      { id: '2', name: 'Ada & Co' },
-    ],
-    owner: { id: '1', name: 'Alice <@U123>' },
-  };
-
   it('shows subject, due in the zone, contacts, owner, type and priority, all escaped', () => {
     const msg = buildTaskCreatedMessage(task, { timeZone: meta.timeZone, now: NOW });
     const all = JSON.stringify(msg);

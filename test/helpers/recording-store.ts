@@ -1,0 +1,17 @@
+import type { Store } from '../../src/platform/store/index.js';
+
+/** An idempotency store that claims every key and records it: unit tests read which keys a use case built. */
+export function keyRecordingStore(): { store: Store; keys: string[] } {
+  const keys: string[] = [];
+  const store = {
+    idempotency: {
+      claim: async (key: string) => {
+        keys.push(key);
+        return { status: 'claimed' as const };
+      },
+      complete: async () => undefined,
+      release: async () => undefined,
+    },
+  } as unknown as Store;
+  return { store, keys };
+}
