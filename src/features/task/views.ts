@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { TASK_PRIORITIES, TASK_TYPES, type TaskPriority, type TaskType } from '../../platform/agile/index.js';
+import { TASK_PRIORITIES, TASK_TYPES, type TaskPriority } from '../../platform/agile/index.js';
 import { TASK_TYPE_LABELS } from '../../platform/slack/format.js';
 import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
