@@ -16,3 +16,13 @@ const ENTITIES: Record<string, string> = {
 export function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#0?39|nbsp);/g, (whole, name: string) => ENTITIES[name] ?? whole);
 }
+
+/** Readable text of Agile's html_text: breaks → newlines, tags dropped, entities decoded (after the tags). */
+export function htmlToText(html: string): string {
+  return decodeEntities(
+    html
+      .replace(/<br\s*\/?>\n?/gi, '\n')
+      .replace(/<\/p>\s*/gi, '\n')
+      .replace(/<[^>]*>/g, ''),
+  ).trim();
+}

@@ -14,9 +14,3 @@ export function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIME
   work.catch(() => undefined);
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
-
-/** The work's value, or undefined once `ms` have passed (see within). */
-export async function withinMs<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  const result = await within(work, ms);
-  return result === TIMEOUT ? undefined : result;
-}

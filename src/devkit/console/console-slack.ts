@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { SHORTCUT } from '../../platform/slack/ids.js';
+import { escapeMrkdwn } from '../../platform/slack/mrkdwn.js';
 import { signedHeaders } from './signing.js';
 import {
   type EmulatedUser,
@@ -154,8 +155,6 @@ interface ResponseContext {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const truthy = (v: unknown) => v === true || v === 'true';
-/** Slack delivers typed text with &, <, > as entities, as in every message. */
-const slackEscape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
   const { api, logger } = opts;
@@ -364,7 +363,7 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
     const form = new URLSearchParams({
       token: 'console-verification-token',
       command,
-      text: slackEscape(text),
+      text: escapeMrkdwn(text),
       response_url: responseUrl({ channel, user: me.id }),
       trigger_id: newTriggerId(),
       user_id: me.id,
@@ -465,7 +464,7 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
       const typed = text.trim();
       if (!typed) return Promise.resolve({ ok: false, error: 'empty message' });
       if (typed.startsWith('/')) return guarded('the command', channel, () => runCommand(channel, typed));
-      api.addMessage({ channel, text: slackEscape(typed), threadTs, user: me.id });
+      api.addMessage({ channel, text: escapeMrkdwn(typed), threadTs, user: me.id });
       return Promise.resolve({ ok: true });
     },
 

@@ -1,11 +1,7 @@
+import { decodeEntities } from '../../platform/html-text.js';
+import { editDistance, isEmail } from '../../platform/text.js';
+import { classifyLookupQuery, type LookupQuery } from '../contacts/lookup-query.js';
 import { ALL_USAGES, COMMAND_USAGE, type CommandName } from './usage.js';
-
-/** How a lookup query will be searched: by email, by phone number, or by name words. */
-export type LookupQuery =
-  | { kind: 'email'; email: string }
-  /** `digits`: only digits, with a leading `+` kept when typed; `raw`: as typed. */
-  | { kind: 'phone'; digits: string; raw: string }
-  | { kind: 'name'; words: string[] };
 
 export type ModalName = 'note' | 'task' | 'deal' | 'move' | 'ticket';
 
@@ -46,16 +42,7 @@ const KEYWORDS: Record<string, CommandName | 'ticket'> = {
   digest: 'digest',
 };
 
-// Deliberately simple: one @, no spaces or brackets, a dot in the domain. Agile is the real judge.
-const EMAIL_RE =
-  /^[^\s@<>()[\]\\,;:"'`]+@[^\s@<>()[\]\\,;:"'`.]+(?:\.[^\s@<>()[\]\\,;:"'`.]+)*\.[^\s@<>()[\]\\,;:"'`.\d]{2,}$/u;
-const PHONE_RE = /^\+?[\d\s().\-/]+$/;
-const MIN_PHONE_DIGITS = 5;
 const MAX_ECHO = 40;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL_RE.test(value);
-}
 
 /**
  * Slack rewrites some typed values when "escape channels, users and links" is on: `ana@acme.com` arrives
@@ -76,19 +63,7 @@ export function unwrapSlackText(text: string): string {
         : label;
     },
   );
-  return unlinked.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-export function classifyLookupQuery(q: string): LookupQuery {
-  const query = q.trim();
-  if (isEmail(query)) return { kind: 'email', email: query };
-  if (PHONE_RE.test(query)) {
-    const digits = query.replace(/\D/g, '');
-    if (digits.length >= MIN_PHONE_DIGITS) {
-      return { kind: 'phone', digits: query.startsWith('+') ? `+${digits}` : digits, raw: query };
-    }
-  }
-  return { kind: 'name', words: query.split(/\s+/u).filter((w) => w !== '') };
+  return decodeEntities(unlinked);
 }
 
 export function parseCrmCommand(text: string): CrmCommand {
@@ -275,27 +250,6 @@ function nearestKeyword(word: string): string | undefined {
     if (prefixed.length === 1) return prefixed[0];
   }
   return undefined;
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions: `ntoe` → `note`). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number): number => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = v;
-    }
-  }
-  return at(a.length, b.length);
 }
 
 /** First whitespace-separated token and the text after it (separator removed, everything else kept). */

@@ -1,6 +1,6 @@
 import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../../platform/agile/index.js';
 import { createCachedSearch } from '../../platform/cached-search.js';
-import { isEmail } from '../command/grammar.js';
+import { isEmail } from '../../platform/text.js';
 import { findContactByEmail } from './find-contact.js';
 import { foldText, rankContacts } from './ranking.js';
 

@@ -1,5 +1,5 @@
 import { escapeMrkdwn, truncate } from '../../platform/slack/mrkdwn.js';
-import { editDistance } from '../command/grammar.js';
+import { editDistance } from '../../platform/text.js';
 import { canonicalTimeZone } from './schedule.js';
 
 /** Who the digest lists: everyone's tasks unless an owner filter is given. `me` is resolved by the caller. */

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Deps } from '../../app/deps.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
-import { isEmail } from '../command/grammar.js';
+import { isEmail } from '../../platform/text.js';
 import { createContactFromOffer } from './use-case.js';
 import { buildContactCreatedMessage } from './views.js';
 

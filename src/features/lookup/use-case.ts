@@ -6,9 +6,9 @@ import {
   getPhones,
 } from '../../platform/agile/index.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
-import { classifyLookupQuery, type LookupQuery } from '../command/grammar.js';
 import { type ContactCardData, fetchActivity, withActivity } from '../contact-card/use-case.js';
 import { findContactsByEmail } from '../contacts/find-contact.js';
+import { classifyLookupQuery, type LookupQuery } from '../contacts/lookup-query.js';
 import { rankContacts, scoreContact } from '../contacts/ranking.js';
 
 /** Cards per answer: five cards with their activity fill a message without crowding it. */

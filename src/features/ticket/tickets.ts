@@ -7,6 +7,7 @@ import {
   type TicketFilter,
   type TicketMessage,
 } from '../../platform/agile/index.js';
+import { htmlToText } from '../../platform/html-text.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 
 /** What the picker, the modal and the confirmations need of a ticket (no Slack types). */
@@ -82,18 +83,6 @@ export function replyHtml(text: string): string {
     .replace(/\r\n?|\n/g, '\n')
     .split('\n')
     .join('<br>\n');
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-
-/** Readable text of an html_text: breaks → newlines, tags dropped, the common entities decoded. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>\n?/gi, '\n')
-    .replace(/<\/p>\s*/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? '')
-    .trim();
 }
 
 export function toTicketSummary(t: Ticket): TicketSummary {

@@ -3,8 +3,7 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Store } from '../store/index.js';
-import { type OnceOutcome, onceKey, runOnce } from '../store/run-once.js';
+import type { OnceOutcome } from '../store/run-once.js';
 import { TIMEOUT, within } from '../within.js';
 import { describeAgileError } from './error-words.js';
 import { BLOCK } from './ids.js';
@@ -169,18 +168,4 @@ async function safely(logger: Logger, fn: () => Promise<void>): Promise<void> {
   } catch (err) {
     logger.error({ err }, 'confirmation after a successful write failed');
   }
-}
-
-/**
- * Transitional (removed once every feature's use case owns its key): the write as a plain function,
- * keyed here by the view.
- * @deprecated use submitForm with a use case that calls runOnce itself.
- */
-export function submitWithBudget<T>(
-  args: SubmitArgs,
-  deps: { logger: Logger; store: Pick<Store, 'idempotency'> },
-  plan: Omit<SubmitPlan<T>, 'write'> & { key?: string; work: () => Promise<T> },
-): Promise<void> {
-  const key = plan.key ?? onceKey('view', args.body.view.id);
-  return submitForm(args, deps, { ...plan, write: () => runOnce(deps.store, key, plan.work) });
 }

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CrmCommand,
-  classifyLookupQuery,
-  editDistance,
-  isEmail,
-  parseCrmCommand,
-  unwrapSlackText,
-} from '../../../src/features/command/grammar.js';
+import { type CrmCommand, parseCrmCommand, unwrapSlackText } from '../../../src/features/command/grammar.js';
+import { classifyLookupQuery } from '../../../src/features/contacts/lookup-query.js';
+import { editDistance, isEmail } from '../../../src/platform/text.js';
 
 const KINDS = new Set(['help', 'lookup', 'modal', 'note', 'task', 'move', 'reply', 'digest', 'error']);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AgileSimulator, TaskRecord } from '../../../src/devkit/sandbox/agile-simulator.js';
-import { classifyLookupQuery } from '../../../src/features/command/grammar.js';
 import { fetchActivity } from '../../../src/features/contact-card/use-case.js';
+import { classifyLookupQuery } from '../../../src/features/contacts/lookup-query.js';
 import {
   createContactFromEmail,
   fallbackTerms,

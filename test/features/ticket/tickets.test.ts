@@ -5,12 +5,12 @@ import type { AgileSimulator } from '../../../src/devkit/sandbox/agile-simulator
 import {
   chooseFilters,
   createTicketService,
-  htmlToText,
   replyHtml,
   searchTickets,
   type TicketSummary,
 } from '../../../src/features/ticket/tickets.js';
 import type { TicketFilter } from '../../../src/platform/agile/index.js';
+import { htmlToText } from '../../../src/platform/html-text.js';
 import { requestsTo, startClientAndSimulator } from '../../platform/agile/sim.js';
 
 describe('replyHtml', () => {

@@ -1,3 +1,4 @@
+import { htmlToText } from '../../../platform/html-text.js';
 import {
   badRequestJson,
   badRequestText,
@@ -83,7 +84,7 @@ function addTicketNote(ctx: RouteContext): SimResponse {
     ticketId: ticket.id,
     createdBy: 'AGENT',
     createdMs: nowMs,
-    plainText: htmlToPlain(html),
+    plainText: htmlToText(html),
     htmlText: html,
     noteType,
     userId: ctx.currentUser.id,
@@ -145,7 +146,7 @@ function createTicket(ctx: RouteContext): SimResponse {
     ticketId: ticket.id,
     createdBy: 'REQUESTER',
     createdMs: nowMs,
-    plainText: htmlToPlain(html),
+    plainText: htmlToText(html),
     htmlText: html,
     noteType: 'PUBLIC',
     userId: ticket.assigneeId,
@@ -169,16 +170,4 @@ export function ticketRoutes(): Route[] {
     route('POST', 'api/tickets/new-ticket', createTicket),
     route('DELETE', 'api/tickets/:ticketId', deleteTicket),
   ];
-}
-
-/** Agile's plain_text of a message: line breaks kept, tags dropped, entities decoded. */
-function htmlToPlain(html: string): string {
-  return html
-    .replace(/<br\s*\/?>(\n)?/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#0?39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
