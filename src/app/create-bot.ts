@@ -5,7 +5,6 @@ import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agil
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
-import type { Sleep } from '../features/digest/sleep.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
@@ -15,6 +14,7 @@ import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
+import type { Sleep } from '../platform/sleep.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { SlackMessage } from '../../platform/slack/message.js';
-import { sleep as realSleep, type Sleep } from './sleep.js';
+import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 
 /** Posts digest messages at Slack's pace: one queue per channel, a few channels at once, 429s honoured. */
 export interface DigestPoster {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
+import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import {
   digestFailureOf,
@@ -14,7 +15,6 @@ import {
 import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
 import { buildDigestFailureNotice } from './reply-views.js';
 import { dueRunOf, localDate } from './schedule.js';
-import { sleep as realSleep, type Sleep } from './sleep.js';
 import { buildDigestMessages, type DigestMessages } from './views.js';
 
 export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;

@@ -2,6 +2,7 @@ import { parse as parseLosslessJson } from 'lossless-json';
 import { type FetchContext, type FetchResponse, ofetch } from 'ofetch';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { sleep as defaultSleep } from '../sleep.js';
 import { AgileError, errorFromResponse, isAgileError, type RedactedRequest } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -124,8 +125,6 @@ async function fetchWholeBody(input: string | URL | Request, init?: RequestInit)
     headers: response.headers,
   });
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
   const timeoutMs = options.timeoutMs ?? 10_000;

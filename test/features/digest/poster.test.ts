@@ -70,10 +70,10 @@ describe('digest poster', () => {
   it('close() cuts a Retry-After wait short and refuses what is still queued', async () => {
     const asked: number[] = [];
     // A wait that ends only when the poster shuts down.
-    const sleep = (ms: number, signal: AbortSignal) =>
+    const sleep = (ms: number, signal?: AbortSignal) =>
       new Promise<void>((resolve) => {
         asked.push(ms);
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        signal?.addEventListener('abort', () => resolve(), { once: true });
       });
     const poster = createDigestPoster({ client, logger, perChannelIntervalMs: 0, sleep });
     slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 30 });

@@ -11,10 +11,10 @@ import {
   type DigestPoster,
 } from '../../../src/features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../../../src/features/digest/scheduler.js';
-import type { Sleep } from '../../../src/features/digest/sleep.js';
 import { createOwnerDirectory } from '../../../src/platform/agile/owner-directory.js';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createSlackUserDirectory } from '../../../src/platform/slack/user-directory.js';
+import type { Sleep } from '../../../src/platform/sleep.js';
 import { openStore, type Store } from '../../../src/platform/store/index.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
 import { clientFor } from '../../platform/agile/sim.js';
@@ -67,7 +67,7 @@ export function heldSleep() {
     asked.push(ms);
     return new Promise<void>((resolve) => {
       void gate.then(resolve);
-      signal.addEventListener('abort', () => resolve(), { once: true });
+      signal?.addEventListener('abort', () => resolve(), { once: true });
     });
   };
   return { sleep, asked, release: () => open() };
