@@ -37,7 +37,12 @@ if (kind === 'bare' || kind === 'bare+open' || kind === 'bare+open-deferred') {
     LOG_LEVEL: 'silent',
     PORT: '0',
   });
-  const bot = await createBot({ config, scheduler: { enabled: false } });
+  // BENCH_ACK_GATE=off measures the bot without its ack gate (README → Performance).
+  const bot = await createBot({
+    config,
+    scheduler: { enabled: false },
+    ackGate: process.env.BENCH_ACK_GATE !== 'off',
+  });
   const { port } = await bot.start(0);
   serveUntilStdinEnds({ url: `http://127.0.0.1:${port}/slack/events`, pid: process.pid }, async () => {
     await bot.stop();

@@ -24,6 +24,8 @@ export interface BotOptions {
   logger?: Logger;
   now?: () => Date;
   extraRoutes?: CustomRoute[];
+  /** The ack gate on every listener (on by default; the benchmark measures it both ways). */
+  ackGate?: boolean;
   /** Agile client options for tests (shorter timeouts, no backoff). */
   agileOptions?: { timeoutMs?: number; retries?: number; retryBaseDelayMs?: number };
   /** The digest scheduler (on by default); tests turn it off or speed it up. */
@@ -58,6 +60,7 @@ export async function createBot({
   logger,
   now = () => new Date(),
   extraRoutes,
+  ackGate = true,
   agileOptions,
   scheduler: schedulerOptions = {},
 }: BotOptions): Promise<Bot> {
@@ -100,7 +103,7 @@ export async function createBot({
     contactSearch: createContactSearch(agile, now),
     deals: createDealDirectory(agile, now),
     tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),
-    afterPendingAcks: () => slack.ackGate.afterPendingAcks(),
+    afterPendingAcks: ackGate ? () => slack.ackGate.afterPendingAcks() : () => Promise.resolve(),
     inFlight: createInFlight(),
     digestPoster,
   };
