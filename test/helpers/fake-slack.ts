@@ -40,6 +40,7 @@ export const DEFAULT_USERS: FakeUser[] = [
     displayName: 'alice',
     email: 'alice@example.com',
     tz: 'America/New_York',
+    isAdmin: true,
   },
   {
     id: 'U0BOB',

@@ -41,6 +41,8 @@ export const CONSOLE_USERS: EmulatedUser[] = [
     displayName: 'alice',
     email: 'alice.moreno@example.com',
     tz: 'Europe/Madrid',
+    // The console user administers its workspace, so admin commands can be tried.
+    isAdmin: true,
   },
   {
     id: 'U0RAJ',

@@ -38,6 +38,9 @@ export interface EmulatedUser {
   tz: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** Workspace admin / owner (users.info is_admin / is_owner). */
+  isAdmin?: boolean;
+  isOwner?: boolean;
 }
 
 export interface EmulatedMessage {
@@ -242,6 +245,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       tz_label: u.tz,
       tz_offset: offsetMin * 60,
       is_bot: u.isBot ?? false,
+      is_admin: u.isAdmin ?? false,
+      is_owner: u.isOwner ?? false,
       profile: {
         email: u.email,
         real_name: u.realName,

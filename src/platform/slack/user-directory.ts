@@ -9,6 +9,8 @@ export interface SlackUserProfile {
   /** IANA zone from users.info; UTC when Slack does not say. */
   timeZone: string;
   email?: string;
+  /** Workspace admin or owner (users.info is_admin / is_owner): may run admin commands. */
+  isAdmin: boolean;
 }
 
 export interface SlackUserDirectory {
@@ -45,6 +47,7 @@ export function createSlackUserDirectory(
           name: u?.real_name || u?.profile?.real_name || u?.profile?.display_name || u?.name || userId,
           timeZone: u?.tz || 'UTC',
           email: u?.profile?.email || undefined,
+          isAdmin: Boolean(u?.is_admin || u?.is_owner),
         };
       } catch (err) {
         logger.warn({ err, userId }, 'users.info failed; using defaults');
@@ -70,7 +73,7 @@ export function createSlackUserDirectory(
   return {
     async profile(userId) {
       const found = await profiles.fetch(userId).catch(() => undefined);
-      return found ?? { id: userId, name: userId, timeZone: 'UTC' };
+      return found ?? { id: userId, name: userId, timeZone: 'UTC', isAdmin: false };
     },
     async userIdForEmail(email) {
       const answer = await emails.fetch(email.trim().toLowerCase()).catch(() => undefined);
