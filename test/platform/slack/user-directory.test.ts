@@ -18,6 +18,7 @@ function fakeClient() {
             id: user,
             real_name: 'Ada Lovelace',
             tz: 'Europe/London',
+            is_owner: true,
             profile: { email: 'ada@x.example' },
           },
         };
@@ -45,6 +46,7 @@ describe('Slack user directory', () => {
       name: 'Ada Lovelace',
       timeZone: 'Europe/London',
       email: 'ada@x.example',
+      isAdmin: true,
     });
     clock += 14 * 60_000;
     await users.profile('U0ADA');
@@ -58,7 +60,12 @@ describe('Slack user directory', () => {
     const { client, calls, faults } = fakeClient();
     const users = createSlackUserDirectory(client, logger);
     faults.info = new Error('ratelimited');
-    expect(await users.profile('U0ADA')).toEqual({ id: 'U0ADA', name: 'U0ADA', timeZone: 'UTC' });
+    expect(await users.profile('U0ADA')).toEqual({
+      id: 'U0ADA',
+      name: 'U0ADA',
+      timeZone: 'UTC',
+      isAdmin: false,
+    });
     faults.info = undefined;
     expect((await users.profile('U0ADA')).timeZone).toBe('Europe/London');
     expect(calls.info).toBe(2);
