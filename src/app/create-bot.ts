@@ -12,6 +12,8 @@ import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
+import { createMetrics } from '../platform/metrics.js';
+import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
@@ -64,15 +66,19 @@ export async function createBot({
   agileOptions,
   scheduler: schedulerOptions = {},
 }: BotOptions): Promise<Bot> {
-  const log = logger ?? createLogger(config.logLevel);
+  const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
+  const startedAt = now();
+  const inFlight = createInFlight();
+  const metrics = createMetrics({ inFlight: () => inFlight.count });
   const sandbox = config.agile ? null : await startAgileSimulator({ now });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
-  const slack = createSlackApp({ config, logger: log, extraRoutes, now });
+  const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
   const agile: AgileClient = createAgileClient({
     baseUrl: agileConfig.baseUrl,
     email: agileConfig.email ?? '',
     apiKey: agileConfig.apiKey ?? '',
     logger: log.child({ component: 'agile' }),
+    metrics,
     ...agileOptions,
   });
   const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
@@ -83,6 +89,7 @@ export async function createBot({
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
         timeout: 15_000,
+        fetch: meteredSlackFetch(metrics),
         logger: toBoltLogger(log.child({ component: 'digest-slack' })),
       })
     : slack.client;
@@ -98,14 +105,16 @@ export async function createBot({
     agile,
     store,
     now,
-    slackUsers: createSlackUserDirectory(slack.client, log, now),
+    slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now),
-    contactSearch: createContactSearch(agile, now),
-    deals: createDealDirectory(agile, now),
+    contactSearch: createContactSearch(agile, now, metrics),
+    deals: createDealDirectory(agile, now, metrics),
     tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),
     afterPendingAcks: ackGate ? () => slack.ackGate.afterPendingAcks() : () => Promise.resolve(),
-    inFlight: createInFlight(),
+    inFlight,
     digestPoster,
+    metrics,
+    startedAt,
   };
   const digestScheduler =
     schedulerOptions.enabled === false
@@ -117,6 +126,7 @@ export async function createBot({
           tickMs: schedulerOptions.tickMs,
           retryDelaysMs: schedulerOptions.retryDelaysMs,
           sleep: schedulerOptions.sleep,
+          metrics,
         });
   registerListeners(slack.app, deps);
 

@@ -6,6 +6,7 @@ import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
 import type { InFlight } from '../platform/in-flight.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Store } from '../platform/store/index.js';
 
@@ -31,4 +32,8 @@ export interface Deps {
   inFlight: InFlight;
   /** Paced bulk posting of digests (its own Slack client). */
   digestPoster: DigestPoster;
+  /** Prometheus metrics (GET /metrics); the digest scheduler's last tick for `/crm status`. */
+  metrics: Metrics;
+  /** The bot's start (uptime in `/crm status`). */
+  startedAt: Date;
 }

@@ -28,27 +28,46 @@ import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
+import { withRequestContext } from '../platform/request-context.js';
+import type { ReceiptContext } from '../platform/slack/create-app.js';
 import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../platform/slack/ids.js';
 import type { Deps } from './deps.js';
+import { describeRequest, requestContextOf } from './request-info.js';
 
-type Acked = { ack: (...answer: never[]) => Promise<void> };
+type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; context: object };
 
 /**
- * Applied to every listener here: the ack gate (once a listener has acked, its follow-up work waits
- * until no other request is still waiting for its ack; bounded, see platform/slack/ack-gate.ts) and
- * the in-flight count. Bolt spreads fresh args into each middleware, so the ack is wrapped here.
+ * Applied to every listener here: the request's context (its id on every log line of its work, post-ack
+ * work and Agile calls included), its metrics (count by outcome, time to ack), the ack gate (once a
+ * listener has acked, its follow-up work waits until no other request is still waiting for its ack;
+ * bounded, see platform/slack/ack-gate.ts) and the in-flight count. Bolt spreads fresh args into each
+ * middleware, so the ack is wrapped here.
  */
 function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<void>) {
-  return (args: A): Promise<void> =>
-    deps.inFlight.run(() =>
-      listener({
-        ...args,
-        ack: async (...answer: never[]) => {
-          await args.ack(...answer);
-          await deps.afterPendingAcks();
-        },
+  return (args: A): Promise<void> => {
+    const receipt: ReceiptContext = args.context;
+    const receivedAtMs = receipt.receivedAtMs ?? Date.now();
+    const labels = describeRequest(args.body);
+    const request = requestContextOf(args.body, receipt, receivedAtMs);
+    return withRequestContext(request, () =>
+      deps.inFlight.run(async () => {
+        let outcome = 'error';
+        try {
+          await listener({
+            ...args,
+            ack: async (...answer: never[]) => {
+              await args.ack(...answer);
+              deps.metrics.slackAckSeconds.observe(labels, (Date.now() - receivedAtMs) / 1000);
+              await deps.afterPendingAcks();
+            },
+          });
+          outcome = 'ok';
+        } finally {
+          deps.metrics.slackRequests.inc({ ...labels, outcome });
+        }
       }),
     );
+  };
 }
 
 /** The table of Slack surfaces → named callbacks. */

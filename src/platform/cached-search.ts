@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { countCacheFetch, type Metrics } from './metrics.js';
 import { TIMEOUT, within } from './within.js';
 
 export interface CachedSearchOptions<T> {
@@ -14,6 +15,8 @@ export interface CachedSearchOptions<T> {
   ttlMs?: number;
   maxEntries?: number;
   now?: () => Date;
+  /** Counts hits and misses as crm_cache_lookups_total{cache=name}. */
+  metrics?: { metrics: Metrics | undefined; name: string };
 }
 
 export interface CachedSearch<T> {
@@ -50,7 +53,10 @@ export function createCachedSearch<T>(opts: CachedSearchOptions<T>): CachedSearc
     query: string,
     status: LRUCache.Status<string, T[], string> = {},
   ): Promise<T[]> => {
-    const items = await cache.fetch(opts.keyOf(query), { context: query, allowStale: false, status });
+    const pending = cache.fetch(opts.keyOf(query), { context: query, allowStale: false, status });
+    // lru-cache fills status.fetch (hit, miss, inflight, stale, refresh) before the fetch settles.
+    countCacheFetch(opts.metrics?.metrics, opts.metrics?.name ?? 'search', status);
+    const items = await pending;
     if (items === undefined) throw status.fetchError ?? new Error('search failed');
     return items;
   };

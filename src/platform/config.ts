@@ -30,6 +30,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'Storage: unset = SQLite file under ./data, sqlite:PATH, or postgres://…',
     example: 'postgres://postgres@127.0.0.1:5432/bot',
   },
+  METRICS_PORT: {
+    why: 'Socket Mode only: port of a small HTTP server for GET /metrics and /healthz (HTTP mode serves them on PORT)',
+    example: '9100',
+  },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
 };
 
@@ -43,6 +47,12 @@ const optionalUrl = z.preprocess(
     .optional(),
 );
 
+const portNumber = z.coerce
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0)
+  .max(65535, { error: 'must be a port number (0–65535)' });
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -54,15 +64,7 @@ const envSchema = z.object({
     z.string().startsWith('xapp-', { error: 'must start with xapp-' }).optional(),
   ),
   SLACK_API_URL: optionalUrl,
-  PORT: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(0)
-      .max(65535, { error: 'must be a port number (0–65535)' })
-      .default(3000),
-  ),
+  PORT: z.preprocess(blankToUndefined, portNumber.default(3000)),
   AGILE_DOMAIN: z.preprocess(
     blankToUndefined,
     z
@@ -80,6 +82,7 @@ const envSchema = z.object({
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { error: 'must be sqlite:PATH or postgres://…' })
       .optional(),
   ),
+  METRICS_PORT: z.preprocess(blankToUndefined, portNumber.optional()),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -98,7 +101,11 @@ export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgre
 
 export interface Config {
   port: number;
+  /** Socket Mode: serve /metrics and /healthz on this port (HTTP mode serves them on `port`). */
+  metricsPort?: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Human-readable logs (pino-pretty): stdout is a terminal, outside CI and tests. Else JSON lines. */
+  logPretty: boolean;
   slack: {
     /** console = no SLACK_BOT_TOKEN: the local Slack-like console plays Slack. */
     mode: SlackMode;
@@ -131,8 +138,14 @@ function formatProblems(problems: { variable: string; problem: string }[]): stri
   return `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
-/** Parses the environment once. The only place in the app that reads process.env. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once. The only place in the app that reads process.env. `stdoutIsTTY` (a
+ * terminal) picks human-readable logs, unless CI or a test runner is running.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutIsTTY: boolean = process.stdout.isTTY === true,
+): Config {
   const parsed = envSchema.safeParse(env);
   const problems: { variable: string; problem: string }[] = [];
   const invalid = new Set<string>();
@@ -185,7 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     port: e.PORT,
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
     logLevel: e.LOG_LEVEL,
+    logPretty: stdoutIsTTY && !present('CI') && !present('VITEST') && env.NODE_ENV !== 'production',
     slack: {
       mode,
       botToken: e.SLACK_BOT_TOKEN,

@@ -1,5 +1,7 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import { currentRequest } from './request-context.js';
 
 /** Keys whose values are secrets wherever they sit in a logged object. */
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie/i;
@@ -35,11 +37,33 @@ export function scrubSecrets(value: unknown, depth = 0, seen = new WeakSet<objec
   return out;
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export interface LoggerOptions {
+  /** Human-readable lines (pino-pretty) instead of JSON; only for a terminal (see Config.logPretty). */
+  pretty?: boolean;
+}
+
+/** The request's ids on every line written while its work runs (post-ack work and Agile calls too). */
+function requestFields(): Record<string, string> {
+  const request = currentRequest();
+  if (!request) return {};
+  const fields: Record<string, string> = { reqId: request.requestId };
+  if (request.teamId) fields.teamId = request.teamId;
+  if (request.userId) fields.userId = request.userId;
+  return fields;
+}
+
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  options: LoggerOptions = {},
+): Logger {
+  const out =
+    destination ?? (options.pretty ? PinoPretty({ colorize: true, ignore: 'pid,hostname,app' }) : undefined);
   return pino(
     {
       level,
       base: { app: 'agile-crm-slack-bot' },
+      mixin: requestFields,
       formatters: { log: (obj) => scrubSecrets(obj) as Record<string, unknown> },
       hooks: {
         // The message string is not passed through formatters.log: scrub it too.
@@ -53,7 +77,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         },
       },
     },
-    destination,
+    out,
   );
 }
 

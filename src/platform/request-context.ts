@@ -6,6 +6,8 @@ export interface RequestContext {
   requestId: string;
   teamId?: string;
   userId?: string;
+  /** When the request reached the bot (epoch ms): Slack's 3 s clocks (ack, trigger_id) start here. */
+  receivedAtMs?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,5 +1,6 @@
 import { type AgileClient, type Contact, getFullName, getPrimaryEmail } from '../../platform/agile/index.js';
 import { createCachedSearch } from '../../platform/cached-search.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { isEmail } from '../../platform/text.js';
 import { findContactByEmail } from './find-contact.js';
 import { foldText, rankContacts } from './ranking.js';
@@ -61,7 +62,11 @@ function narrowFromPrefix(key: string, cached: ReadonlyMap<string, ContactChoice
   });
 }
 
-export function createContactSearch(agile: AgileClient, now: () => Date = () => new Date()): ContactSearch {
+export function createContactSearch(
+  agile: AgileClient,
+  now: () => Date = () => new Date(),
+  metrics?: Metrics,
+): ContactSearch {
   const fetchChoices = async (query: string): Promise<ContactChoice[]> => {
     const q = query.trim();
     if (isEmail(q)) {
@@ -77,6 +82,7 @@ export function createContactSearch(agile: AgileClient, now: () => Date = () => 
     ttlMs: TTL_MS,
     maxEntries: MAX_ENTRIES,
     now,
+    metrics: { metrics, name: 'contact_search' },
   });
   return {
     search: cached.search,

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
@@ -35,6 +36,8 @@ export interface DigestSchedulerOptions {
   staleClaimMs?: number;
   /** Retry backoff waits; cut short by stop(). */
   sleep?: Sleep;
+  /** Runs, failed attempts and tick lag (crm_digest_*); the last tick for `/crm status`. */
+  metrics?: Metrics;
 }
 
 export interface TickReport {
@@ -103,6 +106,8 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   const sleep = opts.sleep ?? realSleep;
   const shutdown = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  /** When the timer's tick is due (epoch ms, injected clock): its lag is measured against it. */
+  let dueAtMs: number | undefined;
   let ticking: Promise<TickReport> | undefined;
   let started = false;
   let stopped = false;
@@ -138,10 +143,12 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         }
         await postDigest(poster, channel, prepared, progress, recordPosted);
         runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
+        opts.metrics?.digestRuns.inc({ outcome: 'posted' });
         return;
       } catch (err) {
         lastError = err;
         runLog.warn({ err, attempt }, 'digest attempt failed');
+        opts.metrics?.digestAttemptFailures.inc();
         const permanent = err instanceof DigestPostError && err.permanent;
         // Shutting down is no verdict on the digest: the run stays 'claimed' and, once its heartbeat is
         // stale, the next instance (or this one restarted) takes it over the same local day.
@@ -162,6 +169,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       runLog.error({ ts: progress.mainTs }, 'digest posted but its run could not be recorded as posted');
     }
     if (stopped) return;
+    opts.metrics?.digestRuns.inc({ outcome: 'failed' });
     const code = lastError instanceof DigestPostError ? lastError.code : undefined;
     if (code && CHANNEL_ERRORS.has(code)) {
       // Nothing can be said in a channel we cannot post to; the status command shows the error.
@@ -214,6 +222,11 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         .catch((err: unknown) => log.warn({ err }, 'digest heartbeat failed'));
     }
     const now = deps.now();
+    opts.metrics?.digestTick({
+      atMs: now.getTime(),
+      lagMs: Math.max(0, now.getTime() - (dueAtMs ?? now.getTime())),
+    });
+    dueAtMs = undefined;
     const schedules = await deps.store.digestSchedules.listEnabled();
     const report: TickReport = { schedules: schedules.length, due: 0, claimed: 0, takenOver: 0 };
     for (const schedule of schedules) {
@@ -260,7 +273,9 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       const next = () => {
         if (stopped) return;
         const delay = opts.tickMs ?? MINUTE_MS - (deps.now().getTime() % MINUTE_MS) + TICK_OFFSET_MS;
+        const due = deps.now().getTime() + delay;
         timer = setTimeout(() => {
+          dueAtMs = due;
           run();
           next();
         }, delay);

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { type AgileClient, collect, type Deal, type Track } from '../../platform/agile/index.js';
 import { createCachedSearch } from '../../platform/cached-search.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { type DealRanking, type DealSummary, rankDeals, toDealSummary } from './deal-search.js';
 
 /** The deals and tracks the deal features read, cached so pickers answer within Slack's 3 s. */
@@ -34,7 +35,11 @@ const OVERLAY_MAX = 1000;
 const TRACKS_TTL_MS = 60_000;
 
 /** Built once in app/create-bot.ts (Deps.deals): the caches must outlive a request. */
-export function createDealDirectory(agile: AgileClient, now: () => Date = () => new Date()): DealDirectory {
+export function createDealDirectory(
+  agile: AgileClient,
+  now: () => Date = () => new Date(),
+  metrics?: Metrics,
+): DealDirectory {
   // ttlResolution 0: read the injected clock on every check (lru-cache otherwise reuses it for 1 ms).
   const clock = { perf: { now: () => now().getTime() }, ttlResolution: 0 };
   // What the bot itself just changed, laid over the cached list until Agile's listing shows it.
@@ -60,7 +65,12 @@ export function createDealDirectory(agile: AgileClient, now: () => Date = () => 
     for (const d of [...pages, ...mine]) byId.set(d.id, toDealSummary(d));
     return [...byId.values()];
   };
-  const cached = createCachedSearch<DealSummary>({ keyOf: () => ALL_KEY, now, fetch: fetchAll });
+  const cached = createCachedSearch<DealSummary>({
+    keyOf: () => ALL_KEY,
+    now,
+    fetch: fetchAll,
+    metrics: { metrics, name: 'deals' },
+  });
   const withOverlay = (deals: DealSummary[]): DealSummary[] => {
     if (overlay.size === 0) return deals;
     const ids = new Set(deals.map((d) => d.id));

@@ -2,6 +2,7 @@ import { parse as parseLosslessJson } from 'lossless-json';
 import { type FetchContext, type FetchResponse, ofetch } from 'ofetch';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { endpointTemplate, type Metrics } from '../metrics.js';
 import { sleep as defaultSleep } from '../sleep.js';
 import { AgileError, errorFromResponse, isAgileError, type RedactedRequest } from './errors.js';
 
@@ -26,6 +27,8 @@ export interface AgileHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Epoch milliseconds: reads Retry-After dates and times requests for the logs. Default Date.now. */
   now?: () => number;
+  /** Counts and times each attempt (crm_agile_requests_total, crm_agile_request_seconds). */
+  metrics?: Metrics;
 }
 
 export interface RequestSpec<S extends z.ZodType> {
@@ -139,6 +142,15 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
   const startedAt = new WeakMap<FetchContext, number>();
   const elapsedMs = (ctx: FetchContext) => now() - (startedAt.get(ctx) ?? now());
 
+  const metrics = options.metrics;
+  /** One attempt done: `status` is the HTTP status, or `timeout` / `network` when none came. */
+  function measure(ctx: FetchContext, status: string): void {
+    if (!metrics) return;
+    const labels = { method: ctx.options.method ?? 'GET', endpoint: endpointTemplate(redact(ctx).path) };
+    metrics.agileRequests.inc({ ...labels, status });
+    metrics.agileRequestSeconds.observe(labels, elapsedMs(ctx) / 1000);
+  }
+
   /** Method and path (no query, no headers, no body) of the request ofetch is sending. */
   function redact(ctx: FetchContext): RedactedRequest {
     const url = (typeof ctx.request === 'string' ? ctx.request : ctx.request.url).split('?')[0] ?? '';
@@ -185,6 +197,7 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
         startedAt.set(ctx, now());
       },
       onResponse(ctx) {
+        measure(ctx, String(ctx.response.status));
         logger?.debug(
           { agile: { ...redact(ctx), status: ctx.response.status, ms: elapsedMs(ctx) } },
           'agile request',
@@ -198,6 +211,7 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
       },
       async onRequestError(ctx) {
         const error = transportError(ctx.error, redact(ctx), timeoutMs);
+        measure(ctx, error.timedOut ? 'timeout' : 'network');
         logger?.warn({ agile: { ...error.request, ms: elapsedMs(ctx), kind: error.kind } }, error.message);
         await retryOrThrow(ctx, error);
       },

@@ -1,10 +1,12 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { type AckGate, createAckGate } from './ack-gate.js';
+import { meteredSlackFetch } from './api-metrics.js';
 
 export interface SlackAppOptions {
   config: Config;
@@ -14,6 +16,8 @@ export interface SlackAppOptions {
   /** Reported by /healthz. */
   health?: () => Record<string, unknown>;
   now?: () => Date;
+  /** Served on GET /metrics (HTTP and console modes; Socket Mode only on METRICS_PORT). */
+  metrics: Metrics;
 }
 
 export interface SlackApp {
@@ -26,12 +30,24 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** What the receiver adds to Bolt's `context` for every request (see customPropertiesExtractor). */
+export interface ReceiptContext {
+  /** When the request reached the bot (epoch ms). */
+  receivedAtMs?: number;
+  /** Slack's X-Slack-Request-Timestamp header (epoch seconds, as sent). */
+  slackRequestTimestamp?: string;
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** Slack signs with a timestamp; Bolt rejects stale ones but accepts any future one, so we do. */
 const MAX_CLOCK_SKEW_SEC = 5 * 60;
 
 export function isFutureSlackTimestamp(req: IncomingMessage, nowMs: number): boolean {
-  const header = req.headers['x-slack-request-timestamp'];
-  const ts = Number(Array.isArray(header) ? header[0] : header);
+  const ts = Number(firstHeader(req, 'x-slack-request-timestamp'));
   return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + MAX_CLOCK_SKEW_SEC;
 }
 
@@ -73,6 +89,7 @@ export function createSlackApp({
   extraRoutes = [],
   health,
   now = () => new Date(),
+  metrics,
 }: SlackAppOptions): SlackApp {
   const startedAt = new Date().toISOString();
   const boltLogger = toBoltLogger(logger);
@@ -84,18 +101,44 @@ export function createSlackApp({
       res.end(JSON.stringify({ status: 'ok', mode: config.slack.mode, startedAt, ...health?.() }));
     },
   };
+  const metricsRoute: CustomRoute = {
+    path: '/metrics',
+    method: ['GET'],
+    handler: (_req, res) => {
+      metrics.render().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'could not render the metrics');
+          res.writeHead(500).end();
+        },
+      );
+    },
+  };
   const ackGate = createAckGate();
   const clientOptions = {
     slackApiUrl: config.slack.apiUrl,
     // Interactive calls must fail fast: the SDK's default retries for ~30 minutes.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     timeout: 10_000,
+    fetch: meteredSlackFetch(metrics),
   };
 
   const client = new WebClient(config.slack.botToken, { ...clientOptions, logger: boltLogger });
   const authorize = cachedAuthorize(client, config.slack.botToken ?? '', config.slack, logger);
   const socket = config.slack.mode === 'socket';
   let app: App;
+  // Socket Mode has no HTTP server of its own: metrics are served only when METRICS_PORT asks for one.
+  const metricsServer =
+    socket && config.metricsPort !== undefined
+      ? createServer((req, res) => {
+          const route = [healthRoute, metricsRoute].find((r) => req.method === 'GET' && req.url === r.path);
+          if (route) route.handler(req as never, res);
+          else res.writeHead(404).end();
+        })
+      : null;
   if (socket) {
     app = new App({
       authorize,
@@ -105,14 +148,20 @@ export function createSlackApp({
       clientOptions,
     });
   } else {
+    const receivedAt = new WeakMap<IncomingMessage, number>();
     const receiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret ?? '',
       endpoints: '/slack/events',
-      customRoutes: [healthRoute, ...extraRoutes],
+      customRoutes: [healthRoute, metricsRoute, ...extraRoutes],
       logger: boltLogger,
+      customPropertiesExtractor: (req): ReceiptContext => ({
+        receivedAtMs: receivedAt.get(req),
+        slackRequestTimestamp: firstHeader(req, 'x-slack-request-timestamp'),
+      }),
     });
     const boltListener = receiver.requestListener;
     receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+      receivedAt.set(req, Date.now());
       if (isFutureSlackTimestamp(req, now().getTime())) {
         logger.warn({ path: req.url }, 'rejected a Slack request with a future timestamp');
         res.writeHead(401).end();
@@ -136,6 +185,10 @@ export function createSlackApp({
     async start(port = config.port) {
       if (socket) {
         await app.start();
+        if (metricsServer) {
+          await new Promise<void>((resolve) => metricsServer.listen(config.metricsPort, resolve));
+          logger.info({ port: config.metricsPort }, 'metrics served on GET /metrics');
+        }
         return { port: null };
       }
       // The local console is a development tool: never reachable from another machine.
@@ -146,6 +199,7 @@ export function createSlackApp({
     },
     async stop() {
       await app.stop();
+      if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
     },
   };
 }

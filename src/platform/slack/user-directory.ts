@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { countCacheFetch, type Metrics } from '../metrics.js';
 
 export interface SlackUserProfile {
   id: string;
@@ -34,6 +35,7 @@ export function createSlackUserDirectory(
   client: WebClient,
   logger: Logger,
   now: () => Date = () => new Date(),
+  metrics?: Metrics,
 ): SlackUserDirectory {
   const clock = { ttl: TTL_MS, ttlResolution: 0, max: MAX_ENTRIES, perf: { now: () => now().getTime() } };
 
@@ -72,7 +74,10 @@ export function createSlackUserDirectory(
 
   return {
     async profile(userId) {
-      const found = await profiles.fetch(userId).catch(() => undefined);
+      const status: LRUCache.Status<string, SlackUserProfile> = {};
+      const pending = profiles.fetch(userId, { status });
+      countCacheFetch(metrics, 'slack_users', status);
+      const found = await pending.catch(() => undefined);
       return found ?? { id: userId, name: userId, timeZone: 'UTC', isAdmin: false };
     },
     async userIdForEmail(email) {
