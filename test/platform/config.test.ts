@@ -146,3 +146,20 @@ describe('loadConfig errors', () => {
     ).toEqual(['AGILE_API_KEY', 'AGILE_EMAIL']);
   });
 });
+
+describe('METRICS_PORT and log format', () => {
+  it('METRICS_PORT is an optional port number', () => {
+    expect(loadConfig(HTTP_ENV).metricsPort).toBeUndefined();
+    expect(loadConfig({ ...HTTP_ENV, METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(problemsOf({ ...HTTP_ENV, METRICS_PORT: 'abc' }).problems.map((p) => p.variable)).toEqual([
+      'METRICS_PORT',
+    ]);
+  });
+
+  it('logs are human-readable only on a terminal, outside CI and tests', () => {
+    expect(loadConfig(HTTP_ENV, true).logPretty).toBe(true);
+    expect(loadConfig(HTTP_ENV, false).logPretty).toBe(false);
+    expect(loadConfig({ ...HTTP_ENV, CI: 'true' }, true).logPretty).toBe(false);
+    expect(loadConfig({ ...HTTP_ENV, NODE_ENV: 'production' }, true).logPretty).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, toBoltLogger } from '../../src/platform/logger.js';
+import { withRequestContext } from '../../src/platform/request-context.js';
 
 function memoryLogger() {
   let out = '';
@@ -93,5 +94,25 @@ describe('logger redaction at any depth', () => {
     }
     expect(text).toContain('boom');
     expect(text).toContain('slack said');
+  });
+});
+
+describe('request ids on log lines', () => {
+  it('every line written inside a request context carries its id, team and user; others none', async () => {
+    const { logger, output } = memoryLogger();
+    logger.info('outside');
+    await withRequestContext({ requestId: 'req-1', teamId: 'T1', userId: 'U1' }, async () => {
+      await Promise.resolve();
+      logger.child({ component: 'agile' }).debug({ token: 'xoxb-in-request' }, 'inside');
+      toBoltLogger(logger).info('bolt inside');
+    });
+    const [outside, inside, bolt] = output()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(outside?.reqId).toBeUndefined();
+    expect(inside).toMatchObject({ reqId: 'req-1', teamId: 'T1', userId: 'U1', component: 'agile' });
+    expect(bolt).toMatchObject({ reqId: 'req-1', component: 'bolt' });
+    expect(output()).not.toContain('xoxb-in-request');
   });
 });

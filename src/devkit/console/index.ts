@@ -85,7 +85,7 @@ async function resolvePort(port: number): Promise<number> {
 export async function startConsole({ config, logger, now, port }: ConsoleOptions): Promise<RunningConsole> {
   if (config.slack.mode !== 'console' || config.slack.botToken || config.slack.appToken)
     throw new ConsoleRefusedError();
-  const log = logger ?? createLogger(config.logLevel);
+  const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const bound = await resolvePort(port ?? config.port);
   const baseUrl = `http://127.0.0.1:${bound}`;
   const credentials = newConsoleCredentials();

@@ -21,6 +21,8 @@ export type CrmCommand =
   | { kind: 'reply'; ticketId: string; text: string }
   /** Everything after `digest`, trimmed; parsed by the digest's own parser. */
   | { kind: 'digest'; args: string }
+  /** The bot's health (admins only). */
+  | { kind: 'status' }
   /** `message` and `usage` are plain text (may hold backticks) and must be escaped before mrkdwn. */
   | { kind: 'error'; message: string; usage: string };
 
@@ -40,6 +42,7 @@ const KEYWORDS: Record<string, CommandName | 'ticket'> = {
   reply: 'reply',
   ticket: 'ticket',
   digest: 'digest',
+  status: 'status',
 };
 
 const MAX_ECHO = 40;
@@ -105,6 +108,10 @@ function parse(raw: string): CrmCommand {
       return parseReply(rest, word.toLowerCase());
     case 'digest':
       return { kind: 'digest', args: rest.trim() };
+    case 'status':
+      return rest.trim() === ''
+        ? { kind: 'status' }
+        : usageError('status', '`/crm status` takes nothing after it. Type just `/crm status`.');
     default:
       return unknownCommand(word, rest);
   }

@@ -7,6 +7,7 @@ import { digestCommandHandler } from '../digest/command-handler.js';
 import { lookupCommandHandler } from '../lookup/handlers.js';
 import { moveCommandHandler, openMoveModalFromCommand } from '../move/command-handler.js';
 import { noteCommandHandler, openNoteModal } from '../note/command-handler.js';
+import { statusCommandHandler } from '../status/handlers.js';
 import { openTaskModalFromCommand, taskCommandHandler } from '../task/command-handler.js';
 import { openTicketModal, replyCommandHandler } from '../ticket/command-handler.js';
 import { type CrmCommand, type ModalName, parseCrmCommand } from './grammar.js';
@@ -31,6 +32,7 @@ const HANDLERS: Handlers = {
   digest: digestCommandHandler,
   reply: replyCommandHandler,
   task: taskCommandHandler,
+  status: statusCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },

@@ -44,6 +44,7 @@ export const COMMAND_USAGE = {
     example: '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
     what: "This channel's daily digest of pending tasks",
   },
+  status: { usage: '/crm status', example: '/crm status', what: "The bot's health (workspace admins)" },
 } as const satisfies Record<string, CommandUsage>;
 
 export type CommandName = keyof typeof COMMAND_USAGE;

@@ -8,7 +8,7 @@ import {
   getPhones,
   getTitle,
 } from '../../platform/agile/index.js';
-import { formatDealValue } from '../../platform/slack/format.js';
+import { formatDealValue, slackDate } from '../../platform/slack/format.js';
 import { ACTION } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
@@ -67,13 +67,6 @@ export function listWithin(items: string[], max: number, sep = ', '): string {
 }
 
 const esc = (text: string, max: number) => truncate(escapeMrkdwn(text), max);
-
-/** Slack renders `<!date^…>` in each reader's own time zone; the fallback is the UTC date. */
-function slackDate(epochSec: number): string {
-  const safe = Math.trunc(epochSec);
-  const iso = new Date(safe * 1000).toISOString().slice(0, 10);
-  return `<!date^${safe}^{date_short_pretty} {time}|${iso}>`;
-}
 
 export function formatStars(stars: number | undefined): string {
   const n = Math.max(0, Math.min(5, Math.round(stars ?? 0)));

@@ -13,6 +13,13 @@ export function formatDealValue(value: number | undefined): string {
   }).format(cents / 100);
 }
 
+/** Slack renders `<!date^…>` in each reader's own time zone; the fallback is the UTC date. */
+export function slackDate(epochSec: number): string {
+  const safe = Math.trunc(epochSec);
+  const iso = new Date(safe * 1000).toISOString().slice(0, 10);
+  return `<!date^${safe}^{date_short_pretty} {time}|${iso}>`;
+}
+
 /** Slack reports DMs and private groups under these pseudo-names: there is no channel to name. */
 const NOT_A_CHANNEL = new Set(['directmessage', 'privategroup', 'mpdm']);
 

@@ -32,9 +32,17 @@ export interface Store {
   readonly digestRuns: DigestRunsRepository;
   readonly digestActions: DigestActionsRepository;
   readonly cache: CacheRepository;
+  /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
+  migrationState(): Promise<MigrationState>;
   /** Deletes expired idempotency keys and cache entries (call now and then, e.g. hourly). */
   purgeExpired(): Promise<{ idempotencyKeys: number; cacheEntries: number }>;
   close(): Promise<void>;
+}
+
+export interface MigrationState {
+  applied: number;
+  /** Name of the newest applied migration (names sort in order: `001_initial`, …); null if none. */
+  latest: string | null;
 }
 
 export interface OpenStoreOptions {
@@ -106,6 +114,11 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     digestRuns: createDigestRunsRepository(ctx),
     digestActions: createDigestActionsRepository(ctx),
     cache,
+    async migrationState() {
+      const rows = await db.selectFrom('store_migrations').select('name').execute();
+      const names = rows.map((r) => r.name).sort();
+      return { applied: names.length, latest: names.at(-1) ?? null };
+    },
     async purgeExpired() {
       return { idempotencyKeys: await idempotency.purgeExpired(), cacheEntries: await cache.purgeExpired() };
     },

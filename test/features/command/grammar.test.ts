@@ -4,7 +4,18 @@ import { type CrmCommand, parseCrmCommand, unwrapSlackText } from '../../../src/
 import { classifyLookupQuery } from '../../../src/features/contacts/lookup-query.js';
 import { editDistance, isEmail } from '../../../src/platform/text.js';
 
-const KINDS = new Set(['help', 'lookup', 'modal', 'note', 'task', 'move', 'reply', 'digest', 'error']);
+const KINDS = new Set([
+  'help',
+  'lookup',
+  'modal',
+  'note',
+  'task',
+  'move',
+  'reply',
+  'digest',
+  'status',
+  'error',
+]);
 
 function expectError(cmd: CrmCommand): { message: string; usage: string } {
   if (cmd.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(cmd)}`);
@@ -250,6 +261,22 @@ describe('parseCrmCommand: deal, move, reply/ticket, digest', () => {
   });
 });
 
+describe('parseCrmCommand: status', () => {
+  it.each(['status', ' STATUS ', 'Status'])('%j is status', (text) => {
+    expect(parseCrmCommand(text)).toEqual({ kind: 'status' });
+  });
+
+  it('takes nothing after it', () => {
+    const err = expectError(parseCrmCommand('status now'));
+    expect(err.message).toContain('`/crm status`');
+    expect(err.usage).toContain('/crm status');
+  });
+
+  it('a typo suggests it', () => {
+    expect(expectError(parseCrmCommand('statsu')).message).toContain('Did you mean `/crm status`');
+  });
+});
+
 describe('parseCrmCommand: unknown commands', () => {
   it('an unknown word lists the commands', () => {
     const err = expectError(parseCrmCommand('foo bar'));
@@ -319,6 +346,7 @@ describe('parseCrmCommand: properties', () => {
     'ticket',
     'reply',
     'digest',
+    'status',
     'ntoe',
     '?',
     '',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import {
   type DigestScheduleInput,
+  MIGRATIONS,
   type OpenStoreOptions,
   openStore,
   type Store,
@@ -77,6 +78,13 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
     });
 
     describe('migrations', () => {
+      it('migrationState reports every migration applied, the newest last', async () => {
+        expect(await store.migrationState()).toEqual({
+          applied: MIGRATIONS.length,
+          latest: MIGRATIONS.at(-1)?.name,
+        });
+      });
+
       it('apply once when opened twice in a row', async () => {
         const cfg = await target.freshDatabase();
         const first = captureLogger();
