@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agile-simulator.js';
 import { createContactSearch } from '../features/contacts/contact-search.js';
+import { digestOverview } from '../features/digest/overview.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
@@ -114,6 +115,7 @@ export async function createBot({
     inFlight,
     digestPoster,
     metrics,
+    digestOverview: () => digestOverview(store, now()),
     startedAt,
   };
   const digestScheduler =

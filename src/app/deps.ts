@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ContactSearch } from '../features/contacts/contact-search.js';
+import type { DigestOverview } from '../features/digest/overview.js';
 import type { DigestPoster } from '../features/digest/poster.js';
 import type { DealDirectory } from '../features/pipeline/deal-directory.js';
 import type { TicketService } from '../features/ticket/tickets.js';
@@ -34,6 +35,8 @@ export interface Deps {
   digestPoster: DigestPoster;
   /** Prometheus metrics (GET /metrics); the digest scheduler's last tick for `/crm status`. */
   metrics: Metrics;
+  /** Enabled digests, their last run and next post, for `/crm status`. */
+  digestOverview: () => Promise<DigestOverview>;
   /** The bot's start (uptime in `/crm status`). */
   startedAt: Date;
 }

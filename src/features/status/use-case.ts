@@ -1,9 +1,8 @@
 import type { Deps } from '../../app/deps.js';
 import { appVersion } from '../../platform/app-version.js';
 import type { DigestTick } from '../../platform/metrics.js';
-import type { DigestRun, MigrationState, Store } from '../../platform/store/index.js';
+import type { MigrationState, Store } from '../../platform/store/index.js';
 import { TIMEOUT, within } from '../../platform/within.js';
-import { nextPostOf } from '../digest/schedule.js';
 
 /** Each check's budget: they run side by side, so the whole answer stays well within Slack's 3 s. */
 export const CHECK_BUDGET_MS = 2_000;
@@ -14,13 +13,8 @@ export type Check<T> =
   | { state: 'failed'; error: unknown; ms: number }
   | { state: 'timeout'; budgetMs: number };
 
-export interface DigestOverview {
-  enabledSchedules: number;
-  /** The latest run of any enabled schedule. */
-  lastRun: (Pick<DigestRun, 'status' | 'localDate' | 'error'> & { channelId: string; atMs: number }) | null;
-  /** The soonest next post among enabled schedules. */
-  nextPostAt: Date | null;
-}
+/** Enabled digests, their last run and the next post (the digest feature's, through Deps). */
+export type DigestOverview = Awaited<ReturnType<Deps['digestOverview']>>;
 
 export interface StatusReport {
   agile: Check<null>;
@@ -55,28 +49,6 @@ async function check<T>(work: () => Promise<T>, budgetMs: number): Promise<Check
   return outcome === TIMEOUT ? { state: 'timeout', budgetMs } : outcome;
 }
 
-async function digestOverview(store: Store, now: Date): Promise<DigestOverview> {
-  const schedules = await store.digestSchedules.listEnabled();
-  let lastRun: DigestOverview['lastRun'] = null;
-  let nextPostAt: Date | null = null;
-  for (const schedule of schedules) {
-    const run = schedule.lastRun;
-    const atMs = run ? (run.postedMs ?? run.updatedMs) : 0;
-    if (run && (!lastRun || atMs > lastRun.atMs)) {
-      lastRun = {
-        status: run.status,
-        localDate: run.localDate,
-        error: run.error,
-        channelId: schedule.channelId,
-        atMs,
-      };
-    }
-    const next = nextPostOf(schedule, now);
-    if (!nextPostAt || next < nextPostAt) nextPostAt = next;
-  }
-  return { enabledSchedules: schedules.length, lastRun, nextPostAt };
-}
-
 /** `/crm status`: every check at once, each within its budget (a hanging CRM cannot hold the answer). */
 export async function checkStatus(deps: Deps, input: StatusInput): Promise<StatusReport> {
   const budgetMs = input.budgetMs ?? CHECK_BUDGET_MS;
@@ -92,7 +64,7 @@ export async function checkStatus(deps: Deps, input: StatusInput): Promise<Statu
       return { team: auth.team, botUser: auth.user };
     }, budgetMs),
     check(() => deps.store.migrationState(), budgetMs),
-    check(() => digestOverview(deps.store, now), budgetMs),
+    check(() => deps.digestOverview(), budgetMs),
   ]);
   return {
     agile,
