@@ -65,7 +65,9 @@ export async function createBot({
   scheduler: schedulerOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel);
-  const sandbox = config.agile ? null : await startAgileSimulator({ now });
+  const sandbox = config.agile
+    ? null
+    : await startAgileSimulator({ now, undocumented: config.simulator?.undocumented ?? true });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
   const slack = createSlackApp({ config, logger: log, extraRoutes, now });
   const agile: AgileClient = createAgileClient({
@@ -99,7 +101,7 @@ export async function createBot({
     store,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now),
-    owners: createOwnerDirectory(agile, now),
+    owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),
     contactSearch: createContactSearch(agile, now),
     deals: createDealDirectory(agile, now),
     tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),

@@ -30,6 +30,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'Storage: unset = SQLite file under ./data, sqlite:PATH, or postgres://…',
     example: 'postgres://postgres@127.0.0.1:5432/bot',
   },
+  SIMULATOR_UNDOCUMENTED: {
+    why: 'Console sandbox: off = serve only the endpoints of the Agile API reference (no api/users)',
+    example: 'off (on, off)',
+  },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
 };
 
@@ -84,6 +88,7 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  SIMULATOR_UNDOCUMENTED: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
 });
 
 export type SlackMode = 'http' | 'socket' | 'console';
@@ -113,6 +118,8 @@ export interface Config {
   /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */
   agile: AgileConfig | null;
   database: DatabaseConfig;
+  /** The embedded sandbox (console mode without AGILE_*): off = only the API reference's endpoints. */
+  simulator?: { undocumented: boolean };
 }
 
 export class ConfigError extends Error {
@@ -195,5 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     agile,
     database,
+    simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
   };
 }
