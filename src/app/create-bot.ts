@@ -71,7 +71,9 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
-  const sandbox = config.agile ? null : await startAgileSimulator({ now });
+  const sandbox = config.agile
+    ? null
+    : await startAgileSimulator({ now, undocumented: config.simulator?.undocumented ?? true });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
   const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
   const agile: AgileClient = createAgileClient({
@@ -107,7 +109,7 @@ export async function createBot({
     store,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
-    owners: createOwnerDirectory(agile, now),
+    owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),
     contactSearch: createContactSearch(agile, now, metrics),
     deals: createDealDirectory(agile, now, metrics),
     tickets: createTicketService({ agile, logger: log.child({ component: 'tickets' }), now }),

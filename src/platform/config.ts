@@ -34,6 +34,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'Socket Mode only: port of a small HTTP server for GET /metrics and /healthz (HTTP mode serves them on PORT)',
     example: '9100',
   },
+  SIMULATOR_UNDOCUMENTED: {
+    why: 'Console sandbox: off = serve only the endpoints of the Agile API reference (no api/users)',
+    example: 'off (on, off)',
+  },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
 };
 
@@ -87,6 +91,7 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  SIMULATOR_UNDOCUMENTED: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
 });
 
 export type SlackMode = 'http' | 'socket' | 'console';
@@ -120,6 +125,8 @@ export interface Config {
   /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */
   agile: AgileConfig | null;
   database: DatabaseConfig;
+  /** The embedded sandbox (console mode without AGILE_*): off = only the API reference's endpoints. */
+  simulator?: { undocumented: boolean };
 }
 
 export class ConfigError extends Error {
@@ -210,5 +217,6 @@ export function loadConfig(
     },
     agile,
     database,
+    simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
   };
 }

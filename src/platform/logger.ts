@@ -7,32 +7,68 @@ import { currentRequest } from './request-context.js';
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie/i;
 /** Slack tokens are recognisable by shape even under an innocent key or inside a message. */
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
+/** `scheme://user:password@host` (postgres://, https://, …): the password goes, the user stays. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s@/?#]*@/gi;
+/** An Authorization value quoted anywhere in a string (an error message, a curl line). */
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9+/=._~-]+/gi;
+const BASIC = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const EMAIL = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
 const CENSOR = '[redacted]';
+const INFO_LEVEL = 30;
+
+/** "Basic <credentials>": base64 with a non-letter in it or that decodes to `user:password`, not "Basic Information". */
+function isBasicCredentials(b64: string): boolean {
+  return /[^A-Za-z]/.test(b64) || Buffer.from(b64, 'base64').toString('latin1').includes(':');
+}
+
+/** Secrets that have a recognisable shape in any string: Slack tokens, URL passwords, Basic/Bearer values. */
+export function scrubString(text: string): string {
+  return text
+    .replace(SLACK_TOKEN, CENSOR)
+    .replace(URL_CREDENTIALS, '$1:***@')
+    .replace(BEARER, `$1 ${CENSOR}`)
+    .replace(BASIC, (whole, word: string, b64: string) =>
+      isBasicCredentials(b64) ? `${word} ${CENSOR}` : whole,
+    );
+}
+
+/** `ana.lopez@example.com` → `a***@example.com`: enough to tell records apart, not to contact anyone. */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, '$1***@$2');
+}
 
 /**
  * Deep copy with secrets censored, at any depth (pino's redact paths only reach the depths they spell
- * out). Errors keep their message and stack; cycles and very deep objects are cut.
+ * out). Errors keep their message, stack and cause chain; cycles and very deep objects are cut.
  */
-export function scrubSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return value.replace(SLACK_TOKEN, CENSOR);
+export function scrubSecrets(value: unknown): unknown {
+  return scrub(value, scrubString);
+}
+
+function scrub(
+  value: unknown,
+  text: (s: string) => string,
+  depth = 0,
+  seen = new WeakSet<object>(),
+): unknown {
+  if (typeof value === 'string') return text(value);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value) || depth > 8) return '[…]';
   seen.add(value);
+  const deeper = (v: unknown) => scrub(v, text, depth + 1, seen);
   if (value instanceof Error) {
-    const out: Record<string, unknown> = {
-      type: value.name,
-      message: scrubSecrets(value.message, depth + 1, seen),
-    };
-    if (value.stack) out.stack = scrubSecrets(value.stack, depth + 1, seen);
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) ? CENSOR : scrubSecrets(v, depth + 1, seen);
-    }
+    const out: Record<string, unknown> = { type: value.name, message: deeper(value.message) };
+    if (value.stack) out.stack = deeper(value.stack);
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? CENSOR : deeper(v);
+    // cause and AggregateError's errors are own but not enumerable: Object.entries misses them.
+    if (value.cause !== undefined) out.cause = deeper(value.cause);
+    if (value instanceof AggregateError) out.errors = deeper(value.errors);
     return out;
   }
-  if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1, seen));
+  if (Array.isArray(value)) return value.map(deeper);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? CENSOR : scrubSecrets(v, depth + 1, seen);
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? CENSOR : deeper(v);
   }
   return out;
 }
@@ -52,6 +88,9 @@ function requestFields(): Record<string, string> {
   return fields;
 }
 
+/** Info and below: CRM contacts' (and anyone's) email addresses are masked as well. */
+const scrubForInfo = (value: unknown) => scrub(value, (s) => maskEmails(scrubString(s)));
+
 export function createLogger(
   level: string,
   destination?: pino.DestinationStream,
@@ -59,26 +98,38 @@ export function createLogger(
 ): Logger {
   const out =
     destination ?? (options.pretty ? PinoPretty({ colorize: true, ignore: 'pid,hostname,app' }) : undefined);
-  return pino(
+  const logger = pino(
     {
       level,
       base: { app: 'agile-crm-slack-bot' },
       mixin: requestFields,
       formatters: { log: (obj) => scrubSecrets(obj) as Record<string, unknown> },
+      // formatters.log runs first and has already made `err` a scrubbed plain object with its cause
+      // chain; pino's own err serializer would take that apart again (type "Object", causes in message).
+      serializers: { err: (err: unknown) => err },
       hooks: {
         // The message string is not passed through formatters.log: scrub it too.
-        logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === 'string' ? (scrubSecrets(a) as string) : a)) as Parameters<
-              typeof method
-            >,
-          );
+        logMethod(args, method, level) {
+          const info = level <= INFO_LEVEL;
+          const clean = (a: unknown) => {
+            if (!info) return typeof a === 'string' ? scrubSecrets(a) : a;
+            return scrubForInfo(a instanceof Error ? { err: a } : a);
+          };
+          method.apply(this, args.map(clean) as Parameters<typeof method>);
         },
       },
     },
     out,
   );
+  // Child bindings are written as given: pino applies formatters.bindings to the root's only. Every
+  // child (and grandchild: they inherit from the root) goes through this.
+  // (pino's generic child type does not survive a wrapper: the casts go through unknown.)
+  const child = logger.child as unknown as (bindings: pino.Bindings, options?: unknown) => Logger;
+  const scrubbedChild = function (this: Logger, bindings: pino.Bindings, options?: unknown): Logger {
+    return child.call(this, scrubSecrets(bindings) as pino.Bindings, options);
+  };
+  logger.child = scrubbedChild as unknown as Logger['child'];
+  return logger;
 }
 
 const toBoltLevel: Record<string, LogLevel> = {

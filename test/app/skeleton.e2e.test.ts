@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RESPONSE } from '../helpers/fake-slack.js';
 import { futureTimestampSec, staleTimestampSec } from '../helpers/slack-requests.js';
-import { startTestBot, type TestBot } from '../helpers/test-bot.js';
+import { documentedOnlyRun, simulatorOf, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 let t: TestBot;
 beforeAll(async () => {
@@ -13,6 +13,17 @@ afterAll(async () => {
 beforeEach(() => t.reset());
 
 describe('skeleton end to end', () => {
+  it('the simulator serves api/users only outside the documented-only run', async () => {
+    const sim = simulatorOf(t);
+    const res = await fetch(`${sim.url}api/users`, {
+      headers: {
+        accept: 'application/json',
+        authorization: `Basic ${Buffer.from(`${sim.credentials.email}:${sim.credentials.apiKey}`).toString('base64')}`,
+      },
+    });
+    expect(res.status).toBe(documentedOnlyRun() ? 404 : 200);
+  });
+
   it('GET /healthz answers 200 JSON', async () => {
     const res = await fetch(`${t.baseUrl}/healthz`);
     expect(res.status).toBe(200);

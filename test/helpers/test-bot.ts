@@ -69,10 +69,20 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+/**
+ * AGILE_SIM_DOCUMENTED_ONLY=1: the simulator serves only the endpoints of the API reference (npm test
+ * runs the end-to-end files a second time so), proving no feature needs api/users.
+ */
+export function documentedOnlyRun(): boolean {
+  return process.env.AGILE_SIM_DOCUMENTED_ONLY === '1';
+}
+
 /** The one place that wires the test environment: fake Slack, Agile simulator, temp SQLite, config, bot. */
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN, users: opts.users });
-  const agile = opts.agileBaseUrl ? null : await startAgileSimulator(opts.simulator);
+  const agile = opts.agileBaseUrl
+    ? null
+    : await startAgileSimulator({ undocumented: !documentedOnlyRun(), ...opts.simulator });
   const dir = mkdtempSync(join(tmpdir(), 'crm-bot-test-'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,

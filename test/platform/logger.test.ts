@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, toBoltLogger } from '../../src/platform/logger.js';
+import { createLogger, maskEmails, scrubString, toBoltLogger } from '../../src/platform/logger.js';
 import { withRequestContext } from '../../src/platform/request-context.js';
 
 function memoryLogger() {
@@ -114,5 +114,92 @@ describe('request ids on log lines', () => {
     expect(inside).toMatchObject({ reqId: 'req-1', teamId: 'T1', userId: 'U1', component: 'agile' });
     expect(bolt).toMatchObject({ reqId: 'req-1', component: 'bolt' });
     expect(output()).not.toContain('xoxb-in-request');
+  });
+});
+
+describe('logger scrubbing of secrets inside strings, bindings and causes', () => {
+  it('keeps the user but not the password of a URL with credentials', () => {
+    const { logger, output } = memoryLogger();
+    logger.warn(
+      { url: 'postgres://bot:pg-pass-123@db.internal:5432/crm' },
+      'db at https://ops:web-pw-9@proxy.example/x',
+    );
+    const line = JSON.parse(output());
+    expect(line.url).toBe('postgres://bot:***@db.internal:5432/crm');
+    expect(line.msg).toBe('db at https://ops:***@proxy.example/x');
+    expect(scrubString('see https://example.com/a?b=c@d and mailto:ana@x.example')).toBe(
+      'see https://example.com/a?b=c@d and mailto:ana@x.example',
+    );
+  });
+
+  it('hides Basic and Bearer credentials anywhere in a string, not the word "Basic" in prose', () => {
+    const basic = Buffer.from('ops@example.com:agile-key').toString('base64');
+    const { logger, output } = memoryLogger();
+    logger.error(
+      { detail: `curl -H "Authorization: Basic ${basic}" …`, note: 'retry with bearer abc.def-ghi_jkl' },
+      `sent Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig and Basic ${basic}`,
+    );
+    const text = output();
+    for (const secret of [basic, 'abc.def-ghi_jkl', 'eyJhbGciOiJIUzI1NiJ9'])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('Basic [redacted]');
+    expect(scrubString('Basic Information → App Credentials')).toBe('Basic Information → App Credentials');
+    expect(scrubString(`Basic ${Buffer.from('a:b').toString('base64')}`)).toBe('Basic [redacted]');
+  });
+
+  it('scrubs child-logger bindings', () => {
+    const { logger, output } = memoryLogger();
+    logger
+      .child({ token: 'xoxb-in-binding', db: 'postgres://u:bound-pw@h/db', auth: 'Bearer bound-bearer-1' })
+      .info('hi');
+    const text = output();
+    for (const secret of ['xoxb-in-binding', 'bound-pw', 'bound-bearer-1'])
+      expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({ db: 'postgres://u:***@h/db', msg: 'hi' });
+  });
+
+  it('serializes err.cause chains, scrubbed', () => {
+    const root = Object.assign(new Error('connect to postgres://app:root-pw@db failed'), {
+      apiKey: 'cause-key',
+    });
+    const middle = new Error('store unavailable', { cause: root });
+    const top = new AggregateError([new Error('xoxb-in-aggregate')], 'request failed', { cause: middle });
+    const { logger, output } = memoryLogger();
+    logger.error({ err: top }, 'boom');
+    const line = JSON.parse(output());
+    expect(line.err).toMatchObject({
+      type: 'AggregateError',
+      message: 'request failed',
+      errors: [{ message: '[redacted]' }],
+      cause: {
+        type: 'Error',
+        message: 'store unavailable',
+        cause: { message: 'connect to postgres://app:***@db failed', apiKey: '[redacted]' },
+      },
+    });
+    expect(output()).not.toContain('root-pw');
+    expect(output()).not.toContain('cause-key');
+  });
+
+  it('masks email addresses at info level and below, keeps them in warnings', () => {
+    const { logger, output } = memoryLogger();
+    logger.info(
+      { contact: { email: 'ana.lopez@example.com' }, list: ['bo@x.example'] },
+      'found ana.lopez@example.com',
+    );
+    logger.debug({ err: new Error('no contact zed@x.example') }, 'debug');
+    logger.warn({ email: 'ana.lopez@example.com' }, 'warned');
+    const [info, debug, warn] = output()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(info).toMatchObject({
+      contact: { email: 'a***@example.com' },
+      list: ['b***@x.example'],
+      msg: 'found a***@example.com',
+    });
+    expect(debug.err.message).toBe('no contact z***@x.example');
+    expect(warn.email).toBe('ana.lopez@example.com');
+    expect(maskEmails('write to x@y.io')).toBe('write to x***@y.io');
   });
 });

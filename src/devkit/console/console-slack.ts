@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SHORTCUT } from '../../platform/slack/ids.js';
 import { escapeMrkdwn } from '../../platform/slack/mrkdwn.js';
@@ -167,7 +168,6 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
   const listeners = new Set<(version: number) => void>();
   let modalStack: string[] = [];
   let version = 0;
-  let responseSeq = 0;
 
   const changed = () => {
     version += 1;
@@ -192,8 +192,9 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
     enterprise: null,
   };
 
+  // Unguessable: a response_url is the only credential its poster needs (Slack's are too).
   const responseUrl = (ctx: ResponseContext) => {
-    const id = `c${++responseSeq}`;
+    const id = randomUUID();
     contexts.set(id, ctx);
     return `${opts.responseBase}/response/${id}`;
   };
@@ -392,7 +393,7 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
 
   /** A throwaway context for an ack body treated like a response_url post. */
   const responseUrlIdFor = (channel: string) => {
-    const id = `ack${++responseSeq}`;
+    const id = randomUUID();
     contexts.set(id, { channel, user: me.id });
     return id;
   };

@@ -10,7 +10,7 @@ import {
   type ConsoleSlack,
   createConsoleSlack,
 } from './console-slack.js';
-import { consoleRoutes } from './routes.js';
+import { consoleRoutes, consoleToken } from './routes.js';
 import { newConsoleCredentials } from './signing.js';
 import { createSlackWebApi, type SlackWebApi } from './slack-web-api.js';
 
@@ -29,8 +29,10 @@ export interface ConsoleOptions {
 
 export interface RunningConsole {
   bot: Bot;
-  /** What to open in a browser, e.g. http://localhost:3000 */
+  /** What to open in a browser, with this process's secret: http://localhost:3000/?token=… */
   url: string;
+  /** The per-process secret the page and its API need (see ConsoleRoutesOptions.token). */
+  token: string;
   /** http://127.0.0.1:{port} */
   baseUrl: string;
   port: number;
@@ -82,6 +84,9 @@ async function resolvePort(port: number): Promise<number> {
   });
 }
 
+/** The console's Web API log and its sandbox's request log keep this many recent entries. */
+const CONSOLE_LOG_LIMIT = 1000;
+
 export async function startConsole({ config, logger, now, port }: ConsoleOptions): Promise<RunningConsole> {
   if (config.slack.mode !== 'console' || config.slack.botToken || config.slack.appToken)
     throw new ConsoleRefusedError();
@@ -89,6 +94,7 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
   const bound = await resolvePort(port ?? config.port);
   const baseUrl = `http://127.0.0.1:${bound}`;
   const credentials = newConsoleCredentials();
+  const token = consoleToken();
 
   let slack: ConsoleSlack | undefined;
   const api = createSlackWebApi({
@@ -98,6 +104,7 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     botUserId: CONSOLE_BOT.userId,
     botId: CONSOLE_BOT.botId,
     onResponse: (id, args) => slack?.applyResponse(id, args),
+    maxLog: CONSOLE_LOG_LIMIT,
   });
   slack = createConsoleSlack({
     api,
@@ -106,7 +113,13 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     signingSecret: credentials.signingSecret,
     logger: log.child({ component: 'console' }),
   });
-  const served = consoleRoutes({ api, slack, logger: log.child({ component: 'console' }), port: bound });
+  const served = consoleRoutes({
+    api,
+    slack,
+    logger: log.child({ component: 'console' }),
+    port: bound,
+    token,
+  });
   const bot = await createBot({
     config: buildConsoleConfig(config, { ...credentials, apiUrl: `${baseUrl}/api/` }, bound),
     logger: log,
@@ -117,7 +130,8 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
 
   return {
     bot,
-    url: `http://localhost:${bound}`,
+    url: `http://localhost:${bound}/?token=${token}`,
+    token,
     baseUrl,
     port: bound,
     api,

@@ -1,10 +1,11 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ActionRequest, ConsoleSlack, SuggestRequest } from './console-slack.js';
 import { renderConsolePage } from './page.js';
-import { readBody, type SlackWebApi } from './slack-web-api.js';
+import { BodyTooLargeError, readBody, type SlackWebApi } from './slack-web-api.js';
 
 /**
  * The console's HTTP surface, served by Bolt's receiver beside /slack/events: the emulated Web API
@@ -18,6 +19,8 @@ const STATIC: Record<string, { file: string; type: string }> = {
   'console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 const PUBLIC_DIR = new URL('./public/', import.meta.url);
+/** The page's operations are small JSON objects; a form's values fit many times over. */
+const OP_BODY_LIMIT = 256 * 1024;
 /** Keeps proxies and browsers from closing a quiet event stream. */
 const SSE_KEEPALIVE_MS = 15_000;
 
@@ -32,6 +35,33 @@ export interface ConsoleRoutesOptions {
   slack: ConsoleSlack;
   logger: Logger;
   port: number;
+  /**
+   * This process's secret (consoleToken()): the page and its API need it, as `?token=` on the first
+   * load (which sets it as a cookie for the page's own requests), that cookie, or an X-Console-Token
+   * header. The Web API and response_urls the bot calls have their own secrets (the bot token, the
+   * unguessable response id).
+   */
+  token: string;
+}
+
+/** A per-process random secret for the console's page and API. */
+export function consoleToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function sameSecret(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -39,15 +69,43 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export function consoleRoutes({ api, slack, logger, port }: ConsoleRoutesOptions): ConsoleRoutes {
+export function consoleRoutes({ api, slack, logger, port, token }: ConsoleRoutesOptions): ConsoleRoutes {
   const streams = new Set<ServerResponse>();
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+  // Cookies are per host, not per port: the port in the name keeps two consoles apart.
+  const cookieName = `crm_console_${port}`;
 
   // Another web page open in the same browser must not drive the console: only our own host names
-  // (DNS rebinding), and JSON bodies only (a cross-site form cannot send them without CORS).
-  const trusted = (req: IncomingMessage, res: ServerResponse, needJson: boolean): boolean => {
+  // (DNS rebinding), our own origin when the browser names one, and JSON bodies only.
+  const local = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!allowedHosts.has(req.headers.host ?? '')) {
       sendJson(res, 403, { ok: false, error: 'unknown host' });
+      return false;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      sendJson(res, 403, { ok: false, error: 'foreign origin' });
+      return false;
+    }
+    return true;
+  };
+  const tokenOf = (req: IncomingMessage): string | undefined => {
+    const header = req.headers['x-console-token'];
+    return (
+      (typeof header === 'string' ? header : undefined) ??
+      cookieValue(req.headers.cookie, cookieName) ??
+      new URL(req.url ?? '/', 'http://x').searchParams.get('token') ??
+      undefined
+    );
+  };
+  const trusted = (req: IncomingMessage, res: ServerResponse, needJson: boolean): boolean => {
+    if (!local(req, res)) return false;
+    if (!sameSecret(tokenOf(req), token)) {
+      sendJson(res, 401, {
+        ok: false,
+        error: 'Open the console with the URL printed at start-up (it carries ?token=…).',
+      });
       return false;
     }
     if (needJson && !req.headers['content-type']?.startsWith('application/json')) {
@@ -56,16 +114,22 @@ export function consoleRoutes({ api, slack, logger, port }: ConsoleRoutesOptions
     }
     return true;
   };
+  const failed = (res: ServerResponse, err: unknown, status: number, error: string) => {
+    if (res.headersSent) return;
+    if (err instanceof BodyTooLargeError) sendJson(res, 413, { ok: false, error: 'request body too large' });
+    else sendJson(res, status, { ok: false, error });
+  };
 
   const webApi = (req: IncomingMessage, res: ServerResponse) => {
+    if (!local(req, res)) return;
     api
       .handle(req, res)
       .then((handled) => {
         if (!handled) sendJson(res, 404, { ok: false, error: 'unknown_method' });
       })
       .catch((err: unknown) => {
-        logger.error({ err }, 'console Web API failed');
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
+        if (!(err instanceof BodyTooLargeError)) logger.error({ err }, 'console Web API failed');
+        failed(res, err, 500, 'internal_error');
       });
   };
 
@@ -91,21 +155,28 @@ export function consoleRoutes({ api, slack, logger, port }: ConsoleRoutesOptions
       handler: (req, res) => {
         if (!trusted(req, res, false)) return;
         const channelName = new URL(req.url ?? '/', 'http://x').searchParams.get('channel') ?? undefined;
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          // The page's scripts, styles and API calls carry the token as this cookie (never readable by scripts).
+          'set-cookie': `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+          'referrer-policy': 'no-referrer',
+        });
         res.end(renderConsolePage(slack.snapshot(), channelName));
       },
     },
     {
       path: '/favicon.ico',
       method: ['GET'],
-      handler: (_req, res) => {
-        res.writeHead(204).end();
+      handler: (req, res) => {
+        if (local(req, res)) res.writeHead(204).end();
       },
     },
     {
       path: '/console/:file',
       method: ['GET'],
       handler: (req, res) => {
+        if (!trusted(req, res, false)) return;
         const name = (req as IncomingMessage & { params?: Record<string, string> }).params?.file ?? '';
         const asset = STATIC[name];
         if (!asset) {
@@ -163,12 +234,12 @@ export function consoleRoutes({ api, slack, logger, port }: ConsoleRoutesOptions
           sendJson(res, 404, { ok: false, error: `unknown operation ${opName}` });
           return;
         }
-        readBody(req, 256 * 1024)
+        readBody(req, OP_BODY_LIMIT)
           .then((raw) => op(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}))
           .then((out) => sendJson(res, 200, out))
           .catch((err: unknown) => {
             logger.warn({ err, op: opName }, 'console operation failed');
-            sendJson(res, 400, { ok: false, error: (err as Error).message });
+            failed(res, err, 400, (err as Error).message);
           });
       },
     },

@@ -97,6 +97,8 @@ export interface SlackWebApiOptions {
    * the post is only recorded. The console turns it into messages.
    */
   onResponse?: (responseId: string, args: Record<string, unknown>) => void;
+  /** Keep only the most recent this many calls in `log` (the console runs for hours); default: all. */
+  maxLog?: number;
 }
 
 export interface SlackWebApi {
@@ -160,8 +162,16 @@ const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push', 'views
 const TRIGGER_TTL_MS = 3000;
 /** Slack: a response_url takes 5 posts. */
 const RESPONSE_URL_MAX_POSTS = 5;
-/** Big enough for any Block Kit payload (50 blocks × 3000 chars) with room to spare. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Big enough for any Block Kit payload (100 blocks × 3000 chars, a view's maximum) with room to spare. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request body over the limit: answered 413. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body too large (limit ${limit} bytes)`);
+    this.name = 'BodyTooLargeError';
+  }
+}
 
 type Answer = Record<string, unknown>;
 
@@ -177,12 +187,14 @@ export function parseTriggerId(id: string): { issuedMs: number } | null {
   return m?.[1] ? { issuedMs: Number(m[1]) } : null;
 }
 
+/** The body as text; BodyTooLargeError past `limit` bytes (told by Content-Length, else while reading). */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request body too large');
+    if (size > limit) throw new BodyTooLargeError(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -213,6 +225,10 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
   const team = opts.team;
   const parseTrigger = opts.parseTriggerId ?? parseTriggerId;
   const log: RecordedCall[] = [];
+  const record = (call: RecordedCall) => {
+    log.push(call);
+    if (opts.maxLog !== undefined && log.length > opts.maxLog) log.splice(0, log.length - opts.maxLog);
+  };
   const violations: RecordedViolation[] = [];
   const failures = new Map<string, { spec: FailSpec; left: number }>();
   const usedTriggers = new Set<string>();
@@ -526,7 +542,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const token = bearer ?? str(args.token);
-      log.push({ kind: 'api', method, args, token, atMs: Date.now() });
+      record({ kind: 'api', method, args, token, atMs: Date.now() });
       const ms = delay(method);
       if (ms > 0) await new Promise((r) => setTimeout(r, ms));
       const [status, answer] = apiCall(method, args, token);
@@ -547,7 +563,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       send(400, 'invalid_payload');
       return true;
     }
-    log.push({ kind: 'response', method: RESPONSE, args, responseId, atMs: Date.now() });
+    record({ kind: 'response', method: RESPONSE, args, responseId, atMs: Date.now() });
     const ms = delay(RESPONSE);
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
     const failure = failures.get(RESPONSE);

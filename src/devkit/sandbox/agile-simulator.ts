@@ -25,6 +25,14 @@ export interface SimulatorOptions {
   /** Load the seed dataset (default true). */
   seed?: boolean;
   now?: () => Date;
+  /**
+   * Serve the routes Agile has but its API reference does not list (api/users, api/users/current-user,
+   * api/current-user; see UNDOCUMENTED_ROUTES). Default true; false = they answer 404 like any unknown
+   * path, to prove the bot needs only the documented endpoints.
+   */
+  undocumented?: boolean;
+  /** How many requests `requests` keeps (the most recent); default 1000. */
+  maxRecordedRequests?: number;
 }
 
 export interface SimulatorFaults {
@@ -43,7 +51,7 @@ export interface AgileSimulator {
   credentials: { email: string; apiKey: string };
   /** The live in-memory data (replaced by reset()). */
   readonly state: SimulatorState;
-  /** Every request received, in order. */
+  /** The requests received, in order: the most recent `maxRecordedRequests` (default 1000). */
   requests: RecordedRequest[];
   faults: SimulatorFaults;
   /** Restore seed data, clear requests and faults. */
@@ -51,7 +59,10 @@ export interface AgileSimulator {
   close(): Promise<void>;
 }
 
-function allRoutes(): Route[] {
+/** The routes the API reference (shared/agile-crm-api.txt) does not list: all of them are the users'. */
+export const UNDOCUMENTED_ROUTES: readonly Route[] = userRoutes();
+
+export function simulatorRoutes(undocumented = true): Route[] {
   return [
     ...contactRoutes(),
     ...dealRoutes(),
@@ -59,9 +70,11 @@ function allRoutes(): Route[] {
     ...noteRoutes(),
     ...taskRoutes(),
     ...ticketRoutes(),
-    ...userRoutes(),
+    ...(undocumented ? UNDOCUMENTED_ROUTES : []),
   ];
 }
+
+const DEFAULT_MAX_RECORDED_REQUESTS = 1000;
 
 export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<AgileSimulator> {
   const credentials = {
@@ -97,7 +110,15 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
   };
   const host = opts.host ?? '127.0.0.1';
   const server = await startServer(
-    { routes: allRoutes(), getState: () => state, credentials, now, faults: faultState, requests },
+    {
+      routes: simulatorRoutes(opts.undocumented ?? true),
+      getState: () => state,
+      credentials,
+      now,
+      faults: faultState,
+      requests,
+      maxRequests: opts.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
+    },
     host,
     opts.port ?? 0,
   );

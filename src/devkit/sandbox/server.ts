@@ -46,6 +46,8 @@ export interface ServerDeps {
   now: () => Date;
   faults: FaultState;
   requests: RecordedRequest[];
+  /** The request log keeps the most recent this many (a long console session must not grow it forever). */
+  maxRequests: number;
 }
 
 interface Rendered {
@@ -169,6 +171,8 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         status: 0,
       };
       deps.requests.push(record);
+      if (deps.requests.length > deps.maxRequests)
+        deps.requests.splice(0, deps.requests.length - deps.maxRequests);
       if (deps.faults.hangCount > 0) {
         // Never answered; close() destroys the socket.
         deps.faults.hangCount--;

@@ -78,11 +78,12 @@ export async function loadDealForm(
 ): Promise<DealFormData> {
   const [tracks, owners, profile, contact] = await Promise.all([
     deps.deals.tracks(),
-    ownerChoices(deps),
+    // Without the CRM's users the form still opens, with no Owner input (Agile assigns the API user).
+    ownerChoices(deps).catch(() => []),
     deps.slackUsers.profile(req.userId),
     req.contactId ? deps.agile.contacts.get(req.contactId).catch(() => null) : Promise.resolve(null),
   ]);
-  const owner = (await deps.owners.byEmail(profile.email)) ?? (await deps.owners.apiUser());
+  const owner = await deps.owners.defaultFor(profile.email);
   const choices = toTrackChoices(tracks);
   const first = choices[0];
   return {

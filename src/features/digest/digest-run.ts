@@ -95,15 +95,26 @@ export async function loadDigestTasks(
   const horizonEndSec = Math.floor(now.getTime() / 1000) + (settings.horizonDays + 2) * 86_400;
   const tasks: DigestTask[] = [];
   const unknownOwners: string[] = [];
+  const unmatched: string[] = [];
   for (const email of settings.ownerEmails) {
     const owner = await deps.owners.byEmail(email);
     if (!owner) {
-      unknownOwners.push(email);
+      unmatched.push(email);
       continue;
     }
     for await (const task of deps.agile.tasks.iterateBased({ owner: String(owner.id), pending: true })) {
       if (task.is_complete || (task.due ?? 0) >= horizonEndSec) continue;
       tasks.push(toDigestTask({ ...task, taskOwner: task.taskOwner ?? owner }, users));
+    }
+  }
+  if (unmatched.length > 0) {
+    // Without api/users the known owners are only those the CRM's records named: an owner may still
+    // be found on the pending tasks themselves (taskOwner carries the email).
+    const pending = (await deps.agile.tasks.pending(settings.horizonDays + 1)).filter((t) => !t.is_complete);
+    for (const email of unmatched) {
+      const theirs = pending.filter((t) => t.taskOwner?.email?.toLowerCase() === email.toLowerCase());
+      if (theirs.length === 0) unknownOwners.push(email);
+      for (const task of theirs) tasks.push(toDigestTask(task, users));
     }
   }
   return { tasks, unknownOwners };

@@ -50,7 +50,7 @@ export async function searchDealOptions(
   let ownerId: string | undefined;
   deps.slackUsers
     .profile(userId)
-    .then(async (p) => (await deps.owners.byEmail(p.email)) ?? (await deps.owners.apiUser()))
+    .then((p) => deps.owners.defaultFor(p.email))
     .then((u) => {
       ownerId = u?.id;
     })

@@ -10,7 +10,6 @@ import {
   type TaskType,
   toEpochSec,
 } from '../../platform/agile/index.js';
-import type { OwnerDirectory } from '../../platform/agile/owner-directory.js';
 import type { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
@@ -42,21 +41,6 @@ const toOwnerChoice = (u: DomainUser): OwnerChoice => ({ id: u.id, name: ownerNa
 
 export function ownerChoices(owners: DomainUser[]): OwnerChoice[] {
   return owners.filter((u) => !u.is_disabled).map(toOwnerChoice);
-}
-
-/**
- * The default owner: the Agile user with the Slack user's email, else the user behind the API key.
- * Never throws: without an owner Agile assigns the API user anyway.
- */
-export async function defaultOwner(
-  owners: OwnerDirectory,
-  email: string | undefined,
-): Promise<DomainUser | undefined> {
-  try {
-    return (await owners.byEmail(email)) ?? (await owners.apiUser());
-  } catch {
-    return undefined;
-  }
 }
 
 /** Quick-path tasks take their type from the first word ("Call Ana" → CALL); else a follow-up. */
@@ -163,7 +147,7 @@ export async function loadTaskForm(
   const [owners, contact, chosen] = await Promise.all([
     ownersP,
     contactP,
-    optional('the default owner', defaultOwner(deps.owners, profile.email)),
+    optional('the default owner', deps.owners.defaultFor(profile.email)),
   ]);
   return {
     timeZone: profile.timeZone,
@@ -223,7 +207,7 @@ export async function quickTask(
 
   const contact = await findContactByEmail(deps.agile, cmd.email);
   if (!contact) return refused({ kind: 'no_contact', email: cmd.email });
-  const chosen = await defaultOwner(deps.owners, profile.email);
+  const chosen = await deps.owners.defaultFor(profile.email);
   const owner = chosen ? toOwnerChoice(chosen) : undefined;
   const key = onceKey(
     'task.quick',

@@ -103,7 +103,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
       throw err;
     });
     page.on('dialog', (d) => void d.accept());
-    await page.goto(`${c.baseUrl}/?channel=sales`);
+    await page.goto(`${c.baseUrl}/?channel=sales&token=${c.token}`);
     await page.locator('#message-box').waitFor();
   });
 

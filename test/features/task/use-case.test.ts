@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  defaultOwner,
-  guessTaskType,
-  quickTask,
-  taskErrorField,
-} from '../../../src/features/task/use-case.js';
+import { guessTaskType, quickTask, taskErrorField } from '../../../src/features/task/use-case.js';
 import { AgileError } from '../../../src/platform/agile/index.js';
 import { keyRecordingStore } from '../../helpers/recording-store.js';
 
@@ -54,7 +49,12 @@ describe('quick path helpers', () => {
         },
       },
       store,
-      owners: { list: async () => [], byEmail: async () => undefined, apiUser: async () => undefined },
+      owners: {
+        list: async () => [],
+        byEmail: async () => undefined,
+        apiUser: async () => undefined,
+        defaultFor: async () => undefined,
+      },
       slackUsers: { profile: async (id: string) => ({ id, name: id, timeZone: 'UTC' }) },
       now: () => new Date('2030-03-12T18:00:00Z'),
     } as unknown as Parameters<typeof quickTask>[0];
@@ -73,26 +73,5 @@ describe('quick path helpers', () => {
     expect(new Set([key, ...others]).size).toBe(5);
     expect(key?.startsWith('task.quick:')).toBe(true);
     expect(key?.length).toBeLessThan(100);
-  });
-
-  it('default owner: the Agile user with the Slack email, else the API user, never a throw', async () => {
-    const alice = { id: '1', email: 'alice@x.example', name: 'Alice' };
-    const api = { id: '9', email: 'api@x.example', name: 'API' };
-    const owners = {
-      list: async () => [alice, api] as never,
-      byEmail: async (e: string | undefined) =>
-        (e?.toLowerCase() === alice.email ? alice : undefined) as never,
-      apiUser: async () => api as never,
-    };
-    expect(await defaultOwner(owners, 'ALICE@x.example')).toBe(alice);
-    expect(await defaultOwner(owners, 'bob@x.example')).toBe(api);
-    expect(await defaultOwner(owners, undefined)).toBe(api);
-    const down = {
-      ...owners,
-      byEmail: async () => {
-        throw new Error('down');
-      },
-    };
-    expect(await defaultOwner(down, 'alice@x.example')).toBeUndefined();
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { AgileClient, DomainUser } from '../../../src/platform/agile/index.js';
-import { createOwnerDirectory } from '../../../src/platform/agile/owner-directory.js';
+import { startAgileSimulator } from '../../../src/devkit/sandbox/agile-simulator.js';
+import {
+  type AgileClient,
+  AgileError,
+  type AgileErrorKind,
+  type DomainUser,
+} from '../../../src/platform/agile/index.js';
+import { createOwnerDirectory, endpointMissing } from '../../../src/platform/agile/owner-directory.js';
+import { clientFor, requestsTo } from './sim.js';
 
 const alice = { id: '1', email: 'Alice@x.example', name: 'Alice' } as DomainUser;
 const api = { id: '9', email: 'api@x.example', name: 'API' } as DomainUser;
@@ -61,9 +68,95 @@ describe('owner directory', () => {
     expect(calls.current).toBe(2);
   });
 
+  it('default owner: the Agile user with the Slack email, else the API user, never a throw', async () => {
+    const owners = createOwnerDirectory(fakeAgile().agile);
+    expect(await owners.defaultFor('ALICE@x.example')).toBe(alice);
+    expect(await owners.defaultFor('bob@x.example')).toBe(api);
+    expect(await owners.defaultFor(undefined)).toBe(api);
+    const down = fakeAgile();
+    down.faults.list = true;
+    expect(await createOwnerDirectory(down.agile).defaultFor('alice@x.example')).toBeUndefined();
+  });
+
   it('byEmail without an email is undefined, without a read', async () => {
     const { agile, calls } = fakeAgile();
     expect(await createOwnerDirectory(agile).byEmail(undefined)).toBeUndefined();
     expect(calls.list).toBe(0);
+  });
+});
+
+describe('owner directory without api/users (an Agile that serves only the documented endpoints)', () => {
+  it('gathers the owners named on deals, tasks and contacts, and asks api/users only once', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const sim = await startAgileSimulator({ undocumented: false });
+    try {
+      const owners = createOwnerDirectory(clientFor(sim), () => new Date(clock), {
+        apiEmail: sim.credentials.email,
+      });
+      const listed = await owners.list();
+      expect(listed.map((u) => u.email).sort()).toEqual(sim.state.users.map((u) => u.email).sort());
+      const alice = sim.state.users.find((u) => u.email !== sim.credentials.email);
+      expect((await owners.byEmail(alice?.email.toUpperCase()))?.id).toBe(alice?.id);
+      // The API user: the gathered owner with AGILE_EMAIL, current-user being missing too.
+      expect((await owners.apiUser())?.email).toBe(sim.credentials.email);
+      expect((await owners.apiUser())?.email).toBe(sim.credentials.email);
+      expect(requestsTo(sim, 'GET', '/dev/api/users').map((r) => [r.path, r.status])).toEqual([
+        ['/dev/api/users', 404],
+        ['/dev/api/users/current-user', 404],
+      ]);
+      clock += 11 * 60_000;
+      const deals = requestsTo(sim, 'GET', '/dev/api/opportunity').length;
+      expect(await owners.list()).toHaveLength(listed.length);
+      expect(requestsTo(sim, 'GET', '/dev/api/opportunity').length).toBe(deals + 1);
+      expect(requestsTo(sim, 'GET', '/dev/api/users')).toHaveLength(2);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the API user is undefined when no gathered owner has AGILE_EMAIL', async () => {
+    const sim = await startAgileSimulator({ undocumented: false, seed: false });
+    try {
+      const owners = createOwnerDirectory(clientFor(sim), () => new Date(), {
+        apiEmail: sim.credentials.email,
+      });
+      expect(await owners.list()).toEqual([]);
+      expect(await owners.apiUser()).toBeUndefined();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('re-reads api/users after a 5xx (not "missing"), falling back meanwhile; throws when everything fails', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const sim = await startAgileSimulator();
+    try {
+      const owners = createOwnerDirectory(clientFor(sim, { retries: 0 }), () => new Date(clock));
+      sim.faults.failNext(1, 503);
+      expect((await owners.list()).length).toBe(sim.state.users.length);
+      clock += 11 * 60_000;
+      await owners.list();
+      expect(requestsTo(sim, 'GET', '/dev/api/users').map((r) => r.status)).toEqual([503, 200]);
+      clock += 11 * 60_000;
+      sim.faults.failNext(4, 503);
+      await expect(owners.list()).rejects.toMatchObject({ kind: 'unavailable' });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('endpointMissing', () => {
+  it('is true for 404, 403, 405 and unreadable answers; false for 401, 429, 5xx and other errors', () => {
+    const err = (kind: AgileErrorKind, status?: number) =>
+      new AgileError({ kind, status, message: 'x', request: { method: 'GET', path: 'api/users' } });
+    expect(endpointMissing(err('not_found', 404))).toBe(true);
+    expect(endpointMissing(err('auth', 403))).toBe(true);
+    expect(endpointMissing(err('bad_response', 405))).toBe(true);
+    expect(endpointMissing(err('bad_response'))).toBe(true);
+    expect(endpointMissing(err('auth', 401))).toBe(false);
+    expect(endpointMissing(err('rate_limited', 429))).toBe(false);
+    expect(endpointMissing(err('unavailable', 503))).toBe(false);
+    expect(endpointMissing(new Error('down'))).toBe(false);
   });
 });
