@@ -5,6 +5,7 @@ import type { DealDirectory } from '../features/pipeline/deal-directory.js';
 import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
+import type { AuditTrail } from '../platform/audit.js';
 import type { InFlight } from '../platform/in-flight.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Store } from '../platform/store/index.js';
@@ -31,4 +32,6 @@ export interface Deps {
   inFlight: InFlight;
   /** Paced bulk posting of digests (its own Slack client). */
   digestPoster: DigestPoster;
+  /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
+  audit: AuditTrail;
 }

@@ -31,6 +31,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     example: 'postgres://postgres@127.0.0.1:5432/bot',
   },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
+  AUDIT_RETENTION_DAYS: {
+    why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
+    example: '90',
+  },
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -84,6 +88,15 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(36_500, { error: 'must be at most 36500 days' })
+      .default(90),
+  ),
 });
 
 export type SlackMode = 'http' | 'socket' | 'console';
@@ -113,6 +126,8 @@ export interface Config {
   /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */
   agile: AgileConfig | null;
   database: DatabaseConfig;
+  /** Audit rows older than this many days are deleted (AUDIT_RETENTION_DAYS, default 90). */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -195,5 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     agile,
     database,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }

@@ -44,6 +44,11 @@ export const COMMAND_USAGE = {
     example: '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
     what: "This channel's daily digest of pending tasks",
   },
+  audit: {
+    usage: '/crm audit [days N] [user @someone]',
+    example: '/crm audit days 30',
+    what: 'Admins: the CRM writes made from Slack, sent to you as a CSV file',
+  },
 } as const satisfies Record<string, CommandUsage>;
 
 export type CommandName = keyof typeof COMMAND_USAGE;

@@ -54,7 +54,9 @@ describe('buildHelpMessage', () => {
       .join('\n');
     const examples = [...all.matchAll(/`(\/crm [^`]*)`/g)].map((m) => (m[1] ?? '').replace(/^\/crm ?/, ''));
     const kinds = new Set(examples.map((e) => parseCrmCommand(e).kind));
-    expect(kinds).toEqual(new Set(['help', 'lookup', 'note', 'task', 'modal', 'move', 'reply', 'digest']));
+    expect(kinds).toEqual(
+      new Set(['help', 'lookup', 'note', 'task', 'modal', 'move', 'reply', 'digest', 'audit']),
+    );
     for (const e of examples) expect(parseCrmCommand(e).kind).not.toBe('error');
     for (const word of [
       'help',
@@ -68,6 +70,7 @@ describe('buildHelpMessage', () => {
       'digest off',
       'digest status',
       'digest now',
+      'audit',
     ]) {
       expect(all).toContain(`/crm ${word}`);
     }

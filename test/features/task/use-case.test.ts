@@ -6,7 +6,7 @@ import {
   taskErrorField,
 } from '../../../src/features/task/use-case.js';
 import { AgileError } from '../../../src/platform/agile/index.js';
-import { keyRecordingStore } from '../../helpers/recording-store.js';
+import { keyRecordingStore, recordingAuditTrail } from '../../helpers/recording-store.js';
 
 describe('taskErrorField', () => {
   const invalid = (reason: string) => new AgileError({ kind: 'invalid', status: 400, message: 'x', reason });
@@ -54,6 +54,7 @@ describe('quick path helpers', () => {
         },
       },
       store,
+      audit: recordingAuditTrail().audit,
       owners: { list: async () => [], byEmail: async () => undefined, apiUser: async () => undefined },
       slackUsers: { profile: async (id: string) => ({ id, name: id, timeZone: 'UTC' }) },
       now: () => new Date('2030-03-12T18:00:00Z'),
