@@ -52,6 +52,7 @@ export function createAuditTrail(opts: {
   return {
     retentionDays: opts.retentionDays,
     async record(write) {
+      const requestId = currentRequest()?.requestId;
       try {
         await opts.store.audit.record({
           teamId: write.actor.teamId,
@@ -62,7 +63,7 @@ export function createAuditTrail(opts: {
           summary: auditSummary(write.summary),
           outcome: write.outcome,
           ...(write.errorKind !== undefined ? { errorKind: write.errorKind } : {}),
-          ...(currentRequest()?.requestId !== undefined ? { requestId: currentRequest()?.requestId } : {}),
+          ...(requestId !== undefined ? { requestId } : {}),
         });
       } catch (err) {
         opts.logger.error({ err, action: write.action }, 'could not record the write in the audit trail');

@@ -62,6 +62,27 @@ describe('console mode over HTTP', () => {
     c.api.assertNoViolations();
   });
 
+  it('/crm audit puts the CSV in Alice’s DM with the bot, shown as a message naming the file', async () => {
+    await post('/console/api/send', {
+      channel: 'C0SALES',
+      text: '/crm note ada.lovelace@northwind.example.com Called from the console',
+    });
+    await c.api.waitFor('response', (call) => JSON.stringify(call.args).includes('Logged a note'), 5000);
+    const deadline = Date.now() + 5000;
+    await post('/console/api/send', { channel: 'C0SALES', text: '/crm audit' });
+    let dm: { text?: string }[] | undefined;
+    while (!dm?.length && Date.now() < deadline) {
+      const state = (await (await fetch(`${c.baseUrl}/console/api/state`)).json()) as {
+        messages: Record<string, { text?: string }[]>;
+      };
+      dm = state.messages.D0ALICE;
+      if (!dm?.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(dm?.[0]?.text).toMatch(/📎 crm-audit-.+\.csv \(\d+ bytes\)/);
+    const file = [...c.api.files.values()][0];
+    expect(file?.content?.toString('utf8')).toContain('note.create');
+  });
+
   it('uses the embedded Agile sandbox and keeps signature checks on', async () => {
     expect(c.bot.sandbox).not.toBeNull();
     const forged = await fetch(`${c.baseUrl}/slack/events`, {
