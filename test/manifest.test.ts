@@ -36,6 +36,9 @@ describe('manifest.yml', () => {
       'users:read',
       'users:read.email',
       'reactions:write',
+      // /crm audit: the CSV goes to the admin's DM (conversations.open, files.uploadV2).
+      'files:write',
+      'im:write',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }

@@ -10,6 +10,7 @@ import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
+import { createAuditTrail } from '../platform/audit.js';
 import type { Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
@@ -18,6 +19,7 @@ import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
+import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
@@ -52,6 +54,8 @@ export interface Bot {
   sandbox: AgileSimulator | null;
   /** Null when BotOptions.scheduler.enabled is false. */
   digestScheduler: DigestScheduler | null;
+  /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
+  housekeeping: StoreHousekeeping;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
@@ -119,7 +123,19 @@ export async function createBot({
     metrics,
     digestOverview: () => digestOverview(store, now()),
     startedAt,
+    audit: createAuditTrail({
+      store,
+      logger: log.child({ component: 'audit' }),
+      agileUser: agileConfig.email ?? '',
+      retentionDays: config.auditRetentionDays,
+    }),
   };
+  const housekeeping = createStoreHousekeeping({
+    store,
+    logger: log.child({ component: 'housekeeping' }),
+    now,
+    auditRetentionDays: config.auditRetentionDays,
+  });
   const digestScheduler =
     schedulerOptions.enabled === false
       ? null
@@ -140,9 +156,11 @@ export async function createBot({
     deps,
     sandbox,
     digestScheduler,
+    housekeeping,
     async start(port) {
       const started = await slack.start(port);
       digestScheduler?.start();
+      housekeeping.start();
       return started;
     },
     async stop() {
@@ -151,6 +169,7 @@ export async function createBot({
       digestPoster.close();
       await schedulerStopped;
       await slack.stop();
+      await housekeeping.stop();
       await store.close();
       await sandbox?.close();
     },

@@ -6,6 +6,7 @@ import type { DealDirectory } from '../features/pipeline/deal-directory.js';
 import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { OwnerDirectory } from '../platform/agile/owner-directory.js';
+import type { AuditTrail } from '../platform/audit.js';
 import type { InFlight } from '../platform/in-flight.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
@@ -39,4 +40,6 @@ export interface Deps {
   digestOverview: () => Promise<DigestOverview>;
   /** The bot's start (uptime in `/crm status`). */
   startedAt: Date;
+  /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
+  audit: AuditTrail;
 }

@@ -39,6 +39,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     example: 'off (on, off)',
   },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
+  AUDIT_RETENTION_DAYS: {
+    why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
+    example: '90',
+  },
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -92,6 +96,15 @@ const envSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   SIMULATOR_UNDOCUMENTED: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(36_500, { error: 'must be at most 36500 days' })
+      .default(90),
+  ),
 });
 
 export type SlackMode = 'http' | 'socket' | 'console';
@@ -127,6 +140,8 @@ export interface Config {
   database: DatabaseConfig;
   /** The embedded sandbox (console mode without AGILE_*): off = only the API reference's endpoints. */
   simulator?: { undocumented: boolean };
+  /** Audit rows older than this many days are deleted (AUDIT_RETENTION_DAYS, default 90). */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -218,5 +233,6 @@ export function loadConfig(
     agile,
     database,
     simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }

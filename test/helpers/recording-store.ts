@@ -1,3 +1,4 @@
+import type { AuditTrail, AuditWrite } from '../../src/platform/audit.js';
 import type { Store } from '../../src/platform/store/index.js';
 
 /** An idempotency store that claims every key and records it: unit tests read which keys a use case built. */
@@ -14,4 +15,18 @@ export function keyRecordingStore(): { store: Store; keys: string[] } {
     },
   } as unknown as Store;
   return { store, keys };
+}
+
+/** An audit trail that keeps what it was asked to record: unit tests read which writes were audited. */
+export function recordingAuditTrail(retentionDays = 90): { audit: AuditTrail; writes: AuditWrite[] } {
+  const writes: AuditWrite[] = [];
+  return {
+    audit: {
+      retentionDays,
+      record: async (write) => {
+        writes.push(write);
+      },
+    },
+    writes,
+  };
 }

@@ -56,6 +56,17 @@ describe('loadConfig defaults', () => {
     expect(c.database).toEqual({ kind: 'sqlite', path: expect.stringMatching(/^data\/.+\.sqlite$/) });
   });
 
+  it('keeps the audit trail 90 days unless AUDIT_RETENTION_DAYS says otherwise (at least 1)', () => {
+    expect(loadConfig(HTTP_ENV).auditRetentionDays).toBe(90);
+    expect(loadConfig({ ...HTTP_ENV, AUDIT_RETENTION_DAYS: ' 365 ' }).auditRetentionDays).toBe(365);
+    expect(loadConfig({ ...HTTP_ENV, AUDIT_RETENTION_DAYS: '' }).auditRetentionDays).toBe(90);
+    for (const bad of ['0', '-5', '7.5', 'forever']) {
+      const err = problemsOf({ ...HTTP_ENV, AUDIT_RETENTION_DAYS: bad });
+      expect(err.problems.map((p) => p.variable)).toEqual(['AUDIT_RETENTION_DAYS']);
+      expect(err.message).toContain('Example: AUDIT_RETENTION_DAYS=90');
+    }
+  });
+
   it('reads sqlite: and postgres:// URLs', () => {
     expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
       kind: 'sqlite',

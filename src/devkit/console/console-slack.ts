@@ -31,6 +31,8 @@ export const CONSOLE_CHANNELS: ConsoleChannel[] = [
   { id: 'C0SALES', name: 'sales' },
   { id: 'C0SUPPORT', name: 'support' },
   { id: 'C0GENERAL', name: 'general' },
+  // Alice's DM with the bot (conversations.open): where /crm audit sends its CSV.
+  { id: 'D0ALICE', name: 'directmessage' },
 ];
 
 /** Emails match users of the Agile sandbox, so "me" and owners resolve both ways. */

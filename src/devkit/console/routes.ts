@@ -149,6 +149,8 @@ export function consoleRoutes({ api, slack, logger, port, token }: ConsoleRoutes
   const routes: CustomRoute[] = [
     { path: '/api/:method', method: ['POST'], handler: webApi },
     { path: '/response/:id', method: ['POST'], handler: webApi },
+    // files.uploadV2 POSTs the bytes to the upload_url files.getUploadURLExternal gave out.
+    { path: '/upload/:id', method: ['POST'], handler: webApi },
     {
       path: '/',
       method: ['GET'],

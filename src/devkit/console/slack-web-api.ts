@@ -53,6 +53,21 @@ export interface EmulatedMessage {
   deleted: boolean;
 }
 
+/** A file uploaded the files.uploadV2 way: getUploadURLExternal → POST the bytes → completeUploadExternal. */
+export interface EmulatedFile {
+  id: string;
+  name: string;
+  title?: string;
+  /** The length getUploadURLExternal was told. */
+  length: number;
+  /** The bytes POSTed to the upload URL; null until then. */
+  content: Buffer | null;
+  /** Set by completeUploadExternal: where it was shared, and the message that shows it. */
+  channel?: string;
+  ts?: string;
+  initialComment?: string;
+}
+
 /** A chat.postEphemeral (or ephemeral response) shown to one user only. */
 export interface EmulatedEphemeral {
   channel: string;
@@ -116,6 +131,8 @@ export interface SlackWebApi {
   views: Map<string, EmulatedView>;
   /** `channel/ts/name` of every reaction added. */
   reactions: Set<string>;
+  /** Uploaded files by id (files.getUploadURLExternal, the upload POST, files.completeUploadExternal). */
+  files: Map<string, EmulatedFile>;
   /** Channel id → error every chat.* call to it answers (not_in_channel, channel_not_found, is_archived). */
   channelErrors: Map<string, string>;
   /** Delay before every answer, and per method. */
@@ -144,13 +161,15 @@ export interface SlackWebApi {
   notify(change: WebApiChange): void;
   /** Subscribe to changes; returns the unsubscribe function. */
   subscribe(listener: (change: WebApiChange) => void): () => void;
-  /** Serves `POST …/api/{method}` and `POST …/response/{id}`; false when the path is neither. */
+  /** Serves `POST …/api/{method}`, `POST …/response/{id}` and `POST …/upload/{file id}`; false for other paths. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Forget calls, violations, messages, views, reactions, faults; users back to the initial table. */
   reset(): void;
 }
 
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
+/** The pseudo-method recorded for a POST of a file's bytes to its upload URL. */
+export const UPLOAD = 'upload';
 const MESSAGE_METHODS = new Set([
   'chat.postMessage',
   'chat.postEphemeral',
@@ -187,8 +206,8 @@ export function parseTriggerId(id: string): { issuedMs: number } | null {
   return m?.[1] ? { issuedMs: Number(m[1]) } : null;
 }
 
-/** The body as text; BodyTooLargeError past `limit` bytes (told by Content-Length, else while reading). */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+/** The body; BodyTooLargeError past `limit` bytes (told by Content-Length, else while reading). */
+export async function readBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -197,7 +216,31 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) throw new BodyTooLargeError(limit);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBytes(req, limit)).toString('utf8');
+}
+
+/** The file in an upload POST: @slack/web-api sends multipart/form-data; anything else is the raw bytes. */
+async function uploadedBytes(raw: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return raw;
+  const form = await new Request('http://upload.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: raw,
+  }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  const first = [...form.values()][0];
+  return Buffer.from(typeof first === 'string' ? first : '');
+}
+
+/** The DM channel of the bot with a user: `D` + the user id's tail (U0ALICE → D0ALICE). */
+export function dmChannelOf(userId: string): string {
+  return `D${userId.replace(/^[UW]/, '')}`;
 }
 
 /** Web API arguments: JSON, or a form whose blocks/view/attachments/metadata are JSON strings. */
@@ -338,7 +381,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     return msg;
   };
 
-  const handlers: Record<string, (args: Record<string, unknown>) => Answer> = {
+  const handlers: Record<string, (args: Record<string, unknown>, ctx: { baseUrl: string }) => Answer> = {
     'auth.test': () => ({
       ok: true,
       url: `https://${team.domain}.slack.com/`,
@@ -487,12 +530,55 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       };
     },
     'conversations.join': (args) => ({ ok: true, channel: { id: str(args.channel), is_member: true } }),
+    'conversations.open': (args) => {
+      const users = (str(args.users) ?? '').split(',').filter((u) => u !== '');
+      if (users.length !== 1)
+        return { ok: false, error: users.length === 0 ? 'users_list_not_supplied' : 'not_supported' };
+      const [userId = ''] = users;
+      if (!api.users.has(userId)) return { ok: false, error: 'user_not_found' };
+      return { ok: true, channel: { id: dmChannelOf(userId), is_im: true, user: userId } };
+    },
+    'files.getUploadURLExternal': (args, ctx) => {
+      const name = str(args.filename);
+      const length = Number(args.length);
+      if (!name) return { ok: false, error: 'invalid_arguments' };
+      if (!Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_length' };
+      const id = `F0FAKE${++seq}`;
+      api.files.set(id, { id, name, length, content: null });
+      return { ok: true, upload_url: `${ctx.baseUrl}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (args) => {
+      const listed = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : [];
+      const files = listed.map((f) => api.files.get(str(f.id) ?? ''));
+      if (files.length === 0 || files.some((f) => !f)) return { ok: false, error: 'file_not_found' };
+      if (files.some((f) => f?.content === null)) return { ok: false, error: 'file_upload_not_completed' };
+      const done = files as EmulatedFile[];
+      listed.forEach((f, i) => {
+        const title = str(f.title);
+        if (title && done[i]) done[i].title = title;
+      });
+      const channel = str(args.channel_id);
+      const comment = str(args.initial_comment);
+      if (channel) {
+        // Shown as a message naming each file (the console lists it like any other message).
+        const names = done.map((f) => `📎 ${f.name} (${f.content?.length ?? 0} bytes)`).join('\n');
+        const msg = addMessage({
+          channel,
+          text: comment ? `${comment}\n${names}` : names,
+          threadTs: str(args.thread_ts),
+          user: api.botUserId,
+        });
+        for (const f of done) Object.assign(f, { channel, ts: msg.ts, initialComment: comment });
+      }
+      return { ok: true, files: done.map((f) => ({ id: f.id, title: f.title ?? f.name, name: f.name })) };
+    },
   };
 
   const apiCall = (
     method: string,
     args: Record<string, unknown>,
     token: string | undefined,
+    ctx: { baseUrl: string },
   ): [number, Answer] => {
     const failure = failures.get(method);
     if (failure && failure.left > 0) {
@@ -512,15 +598,17 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       check(method, validateMessage(args));
     }
     if (VIEW_METHODS.has(method)) check(method, validateView(args.view));
-    return [200, handler(args)];
+    return [200, handler(args, ctx)];
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const isApi = path.startsWith('/api/');
     const isResponse = path.startsWith('/response/');
-    if (req.method !== 'POST' || !(isApi || isResponse)) return false;
-    const raw = await readBody(req);
+    const isUpload = path.startsWith('/upload/');
+    if (req.method !== 'POST' || !(isApi || isResponse || isUpload)) return false;
+    const bytes = await readBytes(req);
+    const raw = bytes.toString('utf8');
     const send = (status: number, body: Answer | string, headers: Record<string, string> = {}) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, {
@@ -530,6 +618,25 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       res.end(text);
     };
     const delay = (method: string) => api.latencyMs + (api.methodLatencyMs.get(method) ?? 0);
+
+    if (isUpload) {
+      const id = decodeURIComponent(path.slice('/upload/'.length));
+      const file = api.files.get(id);
+      const content = await uploadedBytes(bytes, req.headers['content-type']).catch(() => null);
+      log.push({
+        kind: 'api',
+        method: UPLOAD,
+        args: { file_id: id, length: content?.length },
+        atMs: Date.now(),
+      });
+      if (!file || !content) {
+        send(file ? 400 : 404, file ? 'invalid_upload' : 'file_not_found');
+        return true;
+      }
+      file.content = content;
+      send(200, `OK - ${content.length}`);
+      return true;
+    }
 
     if (isApi) {
       const method = path.slice('/api/'.length);
@@ -545,7 +652,9 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       record({ kind: 'api', method, args, token, atMs: Date.now() });
       const ms = delay(method);
       if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-      const [status, answer] = apiCall(method, args, token);
+      const [status, answer] = apiCall(method, args, token, {
+        baseUrl: `http://${req.headers.host ?? '127.0.0.1'}`,
+      });
       const failure = failures.get(method)?.spec;
       const retryAfter: Record<string, string> =
         status === 429 && failure && 'status' in failure
@@ -597,6 +706,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     ephemerals: [],
     views: new Map(),
     reactions: new Set(),
+    files: new Map(),
     channelErrors: new Map(),
     latencyMs: 0,
     methodLatencyMs: new Map(),
@@ -658,6 +768,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       api.ephemerals.length = 0;
       api.views.clear();
       api.reactions.clear();
+      api.files.clear();
       api.channelErrors.clear();
       api.latencyMs = 0;
       api.methodLatencyMs.clear();

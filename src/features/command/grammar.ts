@@ -23,6 +23,8 @@ export type CrmCommand =
   | { kind: 'digest'; args: string }
   /** The bot's health (admins only). */
   | { kind: 'status' }
+  /** `days`: null = the default window; `userId`: a Slack user id, null = everyone. */
+  | { kind: 'audit'; days: number | null; userId: string | null }
   /** `message` and `usage` are plain text (may hold backticks) and must be escaped before mrkdwn. */
   | { kind: 'error'; message: string; usage: string };
 
@@ -43,6 +45,7 @@ const KEYWORDS: Record<string, CommandName | 'ticket'> = {
   ticket: 'ticket',
   digest: 'digest',
   status: 'status',
+  audit: 'audit',
 };
 
 const MAX_ECHO = 40;
@@ -112,6 +115,8 @@ function parse(raw: string): CrmCommand {
       return rest.trim() === ''
         ? { kind: 'status' }
         : usageError('status', '`/crm status` takes nothing after it. Type just `/crm status`.');
+    case 'audit':
+      return parseAudit(rest);
     default:
       return unknownCommand(word, rest);
   }
@@ -213,6 +218,46 @@ function parseReply(rest: string, invokedAs: string): CrmCommand {
     );
   }
   return { kind: 'reply', ticketId: id, text: after };
+}
+
+/** More than any retention anyone sets; the export clamps to the real one. */
+const AUDIT_MAX_DAYS = 36_500;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** `audit [days N] [user @someone]`, in either order. A mention arrives as `<@U123|name>` or `<@U123>`. */
+function parseAudit(rest: string): CrmCommand {
+  // Mentions first: a label may hold spaces ("<@U123|Bob Baker>").
+  const words = rest
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, ' @$1 ')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  let days: number | null = null;
+  let userId: string | null = null;
+  for (let i = 0; i < words.length; i += 2) {
+    const option = words[i]?.toLowerCase();
+    const value = words[i + 1];
+    if (option === 'days' && days === null && value !== undefined) {
+      if (!/^\d{1,6}$/.test(value) || Number(value) < 1 || Number(value) > AUDIT_MAX_DAYS) {
+        return usageError('audit', `\`days\` takes a whole number of days (\`${echo(value)}\` is not one).`);
+      }
+      days = Number(value);
+    } else if (option === 'user' && userId === null && value !== undefined) {
+      const id = value.replace(/^@/, '');
+      if (!SLACK_USER_ID.test(id)) {
+        return usageError(
+          'audit',
+          `\`user\` takes a mention: type @ and pick the person from the list (\`${echo(value)}\` is not one).`,
+        );
+      }
+      userId = id;
+    } else {
+      return usageError(
+        'audit',
+        `\`/crm audit\` takes \`days N\` and \`user @someone\`, each once (not \`${echo(words.slice(i).join(' '))}\`).`,
+      );
+    }
+  }
+  return { kind: 'audit', days, userId };
 }
 
 function unknownCommand(word: string, rest: string): CrmCommand {

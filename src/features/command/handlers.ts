@@ -2,6 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import type { CommandArgs, CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
+import { auditCommandHandler } from '../audit/handlers.js';
 import { openDealModalFromCommand } from '../deal/command-handler.js';
 import { digestCommandHandler } from '../digest/command-handler.js';
 import { lookupCommandHandler } from '../lookup/handlers.js';
@@ -33,6 +34,7 @@ const HANDLERS: Handlers = {
   reply: replyCommandHandler,
   task: taskCommandHandler,
   status: statusCommandHandler,
+  audit: auditCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },

@@ -45,6 +45,11 @@ export const COMMAND_USAGE = {
     what: "This channel's daily digest of pending tasks",
   },
   status: { usage: '/crm status', example: '/crm status', what: "The bot's health (workspace admins)" },
+  audit: {
+    usage: '/crm audit [days N] [user @someone]',
+    example: '/crm audit days 30',
+    what: 'Admins: the CRM writes made from Slack, sent to you as a CSV file',
+  },
 } as const satisfies Record<string, CommandUsage>;
 
 export type CommandName = keyof typeof COMMAND_USAGE;

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { Deps } from '../../app/deps.js';
 import type { DealInput, Track } from '../../platform/agile/index.js';
+import { audited } from '../../platform/audit.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
 import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
@@ -132,13 +133,23 @@ export function toDealInput(draft: DealDraft, timeZone: string): DealInput {
  * then puts it first in the user's deal picker until Agile's listing shows it.
  */
 export function createDeal(
-  deps: Pick<Deps, 'agile' | 'store' | 'deals'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'deals' | 'audit'>,
   actor: Actor,
   req: { viewId: string; draft: DealDraft; timeZone: string },
 ): Promise<OnceOutcome<CreatedDeal>> {
   return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async () => {
     const input = toDealInput(req.draft, req.timeZone);
-    const deal = await deps.agile.deals.create(input);
+    const deal = await audited(
+      deps.audit,
+      {
+        action: 'deal.create',
+        actor,
+        summary: `${input.name} (${req.draft.track.name}: ${input.milestone})`,
+        ids: req.draft.contactIds.length > 0 ? { contactIds: req.draft.contactIds } : {},
+        written: (d) => ({ recordIds: { dealId: d.id } }),
+      },
+      () => deps.agile.deals.create(input),
+    );
     const created: CreatedDeal = {
       id: deal.id,
       name: deal.name || input.name,

@@ -1,12 +1,16 @@
 import type { Deps } from '../../app/deps.js';
 import type { DomainUser } from '../../platform/agile/index.js';
+import { audited } from '../../platform/audit.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { DIGEST_DEFAULT_DAYS } from './digest-command.js';
 import { buildDigestItem, type DigestItem, type DigestTask } from './digest-model.js';
 import { resolveMentions, toDigestTask } from './digest-run.js';
 import { snoozedDueEpochSec } from './schedule.js';
 
-export type DigestClickDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now'>;
+export type DigestClickDeps = Pick<
+  Deps,
+  'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now' | 'audit'
+>;
 
 export type DigestActionKind = 'complete' | 'snooze' | 'reassign';
 
@@ -136,6 +140,18 @@ async function applyChange(
   }
 }
 
+/** The audit line of a digest change: the task's subject and what changed (never a note's text). */
+function changeSummary(task: DigestTask, change: DigestChange): string {
+  switch (change.kind) {
+    case 'complete':
+      return `${task.subject}: completed`;
+    case 'snooze':
+      return `${task.subject}: due ${new Date(change.newDueEpochSec * 1000).toISOString()}`;
+    case 'reassign':
+      return `${task.subject}: owner ${change.owner.email || change.owner.name || change.owner.id}`;
+  }
+}
+
 /**
  * Every item handled so far in the message (from the store, not only this click), so two people
  * clicking two items at once cannot undo each other's update.
@@ -172,7 +188,17 @@ export async function applyDigestClick(
   const key = onceKey('digest.click', actor.teamId, channelId, messageTs, action, taskId, input.pickedUserId);
   try {
     const outcome = await runOnce(deps.store, key, async () => {
-      const task = await applyChange(deps, taskId, change, actor.userId);
+      const task = await audited(
+        deps.audit,
+        {
+          action: `digest.${action}`,
+          actor,
+          summary: `Task ${taskId}`,
+          ids: { taskId },
+          written: (t) => ({ recordIds: {}, summary: changeSummary(t, change) }),
+        },
+        () => applyChange(deps, taskId, change, actor.userId),
+      );
       await deps.store.digestActions.record({
         actionKey: key,
         runId: messageRunId(channelId, messageTs),

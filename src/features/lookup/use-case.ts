@@ -5,6 +5,7 @@ import {
   type Contact,
   getPhones,
 } from '../../platform/agile/index.js';
+import { audited } from '../../platform/audit.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ContactCardData, fetchActivity, withActivity } from '../contact-card/use-case.js';
 import { findContactsByEmail } from '../contacts/find-contact.js';
@@ -210,7 +211,7 @@ export type CreateContactOutcome =
  * and saying "already exists"; a click on another offer for the same email says it already exists.
  */
 export async function createContactFromOffer(
-  deps: Pick<Deps, 'agile' | 'store' | 'now' | 'slackUsers' | 'owners' | 'logger'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'now' | 'slackUsers' | 'owners' | 'logger' | 'audit'>,
   input: CreateContactInput,
 ): Promise<CreateContactOutcome> {
   const email = input.email.trim();
@@ -223,7 +224,17 @@ export async function createContactFromOffer(
   );
   const outcome = await runOnce(deps.store, key, async () => {
     const ownerEmail = await agileEmailOf(deps, input.userId);
-    const { contact, created, ownerError } = await createContactFromEmail(deps.agile, email, { ownerEmail });
+    const { contact, created, ownerError } = await audited(
+      deps.audit,
+      {
+        action: 'contact.create',
+        actor: { teamId: input.teamId, userId: input.userId },
+        summary: `New contact ${email}`,
+        // A contact that already existed was not written.
+        written: (made) => (made.created ? { recordIds: { contactId: made.contact.id } } : null),
+      },
+      () => createContactFromEmail(deps.agile, email, { ownerEmail }),
+    );
     if (ownerError) deps.logger.warn({ err: ownerError }, 'Create contact: owner left as the API user');
     return { contactId: contact.id, created };
   });

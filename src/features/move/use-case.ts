@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import type { Track } from '../../platform/agile/index.js';
+import { audited } from '../../platform/audit.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import {
   type DealRanking,
@@ -21,7 +22,7 @@ export interface Actor {
   userId: string;
 }
 
-type MoveDeps = Pick<Deps, 'agile' | 'store' | 'deals' | 'slackUsers'>;
+type MoveDeps = Pick<Deps, 'agile' | 'store' | 'deals' | 'slackUsers' | 'audit'>;
 
 /** The picker's first options load should find the deal list (and the tracks) already cached. */
 export function warmDealPicker(deps: Pick<Deps, 'deals'>): void {
@@ -85,7 +86,24 @@ async function moveOnce(
         deps.deals.tracks(),
         deps.slackUsers.profile(actor.userId),
       ]);
-      const result = await moveDeal(deps.agile, tracks, { ...req, actorName: profile.name });
+      const result = await audited(
+        deps.audit,
+        {
+          action: 'deal.move',
+          actor,
+          summary: `Deal ${req.dealId} to ${req.milestone}`,
+          ids: { dealId: req.dealId },
+          // A deal already at that milestone: nothing was written, nothing to record.
+          written: (r) =>
+            r.unchanged
+              ? null
+              : {
+                  recordIds: { dealId: r.dealId, ...(r.noteId ? { noteId: r.noteId } : {}) },
+                  summary: `${r.name}: ${r.before || '—'} → ${r.after}`,
+                },
+        },
+        () => moveDeal(deps.agile, tracks, { ...req, actorName: profile.name }),
+      );
       // The modal refuses it (the deal reached that milestone after the modal was opened).
       if (result.unchanged && options.refuseUnchanged) {
         throw new MoveError('already_at_milestone', alreadyAtMilestoneMessage(result.after));

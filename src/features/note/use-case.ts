@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Deps } from '../../app/deps.js';
 import { type AgileClient, type Contact, getFullName } from '../../platform/agile/index.js';
+import { type AuditTrail, audited } from '../../platform/audit.js';
 import { channelLabel } from '../../platform/slack/format.js';
 import type { Store } from '../../platform/store/index.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
@@ -62,15 +63,26 @@ interface NoteWrite {
   origin: NoteOrigin;
 }
 
-/** Writes one note related to one contact; the subject defaults to the text's first line. */
-async function writeNote(agile: AgileClient, input: NoteWrite): Promise<{ noteId: string }> {
+type NoteDeps = { agile: AgileClient; audit: AuditTrail };
+
+/** Writes one note related to one contact (audited); the subject defaults to the text's first line. */
+async function writeNote(deps: NoteDeps, actor: Actor, input: NoteWrite): Promise<{ noteId: string }> {
   const subject = input.subject?.trim() || deriveSubject(input.text);
-  const note = await agile.notes.createForContacts({
-    subject,
-    description: composeNoteDescription(input.text, input.origin),
-    contactIds: [input.contactId],
+  const spec = {
+    action: 'note.create',
+    actor,
+    summary: subject,
+    ids: { contactId: input.contactId },
+    written: ({ noteId }: { noteId: string }) => ({ recordIds: { noteId } }),
+  } as const;
+  return audited(deps.audit, spec, async () => {
+    const note = await deps.agile.notes.createForContacts({
+      subject,
+      description: composeNoteDescription(input.text, input.origin),
+      contactIds: [input.contactId],
+    });
+    return { noteId: String(note.id) };
   });
-  return { noteId: String(note.id) };
 }
 
 export interface SourceMessage {
@@ -89,7 +101,7 @@ export type MessageNoteResult =
  * without writing, and a concurrent one (two people, same message) is held off by a claim in the store.
  */
 async function logMessageNote(
-  deps: { agile: AgileClient; store: Store },
+  deps: NoteDeps & { store: Store },
   input: NoteWrite & { teamId: string; message: SourceMessage; loggedBy: string },
 ): Promise<MessageNoteResult> {
   const { channel, ts } = input.message;
@@ -97,7 +109,7 @@ async function logMessageNote(
   if (earlier) return { status: 'already', permalink: earlier.permalink, loggedBy: earlier.loggedBy };
   const key = onceKey('note.message', input.teamId, channel, ts, input.contactId);
   const outcome = await runOnce(deps.store, key, async () => {
-    const { noteId } = await writeNote(deps.agile, input);
+    const { noteId } = await writeNote(deps, { teamId: input.teamId, userId: input.loggedBy }, input);
     await deps.store.loggedMessages.record({
       channel,
       ts,
@@ -142,7 +154,7 @@ export type NoteResult = MessageNoteResult & { subject: string };
 
 /** The Log note form submitted: writes once per view, a message once per contact. */
 export function logNote(
-  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers' | 'audit'>,
   input: LogNoteInput,
 ): Promise<OnceOutcome<NoteResult>> {
   return runOnce(deps.store, onceKey('note.submit', input.teamId, input.viewId), async () => {
@@ -161,7 +173,7 @@ export function logNote(
           message: input.message,
           loggedBy: input.userId,
         })
-      : { status: 'logged', ...(await writeNote(deps.agile, note)), permalink: null };
+      : { status: 'logged', ...(await writeNote(deps, input, note)), permalink: null };
     return { ...result, subject: input.subject || deriveSubject(input.text) };
   });
 }
@@ -203,7 +215,7 @@ export type QuickNoteOutcome =
  * (user, email, text) within QUICK_PATH_TTL_SEC of the first send. CRM failures throw.
  */
 export async function logQuickNote(
-  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'slackUsers' | 'audit'>,
   input: Actor & { email: string; text: string; channelName?: string },
 ): Promise<QuickNoteOutcome> {
   const invalid = noteTextIssue(input.text);
@@ -216,7 +228,7 @@ export async function logQuickNote(
     quickNoteKey(input, input.email, input.text),
     async () => {
       const profile = await deps.slackUsers.profile(input.userId);
-      return writeNote(deps.agile, {
+      return writeNote(deps, input, {
         contactId: contact.id,
         text: input.text,
         origin: { loggedByName: profile.name, channelName: input.channelName },

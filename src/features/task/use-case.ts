@@ -10,6 +10,7 @@ import {
   type TaskType,
   toEpochSec,
 } from '../../platform/agile/index.js';
+import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
@@ -71,11 +72,27 @@ export function taskErrorField(err: unknown): keyof typeof BLOCK {
   return 'subject';
 }
 
-/** Creates the task; the answer is plain JSON (it is kept by the idempotency store and replayed). */
-async function createTask(
-  agile: AgileClient,
+/** Creates the task (audited); the answer is plain JSON (it is kept by the idempotency store and replayed). */
+function createTask(
+  deps: { agile: AgileClient; audit: AuditTrail },
+  actor: Actor,
   draft: TaskDraft,
   known: { owner?: OwnerChoice } = {},
+): Promise<CreatedTask> {
+  const spec = {
+    action: 'task.create',
+    actor,
+    summary: draft.subject,
+    ids: { contactIds: draft.contactIds },
+    written: (t: CreatedTask) => ({ recordIds: { taskId: t.id } }),
+  } as const;
+  return audited(deps.audit, spec, () => writeTask(deps.agile, draft, known));
+}
+
+async function writeTask(
+  agile: AgileClient,
+  draft: TaskDraft,
+  known: { owner?: OwnerChoice },
 ): Promise<CreatedTask> {
   const task: Task = await agile.tasks.create({
     subject: draft.subject,
@@ -161,11 +178,11 @@ export async function loadTaskForm(
 
 /** The Create task form submitted (validated): one task per modal, whatever Slack redelivers. */
 export function createTaskFromForm(
-  deps: Pick<Deps, 'agile' | 'store'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'audit'>,
   input: { actor: Actor; viewId: string; draft: TaskDraft; owner?: OwnerChoice },
 ): Promise<OnceOutcome<CreatedTask>> {
   return runOnce(deps.store, onceKey('task.modal', input.actor.teamId, input.viewId), () =>
-    createTask(deps.agile, input.draft, input.owner ? { owner: input.owner } : {}),
+    createTask(deps, input.actor, input.draft, input.owner ? { owner: input.owner } : {}),
   );
 }
 
@@ -187,7 +204,7 @@ export type QuickTaskOutcome =
  * the same user within QUICK_PATH_TTL_SEC is one task. CRM failures throw.
  */
 export async function quickTask(
-  deps: Pick<Deps, 'agile' | 'store' | 'owners' | 'slackUsers' | 'now'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'owners' | 'slackUsers' | 'now' | 'audit'>,
   actor: Actor,
   cmd: { email: string; subject: string; dueText: string | null },
 ): Promise<QuickTaskOutcome> {
@@ -228,7 +245,7 @@ export async function quickTask(
   const outcome = await runOnce(
     deps.store,
     key,
-    () => createTask(deps.agile, draft, owner ? { owner } : {}),
+    () => createTask(deps, actor, draft, owner ? { owner } : {}),
     { ttlSec: QUICK_PATH_TTL_SEC },
   );
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };

@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import { type AuditTrail, audited } from '../../platform/audit.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import {
   OPTIONS_BUDGET_MS,
@@ -45,6 +46,29 @@ export function bareTicket(ticketId: string, subject = ''): TicketSummary {
     createdMs: 0,
     lastUpdatedMs: 0,
   };
+}
+
+/** Sends one reply (public: emailed to the requester) or private note, audited. */
+function sendReply(
+  deps: Pick<Deps, 'tickets'> & { audit: AuditTrail },
+  actor: Actor,
+  reply: { ticketId: string; text: string; visibility: Visibility; subject?: string },
+): Promise<unknown> {
+  const { ticketId, text, visibility } = reply;
+  const what = visibility === 'public' ? 'public reply' : 'private note';
+  const about = reply.subject ? `“${reply.subject}”` : `Ticket ${ticketId}`;
+  return audited(
+    deps.audit,
+    {
+      action: visibility === 'public' ? 'ticket.reply.public' : 'ticket.note.private',
+      actor,
+      // Never the text itself: only how long it was.
+      summary: `${about}: ${what} (${text.trim().length} characters)`,
+      ids: { ticketId },
+      written: () => ({ recordIds: {} }),
+    },
+    () => deps.tickets.reply(ticketId, text, visibility),
+  );
 }
 
 // ---- the modal ----
@@ -113,7 +137,7 @@ export interface ModalReply {
 
 /** A validated Reply to ticket submission: the thread is read at once, the write waits for the caller. */
 export function startModalReply(
-  deps: Pick<Deps, 'tickets' | 'store'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
   input: {
     actor: Actor;
     viewId: string;
@@ -135,7 +159,7 @@ export function startModalReply(
       runOnce(deps.store, key, async (): Promise<ReplyOutcome> => {
         const { messages, newMessages } = await check;
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
-        await deps.tickets.reply(ticketId, text, visibility);
+        await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
       }),
   };
@@ -154,7 +178,7 @@ export type QuickReplyOutcome =
  * the customer twice. CRM failures throw.
  */
 export async function quickReply(
-  deps: Pick<Deps, 'tickets' | 'store'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
   actor: Actor,
   input: { ticketId: string; text: string },
 ): Promise<QuickReplyOutcome> {
@@ -162,9 +186,12 @@ export async function quickReply(
   const ticket = await deps.tickets.findTicket(ticketId);
   if (!ticket) return { kind: 'no_ticket' };
   const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
-  const outcome = await runOnce(deps.store, key, () => deps.tickets.reply(ticketId, text, 'public'), {
-    ttlSec: QUICK_PATH_TTL_SEC,
-  });
+  const outcome = await runOnce(
+    deps.store,
+    key,
+    () => sendReply(deps, actor, { ticketId, text, visibility: 'public', subject: ticket.subject }),
+    { ttlSec: QUICK_PATH_TTL_SEC },
+  );
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };
   return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
 }

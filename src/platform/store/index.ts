@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type Logger, pino } from 'pino';
 import type { DatabaseConfig } from '../config.js';
+import { type AuditRepository, createAuditRepository } from './audit.js';
 import { type CacheRepository, createCacheRepository } from './cache.js';
 import type { RepoContext } from './context.js';
 import { createDigestActionsRepository, type DigestActionsRepository } from './digest-actions.js';
@@ -15,6 +16,14 @@ import { createLoggedMessagesRepository, type LoggedMessagesRepository } from '.
 import { migratePostgres, migrateSqlite } from './migrations.js';
 import type { Database } from './schema.js';
 
+export type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditOutcome,
+  AuditQuery,
+  AuditRecordIds,
+  AuditRepository,
+} from './audit.js';
 export type { CacheRepository } from './cache.js';
 export type { DigestAction, DigestActionInput, DigestActionsRepository } from './digest-actions.js';
 export type { DigestRun, DigestRunStatus, DigestRunsRepository, TakeOverInput } from './digest-runs.js';
@@ -34,6 +43,8 @@ export interface Store {
   readonly cache: CacheRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
+  /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
+  readonly audit: AuditRepository;
   /** Deletes expired idempotency keys and cache entries (call now and then, e.g. hourly). */
   purgeExpired(): Promise<{ idempotencyKeys: number; cacheEntries: number }>;
   close(): Promise<void>;
@@ -119,6 +130,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
       const names = rows.map((r) => r.name).sort();
       return { applied: names.length, latest: names.at(-1) ?? null };
     },
+    audit: createAuditRepository(ctx),
     async purgeExpired() {
       return { idempotencyKeys: await idempotency.purgeExpired(), cacheEntries: await cache.purgeExpired() };
     },

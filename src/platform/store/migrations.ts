@@ -82,6 +82,28 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       'CREATE INDEX kv_cache_expires ON kv_cache (expires_ms)',
     ],
   },
+  {
+    name: '002_audit_log',
+    statements: [
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at_ms BIGINT NOT NULL,
+        team_id TEXT NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        agile_user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record_ids_json TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        error_kind TEXT,
+        request_id TEXT
+      )`,
+      // The export reads a team's (or one user's) rows in a time window; retention deletes by time.
+      'CREATE INDEX audit_log_team_at ON audit_log (team_id, at_ms)',
+      'CREATE INDEX audit_log_user_at ON audit_log (slack_user_id, at_ms)',
+      'CREATE INDEX audit_log_at ON audit_log (at_ms)',
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

@@ -68,6 +68,20 @@ export interface KvCacheTable {
   expires_ms: number;
 }
 
+export interface AuditLogTable {
+  id: string;
+  at_ms: number;
+  team_id: string;
+  slack_user_id: string;
+  agile_user: string;
+  action: string;
+  record_ids_json: string;
+  summary: string;
+  outcome: 'ok' | 'failed' | 'unknown';
+  error_kind: string | null;
+  request_id: string | null;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -80,5 +94,6 @@ export interface Database {
   digest_runs: DigestRunsTable;
   digest_actions: DigestActionsTable;
   kv_cache: KvCacheTable;
+  audit_log: AuditLogTable;
   store_migrations: StoreMigrationsTable;
 }

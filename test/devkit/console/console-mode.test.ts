@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConsoleRefusedError, type RunningConsole, startConsole } from '../../../src/devkit/console/index.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { createLogger } from '../../../src/platform/logger.js';
@@ -67,6 +67,29 @@ describe('console mode over HTTP', () => {
         .every((call) => call.token?.startsWith('xoxb-console-')),
     ).toBe(true);
     c.api.assertNoViolations();
+  });
+
+  it('/crm audit puts the CSV in Alice’s DM with the bot, shown as a message naming the file', async () => {
+    await post('/console/api/send', {
+      channel: 'C0SALES',
+      text: '/crm note ada.lovelace@northwind.example.com Called from the console',
+    });
+    await c.api.waitFor('response', (call) => JSON.stringify(call.args).includes('Logged a note'), 5000);
+    await post('/console/api/send', { channel: 'C0SALES', text: '/crm audit' });
+    let dm: { text?: string }[] | undefined;
+    await vi.waitFor(
+      async () => {
+        const state = (await (await get('/console/api/state')).json()) as {
+          messages: Record<string, { text?: string }[]>;
+        };
+        dm = state.messages.D0ALICE;
+        expect(dm?.length).toBeGreaterThan(0);
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    expect(dm?.[0]?.text).toMatch(/📎 crm-audit-.+\.csv \(\d+ bytes\)/);
+    const file = [...c.api.files.values()][0];
+    expect(file?.content?.toString('utf8')).toContain('note.create');
   });
 
   it('uses the embedded Agile sandbox and keeps signature checks on', async () => {

@@ -14,6 +14,7 @@ const KINDS = new Set([
   'reply',
   'digest',
   'status',
+  'audit',
   'error',
 ]);
 
@@ -277,6 +278,43 @@ describe('parseCrmCommand: status', () => {
   });
 });
 
+describe('parseCrmCommand: audit', () => {
+  it('alone: the default window, everyone', () => {
+    expect(parseCrmCommand('audit')).toEqual({ kind: 'audit', days: null, userId: null });
+  });
+
+  it.each([
+    ['audit days 30', 30, null],
+    ['AUDIT  Days 1  ', 1, null],
+    ['audit user <@U0BOB|Bob Baker>', null, 'U0BOB'],
+    ['audit user <@U0BOB>', null, 'U0BOB'],
+    ['audit user @U0BOB days 14', 14, 'U0BOB'],
+    ['audit days 14 user W0ENT123', 14, 'W0ENT123'],
+  ])('%j', (text, days, userId) => {
+    expect(parseCrmCommand(text)).toEqual({ kind: 'audit', days, userId });
+  });
+
+  it.each([
+    ['audit days', '`/crm audit` takes'],
+    ['audit days 0', 'whole number of days'],
+    ['audit days -3', 'whole number of days'],
+    ['audit days 2.5', 'whole number of days'],
+    ['audit days soon', '`soon`'],
+    ['audit user @bob', 'type @ and pick the person'],
+    ['audit user bob', 'type @ and pick the person'],
+    ['audit days 3 days 4', 'each once'],
+    ['audit everything', '`everything`'],
+  ])('%j is an error with the audit usage', (text, words) => {
+    const err = expectError(parseCrmCommand(text));
+    expect(err.message).toContain(words);
+    expect(err.usage).toContain('/crm audit [days N] [user @someone]');
+  });
+
+  it('a near miss suggests it', () => {
+    expect(expectError(parseCrmCommand('audti')).message).toContain('Did you mean `/crm audit`');
+  });
+});
+
 describe('parseCrmCommand: unknown commands', () => {
   it('an unknown word lists the commands', () => {
     const err = expectError(parseCrmCommand('foo bar'));
@@ -347,6 +385,7 @@ describe('parseCrmCommand: properties', () => {
     'reply',
     'digest',
     'status',
+    'audit',
     'ntoe',
     '?',
     '',
@@ -371,6 +410,10 @@ describe('parseCrmCommand: properties', () => {
     '😀',
     '\u200b',
     '\uD800',
+    'days',
+    'user',
+    '<@U0BOB|Bob Baker>',
+    '@U0BOB',
   );
   const text = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 300 }),
@@ -401,6 +444,10 @@ describe('parseCrmCommand: properties', () => {
         if (cmd.kind === 'task') expect(cmd.subject.trim()).not.toBe('');
         if (cmd.kind === 'move') expect(cmd.milestone).not.toBe('');
         if (cmd.kind === 'reply') expect(cmd.ticketId).toMatch(/^\d+$/);
+        if (cmd.kind === 'audit') {
+          if (cmd.days !== null) expect(Number.isInteger(cmd.days) && cmd.days >= 1).toBe(true);
+          if (cmd.userId !== null) expect(cmd.userId).toMatch(/^[UW][A-Z0-9]+$/);
+        }
       }),
       { numRuns: 1500 },
     );

@@ -55,7 +55,7 @@ describe('buildHelpMessage', () => {
     const examples = [...all.matchAll(/`(\/crm [^`]*)`/g)].map((m) => (m[1] ?? '').replace(/^\/crm ?/, ''));
     const kinds = new Set(examples.map((e) => parseCrmCommand(e).kind));
     expect(kinds).toEqual(
-      new Set(['help', 'lookup', 'note', 'task', 'modal', 'move', 'reply', 'digest', 'status']),
+      new Set(['help', 'lookup', 'note', 'task', 'modal', 'move', 'reply', 'digest', 'status', 'audit']),
     );
     for (const e of examples) expect(parseCrmCommand(e).kind).not.toBe('error');
     for (const word of [
@@ -70,6 +70,7 @@ describe('buildHelpMessage', () => {
       'digest off',
       'digest status',
       'digest now',
+      'audit',
     ]) {
       expect(all).toContain(`/crm ${word}`);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guessTaskType, quickTask, taskErrorField } from '../../../src/features/task/use-case.js';
 import { AgileError } from '../../../src/platform/agile/index.js';
-import { keyRecordingStore } from '../../helpers/recording-store.js';
+import { keyRecordingStore, recordingAuditTrail } from '../../helpers/recording-store.js';
 
 describe('taskErrorField', () => {
   const invalid = (reason: string) => new AgileError({ kind: 'invalid', status: 400, message: 'x', reason });
@@ -49,6 +49,7 @@ describe('quick path helpers', () => {
         },
       },
       store,
+      audit: recordingAuditTrail().audit,
       owners: {
         list: async () => [],
         byEmail: async () => undefined,

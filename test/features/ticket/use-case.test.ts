@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreadMessage, TicketService } from '../../../src/features/ticket/tickets.js';
 import { messagesSince, quickReply, threadMark } from '../../../src/features/ticket/use-case.js';
-import { keyRecordingStore } from '../../helpers/recording-store.js';
+import { keyRecordingStore, recordingAuditTrail } from '../../helpers/recording-store.js';
 
 const msg = (id: string, createdMs: number): ThreadMessage => ({
   id,
@@ -49,7 +49,8 @@ describe('quickReply', () => {
         return { ticketId, visibility };
       },
     } as unknown as TicketService;
-    return { deps: { tickets, store }, keys, replies };
+    const { audit, writes } = recordingAuditTrail();
+    return { deps: { tickets, store, audit }, keys, replies, writes };
   }
 
   it('keys on team, user, ticket and text (trimmed), never on a clock or a trigger id', async () => {
@@ -67,8 +68,8 @@ describe('quickReply', () => {
     expect(key?.startsWith('ticket.quick:')).toBe(true);
   });
 
-  it('sends a PUBLIC reply; an unknown ticket sends nothing', async () => {
-    const { deps, replies } = fakes();
+  it('sends a PUBLIC reply, audited without its text; an unknown ticket sends nothing', async () => {
+    const { deps, replies, writes } = fakes();
     const actor = { teamId: 'T1', userId: 'U1' };
     expect(await quickReply(deps, actor, { ticketId: '5', text: 'Fixed' })).toEqual({
       kind: 'sent',
@@ -77,5 +78,14 @@ describe('quickReply', () => {
     });
     expect(await quickReply(deps, actor, { ticketId: '404', text: 'Fixed' })).toEqual({ kind: 'no_ticket' });
     expect(replies).toEqual(['5:public:Fixed']);
+    expect(writes).toEqual([
+      {
+        action: 'ticket.reply.public',
+        actor,
+        recordIds: { ticketId: '5' },
+        summary: '“S”: public reply (5 characters)',
+        outcome: 'ok',
+      },
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../src/platform/store/index.js';
+import { MIGRATIONS, openStore } from '../../../src/platform/store/index.js';
 import { describeStoreContract } from './store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
@@ -25,7 +25,9 @@ describe('sqlite specifics', () => {
     const raw = new BetterSqlite3(path, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare('SELECT count(*) AS n FROM store_migrations').get()).toEqual({ n: 1 });
+      expect(raw.prepare('SELECT count(*) AS n FROM store_migrations').get()).toEqual({
+        n: MIGRATIONS.length,
+      });
     } finally {
       raw.close();
     }

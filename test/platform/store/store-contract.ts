@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import {
+  type AuditEntryInput,
   type DigestScheduleInput,
   MIGRATIONS,
   type OpenStoreOptions,
@@ -490,6 +491,74 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           ]),
         );
         expect(list).toHaveLength(2);
+      });
+    });
+
+    describe('audit', () => {
+      const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
+        teamId: 'T1',
+        slackUserId: 'U1',
+        agileUser: 'api@x.example',
+        action: 'note.create',
+        recordIds: { contactId: '11', noteId: '22' },
+        summary: 'Called about the renewal',
+        outcome: 'ok',
+        ...over,
+      });
+
+      it('records writes and lists a team window oldest first, optionally for one user', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const team = uid('T');
+        const first = await s.audit.record(entry({ teamId: team, requestId: 'req-1' }));
+        // Same millisecond: insertion order still holds.
+        await s.audit.record(entry({ teamId: team, slackUserId: 'U2', action: 'task.create' }));
+        clock.advanceSec(60);
+        await s.audit.record(
+          entry({
+            teamId: team,
+            action: 'deal.move',
+            recordIds: { dealId: '5', contactIds: ['1', '2'] },
+            outcome: 'failed',
+            errorKind: 'invalid',
+          }),
+        );
+        await s.audit.record(entry({ teamId: uid('T-other') }));
+
+        const all = await s.audit.list({ teamId: team, sinceMs: 0, limit: 100 });
+        expect(all.map((e) => e.action)).toEqual(['note.create', 'task.create', 'deal.move']);
+        expect(all[0]).toEqual({
+          ...entry({ teamId: team, requestId: 'req-1' }),
+          id: first.id,
+          atMs: first.atMs,
+        });
+        expect(all[0]?.atMs).toBe(clock.now().getTime() - 60_000);
+        expect(all[1]).not.toHaveProperty('requestId');
+        expect(all[1]).not.toHaveProperty('errorKind');
+        expect(all[2]).toMatchObject({
+          recordIds: { dealId: '5', contactIds: ['1', '2'] },
+          outcome: 'failed',
+          errorKind: 'invalid',
+        });
+
+        const mine = await s.audit.list({ teamId: team, sinceMs: 0, slackUserId: 'U1', limit: 100 });
+        expect(mine.map((e) => e.action)).toEqual(['note.create', 'deal.move']);
+        const recent = await s.audit.list({ teamId: team, sinceMs: clock.now().getTime(), limit: 100 });
+        expect(recent.map((e) => e.action)).toEqual(['deal.move']);
+        expect(await s.audit.list({ teamId: team, sinceMs: 0, limit: 2 })).toHaveLength(2);
+      });
+
+      it('purges rows older than the cutoff and keeps the rest', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const team = uid('T');
+        await s.audit.record(entry({ teamId: team, summary: 'old' }));
+        clock.advanceSec(3600);
+        const cutoff = clock.now().getTime();
+        await s.audit.record(entry({ teamId: team, summary: 'new' }));
+        expect(await s.audit.purgeOlderThan(cutoff)).toBeGreaterThanOrEqual(1);
+        const left = await s.audit.list({ teamId: team, sinceMs: 0, limit: 10 });
+        expect(left.map((e) => e.summary)).toEqual(['new']);
       });
     });
 
