@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/platform/store/index.js';
 import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import { simulatorOf } from '../../helpers/test-bot.js';
 import { useTestBot } from '../../helpers/use-test-bot.js';
@@ -23,7 +24,8 @@ describe('/crm status', () => {
     expect(text).toContain('All checks passed');
     expect(text).toMatch(/reachable, API key valid \(\d+ ms\)/);
     expect(text).toMatch(/bot token valid/);
-    expect(text).toMatch(/SQLite, 1 migration applied \(latest `001_initial`\)/);
+    const latest = MIGRATIONS.at(-1)?.name;
+    expect(text).toContain(`SQLite, ${MIGRATIONS.length} migrations applied (latest \`${latest}\`)`);
     expect(text).toContain('Digest scheduler');
     expect(text).toMatch(/last tick <!date\^\d+\^/);
     expect(text).toMatch(/Version \d+\.\d+\.\d+ · up \d+ (s|min)/);
