@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { isAgileError } from './agile/index.js';
 import { currentRequest } from './request-context.js';
+import type { Actor } from './slack/actor.js';
 import type { AuditOutcome, AuditRecordIds, Store } from './store/index.js';
 
 /** What a write from Slack is recorded as (the `action` column). */
@@ -16,16 +17,10 @@ export type AuditAction =
   | 'digest.snooze'
   | 'digest.reassign';
 
-/** Who acted, in Slack. */
-export interface AuditActor {
-  teamId: string;
-  userId: string;
-}
-
 /** One write, as recorded. */
 export interface AuditWrite {
   action: AuditAction;
-  actor: AuditActor;
+  actor: Actor;
   recordIds: AuditRecordIds;
   summary: string;
   outcome: AuditOutcome;
@@ -89,7 +84,7 @@ export type AuditedResult = { recordIds: AuditRecordIds; summary?: string } | nu
 
 export interface AuditSpec<T> {
   action: AuditAction;
-  actor: AuditActor;
+  actor: Actor;
   /** What the write is about (a subject, a name): short, no secrets, never a note's text. */
   summary: string;
   /** The ids a failed attempt names (what it was about), when known before writing. */

@@ -1,3 +1,4 @@
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { exportAuditTrail } from './use-case.js';
 import {
@@ -18,8 +19,7 @@ export const auditCommandHandler: CommandHandler<'audit'> = async (
   deps,
 ) => {
   const outcome = await exportAuditTrail(deps, {
-    teamId: command.team_id,
-    userId: command.user_id,
+    ...actorOfCommand(command),
     days: cmd.days,
     filterUserId: cmd.userId,
   });

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
@@ -116,7 +117,7 @@ export function dealSubmissionCallback(deps: Deps) {
         owners = o;
       })
       .catch(() => undefined);
-    const actor = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const actor = actorOfBody(body);
     await submitForm(args, deps, {
       write: () =>
         createDeal(deps, actor, { viewId: view.id, draft: parsed.data, timeZone: meta.timeZone ?? 'UTC' }),

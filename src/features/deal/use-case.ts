@@ -2,15 +2,11 @@ import { TZDate } from '@date-fns/tz';
 import type { Deps } from '../../app/deps.js';
 import type { DealInput, Track } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
 import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
-
-export interface Actor {
-  teamId: string;
-  userId: string;
-}
 
 export interface TrackChoice {
   id: string;
@@ -167,3 +163,5 @@ export function createDeal(
     return created;
   });
 }
+
+export type { Actor };

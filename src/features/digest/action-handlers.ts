@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { applyDigestClick, type DigestActionKind, type DigestClickInput } from './click-use-case.js';
 import { buildDigestClickNotice } from './reply-views.js';
 import { buildDigestMessageUpdate, parseDigestTaskValue, taskIdFromDigestBlockId } from './views.js';
@@ -17,7 +18,7 @@ function clickInputOf(body: BlockAction, action: DigestActionKind): DigestClickI
   const taskId = value?.taskId ?? taskIdFromDigestBlockId(element.block_id);
   if (!taskId) return undefined;
   const input: DigestClickInput = {
-    actor: { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id },
+    actor: actorOfBody(body),
     channelId,
     messageTs,
     action,

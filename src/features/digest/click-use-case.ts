@@ -1,6 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import type { DomainUser } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { DIGEST_DEFAULT_DAYS } from './digest-command.js';
 import { buildDigestItem, type DigestItem, type DigestTask } from './digest-model.js';
@@ -16,7 +17,7 @@ export type DigestActionKind = 'complete' | 'snooze' | 'reassign';
 
 /** One click on a digest item's Complete / Snooze 1 day / Reassign. */
 export interface DigestClickInput {
-  actor: { teamId: string; userId: string };
+  actor: Actor;
   /** The digest message clicked (a thread reply is a message of its own). */
   channelId: string;
   messageTs: string;

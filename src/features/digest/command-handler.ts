@@ -1,3 +1,4 @@
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { type RenderDigest, runDigestCommand } from './command-use-case.js';
 import { buildDigestCommandReply, describeStoredSettings } from './reply-views.js';
@@ -13,7 +14,7 @@ const renderDigestNow: RenderDigest = (digest, schedule) =>
 /** `/crm digest on|off|status|now`: answers are ephemeral. */
 export const digestCommandHandler: CommandHandler<'digest'> = async (cmd, args, deps) => {
   const { command } = args;
-  const actor = { teamId: command.team_id, userId: command.user_id, channelId: command.channel_id };
+  const actor = { ...actorOfCommand(command), channelId: command.channel_id };
   const outcome = await runDigestCommand(deps, actor, cmd.args, renderDigestNow);
   await args.respond({ response_type: 'ephemeral', ...buildDigestCommandReply(outcome) });
 };

@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { DIGEST_DEFAULT_DAYS, type DigestOnCommand, parseDigestCommand } from './digest-command.js';
 import {
@@ -20,9 +21,8 @@ export type DigestCommandDeps = Pick<
 >;
 
 /** Who typed `/crm digest …`, and where. */
-export interface DigestCommandActor {
-  teamId: string;
-  userId: string;
+/** The acting user and the channel the digest belongs to. */
+export interface DigestCommandActor extends Actor {
   channelId: string;
 }
 

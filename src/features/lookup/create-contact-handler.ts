@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { isEmail } from '../../platform/text.js';
@@ -25,8 +26,7 @@ export function createContactCallback(deps: Deps) {
     }
     try {
       const outcome = await createContactFromOffer(deps, {
-        teamId: body.team?.id ?? '',
-        userId: body.user.id,
+        ...actorOfBody(body),
         channel: body.container?.channel_id ?? body.channel?.id ?? '',
         offerTs: body.container?.message_ts ?? body.message?.ts ?? action.action_ts,
         email,

@@ -1,3 +1,4 @@
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { moveFailureOf, openMoveForm } from './handlers.js';
 import { MoveError } from './move-deal.js';
@@ -30,7 +31,7 @@ export const moveCommandHandler: CommandHandler<'move'> = async (cmd, { command,
   const milestone = split?.milestone ?? cmd.milestone;
   const reason = split?.reason;
   const dealText = split?.deal ?? (cmd.deal.kind === 'id' ? cmd.deal.id : cmd.deal.name);
-  const actor = { teamId: command.team_id, userId: command.user_id };
+  const actor = actorOfCommand(command);
   try {
     const outcome = await quickMove(deps, actor, { dealText, milestone, reason });
     await respond({ response_type: 'ephemeral', ...buildQuickMoveMessage(outcome) });

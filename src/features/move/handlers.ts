@@ -8,6 +8,7 @@ import type {
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { BLOCK } from '../../platform/slack/ids.js';
@@ -47,10 +48,6 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type Values = Omit<MoveFormValues, 'deal'>;
 
 const channelOf = (body: BlockAction) => body.channel?.id ?? body.container?.channel_id;
-const actorOf = (body: { team: { id: string } | null; user: { id: string; team_id?: string } }) => ({
-  teamId: body.team?.id ?? body.user.team_id ?? '',
-  userId: body.user.id,
-});
 
 /** A refusal of ours keeps its words; anything else is the CRM's. */
 export function moveFailureOf(err: unknown): MoveFailure {
@@ -196,7 +193,7 @@ export function moveSubmissionCallback(deps: Deps) {
     }
     const { milestone, reason, note } = parsed.data;
     await submitForm(args, deps, {
-      write: () => moveFromModal(deps, actorOf(body), { viewId: view.id, ...parsed.data }),
+      write: () => moveFromModal(deps, actorOfBody(body), { viewId: view.id, ...parsed.data }),
       errorMessage: (err) => (err instanceof MoveError ? err.message : undefined),
       errorBlock: (err) => {
         if (!(err instanceof MoveError)) return BLOCK.milestone;
@@ -242,7 +239,7 @@ export function dealDisambiguateCallback(deps: Deps) {
     }
     const messageTs = body.container?.message_ts ?? body.message?.ts ?? (action as ButtonAction).action_ts;
     try {
-      const outcome = await moveChosenDeal(deps, actorOf(body), {
+      const outcome = await moveChosenDeal(deps, actorOfBody(body), {
         channel: channelOf(body),
         messageTs,
         ...choice,

@@ -1,6 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import type { Track } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import {
   type DealRanking,
@@ -16,11 +17,6 @@ import {
   type MoveResult,
   moveDeal,
 } from './move-deal.js';
-
-export interface Actor {
-  teamId: string;
-  userId: string;
-}
 
 type MoveDeps = Pick<Deps, 'agile' | 'store' | 'deals' | 'slackUsers' | 'audit'>;
 
@@ -211,3 +207,5 @@ export async function moveChosenDeal(
     await moveOnce(deps, actor, key, { dealId: req.dealId, milestone: req.milestone, reason: req.reason }),
   );
 }
+
+export type { Actor };

@@ -1,3 +1,4 @@
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
@@ -26,8 +27,7 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
   };
   try {
     const outcome = await logQuickNote(deps, {
-      teamId: command.team_id,
-      userId: command.user_id,
+      ...actorOfCommand(command),
       channelName: command.channel_name,
       email,
       text,

@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
@@ -61,8 +62,7 @@ export function noteSubmissionCallback(deps: Deps) {
     const target = { user: body.user.id, channel: meta.channel };
     const write = async () => {
       const outcome = await logNote(deps, {
-        teamId: body.team?.id ?? '',
-        userId: body.user.id,
+        ...actorOfBody(body),
         viewId: body.view.id,
         contactId: contact.id,
         subject,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../../app/deps.js';
 import { type AgileClient, type Contact, getFullName } from '../../platform/agile/index.js';
 import { type AuditTrail, audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import { channelLabel } from '../../platform/slack/format.js';
 import type { Store } from '../../platform/store/index.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
@@ -14,12 +15,6 @@ import { noteTextIssue } from './schema.js';
 
 /** Subject made from the note's first line when none is given. */
 const DERIVED_SUBJECT_MAX = 80;
-
-/** The acting Slack user. */
-export interface Actor {
-  teamId: string;
-  userId: string;
-}
 
 /** Where a note written from Slack came from: the footer tells the CRM timeline who and where. */
 export interface NoteOrigin {
@@ -270,3 +265,5 @@ export async function findContactForEmails(agile: AgileClient, emails: string[])
   const found = await Promise.all(emails.map((e) => findContactByEmail(agile, e).catch(() => null)));
   return found.find((c): c is Contact => c !== null) ?? null;
 }
+
+export type { Actor };

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
@@ -74,7 +75,7 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
   const typed = `/crm ${(command.text ?? '').trim()}`;
   const answer = (message: Parameters<typeof respond>[0] & object) =>
     respond({ response_type: 'ephemeral', ...message });
-  const actor = { teamId: command.team_id, userId: command.user_id };
+  const actor = actorOfCommand(command);
   let outcome: Awaited<ReturnType<typeof quickTask>>;
   try {
     outcome = await quickTask(deps, actor, cmd);

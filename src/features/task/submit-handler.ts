@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
@@ -58,7 +59,7 @@ export function taskSubmissionCallback(deps: Deps) {
         })
         .catch(() => undefined);
 
-    const actor = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const actor = actorOfBody(body);
     await submitForm(args, deps, {
       write: () =>
         createTaskFromForm(deps, {

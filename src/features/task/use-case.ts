@@ -11,6 +11,7 @@ import {
   toEpochSec,
 } from '../../platform/agile/index.js';
 import { type AuditTrail, audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import type { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
@@ -19,12 +20,6 @@ import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
 import { defaultDue, type LocalDue, parseDueDate, toLocalDue } from './due-date.js';
 import { DEFAULT_TASK_PRIORITY, DEFAULT_TASK_TYPE, SUBJECT_MAX, type TaskDraft } from './schema.js';
-
-/** Who acts: every write is keyed and attributed by team and user. */
-export interface Actor {
-  teamId: string;
-  userId: string;
-}
 
 export interface CreatedTask {
   id: string;
@@ -257,3 +252,5 @@ export async function quickTask(
     replayed: outcome.replayed,
   };
 }
+
+export type { Actor };

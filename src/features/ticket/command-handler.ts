@@ -1,3 +1,4 @@
+import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
@@ -17,7 +18,7 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
   const fail = (reason: string) =>
     respond({ response_type: 'ephemeral', ...buildTicketReplyFailedMessage({ ticketId, reason, text }) });
   try {
-    const outcome = await quickReply(deps, { teamId: command.team_id, userId: command.user_id }, cmd);
+    const outcome = await quickReply(deps, actorOfCommand(command), cmd);
     if (outcome.kind === 'no_ticket') {
       await fail(noTicketWords(ticketId));
     } else if (outcome.kind === 'in_progress') {

@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
+import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
@@ -56,7 +57,7 @@ export function ticketSubmissionCallback(deps: Deps) {
     const subject = meta.ticketId === ticketId ? meta.subject : picked?.text;
     const profileP = deps.slackUsers.profile(body.user.id);
     const reply = startModalReply(deps, {
-      actor: { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id },
+      actor: actorOfBody(body),
       viewId: view.id,
       ticketId,
       text,

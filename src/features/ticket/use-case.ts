@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { type AuditTrail, audited } from '../../platform/audit.js';
+import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import {
   OPTIONS_BUDGET_MS,
@@ -10,12 +11,6 @@ import {
   type TicketSummary,
   type Visibility,
 } from './tickets.js';
-
-/** Who acts: every write is keyed by team and user. */
-export interface Actor {
-  teamId: string;
-  userId: string;
-}
 
 export function threadMark(messages: ThreadMessage[]): ThreadMark {
   return {
@@ -195,3 +190,5 @@ export async function quickReply(
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };
   return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
 }
+
+export type { Actor };
