@@ -8,6 +8,8 @@ import { sendCommand } from '../test/helpers/slack-requests.js';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../test/helpers/test-bot.js';
 import {
   alternate,
+  elapsedMs,
+  p50p99,
   pool,
   ratio,
   runIfEntry,
@@ -59,6 +61,14 @@ function vmRssMiB(pid: number): number {
   return Math.round((Number(line[1]) / 1024) * 10) / 10;
 }
 
+/** CPU time (user + system) the process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after "pid (comm) "), in ticks.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+}
+const CLOCK_TICKS_PER_SEC = 100;
+
 async function untilHealthy(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -99,6 +109,7 @@ async function round(up: Upstreams, kind: Kind, s: Samples): Promise<void> {
   try {
     await untilHealthy(`${base}/healthz`, child);
     s.add(kind, 'coldStartMs', [performance.now() - startedMs]);
+    const cpuBeforeMs = cpuMs(child.pid ?? 0);
     let n = 0;
     const responses = await pool(REQUESTS, CONCURRENCY, (i) =>
       sendCommand(
@@ -112,9 +123,11 @@ async function round(up: Upstreams, kind: Kind, s: Samples): Promise<void> {
     );
     const failed = responses.filter((r) => r.status !== 200).length;
     if (failed > 0) throw new Error(`${kind}: ${failed} of ${REQUESTS} requests not acked`);
+    s.add(kind, 'ackMs', elapsedMs(responses));
     await up.waitQuiet(settleQuietMs(0), 10_000);
     await sleep(SETTLE_MS);
     s.add(kind, 'rssMiB', [vmRssMiB(child.pid ?? 0)]);
+    s.add(kind, 'cpuMs', [cpuMs(child.pid ?? 0) - cpuBeforeMs]);
   } finally {
     child.kill('SIGTERM');
     const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -138,7 +151,8 @@ export async function runProductionBench(): Promise<Record<string, number | stri
   const max = (kind: Kind, name: string) => summarise(s.get(kind, name)).max;
   const fig = (kind: Kind) =>
     `median ${median(kind, 'coldStartMs')} ms (max ${max(kind, 'coldStartMs')}), ` +
-    `RSS median ${median(kind, 'rssMiB')} MiB (max ${max(kind, 'rssMiB')})`;
+    `RSS median ${median(kind, 'rssMiB')} MiB (max ${max(kind, 'rssMiB')}), ` +
+    `ack p50 / p99 ${p50p99(s.get(kind, 'ackMs'))} ms, CPU for the burst median ${median(kind, 'cpuMs')} ms`;
   const rssRatio = ratio(median('bot', 'rssMiB'), median('bare', 'rssMiB'));
   const startRatio = ratio(median('bot', 'coldStartMs'), median('bare', 'coldStartMs'));
   const verdict = (r: number, target: number) =>

@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agile-simulator.js';
+import type { AgileSimulator } from '../devkit/sandbox/agile-simulator.js';
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
@@ -57,7 +57,10 @@ export async function createBot({
   scheduler: schedulerOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel);
-  const sandbox = config.agile ? null : await startAgileSimulator({ now });
+  // The sandbox is loaded only when it runs (no Agile account: the console), never in production.
+  const sandbox = config.agile
+    ? null
+    : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({ now });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
   const slack = createSlackApp({ config, logger: log, extraRoutes, now });
   const agile: AgileClient = createAgileClient({
