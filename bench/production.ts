@@ -23,7 +23,9 @@ import {
 
 /**
  * The production process, as started in production, against the framework's floor in the same run:
- *   bot   `node dist/main.js` (built once here), HTTP mode, SQLite in a temp dir, scheduler on
+ *   bot   `npm start`'s command from package.json (node, its V8 flags, dist/main.js built once here),
+ *         HTTP mode, SQLite in a temp dir, scheduler on
+ *   bot-no-flags  `node dist/main.js`: what the build and lazy loading remove, without the V8 flags
  *   bare  `node bench/bare-bolt.mjs`, a bare Bolt app as plain JavaScript (same token, signing secret
  *         and Slack API URL; /healthz; /crm only acks)
  *   tsx   the bot as it ran before issue 13 (`node --import tsx src/main.ts`), for the "before" figures
@@ -37,12 +39,22 @@ const CONCURRENCY = 20;
 const SETTLE_MS = 1000;
 const TARGETS = { bot: 1.6, coldStart: 2 };
 
-type Kind = 'bare' | 'bot' | 'tsx';
+type Kind = 'bare' | 'bot' | 'bot-no-flags' | 'tsx';
+const KINDS: readonly Kind[] = ['bare', 'bot', 'bot-no-flags', 'tsx'];
 const root = new URL('..', import.meta.url).pathname;
+
+/** `npm start`'s node arguments (package.json), so the bench measures exactly what production runs. */
+function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  return args;
+}
 
 function argsOf(kind: Kind): string[] {
   if (kind === 'bare') return [join(root, 'bench/bare-bolt.mjs')];
-  if (kind === 'bot') return [join(root, 'dist/main.js')];
+  if (kind === 'bot') return startArgs();
+  if (kind === 'bot-no-flags') return [join(root, 'dist/main.js')];
   return ['--import', 'tsx', join(root, 'src/main.ts')];
 }
 
@@ -110,6 +122,7 @@ async function round(up: Upstreams, kind: Kind, s: Samples): Promise<void> {
     await untilHealthy(`${base}/healthz`, child);
     s.add(kind, 'coldStartMs', [performance.now() - startedMs]);
     const cpuBeforeMs = cpuMs(child.pid ?? 0);
+    const answeredBefore = (await up.calls('response')).length;
     let n = 0;
     const responses = await pool(REQUESTS, CONCURRENCY, (i) =>
       sendCommand(
@@ -125,6 +138,10 @@ async function round(up: Upstreams, kind: Kind, s: Samples): Promise<void> {
     if (failed > 0) throw new Error(`${kind}: ${failed} of ${REQUESTS} requests not acked`);
     s.add(kind, 'ackMs', elapsedMs(responses));
     await up.waitQuiet(settleQuietMs(0), 10_000);
+    // The bot must have done the work, not only acked: every command answers on its response_url.
+    const answered = (await up.calls('response')).length - answeredBefore;
+    if (kind !== 'bare' && answered < REQUESTS)
+      throw new Error(`${kind}: ${answered} of ${REQUESTS} answered`);
     await sleep(SETTLE_MS);
     s.add(kind, 'rssMiB', [vmRssMiB(child.pid ?? 0)]);
     s.add(kind, 'cpuMs', [cpuMs(child.pid ?? 0) - cpuBeforeMs]);
@@ -144,8 +161,8 @@ export async function runProductionBench(): Promise<Record<string, number | stri
   const s = new Samples();
   await withUpstreams(async (up) => {
     // One unmeasured round each warms the OS file cache, as a deployed host's would be.
-    await alternate(1, ['bare', 'bot', 'tsx'] as const, (kind) => round(up, kind, new Samples()));
-    await alternate(ROUNDS, ['bare', 'bot', 'tsx'] as const, (kind) => round(up, kind, s));
+    await alternate(1, KINDS, (kind) => round(up, kind, new Samples()));
+    await alternate(ROUNDS, KINDS, (kind) => round(up, kind, s));
   });
   const median = (kind: Kind, name: string) => summarise(s.get(kind, name)).p50;
   const max = (kind: Kind, name: string) => summarise(s.get(kind, name)).max;
@@ -161,10 +178,16 @@ export async function runProductionBench(): Promise<Record<string, number | stri
     rounds: `${ROUNDS} per process, fresh process each; burst of ${REQUESTS} commands, ${CONCURRENCY} concurrent`,
     'build (npm run build), ms': buildMs,
     'bare Bolt (node bench/bare-bolt.mjs)': fig('bare'),
-    'bot (node dist/main.js)': fig('bot'),
+    [`bot (node ${startArgs().join(' ')})`]: fig('bot'),
+    'bot without the V8 flags (node dist/main.js)': fig('bot-no-flags'),
     'bot before (node --import tsx src/main.ts)': fig('tsx'),
     'RSS after load, bot ÷ bare': verdict(rssRatio, TARGETS.bot),
     'cold start, bot ÷ bare': verdict(startRatio, TARGETS.coldStart),
+    'without the V8 flags: RSS ÷ bare': ratio(median('bot-no-flags', 'rssMiB'), median('bare', 'rssMiB')),
+    'without the V8 flags: cold start ÷ bare': ratio(
+      median('bot-no-flags', 'coldStartMs'),
+      median('bare', 'coldStartMs'),
+    ),
     'before: RSS tsx ÷ bare': ratio(median('tsx', 'rssMiB'), median('bare', 'rssMiB')),
     'before: cold start tsx ÷ bare': ratio(median('tsx', 'coldStartMs'), median('bare', 'coldStartMs')),
   };
