@@ -15,16 +15,19 @@ const dist = join(root, 'dist');
 const stamp = join(dist, '.built');
 const PUBLIC = 'devkit/console/public';
 
+// parentPath: Node ≥ 20.12; path before that.
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
+    .map((e) => join(e.parentPath ?? e.path, e.name));
 }
 
 function isFresh() {
   if (!existsSync(stamp)) return false;
   const builtMs = statSync(stamp).mtimeMs;
-  return [join(root, 'package.json'), join(root, 'package-lock.json'), ...filesUnder(src)].every((f) => statSync(f).mtimeMs <= builtMs);
+  return [join(root, 'package.json'), join(root, 'package-lock.json'), ...filesUnder(src)].every(
+    (f) => statSync(f).mtimeMs <= builtMs,
+  );
 }
 
 if (process.argv.includes('--if-stale') && isFresh()) process.exit(0);
@@ -60,7 +63,9 @@ const { metafile } = await esbuild.build({
   // Native or optional drivers stay in node_modules.
   external: ['better-sqlite3', 'pg', 'pg-native'],
   // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
   // V8 keeps every script's source in memory (Function.prototype.toString): no whitespace or comments
   // (a single non-Latin-1 character in a comment doubles a whole chunk's in-memory size), names kept so
   // stack traces stay readable; node --enable-source-maps maps them back to src/.
@@ -77,4 +82,6 @@ writeFileSync(stamp, `${new Date().toISOString()}\n`);
 const bytes = Object.entries(metafile.outputs)
   .filter(([path]) => path.endsWith('.js'))
   .reduce((sum, [, o]) => sum + o.bytes, 0);
-process.stdout.write(`built dist/ (${Math.round(bytes / 1024)} KiB of JavaScript) in ${Date.now() - startedMs} ms\n`);
+process.stdout.write(
+  `built dist/ (${Math.round(bytes / 1024)} KiB of JavaScript) in ${Date.now() - startedMs} ms\n`,
+);
