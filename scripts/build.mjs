@@ -3,10 +3,11 @@
 // without a TypeScript loader. Why a bundle: README → Running in production.
 //
 //   node scripts/build.mjs             always build
-//   node scripts/build.mjs --if-stale  build only when a file under src/ (or package*.json) is newer than
-//                                      the last build; `npm start` uses this, so a host that built at
+//   node scripts/build.mjs --if-stale  build only when a file under src/ is newer than the last build or
+//                                      package*.json changed; `npm start` uses this, so a host that built at
 //                                      deploy time and pruned devDependencies (Heroku) never needs esbuild.
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -22,12 +23,17 @@ function filesUnder(dir) {
     .map((e) => join(e.parentPath ?? e.path, e.name));
 }
 
+// The dependencies by content: `npm prune` rewrites an unchanged package-lock.json (a newer mtime).
+const dependencies = () =>
+  createHash('sha256')
+    .update(readFileSync(join(root, 'package.json')))
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .digest('hex');
+
 function isFresh() {
-  if (!existsSync(stamp)) return false;
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== dependencies()) return false;
   const builtMs = statSync(stamp).mtimeMs;
-  return [join(root, 'package.json'), join(root, 'package-lock.json'), ...filesUnder(src)].every(
-    (f) => statSync(f).mtimeMs <= builtMs,
-  );
+  return filesUnder(src).every((f) => statSync(f).mtimeMs <= builtMs);
 }
 
 if (process.argv.includes('--if-stale') && isFresh()) process.exit(0);
@@ -78,7 +84,7 @@ const { metafile } = await esbuild.build({
   logLevel: 'warning',
 });
 cpSync(join(src, PUBLIC), join(dist, 'public'), { recursive: true });
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
+writeFileSync(stamp, `${dependencies()}\n`);
 const bytes = Object.entries(metafile.outputs)
   .filter(([path]) => path.endsWith('.js'))
   .reduce((sum, [, o]) => sum + o.bytes, 0);
