@@ -271,18 +271,37 @@ export async function startTarget(
 }
 
 /**
- * Runs `round` for each target, `rounds` times, alternating which goes first so that drift in the
- * machine's load (other processes, thermal, GC debt) falls on both alike.
+ * Runs `round` for each target, `rounds` times, changing which goes first so that drift in the
+ * machine's load (other processes, thermal, GC debt) falls on all alike.
  */
-export async function alternate(
+export async function alternate<T>(
   rounds: number,
-  targets: readonly [Target, Target],
-  round: (target: Target, index: number) => Promise<void>,
+  targets: readonly T[],
+  round: (target: T, index: number) => Promise<void>,
 ): Promise<void> {
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? targets : ([targets[1], targets[0]] as const);
-    for (const t of order) await round(t, r);
+    // Rotates the order (for two targets: swaps it) each round.
+    const shift = r % targets.length;
+    for (const t of [...targets.slice(shift), ...targets.slice(0, shift)]) await round(t, r);
   }
+}
+
+/** Runs `count` calls of `fn`, at most `concurrency` at a time; resolves with their results in order. */
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  fn: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
 }
 
 /** Named samples collected over rounds, per target kind. */

@@ -9,6 +9,7 @@ const suites: [string, string, string][] = [
   ['Slack surfaces (issue 3)', './slack-bench.js', 'runSlackBench'],
   ['Deals and moves (issue 4)', './deals.js', 'runDealsBench'],
   ['Digest (issue 5)', './digest.js', 'runDigestBench'],
+  ['Production process (issue 13)', './production.js', 'runProductionBench'],
 ];
 
 const results: Record<string, unknown> = {

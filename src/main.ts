@@ -1,5 +1,4 @@
 import { type Bot, createBot } from './app/create-bot.js';
-import { startConsole } from './devkit/console/index.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 
 // Entry only: config → bot (logger, dependencies, Bolt app) → start → shutdown.
@@ -17,7 +16,9 @@ async function main(): Promise<void> {
   let bot: Bot;
   let stop: () => Promise<void>;
   if (config.slack.mode === 'console') {
-    // No Slack token: the local console plays Slack (src/devkit/console/).
+    // No Slack token: the local console plays Slack (src/devkit/console/). Loaded only in this mode, so
+    // a production process never pays for it (README → Performance).
+    const { startConsole } = await import('./devkit/console/index.js');
     const running = await startConsole({ config });
     ({ bot, stop } = running);
     bot.logger.info({ mode: config.slack.mode, port: running.port }, 'bot started');

@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { type AgileSimulator, startAgileSimulator } from '../devkit/sandbox/agile-simulator.js';
+import type { AgileSimulator } from '../devkit/sandbox/agile-simulator.js';
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { digestOverview } from '../features/digest/overview.js';
 import { createDigestPoster } from '../features/digest/poster.js';
@@ -75,9 +75,13 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
+  // The sandbox is loaded only when it runs (no Agile account: the console), never in production.
   const sandbox = config.agile
     ? null
-    : await startAgileSimulator({ now, undocumented: config.simulator?.undocumented ?? true });
+    : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
+        now,
+        undocumented: config.simulator?.undocumented ?? true,
+      });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
   const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
   const agile: AgileClient = createAgileClient({

@@ -34,6 +34,11 @@ export interface TestBotOptions {
   now?: () => Date;
   /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
   scheduler?: BotOptions['scheduler'];
+  /**
+   * Servers shared by several bots (instances of one deployment): used instead of starting this bot's
+   * own, and left running by close(). Point the bots at one database with env.DATABASE_URL.
+   */
+  shared?: { slack?: FakeSlack; agile?: AgileSimulator };
 }
 
 export interface TestBot {
@@ -79,10 +84,11 @@ export function documentedOnlyRun(): boolean {
 
 /** The one place that wires the test environment: fake Slack, Agile simulator, temp SQLite, config, bot. */
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
-  const slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN, users: opts.users });
+  const slack = opts.shared?.slack ?? (await startFakeSlack({ botToken: TEST_BOT_TOKEN, users: opts.users }));
   const agile = opts.agileBaseUrl
     ? null
-    : await startAgileSimulator({ undocumented: !documentedOnlyRun(), ...opts.simulator });
+    : (opts.shared?.agile ??
+      (await startAgileSimulator({ undocumented: !documentedOnlyRun(), ...opts.simulator })));
   const dir = mkdtempSync(join(tmpdir(), 'crm-bot-test-'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -145,7 +151,10 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
     async close() {
       await bot.stop();
-      await Promise.all([slack.close(), agile?.close()]);
+      await Promise.all([
+        opts.shared?.slack ? undefined : slack.close(),
+        opts.shared?.agile ? undefined : agile?.close(),
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

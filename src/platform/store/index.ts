@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { type Logger, pino } from 'pino';
 import type { DatabaseConfig } from '../config.js';
 import { type AuditRepository, createAuditRepository } from './audit.js';
@@ -75,8 +73,10 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
   const now = opts.now ?? (() => new Date());
   const nowMs = () => now().getTime();
 
+  // Each driver is loaded only for its kind of DATABASE_URL: a process never holds both.
   let db: Kysely<Database>;
   if (config.kind === 'sqlite') {
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const sqlite = new BetterSqlite3(config.path);
     try {
@@ -91,6 +91,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     }
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
