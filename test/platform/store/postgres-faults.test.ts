@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 import { openStore, type Store } from '../../../src/platform/store/index.js';
 import {
   ADMIN_URL,
@@ -32,6 +33,15 @@ if (problem === null || process.env.CI) {
 
       // The pool drops the dead client and connects a new one: the next call succeeds.
       expect((await store.migrationState()).applied).toBeGreaterThan(0);
+    });
+
+    it('fails fast with clear words while PostgreSQL is unreachable', async () => {
+      const err = await openStore({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' }).catch(
+        (e: unknown) => e,
+      );
+      expect(describeAgileError(err)).toBe(
+        "the bot's database is not reachable — try again in a few minutes",
+      );
     });
   });
 } else {
