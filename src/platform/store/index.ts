@@ -58,6 +58,8 @@ export interface OpenStoreOptions {
   /** Injected clock; every stored time and every expiry check reads it. */
   now?: () => Date;
   logger?: Logger;
+  /** PostgreSQL statement_timeout (default 10 s); tests shorten it. */
+  statementTimeoutMs?: number;
 }
 
 /** Waits this long for another connection's write lock before SQLite reports SQLITE_BUSY. */
@@ -103,8 +105,8 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
       idleTimeoutMillis: 30_000,
       // TCP keepalive: a silently dropped connection (partition, NAT timeout) is noticed and replaced.
       keepAlive: true,
-      statement_timeout: PG_STATEMENT_TIMEOUT_MS,
-      query_timeout: PG_STATEMENT_TIMEOUT_MS + 2_000,
+      statement_timeout: opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS,
+      query_timeout: (opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS) + 2_000,
       // Times are BIGINT epoch ms: parse int8 to a number for this pool only (no global pg.types change).
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

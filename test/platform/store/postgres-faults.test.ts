@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeAgileError } from '../../../src/platform/slack/error-words.js';
 import { openStore, type Store } from '../../../src/platform/store/index.js';
@@ -32,6 +33,29 @@ if (problem === null || process.env.CI) {
       );
 
       // The pool drops the dead client and connects a new one: the next call succeeds.
+      expect((await store.migrationState()).applied).toBeGreaterThan(0);
+    });
+
+    it('a statement past statement_timeout is canceled and reported as the database taking too long', async () => {
+      if (problem !== null) throw new Error(`PostgreSQL at ${ADMIN_URL} is unreachable: ${problem}`);
+      const { name, url } = await createTestDatabase('test_faults');
+      created.push(name);
+      const store = await openStore({ kind: 'postgres', url }, { statementTimeoutMs: 300 });
+      stores.push(store);
+      // Another session holds a lock the store's query waits for, longer than statement_timeout.
+      const locker = new pg.Client({ connectionString: url });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE store_migrations IN ACCESS EXCLUSIVE MODE');
+        const err = await store.migrationState().catch((e: unknown) => e);
+        expect(describeAgileError(err)).toBe(
+          "the bot's database took too long to answer — try again in a few minutes",
+        );
+        await locker.query('ROLLBACK');
+      } finally {
+        await locker.end();
+      }
       expect((await store.migrationState()).applied).toBeGreaterThan(0);
     });
 
