@@ -10,6 +10,8 @@ export function describeAgileError(err: unknown): string {
   if (err instanceof Error && err.name === 'TimeoutError') {
     return `the CRM did not answer in time${TRY_LATER}`;
   }
+  const store = storeErrorWords(err);
+  if (store !== null) return store;
   return 'something went wrong while talking to the CRM';
 }
 
@@ -52,4 +54,27 @@ function agileErrorWords(err: AgileError): string {
             : `the CRM gave an unexpected answer (HTTP ${status})`;
       }
   }
+}
+
+// pg's own messages when the server is down, restarted or partitioned (the pool's connection
+// timeout, a dropped socket, the client-side query_timeout).
+const PG_UNREACHABLE = /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i;
+// Raw socket errors: the CRM and Slack clients wrap theirs, so a bare one comes from the database driver.
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH']);
+// PostgreSQL's query_canceled: statement_timeout fired.
+const PG_QUERY_CANCELED = '57014';
+
+/** Words for a failure of the bot's own database (PostgreSQL or SQLite); null when it is not one. */
+function storeErrorWords(err: unknown): string | null {
+  if (!(err instanceof Error)) return null;
+  const code = (err as { code?: unknown }).code;
+  if (err.name === 'SqliteError' || (err.constructor?.name === 'DatabaseError' && typeof code === 'string')) {
+    return code === PG_QUERY_CANCELED || code === 'SQLITE_BUSY'
+      ? `the bot's database took too long to answer${TRY_LATER}`
+      : "the bot's database failed — tell an admin (details are in the bot's logs)";
+  }
+  if (PG_UNREACHABLE.test(err.message) || (typeof code === 'string' && SOCKET_CODES.has(code))) {
+    return `the bot's database is not reachable${TRY_LATER}`;
+  }
+  return null;
 }

@@ -62,6 +62,11 @@ export interface DigestRunsRepository {
   find(scheduleId: string, localDate: string): Promise<DigestRun | undefined>;
   /** The run with the latest local date, if any. */
   latestForSchedule(scheduleId: string): Promise<DigestRun | undefined>;
+  /**
+   * Deletes finished runs (posted or failed) last written before `cutoffMs`, keeping each schedule's
+   * latest run (latestForSchedule) and every run still 'claimed'; resolves to how many it deleted.
+   */
+  purgeOlderThan(cutoffMs: number): Promise<number>;
 }
 
 export function toDigestRun(r: DigestRunsTable): DigestRun {
@@ -188,6 +193,25 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
         .where('local_date', '=', localDate)
         .executeTakeFirst();
       return row ? toDigestRun(row) : undefined;
+    },
+
+    async purgeOlderThan(cutoffMs) {
+      const r = await db
+        .deleteFrom('digest_runs')
+        .where('updated_ms', '<', cutoffMs)
+        .where('status', '<>', 'claimed')
+        .where((eb) =>
+          eb(
+            'local_date',
+            '<',
+            eb
+              .selectFrom('digest_runs as latest')
+              .select((x) => x.fn.max('latest.local_date').as('d'))
+              .whereRef('latest.schedule_id', '=', 'digest_runs.schedule_id'),
+          ),
+        )
+        .executeTakeFirst();
+      return affected(r);
     },
 
     async latestForSchedule(scheduleId) {

@@ -8,7 +8,11 @@ export interface PurgeReport {
   idempotencyKeys: number;
   cacheEntries: number;
   auditRows: number;
+  digestRuns: number;
 }
+
+/** Finished digest runs are kept this long (each schedule's latest run is always kept). */
+export const DIGEST_RUN_RETENTION_DAYS = 30;
 
 /** Deletes expired keys and cache entries, and audit rows past retention: at start, then every interval. */
 export interface StoreHousekeeping {
@@ -20,7 +24,7 @@ export interface StoreHousekeeping {
 }
 
 export function createStoreHousekeeping(opts: {
-  store: Pick<Store, 'purgeExpired' | 'audit'>;
+  store: Pick<Store, 'purgeExpired' | 'audit' | 'digestRuns'>;
   logger: Logger;
   now: () => Date;
   auditRetentionDays: number;
@@ -33,8 +37,13 @@ export function createStoreHousekeeping(opts: {
   const purge = async (): Promise<PurgeReport> => {
     const cutoffMs = opts.now().getTime() - opts.auditRetentionDays * DAY_MS;
     const expired = await store.purgeExpired();
-    const report = { ...expired, auditRows: await store.audit.purgeOlderThan(cutoffMs) };
-    if (report.idempotencyKeys + report.cacheEntries + report.auditRows > 0)
+    const runsCutoffMs = opts.now().getTime() - DIGEST_RUN_RETENTION_DAYS * DAY_MS;
+    const report = {
+      ...expired,
+      auditRows: await store.audit.purgeOlderThan(cutoffMs),
+      digestRuns: await store.digestRuns.purgeOlderThan(runsCutoffMs),
+    };
+    if (report.idempotencyKeys + report.cacheEntries + report.auditRows + report.digestRuns > 0)
       logger.info(report, 'store housekeeping purged old rows');
     return report;
   };

@@ -58,11 +58,17 @@ export interface OpenStoreOptions {
   /** Injected clock; every stored time and every expiry check reads it. */
   now?: () => Date;
   logger?: Logger;
+  /** PostgreSQL statement_timeout (default 10 s); tests shorten it. */
+  statementTimeoutMs?: number;
 }
 
 /** Waits this long for another connection's write lock before SQLite reports SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 const PG_INT8_OID = 20;
+/** PostgreSQL down or partitioned: a query fails within this, instead of hanging. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+/** The server cancels any statement running longer than this; the client gives up a little later. */
+const PG_STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens the database and brings its schema up to date. Safe when several processes open the same
@@ -95,6 +101,12 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      // TCP keepalive: a silently dropped connection (partition, NAT timeout) is noticed and replaced.
+      keepAlive: true,
+      statement_timeout: opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS,
+      query_timeout: (opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS) + 2_000,
       // Times are BIGINT epoch ms: parse int8 to a number for this pool only (no global pg.types change).
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

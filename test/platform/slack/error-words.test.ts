@@ -86,4 +86,28 @@ describe('describeAgileError', () => {
     expect(describeAgileError(new Error('ECONNRESET secret stuff'))).not.toContain('secret');
     expect(describeAgileError('weird')).toBe('something went wrong while talking to the CRM');
   });
+
+  it("says when the bot's own database is down, slow or failing", async () => {
+    const { default: pg } = await import('pg');
+    const reachable = "the bot's database is not reachable — try again in a few minutes";
+    expect(describeAgileError(new Error('timeout exceeded when trying to connect'))).toBe(reachable);
+    expect(describeAgileError(new Error('Connection terminated unexpectedly'))).toBe(reachable);
+    expect(
+      describeAgileError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).toBe(reachable);
+    const canceled = Object.assign(
+      new pg.DatabaseError('canceling statement due to statement timeout', 0, 'error'),
+      {
+        code: '57014',
+      },
+    );
+    expect(describeAgileError(canceled)).toBe(
+      "the bot's database took too long to answer — try again in a few minutes",
+    );
+    const other = Object.assign(new pg.DatabaseError('relation "x" does not exist', 0, 'error'), {
+      code: '42P01',
+    });
+    expect(describeAgileError(other)).toContain("the bot's database failed");
+    expect(describeAgileError(other)).not.toContain('relation');
+  });
 });

@@ -371,6 +371,26 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(latest?.postedMs).toEqual(expect.any(Number));
       });
 
+      it("purges finished runs older than the cutoff, keeping each schedule's latest and claimed runs", async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const scheduleId = uid('S');
+        const old = await s.digestRuns.claim(scheduleId, '2026-01-01', 'i1');
+        const stillClaimed = await s.digestRuns.claim(scheduleId, '2026-01-02', 'i1');
+        const latest = await s.digestRuns.claim(scheduleId, '2026-01-03', 'i1');
+        const onlyRun = await s.digestRuns.claim(uid('S'), '2026-01-01', 'i1');
+        if (!old || !stillClaimed || !latest || !onlyRun) throw new Error('claim failed');
+        await s.digestRuns.markPosted(old.id, '1.1');
+        await s.digestRuns.markPosted(latest.id, '1.2');
+        await s.digestRuns.markFailed(onlyRun.id, 'x');
+        clock.advanceSec(3600);
+        expect(await s.digestRuns.purgeOlderThan(clock.now().getTime())).toBe(1);
+        expect(await s.digestRuns.find(scheduleId, '2026-01-01')).toBeUndefined();
+        expect(await s.digestRuns.find(scheduleId, '2026-01-02')).toBeDefined();
+        expect(await s.digestRuns.latestForSchedule(scheduleId)).toMatchObject({ id: latest.id });
+        expect(await s.digestRuns.latestForSchedule(onlyRun.scheduleId)).toMatchObject({ id: onlyRun.id });
+      });
+
       describe('heartbeat and takeover', () => {
         const MIN = 60;
         const STALE_MS = 5 * MIN * 1000;
