@@ -133,6 +133,9 @@ export async function createBot({
       agileUser: agileConfig.email ?? '',
       retentionDays: config.auditRetentionDays,
     }),
+    slackClient: slack.client,
+    // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
+    forTeam: async () => deps,
   };
   const housekeeping = createStoreHousekeeping({
     store,

@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ContactSearch } from '../features/contacts/contact-search.js';
 import type { DigestOverview } from '../features/digest/overview.js';
@@ -42,4 +43,12 @@ export interface Deps {
   startedAt: Date;
   /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
   audit: AuditTrail;
+  /** The Slack Web API with this team's bot token (background work: pollers, DMs outside a request). */
+  slackClient: WebClient;
+  /**
+   * This team's deps (its Agile connection and caches, its Slack token), or null when the team is not
+   * installed or not connected to Agile. Listeners already get their request's team; background work
+   * (scheduler, pollers) keeps team_id in its rows and calls this.
+   */
+  forTeam(teamId: string): Promise<Deps | null>;
 }
