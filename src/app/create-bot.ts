@@ -133,6 +133,7 @@ export async function createBot({
       agileUser: agileConfig.email ?? '',
       retentionDays: config.auditRetentionDays,
     }),
+    agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
     slackClient: slack.client,
     // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
     forTeam: async () => deps,

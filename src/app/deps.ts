@@ -43,6 +43,8 @@ export interface Deps {
   startedAt: Date;
   /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
   audit: AuditTrail;
+  /** This team's Agile domain ('acme' of acme.agilecrm.com; 'sandbox' for the embedded sandbox), null if unknown. */
+  agileDomain: string | null;
   /** The Slack Web API with this team's bot token (background work: pollers, DMs outside a request). */
   slackClient: WebClient;
   /**

@@ -111,6 +111,8 @@ export type SlackMode = 'http' | 'socket' | 'console';
 
 export interface AgileConfig {
   baseUrl: string;
+  /** The Agile domain (AGILE_DOMAIN, else read from an https://{domain}.agilecrm.com base URL): links to records. */
+  domain?: string;
   email: string;
   apiKey: string;
 }
@@ -142,6 +144,13 @@ export interface Config {
   simulator?: { undocumented: boolean };
   /** Audit rows older than this many days are deleted (AUDIT_RETENTION_DAYS, default 90). */
   auditRetentionDays: number;
+}
+
+/** `https://acme.agilecrm.com/dev/` → 'acme'; any other host → undefined. */
+export function domainOfBaseUrl(baseUrl: string | undefined): string | undefined {
+  if (!baseUrl) return undefined;
+  const match = /^https?:\/\/([a-z0-9][a-z0-9-]*)\.agilecrm\.com(?:[:/]|$)/i.exec(baseUrl);
+  return match?.[1]?.toLowerCase();
 }
 
 export class ConfigError extends Error {
@@ -206,6 +215,7 @@ export function loadConfig(
     wantsAgile && e.AGILE_EMAIL && e.AGILE_API_KEY && (e.AGILE_DOMAIN || e.AGILE_BASE_URL)
       ? {
           baseUrl: e.AGILE_BASE_URL ?? `https://${e.AGILE_DOMAIN}.agilecrm.com/dev/`,
+          domain: e.AGILE_DOMAIN ?? domainOfBaseUrl(e.AGILE_BASE_URL),
           email: e.AGILE_EMAIL,
           apiKey: e.AGILE_API_KEY,
         }
