@@ -13,6 +13,8 @@ import { createIdempotencyRepository, type IdempotencyRepository } from './idemp
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
 import type { Database } from './schema.js';
+import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
+import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
 
 export type {
   AuditEntry,
@@ -29,6 +31,8 @@ export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } f
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
+export type { UserLink, UserLinksRepository } from './user-links.js';
+export type { WorkspaceSettingsRepository } from './workspace-settings.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {
@@ -39,6 +43,10 @@ export interface Store {
   readonly digestRuns: DigestRunsRepository;
   readonly digestActions: DigestActionsRepository;
   readonly cache: CacheRepository;
+  /** Each workspace's admin settings (App Home). */
+  readonly settings: WorkspaceSettingsRepository;
+  /** Manual Slack user → Agile email overrides (App Home's user mapping). */
+  readonly userLinks: UserLinksRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -138,6 +146,8 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     digestRuns: createDigestRunsRepository(ctx),
     digestActions: createDigestActionsRepository(ctx),
     cache,
+    settings: createWorkspaceSettingsRepository(ctx),
+    userLinks: createUserLinksRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

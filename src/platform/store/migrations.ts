@@ -104,6 +104,26 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       'CREATE INDEX audit_log_at ON audit_log (at_ms)',
     ],
   },
+  {
+    // App Home: a workspace's admin settings and manual Slack user → Agile email overrides.
+    name: '008_workspace_settings',
+    statements: [
+      `CREATE TABLE workspace_settings (
+        team_id TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE user_links (
+        team_id TEXT NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        agile_email TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_ms BIGINT NOT NULL,
+        PRIMARY KEY (team_id, slack_user_id)
+      )`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

@@ -82,6 +82,22 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface WorkspaceSettingsTable {
+  team_id: string;
+  /** WorkspaceSettings as JSON (platform/workspace/settings.ts parses it, defaults for unknown keys). */
+  settings: string;
+  updated_by: string;
+  updated_ms: number;
+}
+
+export interface UserLinksTable {
+  team_id: string;
+  slack_user_id: string;
+  agile_email: string;
+  set_by: string;
+  set_ms: number;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -95,5 +111,7 @@ export interface Database {
   digest_actions: DigestActionsTable;
   kv_cache: KvCacheTable;
   audit_log: AuditLogTable;
+  workspace_settings: WorkspaceSettingsTable;
+  user_links: UserLinksTable;
   store_migrations: StoreMigrationsTable;
 }
