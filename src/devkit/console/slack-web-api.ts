@@ -135,6 +135,8 @@ export interface SlackWebApi {
   files: Map<string, EmulatedFile>;
   /** Channel id → error every chat.* call to it answers (not_in_channel, channel_not_found, is_archived). */
   channelErrors: Map<string, string>;
+  /** Channel id → its members, as users.conversations answers (a channel not listed has nobody). */
+  channelMembers: Map<string, Set<string>>;
   /** Delay before every answer, and per method. */
   latencyMs: number;
   methodLatencyMs: Map<string, number>;
@@ -501,6 +503,19 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       const u = api.users.get(str(args.user) ?? '');
       return u ? { ok: true, user: slackUser(u) } : { ok: false, error: 'user_not_found' };
     },
+    'users.list': () => ({
+      ok: true,
+      members: [...api.users.values()].map(slackUser),
+      response_metadata: { next_cursor: '' },
+    }),
+    'users.conversations': (args) => {
+      const userId = str(args.user) ?? '';
+      if (userId && !api.users.has(userId)) return { ok: false, error: 'user_not_found' };
+      const channels = [...api.channelMembers.entries()]
+        .filter(([, members]) => members.has(userId))
+        .map(([id]) => ({ id, name: id.toLowerCase(), is_channel: true, is_private: id.startsWith('G') }));
+      return { ok: true, channels, response_metadata: { next_cursor: '' } };
+    },
     'users.lookupByEmail': (args) => {
       const email = str(args.email)?.toLowerCase();
       const u = [...api.users.values()].find((x) => email && x.email?.toLowerCase() === email);
@@ -708,6 +723,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     reactions: new Set(),
     files: new Map(),
     channelErrors: new Map(),
+    channelMembers: new Map(),
     latencyMs: 0,
     methodLatencyMs: new Map(),
     failNext(method, spec, times = 1) {
@@ -770,6 +786,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       api.reactions.clear();
       api.files.clear();
       api.channelErrors.clear();
+      api.channelMembers.clear();
       api.latencyMs = 0;
       api.methodLatencyMs.clear();
     },

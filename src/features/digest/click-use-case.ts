@@ -53,7 +53,7 @@ export type DigestClickOutcome =
   /** Written; `render` is absent when the message could not be prepared for re-rendering. */
   | { kind: 'applied'; render?: DigestClickRender };
 
-type DigestChange =
+export type DigestChange =
   | { kind: 'complete' }
   | { kind: 'snooze'; newDueEpochSec: number }
   | { kind: 'reassign'; owner: DomainUser };
@@ -170,6 +170,49 @@ async function renderOf(deps: DigestClickDeps, input: DigestClickInput): Promise
   return { items, timeZone: view.timeZone, mentions };
 }
 
+/**
+ * Writes a task change once per key: audited, and recorded as a digest action under `runId` (the digest
+ * message it re-renders; null for other surfaces such as App Home). Throws the Agile error when the
+ * update failed (nothing recorded, so the same click may be tried again).
+ */
+export async function writeTaskChange(
+  deps: Pick<DigestClickDeps, 'agile' | 'store' | 'audit'>,
+  input: {
+    actor: Actor;
+    action: DigestActionKind;
+    taskId: string;
+    change: DigestChange;
+    key: string;
+    runId: string | null;
+  },
+): Promise<{ kind: 'written'; task: DigestTask } | { kind: 'repeated' }> {
+  const { actor, action, taskId, change, key } = input;
+  const outcome = await runOnce(deps.store, key, async () => {
+    const task = await audited(
+      deps.audit,
+      {
+        action: `digest.${action}`,
+        actor,
+        summary: `Task ${taskId}`,
+        ids: { taskId },
+        written: (t) => ({ recordIds: {}, summary: changeSummary(t, change) }),
+      },
+      () => applyChange(deps, taskId, change, actor.userId),
+    );
+    await deps.store.digestActions.record({
+      actionKey: key,
+      runId: input.runId,
+      taskId,
+      action,
+      actorUserId: actor.userId,
+      detail: task,
+    });
+    return task;
+  });
+  if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
+  return { kind: 'written', task: outcome.result };
+}
+
 /** A digest button: changes the task once per click (message + action + task + pick), whatever the deliveries. */
 export async function applyDigestClick(
   deps: DigestClickDeps,
@@ -188,30 +231,16 @@ export async function applyDigestClick(
 
   const key = onceKey('digest.click', actor.teamId, channelId, messageTs, action, taskId, input.pickedUserId);
   try {
-    const outcome = await runOnce(deps.store, key, async () => {
-      const task = await audited(
-        deps.audit,
-        {
-          action: `digest.${action}`,
-          actor,
-          summary: `Task ${taskId}`,
-          ids: { taskId },
-          written: (t) => ({ recordIds: {}, summary: changeSummary(t, change) }),
-        },
-        () => applyChange(deps, taskId, change, actor.userId),
-      );
-      await deps.store.digestActions.record({
-        actionKey: key,
-        runId: messageRunId(channelId, messageTs),
-        taskId,
-        action,
-        actorUserId: actor.userId,
-        detail: task,
-      });
-      return task;
+    const written = await writeTaskChange(deps, {
+      actor,
+      action,
+      taskId,
+      change,
+      key,
+      runId: messageRunId(channelId, messageTs),
     });
     // A second delivery of the same click neither writes nor re-renders (its message snapshot is stale).
-    if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
+    if (written.kind === 'repeated') return { kind: 'repeated' };
   } catch (error) {
     deps.logger.warn({ err: error, taskId, kind: action }, 'digest action failed');
     return { kind: 'not_updated', error };

@@ -10,6 +10,11 @@ export const SHORTCUT = {
   logToCrm: 'log_to_crm',
 } as const;
 
+/** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
+export const EVENT = {
+  appHomeOpened: 'app_home_opened',
+} as const;
+
 /** Modal callback_ids. */
 export const CALLBACK = {
   noteModal: 'note_modal',
@@ -66,6 +71,13 @@ export const ACTION = {
   connectMe: 'connect_me',
   disconnectWorkspace: 'disconnect_workspace',
   disconnectMe: 'disconnect_me',
+  /** App Home: my task's Complete / Snooze 1 day; the value is the digest task value (id and shown due). */
+  homeTaskComplete: 'home_task_complete',
+  homeTaskSnooze: 'home_task_snooze',
+  /** App Home (admins): the settings checkboxes; each option's value is a WorkspaceSettings key. */
+  homeSettings: 'home_settings',
+  /** App Home (admins): a member's manual Agile user override; the block id names the Slack user. */
+  homeUserLink: 'home_user_link',
 } as const;
 
 /** Input block_ids: view_submission errors are keyed by these. */
@@ -93,4 +105,6 @@ export const BLOCK = {
   /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
   digestTaskPrefix: 'digest_task:',
   digestTaskActionsPrefix: 'digest_actions:',
+  /** App Home mapping rows are `<prefix><Slack user id>`. */
+  homeUserLinkPrefix: 'home_link:',
 } as const;
