@@ -12,6 +12,13 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from '../features/digest/action-handlers.js';
+import {
+  appHomeOpenedCallback,
+  homeSettingsCallback,
+  homeTaskCompleteCallback,
+  homeTaskSnoozeCallback,
+  homeUserLinkCallback,
+} from '../features/home/handlers.js';
 import { createContactCallback } from '../features/lookup/create-contact-handler.js';
 import {
   dealDisambiguateCallback,
@@ -30,7 +37,7 @@ import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
 import { withRequestContext } from '../platform/request-context.js';
 import type { ReceiptContext } from '../platform/slack/create-app.js';
-import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../platform/slack/ids.js';
+import { ACTION, CALLBACK, COMMAND, EVENT, SHORTCUT } from '../platform/slack/ids.js';
 import type { Deps } from './deps.js';
 import { describeRequest, requestContextOf } from './request-info.js';
 
@@ -96,4 +103,11 @@ export function registerListeners(app: App, deps: Deps): void {
   app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
   app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));
   app.action(ACTION.dealDisambiguate, gate(dealDisambiguateCallback(deps)));
+  // Events are acked by the receiver itself: the gate gets a no-op ack to time and order the work after.
+  const homeOpened = gate(appHomeOpenedCallback(deps));
+  app.event(EVENT.appHomeOpened, (args) => homeOpened({ ...args, ack: async () => {} }));
+  app.action(ACTION.homeTaskComplete, gate(homeTaskCompleteCallback(deps)));
+  app.action(ACTION.homeTaskSnooze, gate(homeTaskSnoozeCallback(deps)));
+  app.action(ACTION.homeSettings, gate(homeSettingsCallback(deps)));
+  app.action(ACTION.homeUserLink, gate(homeUserLinkCallback(deps)));
 }

@@ -1,0 +1,53 @@
+import { LRUCache } from 'lru-cache';
+import type { HomeAgileData } from './use-case.js';
+
+/**
+ * My App Home's Agile data, kept a minute per team and user (and Agile email: an override changes
+ * whose tasks these are), so opening the tab again and again reads Agile at most once a minute.
+ * Keyed by team: one cache serves every workspace. A failed read is not kept.
+ */
+export interface HomeAgileCache {
+  get(
+    teamId: string,
+    userId: string,
+    email: string,
+    read: () => Promise<HomeAgileData>,
+  ): Promise<HomeAgileData>;
+  /** After my own change (Complete, Snooze, a new override): the next home reads Agile again. */
+  forget(teamId: string, userId: string): void;
+}
+
+export const HOME_CACHE_TTL_MS = 60_000;
+const MAX_USERS = 5000;
+
+export function createHomeAgileCache(now: () => Date = () => new Date()): HomeAgileCache {
+  const entries = new LRUCache<string, { email: string; data: HomeAgileData }>({
+    max: MAX_USERS,
+    ttl: HOME_CACHE_TTL_MS,
+    ttlResolution: 0,
+    perf: { now: () => now().getTime() },
+  });
+  // Two opens at once share one read.
+  const reading = new Map<string, Promise<HomeAgileData>>();
+  const keyOf = (teamId: string, userId: string) => `${teamId}:${userId}`;
+  return {
+    async get(teamId, userId, email, read) {
+      const key = keyOf(teamId, userId);
+      const cached = entries.get(key);
+      if (cached && cached.email === email) return cached.data;
+      const pending = reading.get(key);
+      if (pending) return pending;
+      const started = read()
+        .then((data) => {
+          entries.set(key, { email, data });
+          return data;
+        })
+        .finally(() => reading.delete(key));
+      reading.set(key, started);
+      return started;
+    },
+    forget(teamId, userId) {
+      entries.delete(keyOf(teamId, userId));
+    },
+  };
+}
