@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND, SHORTCUT } from '../src/platform/slack/ids.js';
+import { COMMAND, EVENT, SHORTCUT } from '../src/platform/slack/ids.js';
 
 interface Manifest {
   display_information: { name: string };
   features: {
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
     bot_user: { display_name: string };
     slash_commands: { command: string; url: string }[];
     shortcuts: { name: string; type: string; callback_id: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url: string };
     socket_mode_enabled: boolean;
   };
@@ -39,9 +41,19 @@ describe('manifest.yml', () => {
       // /crm audit: the CSV goes to the admin's DM (conversations.open, files.uploadV2).
       'files:write',
       'im:write',
+      // App Home: the digests of the channels the member is in (users.conversations).
+      'channels:read',
+      'groups:read',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
+  });
+
+  it('enables the Home tab and subscribes to every event the app registers', () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(Object.values(EVENT).sort());
+    expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe('/slack/events');
   });
 
   it('points commands, interactivity and options loads at /slack/events (HTTP mode)', () => {

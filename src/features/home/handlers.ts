@@ -94,7 +94,8 @@ export function homeSettingsCallback(deps: Deps) {
   return async ({ ack, body, action, client }: HomeActionArgs): Promise<void> => {
     await ack();
     const actor = actorOfBody(body);
-    const selected = action.type === 'checkboxes' ? action.selected_options.flatMap((o) => (o.value ? [o.value] : [])) : [];
+    const selected =
+      action.type === 'checkboxes' ? action.selected_options.flatMap((o) => (o.value ? [o.value] : [])) : [];
     const saved = await saveHomeSettings(deps, actor, selected).catch((err: unknown) => {
       deps.logger.warn({ err }, 'could not save the workspace settings');
       return 'failed' as const;
