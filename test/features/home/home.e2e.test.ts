@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatedView } from '../../../src/devkit/console/slack-web-api.js';
+import { formatDue } from '../../../src/features/digest/views.js';
 import { ACTION, BLOCK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 import { mrkdwnTexts } from '../../helpers/blocks.js';
@@ -108,6 +109,8 @@ describe('App Home', () => {
     const text = textOf(home);
     expect(text).toContain('My open tasks');
     expect(text).toContain(first.subject);
+    // The due in my time zone (Alice is in Europe/Madrid).
+    expect(text).toContain(formatDue(first.dueEpochSec, ALICE.tz));
     expect(text).toContain('My open deals');
     const sim = simulatorOf(t);
     const aliceId = sim.state.users.find((u) => u.email === ALICE.email)?.id;
