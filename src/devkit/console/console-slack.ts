@@ -118,6 +118,8 @@ export interface ConsoleSnapshot {
   messages: Record<string, ConsoleMessage[]>;
   /** The modal stack, bottom first (empty: no modal). */
   modal: { id: string; hash: string; view: Json }[];
+  /** My Home tab as the app last published it (views.publish); null before it did. */
+  home: { id: string; hash: string; view: Json } | null;
   violations: { method: string; path: string; message: string }[];
 }
 
@@ -143,6 +145,8 @@ export interface ConsoleSlack {
   closeView(viewId: string, clear: boolean): Promise<Outcome>;
   /** A message shortcut on a message ("Log to CRM"). */
   shortcut(channel: string, ts: string, callbackId?: string): Promise<Outcome>;
+  /** I opened the app's Home tab: app_home_opened, as Slack sends it (the app answers with views.publish). */
+  openHome(): Promise<Outcome>;
   snapshot(): ConsoleSnapshot;
   /** Called with the new version after any change. */
   onChange(listener: (version: number) => void): () => void;
@@ -208,12 +212,13 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
 
   const deliver = async (
     body: string,
+    contentType = 'application/x-www-form-urlencoded',
   ): Promise<{ status: number; text: string; json?: Json; elapsedMs: number }> => {
     const started = Date.now();
     const res = await fetch(opts.eventsUrl, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        'content-type': contentType,
         ...signedHeaders(opts.signingSecret, body),
       },
       body,
@@ -452,6 +457,8 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
       .map((id) => api.views.get(id))
       .filter((v): v is EmulatedView => v !== undefined)
       .map((v) => ({ id: v.id, hash: v.hash, view: v.view }));
+    const homeView = [...api.views.values()].find((v) => v.userId === me.id && v.view.type === 'home');
+    const home = homeView ? { id: homeView.id, hash: homeView.hash, view: homeView.view } : null;
     return {
       version,
       me: { id: me.id, name: me.realName, email: me.email, tz: me.tz },
@@ -460,11 +467,36 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
       channels,
       messages,
       modal,
+      home,
       violations: api.violations.map((v) => ({ method: v.method, path: v.path, message: v.message })),
     };
   };
 
+  let homeEvents = 0;
+  const openHome = async (): Promise<Outcome> => {
+    homeEvents += 1;
+    const envelope = {
+      token: 'console-verification-token',
+      team_id: CONSOLE_TEAM.id,
+      api_app_id: CONSOLE_APP_ID,
+      type: 'event_callback',
+      event_id: `EvHOME${Date.now()}${homeEvents}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_home_opened',
+        user: me.id,
+        channel: `D${me.id}`,
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      },
+    };
+    const r = await deliver(JSON.stringify(envelope), 'application/json');
+    const error = failure(r);
+    return error ? { ok: false, error } : { ok: true };
+  };
+
   return {
+    openHome: () => guarded('opening Home', undefined, openHome),
     send(channel, text, threadTs) {
       const typed = text.trim();
       if (!typed) return Promise.resolve({ ok: false, error: 'empty message' });

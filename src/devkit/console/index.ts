@@ -5,6 +5,7 @@ import type { Config } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
 import {
   CONSOLE_BOT,
+  CONSOLE_CHANNELS,
   CONSOLE_TEAM,
   CONSOLE_USERS,
   type ConsoleSlack,
@@ -106,6 +107,10 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     onResponse: (id, args) => slack?.applyResponse(id, args),
     maxLog: CONSOLE_LOG_LIMIT,
   });
+  // Everyone is in every console channel: App Home lists the digests of the channels I am in.
+  for (const c of CONSOLE_CHANNELS) {
+    if (!c.id.startsWith('D')) api.channelMembers.set(c.id, new Set(CONSOLE_USERS.map((u) => u.id)));
+  }
   slack = createConsoleSlack({
     api,
     eventsUrl: `${baseUrl}/slack/events`,

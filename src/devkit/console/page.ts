@@ -31,6 +31,7 @@ export function renderConsolePage(snap: ConsoleSnapshot, channelName?: string): 
     <div class="app">
       <nav class="sidebar" aria-label="Workspace">
         <div class="workspace">Acme (local console)</div>
+        <button type="button" id="home-tab" class="sidebar-button home-tab">Home (Agile CRM app)</button>
         <div class="section-title">Channels</div>
         <ul class="channels">
           ${channels}
@@ -51,6 +52,7 @@ export function renderConsolePage(snap: ConsoleSnapshot, channelName?: string): 
       <main class="channel" aria-label="Channel">
         <header class="channel-header"># <span id="channel-name">${escapeHtml(current?.name ?? '')}</span></header>
         <div class="messages" id="messages" role="log" aria-live="polite"></div>
+        <div class="home" id="home" hidden aria-label="App Home"></div>
         <form class="composer" id="composer">
           <textarea id="message-box" rows="2" placeholder="Message #${escapeHtml(current?.name ?? '')} — try /crm help" aria-label="Message"></textarea>
           <button type="submit">Send</button>

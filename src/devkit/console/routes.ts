@@ -142,6 +142,7 @@ export function consoleRoutes({ api, slack, logger, port, token }: ConsoleRoutes
     close: (b) => slack.closeView(String(b.viewId), b.clear === true),
     shortcut: (b) =>
       slack.shortcut(String(b.channel), String(b.ts), b.callbackId ? String(b.callbackId) : undefined),
+    home: () => slack.openHome(),
     // The digest's own command runs it for this channel, exactly as a person would.
     digest: (b) => slack.send(String(b.channel), '/crm digest now'),
   };

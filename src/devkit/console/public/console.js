@@ -18,6 +18,8 @@ const ui = {
   modalError: {},
   renderedModal: '',
   busy: false,
+  /** The Home tab is shown instead of the channel. */
+  home: false,
 };
 
 // ---------------------------------------------------------------- server calls
@@ -837,9 +839,29 @@ function scrolledToBottom(box) {
   return box.scrollHeight - box.scrollTop - box.clientHeight < 40;
 }
 
+/** The app's Home tab, as it last published it (views.publish); its clicks are block_actions on that view. */
+function renderHome() {
+  const pane = $('home');
+  const home = ui.snap?.home;
+  pane.hidden = !ui.home;
+  $('messages').hidden = ui.home;
+  $('composer').hidden = ui.home;
+  $('home-tab').classList.toggle('active', ui.home);
+  $('channel-name').textContent = ui.home
+    ? 'Home'
+    : (ui.snap?.channels.find((c) => c.id === ui.channel)?.name ?? '');
+  if (!ui.home) return;
+  if (!home) {
+    pane.replaceChildren(el('p', 'hint', 'Waiting for the app to publish its Home tab…'));
+    return;
+  }
+  pane.replaceChildren(blocksEl(home.view.blocks ?? [], { container: { type: 'view', viewId: home.id } }));
+}
+
 function render() {
   const snap = ui.snap;
   if (!snap) return;
+  renderHome();
   const all = snap.messages[ui.channel] ?? [];
   const main = $('messages');
   const stick = scrolledToBottom(main);
@@ -890,6 +912,12 @@ $('thread-close').addEventListener('click', () => {
   render();
 });
 $('digest-now').addEventListener('click', () => void call('digest', { channel: ui.channel }));
+$('home-tab').addEventListener('click', () => {
+  ui.home = true;
+  ui.thread = null;
+  render();
+  void call('home', {});
+});
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && ui.snap?.modal.length) {
     const top = ui.snap.modal[ui.snap.modal.length - 1];
