@@ -6,7 +6,7 @@ import { createContactSearch } from '../features/contacts/contact-search.js';
 import { digestOverview } from '../features/digest/overview.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
-import { createHomeAgileCache } from '../features/home/home-cache.js';
+import { createHomeService } from '../features/home/service.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
@@ -129,7 +129,7 @@ export async function createBot({
     metrics,
     digestOverview: () => digestOverview(store, now()),
     startedAt,
-    homeCache: createHomeAgileCache(now),
+    home: createHomeService(now),
     audit: createAuditTrail({
       store,
       logger: log.child({ component: 'audit' }),

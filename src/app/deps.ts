@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ContactSearch } from '../features/contacts/contact-search.js';
 import type { DigestOverview } from '../features/digest/overview.js';
 import type { DigestPoster } from '../features/digest/poster.js';
-import type { HomeAgileCache } from '../features/home/home-cache.js';
+import type { HomeService } from '../features/home/service.js';
 import type { DealDirectory } from '../features/pipeline/deal-directory.js';
 import type { TicketService } from '../features/ticket/tickets.js';
 import type { AgileClient } from '../platform/agile/index.js';
@@ -44,8 +44,8 @@ export interface Deps {
   digestOverview: () => Promise<DigestOverview>;
   /** The bot's start (uptime in `/crm status`). */
   startedAt: Date;
-  /** App Home's Agile data per team and user, kept a minute (one Agile read a minute however often it opens). */
-  homeCache: HomeAgileCache;
+  /** App Home: its Agile data per team and user (kept a minute), and re-publishing a user's Home tab. */
+  home: HomeService;
   /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
   audit: AuditTrail;
   /** The request's team ('' in the top-level deps: background work calls forTeam). */

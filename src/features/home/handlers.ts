@@ -9,38 +9,18 @@ import type { Deps } from '../../app/deps.js';
 import { type Actor, actorOfBody } from '../../platform/slack/actor.js';
 import { escapeMrkdwn } from '../../platform/slack/mrkdwn.js';
 import { parseDigestTaskValue } from '../digest/views.js';
-import {
-  applyHomeTaskAction,
-  type HomeTaskAction,
-  loadHome,
-  saveHomeSettings,
-  saveUserLink,
-} from './use-case.js';
-import { buildHomeView, parseUserLinkValue, slackUserOfLinkBlock } from './views.js';
+import { applyHomeTaskAction, type HomeTaskAction, saveHomeSettings, saveUserLink } from './use-case.js';
+import { parseUserLinkValue, slackUserOfLinkBlock } from './views.js';
 
 /** Events come acked by the receiver; register.ts hands a no-op ack so the gate can order the work. */
 type HomeOpenedArgs = Omit<SlackEventMiddlewareArgs<'app_home_opened'>, 'ack'> &
   AllMiddlewareArgs & { ack: () => Promise<void> };
 type HomeActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-/**
- * Builds and publishes this user's Home tab (views.publish). Exported for every flow that changes what
- * it shows (connect / disconnect). `notice` answers the user's last click there.
- */
-export async function publishHome(
-  deps: Deps,
-  client: WebClient,
-  actor: Actor,
-  notice?: string,
-): Promise<void> {
-  const data = await loadHome(deps, actor);
-  await client.views.publish({ user_id: actor.userId, view: buildHomeView(data, deps.now(), notice) });
-}
-
 async function republish(deps: Deps, client: WebClient, actor: Actor, notice?: string): Promise<void> {
-  await publishHome(deps, client, actor, notice).catch((err: unknown) =>
-    deps.logger.warn({ err }, 'could not publish App Home'),
-  );
+  await deps.home
+    .publish(deps, client, actor, notice ? { notice } : {})
+    .catch((err: unknown) => deps.logger.warn({ err }, 'could not publish App Home'));
 }
 
 /** app_home_opened on the Home tab: publish it (the Messages tab is Slack's own). */

@@ -12,7 +12,6 @@ import { type DigestChange, writeTaskChange } from '../digest/click-use-case.js'
 import type { DigestTask } from '../digest/digest-model.js';
 import { toDigestTask } from '../digest/digest-run.js';
 import { snoozedDueEpochSec } from '../digest/schedule.js';
-import type { HomeAgileCache } from './home-cache.js';
 
 export type HomeDeps = Pick<
   Deps,
@@ -27,7 +26,8 @@ export type HomeDeps = Pick<
   | 'connection'
   | 'agileDomain'
   | 'slackClient'
-> & { homeCache: HomeAgileCache };
+  | 'home'
+>;
 
 /** An open deal of mine as App Home lists it. */
 export interface HomeDeal {
@@ -154,7 +154,7 @@ async function agileView(deps: HomeDeps, teamId: string, userId: string, identit
   if (!deps.connection.workspace && !deps.connection.personal) return { kind: 'not_connected' } as const;
   if (!identity) return { kind: 'no_email' } as const;
   try {
-    const data = await deps.homeCache.get(teamId, userId, identity.email, () =>
+    const data = await deps.home.cache.get(teamId, userId, identity.email, () =>
       readAgile(deps, identity.email),
     );
     return { kind: 'loaded', data } as const;
@@ -301,7 +301,7 @@ export async function applyHomeTaskAction(
     deps.logger.warn({ err, taskId, action }, 'App Home task action failed');
     return { kind: 'failed', error: describeAgileError(err) };
   } finally {
-    deps.homeCache.forget(teamId, actor.userId);
+    deps.home.cache.forget(teamId, actor.userId);
   }
 }
 
@@ -343,6 +343,6 @@ export async function saveUserLink(
   }
   await deps.store.userLinks.set(teamId, slackUserId, email, actor.userId);
   // The member's own home now reads another Agile user's tasks.
-  deps.homeCache.forget(teamId, slackUserId);
+  deps.home.cache.forget(teamId, slackUserId);
   return true;
 }

@@ -59,11 +59,11 @@ export function moveFailureOf(err: unknown): MoveFailure {
 /** The Move form with a deal and its track's milestones; when the deal cannot be read, the form says why. */
 async function moveFormWithDeal(
   deps: Deps,
-  req: { channel?: string; dealId: string; values?: Values },
+  req: { channel?: string; home?: boolean; dealId: string; values?: Values },
 ): Promise<View> {
   try {
     const target = await loadMoveTarget(deps, req.dealId);
-    const metadata = encodeMoveMetadata(moveMetadataFor(req.channel, target));
+    const metadata = encodeMoveMetadata({ ...moveMetadataFor(req.channel, target), home: req.home });
     const track = {
       name: target.track.name,
       milestones: target.track.milestoneList,
@@ -75,7 +75,7 @@ async function moveFormWithDeal(
     const message =
       err instanceof MoveError ? err.message : `Could not load the deal: ${describeAgileError(err)}.`;
     return buildMoveModal({
-      metadata: encodeMoveMetadata({ channel: req.channel }),
+      metadata: encodeMoveMetadata({ channel: req.channel, home: req.home }),
       values: req.values,
       error: message,
     });
@@ -85,10 +85,10 @@ async function moveFormWithDeal(
 /** Opens the Move modal AT ONCE; with a deal id, fills that deal's milestones right after. */
 export async function openMoveForm(
   deps: Deps,
-  req: { client: WebClient; triggerId: string; channel?: string; dealId?: string },
+  req: { client: WebClient; triggerId: string; channel?: string; home?: boolean; dealId?: string },
 ): Promise<void> {
   warmDealPicker(deps);
-  const metadata = encodeMoveMetadata({ channel: req.channel });
+  const metadata = encodeMoveMetadata({ channel: req.channel, home: req.home });
   const { dealId } = req;
   if (!dealId) {
     // Nothing to fill until a deal is picked: the form itself opens.
@@ -101,7 +101,7 @@ export async function openMoveForm(
     logger: deps.logger,
     triggerId: req.triggerId,
     loading: buildMoveLoadingModal({ metadata }),
-    fill: () => moveFormWithDeal(deps, { channel: req.channel, dealId }),
+    fill: () => moveFormWithDeal(deps, { channel: req.channel, home: req.home, dealId }),
     unavailable: failed,
   });
 }
@@ -115,6 +115,7 @@ export function dealMoveCallback(deps: Deps) {
         client,
         triggerId: body.trigger_id,
         channel: channelOf(body),
+        ...(body.view?.type === 'home' ? { home: true } : {}),
         dealId: (action as ButtonAction).value,
       });
     } catch (err) {
@@ -133,19 +134,19 @@ export function dealPickedCallback(deps: Deps) {
     const view = body.view;
     const dealId = (action as { selected_option?: { value: string } }).selected_option?.value;
     if (!view || !dealId) return;
-    const { channel } = decodeMoveMetadata(view.private_metadata);
+    const { channel, home } = decodeMoveMetadata(view.private_metadata);
     const { reason, note } = readMoveForm(view.state.values, undefined);
     const values = { reason, note };
     try {
       const loading = await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: buildMoveLoadingModal({ metadata: encodeMoveMetadata({ channel }), values }),
+        view: buildMoveLoadingModal({ metadata: encodeMoveMetadata({ channel, home }), values }),
       });
       await client.views.update({
         view_id: view.id,
         hash: loading.view?.hash,
-        view: await moveFormWithDeal(deps, { channel, dealId, values }),
+        view: await moveFormWithDeal(deps, { channel, home, dealId, values }),
       });
     } catch (err) {
       // hash_conflict: a newer pick is already updating the view; it wins.
@@ -219,6 +220,12 @@ export function moveSubmissionCallback(deps: Deps) {
           { user: body.user.id, channel: meta.channel },
           buildDealMovedMessage(result),
         );
+        // Moved from App Home: the Home tab shows the deal at its new milestone.
+        if (meta.home) {
+          await deps.home
+            .publish(deps, client, actorOfBody(body), { fresh: true })
+            .catch((err: unknown) => deps.logger.warn({ err }, 'could not refresh App Home after a move'));
+        }
       },
     });
   };

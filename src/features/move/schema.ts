@@ -19,6 +19,8 @@ import type { MoveModalData } from './views.js';
  */
 const moveMetadataSchema = z.object({
   channel: z.string().optional(),
+  /** Opened from App Home: the Home tab is re-published after the move. */
+  home: z.boolean().optional(),
   dealId: z.string().optional(),
   dealName: z.string().optional(),
   /** The deal's milestone when the modal was filled. */
@@ -42,11 +44,12 @@ export function encodeMoveMetadata(meta: MoveMetadata): string {
     { ...meta, dealName: meta.dealName?.slice(0, 150), trackName: meta.trackName?.slice(0, 100) },
     {
       channel: meta.channel,
+      home: meta.home,
       dealId: meta.dealId,
       current: meta.current?.slice(0, 100),
       lost: meta.lost?.slice(0, 5),
     },
-    { channel: meta.channel, dealId: meta.dealId },
+    { channel: meta.channel, home: meta.home, dealId: meta.dealId },
   ];
   for (const m of attempts) {
     try {
@@ -55,7 +58,7 @@ export function encodeMoveMetadata(meta: MoveMetadata): string {
       // try a smaller one
     }
   }
-  return encodeMetadata({ channel: meta.channel });
+  return encodeMetadata({ channel: meta.channel, home: meta.home });
 }
 
 // ---------------------------------------------------------------- the form

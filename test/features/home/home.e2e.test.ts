@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatedView } from '../../../src/devkit/console/slack-web-api.js';
+import { defaultTrack, milestonesOf } from '../../../src/devkit/sandbox/state.js';
 import { formatDue } from '../../../src/features/digest/views.js';
-import { ACTION, BLOCK } from '../../../src/platform/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 import { mrkdwnTexts } from '../../helpers/blocks.js';
-import { blockActionsPayload, TEAM } from '../../helpers/payloads.js';
+import { blockActionsPayload, TEAM, viewSubmissionPayload } from '../../helpers/payloads.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 /** Alice is a workspace admin and the sandbox's Alice Moreno; Raj is a member and the sandbox's Raj Patel. */
@@ -36,7 +37,7 @@ beforeEach(async () => {
   await t.bot.deps.store.settings.save(TEAM.id, DEFAULT_SETTINGS, ALICE.id);
   await t.bot.deps.store.userLinks.deleteTeam(TEAM.id);
   // Every test starts with a cold home cache.
-  for (const u of [ALICE, RAJ]) t.bot.deps.homeCache.forget(TEAM.id, u.id);
+  for (const u of [ALICE, RAJ]) t.bot.deps.home.cache.forget(TEAM.id, u.id);
 });
 
 let eventSeq = 0;
@@ -200,6 +201,60 @@ describe('App Home', () => {
     );
     await t.idle();
     expect(await t.bot.deps.store.userLinks.get(TEAM.id, RAJ.id)).toBeUndefined();
+    t.slack.assertNoViolations();
+  });
+
+  it('moves a deal from the home with the Move form, then re-publishes the home with its new milestone', async () => {
+    const home = await openHome(ALICE.id);
+    const sim = simulatorOf(t);
+    const aliceId = sim.state.users.find((u) => u.email === ALICE.email)?.id;
+    const target = sim.state.deals.find(
+      (d) => d.ownerId === aliceId && blocksOf(home).some((b) => b.accessory?.value === d.id),
+    );
+    if (!target) throw new Error('the home lists one of Alice’s deals with Move');
+    const track = sim.state.tracks.find((tr) => tr.id === target.pipelineId) ?? defaultTrack(sim.state);
+    const next = (track ? milestonesOf(track) : []).find(
+      (m) => m !== target.milestone && !/lost|churned/i.test(m),
+    );
+    if (!next) throw new Error('the deal’s track has another open milestone');
+
+    const click = homeClick(ALICE.id, ACTION.dealMove, 'move', { type: 'button', value: target.id });
+    (click as unknown as { view: { type: string } }).view.type = 'home';
+    await t.interact(click);
+    const filled = await t.slack.waitFor(
+      'views.update',
+      (c) => JSON.stringify(c.args.view).includes(BLOCK.milestone),
+      5000,
+    );
+    const moveView = [...t.slack.views.values()].find((v) => v.view.callback_id === CALLBACK.moveModal);
+    if (!moveView) throw new Error('the Move form opened');
+    expect(String(moveView.view.private_metadata)).toContain('"home":true');
+    expect(filled).toBeDefined();
+
+    const publishes = t.slack.calls('views.publish').length;
+    await t.interact(
+      viewSubmissionPayload({
+        callbackId: CALLBACK.moveModal,
+        id: moveView.id,
+        privateMetadata: String(moveView.view.private_metadata ?? ''),
+        values: {
+          [BLOCK.deal]: { [ACTION.dealPicker]: { type: 'external_select', value: target.id } },
+          [BLOCK.milestone]: { [ACTION.milestoneSelect]: { type: 'static_select', value: next } },
+          [BLOCK.reason]: { [ACTION.reason]: { type: 'plain_text_input', value: null } },
+          [BLOCK.note]: { [ACTION.noteInput]: { type: 'plain_text_input', value: null } },
+        },
+      }),
+    );
+    await t.idle();
+    expect(sim.state.deals.find((d) => d.id === target.id)?.milestone).toBe(next);
+    expect(t.slack.calls('views.publish').length).toBe(publishes + 1);
+    const blocks = blocksOf(homeOf(ALICE.id));
+    const at = blocks.findIndex((b) => b.accessory?.value === target.id);
+    const heading = blocks
+      .slice(0, at)
+      .reverse()
+      .find((b) => b.type === 'context');
+    expect(JSON.stringify(heading)).toContain(next);
     t.slack.assertNoViolations();
   });
 
