@@ -50,7 +50,7 @@ export function renderConsolePage(snap: ConsoleSnapshot, channelName?: string): 
           one, on the same code path as in production.</p>
       </nav>
       <main class="channel" aria-label="Channel">
-        <header class="channel-header"># <span id="channel-name">${escapeHtml(current?.name ?? '')}</span></header>
+        <header class="channel-header"><span id="channel-hash"># </span><span id="channel-name">${escapeHtml(current?.name ?? '')}</span></header>
         <div class="messages" id="messages" role="log" aria-live="polite"></div>
         <div class="home" id="home" hidden aria-label="App Home"></div>
         <form class="composer" id="composer">

@@ -5,7 +5,11 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { channelLabel } from '../../platform/slack/format.js';
 import { onceKey } from '../../platform/store/run-once.js';
 import type { Connection } from '../../platform/workspace/connection.js';
-import { type AgileIdentity, agileIdentityFor } from '../../platform/workspace/identity.js';
+import {
+  type AgileIdentity,
+  agileIdentityFor,
+  type IdentityDeps,
+} from '../../platform/workspace/identity.js';
 import type { WorkspaceSettings } from '../../platform/workspace/settings.js';
 import { isOpenDeal } from '../contact-card/use-case.js';
 import { type DigestChange, writeTaskChange } from '../digest/click-use-case.js';
@@ -212,19 +216,35 @@ async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Pro
     agileUsersError = describeAgileError(err);
   }
   const byEmail = new Map(agileUsers.map((u) => [u.email, u]));
-  const members: { id: string; name: string }[] = [];
+  const members: { id: string; name: string; email?: string }[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.slackClient.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
     for (const m of page.members ?? []) {
       if (!m.id || m.is_bot || m.deleted || m.id === 'USLACKBOT') continue;
-      members.push({ id: m.id, name: m.real_name || m.profile?.real_name || m.name || m.id });
+      const name = m.real_name || m.profile?.real_name || m.name || m.id;
+      members.push({ id: m.id, name, ...(m.profile?.email ? { email: m.profile.email } : {}) });
     }
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);
   members.sort((a, b) => a.name.localeCompare(b.name));
   const shown = members.slice(0, MAPPING_MAX_ROWS);
-  const identityDeps = { ...deps, teamId };
+  // One query for the overrides and users.list's emails: no users.info or store read per member.
+  const links = new Map((await deps.store.userLinks.list(teamId)).map((l) => [l.slackUserId, l]));
+  const listed = new Map(members.map((m) => [m.id, m]));
+  const identityDeps: IdentityDeps = {
+    teamId,
+    connection: deps.connection,
+    store: { userLinks: { ...deps.store.userLinks, get: async (_team, id) => links.get(id) } },
+    slackUsers: {
+      profile: async (id) => {
+        const m = listed.get(id);
+        return m
+          ? { id, name: m.name, timeZone: 'UTC', isAdmin: false, ...(m.email ? { email: m.email } : {}) }
+          : deps.slackUsers.profile(id);
+      },
+    },
+  };
   const rows = await Promise.all(
     shown.map(async (m): Promise<MappingRow> => {
       const identity = await agileIdentityFor(identityDeps, m.id, adminUserId);

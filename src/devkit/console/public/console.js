@@ -847,6 +847,10 @@ function renderHome() {
   $('messages').hidden = ui.home;
   $('composer').hidden = ui.home;
   $('home-tab').classList.toggle('active', ui.home);
+  $('channel-hash').hidden = ui.home;
+  for (const a of document.querySelectorAll('.channels a')) {
+    a.classList.toggle('active', !ui.home && a.dataset.channel === ui.channel);
+  }
   $('channel-name').textContent = ui.home
     ? 'Home'
     : (ui.snap?.channels.find((c) => c.id === ui.channel)?.name ?? '');
