@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatedView } from '../../../src/devkit/console/slack-web-api.js';
 import { defaultTrack, milestonesOf } from '../../../src/devkit/sandbox/state.js';
+import { snoozedDueEpochSec } from '../../../src/features/digest/schedule.js';
 import { formatDue } from '../../../src/features/digest/views.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
@@ -300,14 +301,18 @@ describe('App Home', () => {
     const actions = blocksOf(home).find((b) => b.block_id === `home_task:${task.id}`);
     const snooze = actions?.elements?.find((e) => e.action_id === ACTION.homeTaskSnooze);
     const dueBefore = task.dueEpochSec;
+    const actionTs = `${Math.floor(Date.now() / 1000)}.000100`;
     await t.interact(
       homeClick(RAJ.id, ACTION.homeTaskSnooze, `home_task:${task.id}`, {
         type: 'button',
         value: snooze?.value,
+        action_ts: actionTs,
       }),
     );
     await t.idle();
     const after = simulatorOf(t).state.tasks.find((x) => x.id === task.id);
+    // An overdue task moves to tomorrow at its own time of day in Raj's zone (Asia/Kolkata), a later one by a day.
+    expect(after?.dueEpochSec).toBe(snoozedDueEpochSec(dueBefore, Number(actionTs) * 1000, RAJ.tz));
     expect(after?.dueEpochSec).toBeGreaterThan(dueBefore);
     t.slack.assertNoViolations();
   });

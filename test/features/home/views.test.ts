@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DigestTask } from '../../../src/features/digest/digest-model.js';
 import { parseDigestTaskValue } from '../../../src/features/digest/views.js';
@@ -231,5 +232,21 @@ describe('home values', () => {
     expect(slackUserOfLinkBlock(`${BLOCK.homeUserLinkPrefix}U1`)).toBe('U1');
     expect(slackUserOfLinkBlock(BLOCK.homeUserLinkPrefix)).toBeUndefined();
     expect(slackUserOfLinkBlock('other:U1')).toBeUndefined();
+  });
+
+  it('never throws, and gives back exactly the id a picker value carries', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string(), { nil: undefined }), (value) => {
+        const parsed = parseUserLinkValue(value);
+        if (parsed === null) expect(value).toBe('none');
+        else if (parsed !== undefined) expect(value).toBe(`user:${parsed}`);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (id) => {
+        expect(parseUserLinkValue(`user:${id}`)).toBe(id);
+        expect(slackUserOfLinkBlock(`${BLOCK.homeUserLinkPrefix}${id}`)).toBe(id);
+      }),
+    );
   });
 });
