@@ -79,6 +79,23 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console Home tab in a rea
     expect(sandbox.tasks.find((t) => t.id === first.id)?.isComplete).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'home-2-completed.png') });
 
+    // An admin setting: ticking it saves it for the workspace and the re-published tab shows it ticked.
+    const published = c.api.calls('views.publish').length;
+    await home.locator('label.check', { hasText: 'Guests may use the bot' }).locator('input').check();
+    await expect
+      .poll(async () => (await c.bot.deps.store.settings.get('T0CONSOLE')).guestsAllowed, {
+        timeout: STEP_MS,
+      })
+      .toBe(true);
+    await expect
+      .poll(() => c.api.calls('views.publish').length, { timeout: STEP_MS })
+      .toBeGreaterThan(published);
+    const homeView = c.slack.snapshot().home?.view as { blocks?: unknown[] } | undefined;
+    expect(JSON.stringify(homeView?.blocks)).toContain('"initial_options":[{');
+    expect(
+      await home.locator('label.check', { hasText: 'Guests may use the bot' }).locator('input').isChecked(),
+    ).toBe(true);
+
     // Back to a channel: the conversation comes back.
     await page.locator('a[data-channel="C0SALES"]').click();
     await page.locator('#message-box').waitFor();
