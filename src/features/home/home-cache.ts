@@ -37,17 +37,22 @@ export function createHomeAgileCache(now: () => Date = () => new Date()): HomeAg
       if (cached && cached.email === email) return cached.data;
       const pending = reading.get(key);
       if (pending) return pending;
-      const started = read()
+      const started: Promise<HomeAgileData> = read()
         .then((data) => {
-          entries.set(key, { email, data });
+          // Forgotten while reading (my own change landed meanwhile): answer, but do not keep it.
+          if (reading.get(key) === started) entries.set(key, { email, data });
           return data;
         })
-        .finally(() => reading.delete(key));
+        .finally(() => {
+          if (reading.get(key) === started) reading.delete(key);
+        });
       reading.set(key, started);
       return started;
     },
     forget(teamId, userId) {
-      entries.delete(keyOf(teamId, userId));
+      const key = keyOf(teamId, userId);
+      entries.delete(key);
+      reading.delete(key);
     },
   };
 }
