@@ -15,6 +15,8 @@ export interface HomeAgileCache {
   ): Promise<HomeAgileData>;
   /** After my own change (Complete, Snooze, a new override): the next home reads Agile again. */
   forget(teamId: string, userId: string): void;
+  /** The workspace uninstalled the app or disconnected Agile: drop every member's entry. */
+  forgetTeam(teamId: string): void;
 }
 
 export const HOME_CACHE_TTL_MS = 60_000;
@@ -53,6 +55,15 @@ export function createHomeAgileCache(now: () => Date = () => new Date()): HomeAg
       const key = keyOf(teamId, userId);
       entries.delete(key);
       reading.delete(key);
+    },
+    forgetTeam(teamId) {
+      const prefix = keyOf(teamId, '');
+      for (const key of [...entries.keys(), ...reading.keys()]) {
+        if (key.startsWith(prefix)) {
+          entries.delete(key);
+          reading.delete(key);
+        }
+      }
     },
   };
 }

@@ -64,6 +64,21 @@ it('does not keep a read that was under way when the entry was forgotten', async
   expect(reads).toBe(2);
 });
 
+it("forgetTeam drops that team's members only", async () => {
+  const cache = createHomeAgileCache(clock().now);
+  let reads = 0;
+  const read = async () => data(++reads);
+  await cache.get('T1', 'U1', 'a@x.com', read);
+  await cache.get('T1', 'U2', 'b@x.com', read);
+  await cache.get('T10', 'U1', 'a@x.com', read);
+  cache.forgetTeam('T1');
+  await cache.get('T10', 'U1', 'a@x.com', read);
+  expect(reads).toBe(3);
+  await cache.get('T1', 'U1', 'a@x.com', read);
+  await cache.get('T1', 'U2', 'b@x.com', read);
+  expect(reads).toBe(5);
+});
+
 describe('isHomeAdmin', () => {
   const connection = (installerUserId: string | null) => ({
     connection: { workspace: null, personal: null, installerUserId },
