@@ -294,6 +294,33 @@ describe('App Home', () => {
     t.slack.assertNoViolations();
   });
 
+  it('says at the top of the home why Complete failed, and the same click works once Agile is back', async () => {
+    const home = await openHome(RAJ.id);
+    const [task] = pendingTasksOf(RAJ.email);
+    if (!task) throw new Error('the sandbox gives Raj pending tasks');
+    const actions = blocksOf(home).find((b) => b.block_id === `home_task:${task.id}`);
+    const complete = actions?.elements?.find((e) => e.action_id === ACTION.homeTaskComplete);
+    const click = homeClick(RAJ.id, ACTION.homeTaskComplete, `home_task:${task.id}`, {
+      type: 'button',
+      value: complete?.value,
+    });
+    const sim = simulatorOf(t);
+    // A refusal (a 5xx would be retried: a partial update is idempotent).
+    sim.faults.failNext(1, 400, 'Task is locked');
+    await t.interact(click);
+    await t.idle();
+    expect(sim.state.tasks.find((x) => x.id === task.id)?.isComplete).toBe(false);
+    const text = textOf(homeOf(RAJ.id));
+    expect(text).toContain('Could not complete the task');
+    expect(text).toContain(task.subject);
+
+    await t.interact(click);
+    await t.idle();
+    expect(sim.state.tasks.find((x) => x.id === task.id)?.isComplete).toBe(true);
+    expect(textOf(homeOf(RAJ.id))).not.toContain('Could not complete');
+    t.slack.assertNoViolations();
+  });
+
   it('snoozes my task one day, shown in my time zone', async () => {
     const home = await openHome(RAJ.id);
     const [task] = pendingTasksOf(RAJ.email);
