@@ -184,31 +184,39 @@ export async function writeTaskChange(
     change: DigestChange;
     key: string;
     runId: string | null;
+    /** How long the key answers "done" (runOnce's default: a day). */
+    ttlSec?: number;
   },
 ): Promise<{ kind: 'written'; task: DigestTask } | { kind: 'repeated' }> {
   const { actor, action, taskId, change, key } = input;
-  const outcome = await runOnce(deps.store, key, async () => {
-    const task = await audited(
-      deps.audit,
-      {
-        action: `digest.${action}`,
-        actor,
-        summary: `Task ${taskId}`,
-        ids: { taskId },
-        written: (t) => ({ recordIds: {}, summary: changeSummary(t, change) }),
-      },
-      () => applyChange(deps, taskId, change, actor.userId),
-    );
-    await deps.store.digestActions.record({
-      actionKey: key,
-      runId: input.runId,
-      taskId,
-      action,
-      actorUserId: actor.userId,
-      detail: task,
-    });
-    return task;
-  });
+  const once = input.ttlSec === undefined ? {} : { ttlSec: input.ttlSec };
+  const outcome = await runOnce(
+    deps.store,
+    key,
+    async () => {
+      const task = await audited(
+        deps.audit,
+        {
+          action: `digest.${action}`,
+          actor,
+          summary: `Task ${taskId}`,
+          ids: { taskId },
+          written: (t) => ({ recordIds: {}, summary: changeSummary(t, change) }),
+        },
+        () => applyChange(deps, taskId, change, actor.userId),
+      );
+      await deps.store.digestActions.record({
+        actionKey: key,
+        runId: input.runId,
+        taskId,
+        action,
+        actorUserId: actor.userId,
+        detail: task,
+      });
+      return task;
+    },
+    once,
+  );
   if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
   return { kind: 'written', task: outcome.result };
 }

@@ -3,7 +3,7 @@ import { collect, type DomainUser } from '../../platform/agile/index.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { channelLabel } from '../../platform/slack/format.js';
-import { onceKey } from '../../platform/store/run-once.js';
+import { onceKey, QUICK_PATH_TTL_SEC } from '../../platform/store/run-once.js';
 import type { Connection } from '../../platform/workspace/connection.js';
 import {
   type AgileIdentity,
@@ -312,10 +312,19 @@ export async function applyHomeTaskAction(
       newDueEpochSec: snoozedDueEpochSec(shownDueEpochSec, input.clickMs, timeZone),
     };
   }
-  // One write per task and due shown: a double click or a re-delivery writes once, a later snooze again.
+  // One write per task and due shown within a sliding minute: a double click or a re-delivery writes
+  // once; a task reopened in Agile later can be completed from here again.
   const key = onceKey('home.task', teamId, actor.userId, action, taskId, shownDueEpochSec);
   try {
-    const written = await writeTaskChange(deps, { actor, action, taskId, change, key, runId: null });
+    const written = await writeTaskChange(deps, {
+      actor,
+      action,
+      taskId,
+      change,
+      key,
+      runId: null,
+      ttlSec: QUICK_PATH_TTL_SEC,
+    });
     return { kind: written.kind === 'written' ? 'done' : 'repeated' };
   } catch (err) {
     deps.logger.warn({ err, taskId, action }, 'App Home task action failed');
