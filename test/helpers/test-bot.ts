@@ -35,6 +35,11 @@ export interface TestBotOptions {
   /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
   scheduler?: BotOptions['scheduler'];
   /**
+   * The permission model's seeds: admin settings, the installer, users personally connected to Agile
+   * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
+   */
+  workspace?: BotOptions['workspace'];
+  /**
    * Servers shared by several bots (instances of one deployment): used instead of starting this bot's
    * own, and left running by close(). Point the bots at one database with env.DATABASE_URL.
    */
@@ -114,7 +119,13 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const bot = await createBot({ config, logger, now: opts.now, scheduler: opts.scheduler });
+  const bot = await createBot({
+    config,
+    logger,
+    now: opts.now,
+    scheduler: opts.scheduler,
+    workspace: opts.workspace,
+  });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const url = `${baseUrl}/slack/events`;

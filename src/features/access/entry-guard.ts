@@ -32,8 +32,7 @@ export interface Asker {
 export function askerOf(raw: unknown, deps: Pick<Deps, 'teamId'>): Asker | undefined {
   const body = (raw ?? {}) as GuardBody;
   const eventUser = body.event?.user;
-  const userId =
-    body.user_id ?? body.user?.id ?? (typeof eventUser === 'string' ? eventUser : eventUser?.id);
+  const userId = body.user_id ?? body.user?.id ?? (typeof eventUser === 'string' ? eventUser : eventUser?.id);
   if (!userId) return undefined;
   return {
     userId,
@@ -97,9 +96,7 @@ export async function answerRefusal(
     case 'block_actions':
       await ack();
       if (body.response_url && args.respond) {
-        await args
-          .respond({ response_type: 'ephemeral', replace_original: false, ...message })
-          .catch(fail);
+        await args.respond({ response_type: 'ephemeral', replace_original: false, ...message }).catch(fail);
       }
       return;
     case 'view_submission': {
@@ -119,7 +116,10 @@ export async function answerRefusal(
       await ack();
       if (body.trigger_id && args.client) {
         await args.client.views
-          .open({ trigger_id: body.trigger_id, view: buildEntryRefusalModal(refused.reason, refused.workspace) })
+          .open({
+            trigger_id: body.trigger_id,
+            view: buildEntryRefusalModal(refused.reason, refused.workspace),
+          })
           .catch(fail);
       }
       return;

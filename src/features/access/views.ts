@@ -81,7 +81,10 @@ export function buildPublicReplyRefusal(input: { ticketId: string; text: string 
       elements: [mrkdwnText(escapeMrkdwn(`Your text, to copy: ${truncate(input.text, 2000)}`), LIMITS.text)],
     },
   ];
-  return { text: truncate(`Your public reply to ticket #${input.ticketId} was not sent`, LIMITS.fallbackText), blocks };
+  return {
+    text: truncate(`Your public reply to ticket #${input.ticketId} was not sent`, LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 /** Share in channel refused: the channel is shared with another organisation. */
