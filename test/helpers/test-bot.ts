@@ -12,7 +12,7 @@ import {
 import { type Config, loadConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
-import { type Actor, commandPayload, type InteractionPayload, RESPONSE_URL_UNSET } from './payloads.js';
+import { type Actor, commandPayload, type InteractionPayload, RESPONSE_URL_UNSET, USER } from './payloads.js';
 import {
   type SignOptions,
   type SlackResponse,
@@ -23,6 +23,11 @@ import {
 
 export const TEST_BOT_TOKEN = 'xoxb-test-0000-token';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+
+/** The default user (Alice) personally connected to Agile: `workspace: { personal: DEFAULT_USER_PERSONAL }`. */
+export const DEFAULT_USER_PERSONAL: Record<string, { email: string; apiKey: string }> = {
+  [USER.id]: { email: 'alice@example.com', apiKey: 'alice-personal-api-key' },
+};
 
 export interface TestBotOptions {
   /** Extra or overriding environment variables (applied last). */
