@@ -5,7 +5,7 @@ import { nextId, type TaskRecord } from '../../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { DEFAULT_USERS } from '../../helpers/fake-slack.js';
-import { blockActionsPayload, CHANNEL, TEAM, USER } from '../../helpers/payloads.js';
+import { blockActionsPayload, CHANNEL, TEAM } from '../../helpers/payloads.js';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 const RAJ = {
