@@ -1,7 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { TIMEOUT, within } from '../../platform/within.js';
 import { type EntryRefusal, payloadEntryRefusal, profileEntryRefusal } from './policy.js';
 import { buildEntryRefusalMessage, buildEntryRefusalModal } from './views.js';
+
+/** The most a profile lookup may take before the ack (the cached answer takes microseconds). */
+export const PROFILE_BUDGET_MS = 1000;
 
 /** The fields of Slack's request bodies the guard reads (commands, interactions, events). */
 interface GuardBody {
@@ -50,18 +54,24 @@ export interface Refused {
 /**
  * The entry rule of every listener: another organisation's users (Slack Connect) and, unless the
  * workspace allows them, guests are refused. The payload is checked first (no I/O); then the user's
- * profile (users.info, cached 15 minutes). When Slack cannot be asked, the payload check stands alone.
+ * profile (users.info, cached 15 minutes). When Slack cannot be asked (or takes over PROFILE_BUDGET_MS),
+ * the payload check stands alone.
  */
 export async function entryRefusal(
-  deps: Pick<Deps, 'teamId' | 'settings' | 'slackUsers'>,
+  deps: Pick<Deps, 'teamId' | 'settings' | 'slackUsers' | 'logger'>,
   raw: unknown,
 ): Promise<Refused | undefined> {
   const asker = askerOf(raw, deps);
   if (!asker) return undefined;
   const fromPayload = payloadEntryRefusal(asker.requestTeamId, asker.userTeamIds);
-  const reason =
-    fromPayload ??
-    profileEntryRefusal(asker.requestTeamId, await deps.slackUsers.profile(asker.userId), deps.settings);
+  if (fromPayload) return { reason: fromPayload, workspace: asker.workspace };
+  // Before the ack: a slow users.info (rate limited) must not cost the user Slack's 3 s.
+  const profile = await within(deps.slackUsers.profile(asker.userId), PROFILE_BUDGET_MS);
+  if (profile === TIMEOUT) {
+    deps.logger.warn({ userId: asker.userId }, 'users.info too slow for the entry check; payload check only');
+    return undefined;
+  }
+  const reason = profileEntryRefusal(asker.requestTeamId, profile, deps.settings);
   return reason ? { reason, workspace: asker.workspace } : undefined;
 }
 

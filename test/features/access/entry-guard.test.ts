@@ -1,6 +1,11 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
-import { answerRefusal, askerOf, entryRefusal } from '../../../src/features/access/entry-guard.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  answerRefusal,
+  askerOf,
+  entryRefusal,
+  PROFILE_BUDGET_MS,
+} from '../../../src/features/access/entry-guard.js';
 import { unknownProfile } from '../../../src/platform/slack/user-directory.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 
@@ -11,6 +16,7 @@ function depsWith(profiles: Record<string, Partial<ReturnType<typeof unknownProf
   return {
     asked,
     deps: {
+      logger,
       teamId,
       settings: DEFAULT_SETTINGS,
       slackUsers: {
@@ -74,6 +80,28 @@ describe('entryRefusal', () => {
     expect((await entryRefusal(deps, { user_id: 'U2', team_id: 'T1' }))?.reason).toBe('guest');
     expect((await entryRefusal(deps, { user_id: 'U3', team_id: 'T1' }))?.reason).toBe('external');
     expect(asked).toEqual(['U1', 'U2', 'U3']);
+  });
+});
+
+describe('a slow users.info', () => {
+  it('does not hold the ack past the budget: the payload check stands alone', async () => {
+    vi.useFakeTimers();
+    try {
+      const deps = {
+        logger,
+        teamId: '',
+        settings: DEFAULT_SETTINGS,
+        slackUsers: {
+          profile: () => new Promise<never>(() => undefined),
+          userIdForEmail: async () => undefined,
+        },
+      };
+      const verdict = entryRefusal(deps, { user_id: 'U1', team_id: 'T1' });
+      await vi.advanceTimersByTimeAsync(PROFILE_BUDGET_MS);
+      expect(await verdict).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
