@@ -41,9 +41,11 @@ describe('manifest.yml', () => {
       // /crm audit: the CSV goes to the admin's DM (conversations.open, files.uploadV2).
       'files:write',
       'im:write',
-      // App Home: the digests of the channels the member is in (users.conversations).
+      // Share in channel: conversations.info says whether a channel is shared with another organisation.
       'channels:read',
       'groups:read',
+      'im:read',
+      'mpim:read',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }

@@ -16,13 +16,15 @@ import type { Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
+import { currentRequest } from '../platform/request-context.js';
 import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
-import { DEFAULT_SETTINGS } from '../platform/workspace/settings.js';
+import type { Connection } from '../platform/workspace/connection.js';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
 
@@ -45,6 +47,16 @@ export interface BotOptions {
     retryDelaysMs?: number[];
     /** The poster's and the scheduler's waits (pacing, Retry-After, retry backoff); tests record them. */
     sleep?: Sleep;
+  };
+  /**
+   * Single-workspace seeds of the permission model until the workspace store lands (issue 10): the
+   * admin settings, the installing user, and users personally connected to Agile (by Slack user id).
+   * The console and the tests use them; the OAuth mode reads all three from the store instead.
+   */
+  workspace?: {
+    settings?: Partial<WorkspaceSettings>;
+    installerUserId?: string;
+    personal?: Record<string, { email: string; apiKey: string }>;
   };
 }
 
@@ -72,6 +84,7 @@ export async function createBot({
   ackGate = true,
   agileOptions,
   scheduler: schedulerOptions = {},
+  workspace = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const startedAt = now();
@@ -137,14 +150,19 @@ export async function createBot({
       retentionDays: config.auditRetentionDays,
     }),
     teamId: '',
-    settings: DEFAULT_SETTINGS,
-    connection: {
-      workspace: {
-        domain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
-        email: agileConfig.email ?? '',
-      },
-      personal: null,
-      installerUserId: null,
+    settings: { ...DEFAULT_SETTINGS, ...workspace.settings },
+    // The acting user's personal connection is the request's (the request context names the user).
+    get connection(): Connection {
+      const userId = currentRequest()?.userId;
+      const personal = userId ? workspace.personal?.[userId] : undefined;
+      return {
+        workspace: {
+          domain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
+          email: agileConfig.email ?? '',
+        },
+        personal: personal ? { email: personal.email } : null,
+        installerUserId: workspace.installerUserId ?? null,
+      };
     },
     agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
     slackClient: slack.client,

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { answerRefusal, entryRefusal, type RefusableArgs } from '../features/access/entry-guard.js';
 import { crmCommandCallback } from '../features/command/handlers.js';
 import { cardShareCallback } from '../features/contact-card/handlers.js';
 import { contactOptionsCallback } from '../features/contacts/handlers.js';
@@ -45,10 +46,11 @@ type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; contex
 
 /**
  * Applied to every listener here: the request's context (its id on every log line of its work, post-ack
- * work and Agile calls included), its metrics (count by outcome, time to ack), the ack gate (once a
- * listener has acked, its follow-up work waits until no other request is still waiting for its ack;
- * bounded, see platform/slack/ack-gate.ts) and the in-flight count. Bolt spreads fresh args into each
- * middleware, so the ack is wrapped here.
+ * work and Agile calls included), its metrics (count by outcome, time to ack), the entry rule (another
+ * organisation's users and, unless allowed, guests get a short refusal and nothing else: see
+ * features/access/entry-guard.ts), the ack gate (once a listener has acked, its follow-up work waits
+ * until no other request is still waiting for its ack; bounded, see platform/slack/ack-gate.ts) and the
+ * in-flight count. Bolt spreads fresh args into each middleware, so the ack is wrapped here.
  */
 function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<void>) {
   return (args: A): Promise<void> => {
@@ -60,14 +62,22 @@ function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<vo
       deps.inFlight.run(async () => {
         let outcome = 'error';
         try {
-          await listener({
+          const gated: A = {
             ...args,
             ack: async (...answer: never[]) => {
               await args.ack(...answer);
               deps.metrics.slackAckSeconds.observe(labels, (Date.now() - receivedAtMs) / 1000);
               await deps.afterPendingAcks();
             },
-          });
+          };
+          const refused = await entryRefusal(deps, args.body);
+          if (refused) {
+            await answerRefusal(deps, gated as unknown as RefusableArgs, refused);
+            deps.logger.info({ reason: refused.reason, ...labels }, 'request refused: not a member');
+            outcome = 'refused';
+            return;
+          }
+          await listener(gated);
           outcome = 'ok';
         } finally {
           deps.metrics.slackRequests.inc({ ...labels, outcome });

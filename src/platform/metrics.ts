@@ -73,7 +73,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     registry,
     slackRequests: new Counter({
       name: 'crm_slack_requests_total',
-      help: 'Slack requests handled, by surface, registered id (or /crm sub-command) and outcome',
+      help: 'Slack requests handled, by surface, registered id (or /crm sub-command) and outcome (ok, error, refused)',
       labelNames: ['surface', 'id', 'outcome'],
       registers,
     }),

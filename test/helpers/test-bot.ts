@@ -12,7 +12,7 @@ import {
 import { type Config, loadConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
-import { type Actor, commandPayload, type InteractionPayload, RESPONSE_URL_UNSET } from './payloads.js';
+import { type Actor, commandPayload, type InteractionPayload, RESPONSE_URL_UNSET, USER } from './payloads.js';
 import {
   type SignOptions,
   type SlackResponse,
@@ -24,6 +24,11 @@ import {
 export const TEST_BOT_TOKEN = 'xoxb-test-0000-token';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
+/** The default user (Alice) personally connected to Agile: `workspace: { personal: DEFAULT_USER_PERSONAL }`. */
+export const DEFAULT_USER_PERSONAL: Record<string, { email: string; apiKey: string }> = {
+  [USER.id]: { email: 'alice@example.com', apiKey: 'alice-personal-api-key' },
+};
+
 export interface TestBotOptions {
   /** Extra or overriding environment variables (applied last). */
   env?: Record<string, string>;
@@ -34,6 +39,11 @@ export interface TestBotOptions {
   now?: () => Date;
   /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
   scheduler?: BotOptions['scheduler'];
+  /**
+   * The permission model's seeds: admin settings, the installer, users personally connected to Agile
+   * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
+   */
+  workspace?: BotOptions['workspace'];
   /**
    * Servers shared by several bots (instances of one deployment): used instead of starting this bot's
    * own, and left running by close(). Point the bots at one database with env.DATABASE_URL.
@@ -114,7 +124,13 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const bot = await createBot({ config, logger, now: opts.now, scheduler: opts.scheduler });
+  const bot = await createBot({
+    config,
+    logger,
+    now: opts.now,
+    scheduler: opts.scheduler,
+    workspace: opts.workspace,
+  });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const url = `${baseUrl}/slack/events`;

@@ -49,6 +49,12 @@ export class ConsoleRefusedError extends Error {
   }
 }
 
+/** The console user (Alice, a user of the sandbox too) connected to the sandbox with her own email. */
+function consolePersonalConnection(): Record<string, { email: string; apiKey: string }> {
+  const me = CONSOLE_USERS[0];
+  return me?.email ? { [me.id]: { email: me.email, apiKey: 'sandbox-personal-key' } } : {};
+}
+
 /** The app's config with this process's throwaway Slack credentials and the emulated Web API. */
 export function buildConsoleConfig(
   config: Config,
@@ -130,6 +136,9 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     logger: log,
     now,
     extraRoutes: served.routes,
+    // On the embedded sandbox the console user is also personally connected, so every flow can be
+    // tried (public ticket replies need it); against a real Agile account, nobody is until they connect.
+    workspace: config.agile ? {} : { personal: consolePersonalConnection() },
   });
   await bot.start(bound);
 

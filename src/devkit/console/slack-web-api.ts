@@ -37,10 +37,25 @@ export interface EmulatedUser {
   email?: string;
   tz: string;
   isBot?: boolean;
+  /** Multi-channel guest (users.info is_restricted); single-channel guest (is_restricted and is_ultra_restricted). */
+  isRestricted?: boolean;
+  isUltraRestricted?: boolean;
   deleted?: boolean;
   /** Workspace admin / owner (users.info is_admin / is_owner). */
   isAdmin?: boolean;
   isOwner?: boolean;
+  /** Another organisation's user (Slack Connect): users.info answers this team_id (default: the workspace's). */
+  teamId?: string;
+  /** users.info is_stranger: a user of another organisation the workspace knows little about. */
+  isStranger?: boolean;
+}
+
+/** What conversations.info says of a channel beyond its id (default: a public channel named after its id). */
+export interface EmulatedChannel {
+  name?: string;
+  isPrivate?: boolean;
+  /** Shared with another organisation (Slack Connect). */
+  isExtShared?: boolean;
 }
 
 export interface EmulatedMessage {
@@ -137,6 +152,8 @@ export interface SlackWebApi {
   channelErrors: Map<string, string>;
   /** Channel id → its members, as users.conversations answers (a channel not listed has nobody). */
   channelMembers: Map<string, Set<string>>;
+  /** Channel id → what conversations.info tells of it (shared externally, private, its name). */
+  channels: Map<string, EmulatedChannel>;
   /** Delay before every answer, and per method. */
   latencyMs: number;
   methodLatencyMs: Map<string, number>;
@@ -298,7 +315,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     const offsetMin = -new TZDate(Date.now(), u.tz).getTimezoneOffset();
     return {
       id: u.id,
-      team_id: team.id,
+      team_id: u.teamId ?? team.id,
+      ...(u.isStranger ? { is_stranger: true } : {}),
       name: u.name,
       deleted: u.deleted ?? false,
       real_name: u.realName,
@@ -308,6 +326,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       is_bot: u.isBot ?? false,
       is_admin: u.isAdmin ?? false,
       is_owner: u.isOwner ?? false,
+      is_restricted: Boolean(u.isRestricted || u.isUltraRestricted),
+      is_ultra_restricted: u.isUltraRestricted ?? false,
       profile: {
         email: u.email,
         real_name: u.realName,
@@ -533,13 +553,15 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     },
     'conversations.info': (args) => {
       const id = str(args.channel) ?? '';
+      const known = api.channels.get(id);
       return {
         ok: true,
         channel: {
           id,
-          name: id.toLowerCase(),
+          name: known?.name ?? id.toLowerCase(),
           is_channel: true,
-          is_private: id.startsWith('G'),
+          is_private: known?.isPrivate ?? id.startsWith('G'),
+          is_ext_shared: known?.isExtShared ?? false,
           is_member: true,
         },
       };
@@ -724,6 +746,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     files: new Map(),
     channelErrors: new Map(),
     channelMembers: new Map(),
+    channels: new Map(),
     latencyMs: 0,
     methodLatencyMs: new Map(),
     failNext(method, spec, times = 1) {
@@ -787,6 +810,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       api.files.clear();
       api.channelErrors.clear();
       api.channelMembers.clear();
+      api.channels.clear();
       api.latencyMs = 0;
       api.methodLatencyMs.clear();
     },

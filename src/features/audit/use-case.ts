@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import { isWorkspaceAdmin } from '../access/admin.js';
 import { buildAuditCsv } from './csv.js';
 
 /** `/crm audit` without `days`. */
@@ -42,11 +43,10 @@ export type AuditExportOutcome =
  * The file is named after the team and the window's end so two exports do not overwrite each other.
  */
 export async function exportAuditTrail(
-  deps: Pick<Deps, 'store' | 'slackUsers' | 'audit' | 'now'>,
+  deps: Pick<Deps, 'store' | 'slackUsers' | 'audit' | 'now' | 'connection'>,
   input: AuditExportInput,
 ): Promise<AuditExportOutcome> {
-  const asker = await deps.slackUsers.profile(input.userId);
-  if (!asker.isAdmin) return { kind: 'refused' };
+  if (!(await isWorkspaceAdmin(deps, input.userId))) return { kind: 'refused' };
   const asked = input.days ?? AUDIT_DEFAULT_DAYS;
   const days = Math.min(asked, deps.audit.retentionDays);
   const window: AuditWindow = { days, clamped: asked > days, filterUserId: input.filterUserId };

@@ -16,7 +16,10 @@ function clampNote(w: AuditWindow, retentionDays: number): string | undefined {
 }
 
 export function buildAuditRefusedMessage(): SlackMessage {
-  return buildNotice('error', 'Only workspace admins and owners can export the audit trail.');
+  return buildNotice(
+    'error',
+    'Only workspace admins and owners (and whoever installed the app) can export the audit trail.',
+  );
 }
 
 export function buildAuditEmptyMessage(w: AuditWindow, retentionDays: number): SlackMessage {

@@ -1,8 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
+import { channelInfo } from '../../platform/slack/channel-info.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
+import { mayShareInto } from '../access/policy.js';
+import { EXTERNAL_CHANNEL_SHARE_WORDS } from '../access/views.js';
 import { shareContactCard } from './use-case.js';
 import { buildSharedCardMessage, SHARE_REFUSAL_WORDS } from './views.js';
 
@@ -24,6 +27,21 @@ export function cardShareCallback(deps: Deps) {
     if (!channel || !contactId) {
       await tell('error', 'Sorry, I could not tell which channel or contact to share.');
       return;
+    }
+    // Not into a channel shared with another organisation unless the workspace allows it (checked
+    // before any CRM read; a channel Slack will not describe is not shared into either).
+    if (!deps.settings.externalChannelsAllowed) {
+      const info = await channelInfo(deps.slackClient, channel).catch((err: unknown) => {
+        deps.logger.warn({ err, channel }, 'conversations.info failed before sharing a card');
+        return undefined;
+      });
+      if (!info || !mayShareInto(info, deps.settings)) {
+        await tell(
+          'error',
+          `Could not share the card: ${info ? EXTERNAL_CHANNEL_SHARE_WORDS : 'Slack did not tell me whether this channel is shared with another organisation'}.`,
+        );
+        return;
+      }
     }
     const input = {
       ...actorOfBody(body),

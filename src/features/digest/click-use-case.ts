@@ -3,6 +3,9 @@ import type { DomainUser } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
+import { isWorkspaceAdmin } from '../access/admin.js';
+import { digestNeedsOwner, digestPermission, isOwnerByEmail } from '../access/policy.js';
 import { DIGEST_DEFAULT_DAYS } from './digest-command.js';
 import { buildDigestItem, type DigestItem, type DigestTask } from './digest-model.js';
 import { resolveMentions, toDigestTask } from './digest-run.js';
@@ -10,7 +13,7 @@ import { snoozedDueEpochSec } from './schedule.js';
 
 export type DigestClickDeps = Pick<
   Deps,
-  'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now' | 'audit'
+  'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now' | 'audit' | 'settings' | 'connection'
 >;
 
 export type DigestActionKind = 'complete' | 'snooze' | 'reassign';
@@ -44,6 +47,8 @@ export type DigestClickOutcome =
   | { kind: 'stale_button' }
   | { kind: 'no_email'; name: string }
   | { kind: 'no_agile_user'; email: string }
+  /** The clicker may not do this to this task (see features/access/policy.ts): nothing written. */
+  | { kind: 'not_allowed'; action: DigestActionKind; who: 'owner' | 'owner_or_admin'; ownerName?: string }
   /** Reading what the click needs failed (nothing written). */
   | { kind: 'unprepared'; error: unknown }
   /** The task update failed (nothing written; the click may be tried again). */
@@ -105,6 +110,37 @@ async function changeOf(
       return { change: { kind: 'reassign', owner } };
     }
   }
+}
+
+/**
+ * Who may press it: Complete / Snooze the task's owner (or any member when the workspace allows it),
+ * Reassign the owner or an admin. The owner is read from the task only when the rule needs it, and
+ * matched by email (the clicker's Agile email, or their personal connection's).
+ */
+async function refusalOf(
+  deps: DigestClickDeps,
+  input: DigestClickInput,
+): Promise<DigestClickOutcome | undefined> {
+  const { action, actor } = input;
+  if (action === 'reassign' && !input.pickedUserId) return undefined;
+  const isAdmin = action === 'reassign' && (await isWorkspaceAdmin(deps, actor.userId));
+  if (!digestNeedsOwner({ action, isAdmin, settings: deps.settings })) return undefined;
+  const [task, email] = await Promise.all([
+    deps.agile.tasks.get(input.taskId),
+    agileEmailFor(deps, actor.userId),
+  ]);
+  // Agile answers 204 for a task that is gone: the digest showing it is out of date.
+  if (!task) return { kind: 'stale_button' };
+  const owner = task.taskOwner;
+  const isTaskOwner = isOwnerByEmail(owner?.email, [email, deps.connection.personal?.email]);
+  const verdict = digestPermission({ action, isTaskOwner, isAdmin, settings: deps.settings });
+  if (verdict.allowed) return undefined;
+  return {
+    kind: 'not_allowed',
+    action,
+    who: verdict.who,
+    ...(owner?.name || owner?.email ? { ownerName: owner.name || owner.email } : {}),
+  };
 }
 
 /**
@@ -229,6 +265,8 @@ export async function applyDigestClick(
   const { actor, channelId, messageTs, action, taskId } = input;
   let prepared: Awaited<ReturnType<typeof changeOf>>;
   try {
+    const refused = await refusalOf(deps, input);
+    if (refused) return refused;
     prepared = await changeOf(deps, input);
   } catch (error) {
     deps.logger.warn({ err: error, taskId }, 'digest click could not be prepared');

@@ -5,6 +5,7 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import { digestRefusalWords } from '../access/views.js';
 import type { DigestClickOutcome } from './click-use-case.js';
 import type { DigestCommandOutcome } from './command-use-case.js';
 import { DIGEST_USAGE, type DigestOnCommand } from './digest-command.js';
@@ -196,6 +197,8 @@ export function buildDigestClickNotice(outcome: DigestClickOutcome): SlackMessag
         'error',
         `No Agile CRM user has the email ${outcome.email}: the task keeps its owner.`,
       );
+    case 'not_allowed':
+      return buildNotice('info', digestRefusalWords(outcome.action, outcome.who, outcome.ownerName));
     case 'unprepared':
       return buildNotice('error', `Sorry, that did not work: ${describeAgileError(outcome.error)}`);
     case 'not_updated':

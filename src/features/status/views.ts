@@ -137,5 +137,8 @@ export function buildStatusMessage(report: StatusReport): SlackMessage {
 }
 
 export function buildStatusRefusal(): SlackMessage {
-  return buildNotice('info', 'Only workspace admins and owners can use /crm status.');
+  return buildNotice(
+    'info',
+    'Only workspace admins and owners (and whoever installed the app) can use /crm status.',
+  );
 }

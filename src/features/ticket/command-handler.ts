@@ -2,6 +2,7 @@ import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
+import { buildPublicReplyRefusal } from '../access/views.js';
 import {
   buildTicketReplyFailedMessage,
   buildTicketReplyInProgressMessage,
@@ -19,7 +20,9 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
     respond({ response_type: 'ephemeral', ...buildTicketReplyFailedMessage({ ticketId, reason, text }) });
   try {
     const outcome = await quickReply(deps, actorOfCommand(command), cmd);
-    if (outcome.kind === 'no_ticket') {
+    if (outcome.kind === 'needs_connection') {
+      await respond({ response_type: 'ephemeral', ...buildPublicReplyRefusal({ ticketId, text }) });
+    } else if (outcome.kind === 'no_ticket') {
       await fail(noTicketWords(ticketId));
     } else if (outcome.kind === 'in_progress') {
       await respond({ response_type: 'ephemeral', ...buildTicketReplyInProgressMessage(ticketId) });

@@ -9,6 +9,7 @@ import {
   inputBlock,
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import { connectMeButton, PUBLIC_REPLY_NEEDS_CONNECTION } from '../access/views.js';
 import { encodeTicketMetadata, type TicketModalMetadata } from './schema.js';
 import type { ThreadMessage, TicketSummary, Visibility } from './tickets.js';
 
@@ -123,6 +124,8 @@ export interface TicketModalData {
   error?: string;
   /** A note when the picker has nothing to offer (no open tickets, CRM unreachable). */
   notice?: string;
+  /** A public reply was refused: the user has no personal Agile connection (why, and a Connect button). */
+  connectFirst?: boolean;
 }
 
 function ticketPickerBlock(ticket: TicketSummary | undefined): InputBlock {
@@ -173,6 +176,12 @@ export function ticketStatusWords(status: string | undefined): string {
 export function buildTicketModal(data: TicketModalData): ModalView {
   const blocks: KnownBlock[] = [];
   if (data.error) blocks.push(errorSection(data.error, ':warning:'));
+  if (data.connectFirst) {
+    blocks.push(
+      { type: 'section', text: mrkdwnText(`:warning: *Nothing was sent.* ${PUBLIC_REPLY_NEEDS_CONNECTION}`) },
+      connectMeButton(),
+    );
+  }
   if (data.newMessages && data.newMessages.length > 0) {
     const n = data.newMessages.length;
     blocks.push({

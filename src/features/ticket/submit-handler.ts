@@ -7,6 +7,7 @@ import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
+import { mayReplyPublicly } from '../access/policy.js';
 import {
   buildTicketReplyFailedMessage,
   buildTicketReplySentMessage,
@@ -51,11 +52,28 @@ export function ticketSubmissionCallback(deps: Deps) {
       return;
     }
     const { ticket: ticketId, reply: text, visibility } = form.data;
+    const publicRefused = visibility === 'public' && !mayReplyPublicly(deps.connection);
 
     // The thread the user saw, only if it was for this ticket (a pick may still be on its way).
     const seen: ThreadMark = meta.ticketId === ticketId && meta.mark ? meta.mark : { count: 0, latestMs: 0 };
     const subject = meta.ticketId === ticketId ? meta.subject : picked?.text;
     const profileP = deps.slackUsers.profile(body.user.id);
+    if (publicRefused) {
+      // Before any CRM read: the form again with why, the Connect button and everything typed.
+      const { timeZone } = await profileP;
+      await ack({
+        response_action: 'update',
+        view: buildTicketModal({
+          meta: { channelId: meta.channelId, ticketId, subject, mark: seen },
+          timeZone,
+          ticket: bareTicket(ticketId, subject),
+          reply: text,
+          visibility,
+          connectFirst: true,
+        }),
+      });
+      return;
+    }
     const reply = startModalReply(deps, {
       actor: actorOfBody(body),
       viewId: view.id,

@@ -2,6 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import { mayReplyPublicly } from '../access/policy.js';
 import {
   OPTIONS_BUDGET_MS,
   type OpenTicketsAnswer,
@@ -163,6 +164,8 @@ export function startModalReply(
 // ---- the quick path ----
 
 export type QuickReplyOutcome =
+  /** Public replies are sent with the user's own Agile account, and they have not connected one. */
+  | { kind: 'needs_connection' }
   | { kind: 'no_ticket' }
   | { kind: 'in_progress' }
   | { kind: 'sent'; subject: string; replayed: boolean };
@@ -173,11 +176,12 @@ export type QuickReplyOutcome =
  * the customer twice. CRM failures throw.
  */
 export async function quickReply(
-  deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'>,
   actor: Actor,
   input: { ticketId: string; text: string },
 ): Promise<QuickReplyOutcome> {
   const { ticketId, text } = input;
+  if (!mayReplyPublicly(deps.connection)) return { kind: 'needs_connection' };
   const ticket = await deps.tickets.findTicket(ticketId);
   if (!ticket) return { kind: 'no_ticket' };
   const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());

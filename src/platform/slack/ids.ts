@@ -22,6 +22,8 @@ export const CALLBACK = {
   dealModal: 'deal_modal',
   moveModal: 'move_modal',
   ticketModal: 'ticket_modal',
+  /** The small modal a shortcut opens to say the user may not use the app (no submit). */
+  accessRefusal: 'access_refusal',
 } as const;
 
 export const ACTION = {

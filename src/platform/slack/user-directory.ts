@@ -12,6 +12,30 @@ export interface SlackUserProfile {
   email?: string;
   /** Workspace admin or owner (users.info is_admin / is_owner): may run admin commands. */
   isAdmin: boolean;
+  /** Workspace owner or primary owner (users.info is_owner). */
+  isOwner: boolean;
+  /** Multi-channel guest (users.info is_restricted). */
+  isRestricted: boolean;
+  /** Single-channel guest (users.info is_ultra_restricted). */
+  isUltraRestricted: boolean;
+  /** The user's home team (users.info team_id); another organisation's id for a Slack Connect user. */
+  teamId?: string;
+  /** users.info is_stranger: a user from another organisation this workspace shares nothing with but a channel. */
+  isStranger: boolean;
+}
+
+/** What profile() answers when Slack could not be asked: a plain member in UTC. */
+export function unknownProfile(userId: string): SlackUserProfile {
+  return {
+    id: userId,
+    name: userId,
+    timeZone: 'UTC',
+    isAdmin: false,
+    isOwner: false,
+    isRestricted: false,
+    isUltraRestricted: false,
+    isStranger: false,
+  };
 }
 
 export interface SlackUserDirectory {
@@ -50,6 +74,11 @@ export function createSlackUserDirectory(
           timeZone: u?.tz || 'UTC',
           email: u?.profile?.email || undefined,
           isAdmin: Boolean(u?.is_admin || u?.is_owner),
+          isOwner: Boolean(u?.is_owner || u?.is_primary_owner),
+          isRestricted: Boolean(u?.is_restricted),
+          isUltraRestricted: Boolean(u?.is_ultra_restricted),
+          ...(u?.team_id ? { teamId: u.team_id } : {}),
+          isStranger: Boolean(u?.is_stranger),
         };
       } catch (err) {
         logger.warn({ err, userId }, 'users.info failed; using defaults');
@@ -78,7 +107,7 @@ export function createSlackUserDirectory(
       const pending = profiles.fetch(userId, { status });
       countCacheFetch(metrics, 'slack_users', status);
       const found = await pending.catch(() => undefined);
-      return found ?? { id: userId, name: userId, timeZone: 'UTC', isAdmin: false };
+      return found ?? unknownProfile(userId);
     },
     async userIdForEmail(email) {
       const answer = await emails.fetch(email.trim().toLowerCase()).catch(() => undefined);

@@ -268,11 +268,24 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     expect(overdue.some((t) => shown.includes(t.subject))).toBe(true);
     await shot('7-digest');
 
-    // A digest item's Complete button: the task is completed in the CRM, the item updated in place.
-    const openIds = new Set(overdue.map((t) => t.id));
-    await digest.getByRole('button', { name: 'Complete' }).first().click();
-    const done = await until('a digest task completed in the sandbox', () =>
-      state().tasks.find((t) => openIds.has(t.id) && t.isComplete),
+    // Complete on one of the console user's own tasks (by default only a task's owner may): the task
+    // is completed in the CRM, the item updated in place.
+    const me = state().users.find((u) => u.email === 'alice.moreno@example.com');
+    const mine = state().tasks.filter((t) => !t.isComplete && t.ownerId === me?.id);
+    let mineShown: Locator | undefined;
+    let mineId = '';
+    for (const task of mine) {
+      const actions = digest.locator(`[data-block-id="${BLOCK.digestTaskActionsPrefix}${task.id}"]`);
+      if ((await actions.count()) > 0) {
+        mineShown = actions;
+        mineId = task.id;
+        break;
+      }
+    }
+    if (!mineShown) throw new Error('none of the console user’s tasks is in the digest message');
+    await mineShown.getByRole('button', { name: 'Complete' }).click();
+    const done = await until('the console user’s task completed in the sandbox', () =>
+      state().tasks.find((t) => t.id === mineId && t.isComplete),
     );
     await digest.locator('s', { hasText: done.subject }).waitFor({ timeout: STEP_MS });
     await shot('7-digest-complete');

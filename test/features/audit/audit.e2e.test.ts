@@ -9,7 +9,7 @@ import {
   type StateMap,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
-import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
+import { DEFAULT_USER_PERSONAL, simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 /** Ahead of real time (Bolt checks request timestamps against the real clock, the app its own). */
 const NOW = Date.parse('2030-03-12T18:00:00Z');
@@ -20,7 +20,11 @@ const BOB = { id: 'U0BOB' };
 let t: TestBot;
 let clockMs = NOW;
 beforeAll(async () => {
-  t = await startTestBot({ now: () => new Date(clockMs), scheduler: { enabled: false } });
+  t = await startTestBot({
+    now: () => new Date(clockMs),
+    scheduler: { enabled: false },
+    workspace: { personal: DEFAULT_USER_PERSONAL },
+  });
 });
 afterAll(async () => {
   await t?.close();

@@ -5,7 +5,7 @@ import { nextId, type TaskRecord } from '../../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { DEFAULT_USERS } from '../../helpers/fake-slack.js';
-import { blockActionsPayload, CHANNEL, USER } from '../../helpers/payloads.js';
+import { blockActionsPayload, CHANNEL, TEAM } from '../../helpers/payloads.js';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 const RAJ = {
@@ -89,13 +89,35 @@ function firstItem(message: FakeMessage): Item {
   return item;
 }
 
-function clickPayload(message: FakeMessage, actionId: string, item: Item) {
+function clickPayload(message: FakeMessage, actionId: string, item: Item, user?: { id: string }) {
   return blockActionsPayload({
     actionId,
     blockId: item.blockId,
     value: item.value,
     message: { ts: message.ts, text: message.text, blocks: message.blocks as unknown[] },
+    ...(user ? { user: { id: user.id, team_id: TEAM.id } } : {}),
   });
+}
+
+/**
+ * The task's owner as a Slack user (same email as the Agile owner; New York time, like the default
+ * user): only the owner may Complete or Snooze by default.
+ */
+function ownerOf(taskId: string): { id: string } {
+  const state = t.agile?.state;
+  const ownerId = state?.tasks.find((x) => x.id === taskId)?.ownerId;
+  const email = state?.users.find((u) => u.id === ownerId)?.email;
+  if (!email) throw new Error(`task ${taskId} has no owner with an email`);
+  const id = `U0OWNER${ownerId}`;
+  t.slack.users.set(id, {
+    id,
+    name: 'owner',
+    realName: 'Task Owner',
+    displayName: 'owner',
+    email,
+    tz: 'America/New_York',
+  });
+  return { id };
 }
 
 async function postNow(): Promise<FakeMessage> {
@@ -230,7 +252,8 @@ describe('digest buttons', () => {
   it('Complete marks the task complete once and updates the item in place, even when delivered twice', async () => {
     const main = await postNow();
     const item = firstItem(main);
-    const payload = clickPayload(main, ACTION.digestComplete, item);
+    const owner = ownerOf(item.taskId);
+    const payload = clickPayload(main, ACTION.digestComplete, item, owner);
     const before = clicksHandled();
     const [a, b] = await Promise.all([t.interact(payload), t.interact(payload)]);
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -241,7 +264,7 @@ describe('digest buttons', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]?.args.ts).toBe(main.ts);
     const text = JSON.stringify(updates[0]?.args.blocks);
-    expect(text).toContain(`Completed by <@${USER.id}>`);
+    expect(text).toContain(`Completed by <@${owner.id}>`);
     const puts = t.agile?.requests.filter((r) => r.method === 'PUT') ?? [];
     expect(puts).toHaveLength(1);
     t.slack.assertNoViolations();
@@ -254,7 +277,8 @@ describe('digest buttons', () => {
       const main = await postNow();
       const item = firstItem(main);
       const before = t.agile?.state.tasks.find((x) => x.id === item.taskId)?.dueEpochSec ?? 0;
-      const payload = clickPayload(main, ACTION.digestSnooze, item);
+      const owner = ownerOf(item.taskId);
+      const payload = clickPayload(main, ACTION.digestSnooze, item, owner);
       const clickMs = Number(payload.actions[0]?.action_ts) * 1000;
       expect(before * 1000).toBeLessThan(clickMs - 86_400_000); // seed: the first item is days overdue
       expect(JSON.stringify(main.blocks)).toMatch(/days? late/);
@@ -287,7 +311,7 @@ describe('digest buttons', () => {
       const section = JSON.stringify(blocks.find((b) => b.block_id === `digest_task:${item.taskId}`));
       const outcome = JSON.stringify(blocks.find((b) => b.block_id === item.blockId));
       const shown = format(expected, 'EEE d MMM, HH:mm');
-      expect(outcome).toContain(`Snoozed to ${shown} by <@${USER.id}>`);
+      expect(outcome).toContain(`Snoozed to ${shown} by <@${owner.id}>`);
       expect(section).toContain(`due ${shown}`);
       expect(section).not.toContain('late');
       t.slack.assertNoViolations();
@@ -305,7 +329,7 @@ describe('digest buttons', () => {
       .find(({ item }) => (JSON.parse(item.value) as { due: number }).due > nowSec + 600);
     if (!found) throw new Error(`no future task in the digest ${main.ts}`);
     const before = t.agile?.state.tasks.find((x) => x.id === found.item.taskId)?.dueEpochSec ?? 0;
-    const payload = clickPayload(found.message, ACTION.digestSnooze, found.item);
+    const payload = clickPayload(found.message, ACTION.digestSnooze, found.item, ownerOf(found.item.taskId));
     const clicked = clicksHandled();
     await t.interact(payload);
     await t.interact(payload);

@@ -45,7 +45,9 @@ describe('/crm status', () => {
 
   it('is refused to someone who is not a workspace admin', async () => {
     const reply = await status({ id: 'U0BOB' });
-    expect(allText(reply)).toContain('Only workspace admins and owners can use /crm status');
+    expect(allText(reply)).toContain(
+      'Only workspace admins and owners (and whoever installed the app) can use /crm status',
+    );
     expect(simulatorOf(t).requests).toHaveLength(0);
   });
 

@@ -9,14 +9,18 @@ import {
   type StateMap,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
-import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
+import { DEFAULT_USER_PERSONAL, simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 let t: TestBot;
 /** The bot's clock runs this far ahead of real time (cache ages, quick-path minutes). */
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  t = await startTestBot({ now: () => new Date(Date.now() + clockOffsetMs) });
+  // Public replies need a personal Agile connection: the default user has one.
+  t = await startTestBot({
+    now: () => new Date(Date.now() + clockOffsetMs),
+    workspace: { personal: DEFAULT_USER_PERSONAL },
+  });
 });
 afterAll(async () => {
   await t?.close();

@@ -50,7 +50,8 @@ describe('quickReply', () => {
       },
     } as unknown as TicketService;
     const { audit, writes } = recordingAuditTrail();
-    return { deps: { tickets, store, audit }, keys, replies, writes };
+    const connection = { workspace: null, personal: { email: 'u1@example.com' }, installerUserId: null };
+    return { deps: { tickets, store, audit, connection }, keys, replies, writes };
   }
 
   it('keys on team, user, ticket and text (trimmed), never on a clock or a trigger id', async () => {
@@ -87,5 +88,24 @@ describe('quickReply', () => {
         outcome: 'ok',
       },
     ]);
+  });
+
+  it('sends no public reply for a user without a personal Agile connection, and reads nothing', async () => {
+    const { deps, replies, keys, writes } = fakes();
+    let reads = 0;
+    const tickets = {
+      ...deps.tickets,
+      findTicket: async () => {
+        reads++;
+        return { id: '5', subject: 'S' };
+      },
+    } as unknown as TicketService;
+    const outcome = await quickReply(
+      { ...deps, tickets, connection: { ...deps.connection, personal: null } },
+      { teamId: 'T1', userId: 'U1' },
+      { ticketId: '5', text: 'Fixed' },
+    );
+    expect(outcome).toEqual({ kind: 'needs_connection' });
+    expect({ reads, replies, keys, writes }).toEqual({ reads: 0, replies: [], keys: [], writes: [] });
   });
 });

@@ -47,6 +47,10 @@ describe('Slack user directory', () => {
       timeZone: 'Europe/London',
       email: 'ada@x.example',
       isAdmin: true,
+      isOwner: true,
+      isRestricted: false,
+      isUltraRestricted: false,
+      isStranger: false,
     });
     clock += 14 * 60_000;
     await users.profile('U0ADA');
@@ -65,10 +69,40 @@ describe('Slack user directory', () => {
       name: 'U0ADA',
       timeZone: 'UTC',
       isAdmin: false,
+      isOwner: false,
+      isRestricted: false,
+      isUltraRestricted: false,
+      isStranger: false,
     });
     faults.info = undefined;
     expect((await users.profile('U0ADA')).timeZone).toBe('Europe/London');
     expect(calls.info).toBe(2);
+  });
+
+  it('reads guests, owners and another organisation’s users from users.info', async () => {
+    const client = {
+      users: {
+        info: async () => ({
+          user: {
+            id: 'U0EXT',
+            team_id: 'T0OTHER',
+            is_restricted: true,
+            is_ultra_restricted: true,
+            is_stranger: true,
+            is_primary_owner: true,
+          },
+        }),
+      },
+    } as unknown as WebClient;
+    const users = createSlackUserDirectory(client, logger);
+    expect(await users.profile('U0EXT')).toMatchObject({
+      teamId: 'T0OTHER',
+      isRestricted: true,
+      isUltraRestricted: true,
+      isStranger: true,
+      isOwner: true,
+      isAdmin: false,
+    });
   });
 
   it('caches hits and misses by email (any case), but not failures', async () => {
