@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND, SHORTCUT } from '../src/platform/slack/ids.js';
+import { COMMAND, EVENT, SHORTCUT } from '../src/platform/slack/ids.js';
 
 interface Manifest {
   display_information: { name: string };
@@ -9,9 +9,11 @@ interface Manifest {
     bot_user: { display_name: string };
     slash_commands: { command: string; url: string }[];
     shortcuts: { name: string; type: string; callback_id: string }[];
+    unfurl_domains?: string[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
+    event_subscriptions?: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url: string };
     socket_mode_enabled: boolean;
   };
@@ -26,6 +28,14 @@ describe('manifest.yml', () => {
     expect(shortcutIds).toEqual(Object.values(SHORTCUT).sort());
     const log = manifest.features.shortcuts.find((s) => s.callback_id === SHORTCUT.logToCrm);
     expect(log).toMatchObject({ name: 'Log to CRM', type: 'message' });
+    const thread = manifest.features.shortcuts.find((s) => s.callback_id === SHORTCUT.logThreadToCrm);
+    expect(thread).toMatchObject({ name: 'Log thread to CRM', type: 'message' });
+  });
+
+  it('subscribes to every event the app registers, and unfurls agilecrm.com links', () => {
+    expect(manifest.settings.event_subscriptions?.bot_events.sort()).toEqual(Object.values(EVENT).sort());
+    expect(new URL(manifest.settings.event_subscriptions?.request_url ?? '').pathname).toBe('/slack/events');
+    expect(manifest.features.unfurl_domains).toEqual(['agilecrm.com']);
   });
 
   it('asks for the scopes the features need', () => {
@@ -39,6 +49,14 @@ describe('manifest.yml', () => {
       // /crm audit: the CSV goes to the admin's DM (conversations.open, files.uploadV2).
       'files:write',
       'im:write',
+      // Link unfurls.
+      'links:read',
+      'links:write',
+      // Log thread to CRM: conversations.replies in channels, private channels, DMs and group DMs.
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }

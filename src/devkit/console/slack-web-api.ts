@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TZDate } from '@date-fns/tz';
-import { formatViolations, type Violation, validateMessage, validateView } from './block-kit-validator.js';
+import {
+  formatViolations,
+  type Violation,
+  validateMessage,
+  validateUnfurls,
+  validateView,
+} from './block-kit-validator.js';
 
 /**
  * An emulation of the part of Slack's Web API the bot calls, and of response_urls: it records every
@@ -41,6 +47,18 @@ export interface EmulatedUser {
   /** Workspace admin / owner (users.info is_admin / is_owner). */
   isAdmin?: boolean;
   isOwner?: boolean;
+  /** Another organisation's user (Slack Connect): users.info answers this team_id (default: the workspace's). */
+  teamId?: string;
+  /** users.info is_stranger: a user of another organisation the workspace knows little about. */
+  isStranger?: boolean;
+}
+
+/** What conversations.info says of a channel beyond its id (default: a public channel named after its id). */
+export interface EmulatedChannel {
+  name?: string;
+  isPrivate?: boolean;
+  /** Shared with another organisation (Slack Connect). */
+  isExtShared?: boolean;
 }
 
 export interface EmulatedMessage {
@@ -51,6 +69,10 @@ export interface EmulatedMessage {
   threadTs?: string;
   user: string;
   deleted: boolean;
+  /** The author's team when not the workspace's (an external user in a shared channel). */
+  userTeam?: string;
+  /** chat.unfurl: the link previews shown under the message, by URL. */
+  unfurls?: Record<string, { blocks?: unknown }>;
 }
 
 /** A file uploaded the files.uploadV2 way: getUploadURLExternal → POST the bytes → completeUploadExternal. */
@@ -135,6 +157,10 @@ export interface SlackWebApi {
   files: Map<string, EmulatedFile>;
   /** Channel id → error every chat.* call to it answers (not_in_channel, channel_not_found, is_archived). */
   channelErrors: Map<string, string>;
+  /** Channel id → what conversations.info tells of it (shared externally, private, its name). */
+  channels: Map<string, EmulatedChannel>;
+  /** Largest page conversations.replies answers, whatever `limit` asks (tests force paging). */
+  repliesPageMax: number;
   /** Delay before every answer, and per method. */
   latencyMs: number;
   methodLatencyMs: Map<string, number>;
@@ -167,7 +193,7 @@ export interface SlackWebApi {
   reset(): void;
 }
 
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files', 'unfurls'];
 /** The pseudo-method recorded for a POST of a file's bytes to its upload URL. */
 export const UPLOAD = 'upload';
 const MESSAGE_METHODS = new Set([
@@ -296,7 +322,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     const offsetMin = -new TZDate(Date.now(), u.tz).getTimezoneOffset();
     return {
       id: u.id,
-      team_id: team.id,
+      team_id: u.teamId ?? team.id,
+      ...(u.isStranger ? { is_stranger: true } : {}),
       name: u.name,
       deleted: u.deleted ?? false,
       real_name: u.realName,
@@ -518,16 +545,65 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     },
     'conversations.info': (args) => {
       const id = str(args.channel) ?? '';
+      const known = api.channels.get(id);
       return {
         ok: true,
         channel: {
           id,
-          name: id.toLowerCase(),
+          name: known?.name ?? id.toLowerCase(),
           is_channel: true,
-          is_private: id.startsWith('G'),
+          is_private: known?.isPrivate ?? id.startsWith('G'),
+          is_ext_shared: known?.isExtShared ?? false,
           is_member: true,
         },
       };
+    },
+    'conversations.replies': (args) => {
+      const channel = str(args.channel);
+      const ts = str(args.ts);
+      const list = api.messages.get(channel ?? '') ?? [];
+      const parent = list.find((m) => m.ts === ts && !m.deleted);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      const root = parent.threadTs ?? parent.ts;
+      const latest = str(args.latest);
+      const oldest = str(args.oldest);
+      const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+      const inRange = (m: EmulatedMessage) =>
+        (latest === undefined || m.ts < latest || (inclusive && m.ts === latest)) &&
+        (oldest === undefined || m.ts > oldest || (inclusive && m.ts === oldest));
+      const thread = list
+        .filter((m) => !m.deleted && (m.ts === root || m.threadTs === root))
+        .sort((a, b) => a.ts.localeCompare(b.ts))
+        .filter((m) => m.ts === root || inRange(m));
+      const start = Number(str(args.cursor)?.replace(/^next_/, '') ?? 0) || 0;
+      const limit = Math.min(Number(args.limit ?? 1000) || 1000, 1000, api.repliesPageMax);
+      const page = thread.slice(start, start + limit);
+      const next = start + limit < thread.length ? `next_${start + limit}` : '';
+      return {
+        ok: true,
+        has_more: next !== '',
+        messages: page.map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text ?? '',
+          ...(m.user === api.botUserId ? { bot_id: api.botId } : { user: m.user }),
+          ...(m.userTeam ? { user_team: m.userTeam, team: m.userTeam } : { team: team.id }),
+          ...(m.ts === root ? { thread_ts: root, reply_count: thread.length - 1 } : { thread_ts: root }),
+          ...(m.blocks ? { blocks: m.blocks } : {}),
+        })),
+        response_metadata: { next_cursor: next },
+      };
+    },
+    'chat.unfurl': (args) => {
+      const unfurls = args.unfurls;
+      check('chat.unfurl', validateUnfurls(unfurls));
+      if (typeof unfurls !== 'object' || unfurls === null) return { ok: false, error: 'invalid_unfurls' };
+      const msg = findMessage(str(args.channel), str(args.ts));
+      if (msg) {
+        msg.unfurls = { ...msg.unfurls, ...(unfurls as Record<string, { blocks?: unknown }>) };
+        emit({ kind: 'message', channel: msg.channel, ts: msg.ts });
+      }
+      return { ok: true };
     },
     'conversations.join': (args) => ({ ok: true, channel: { id: str(args.channel), is_member: true } }),
     'conversations.open': (args) => {
@@ -708,6 +784,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     reactions: new Set(),
     files: new Map(),
     channelErrors: new Map(),
+    channels: new Map(),
+    repliesPageMax: 1000,
     latencyMs: 0,
     methodLatencyMs: new Map(),
     failNext(method, spec, times = 1) {
@@ -770,6 +848,8 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       api.reactions.clear();
       api.files.clear();
       api.channelErrors.clear();
+      api.channels.clear();
+      api.repliesPageMax = 1000;
       api.latencyMs = 0;
       api.methodLatencyMs.clear();
     },

@@ -8,6 +8,12 @@ export const COMMAND = {
 
 export const SHORTCUT = {
   logToCrm: 'log_to_crm',
+  logThreadToCrm: 'log_thread_to_crm',
+} as const;
+
+/** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
+export const EVENT = {
+  linkShared: 'link_shared',
 } as const;
 
 /** Modal callback_ids. */
@@ -17,6 +23,7 @@ export const CALLBACK = {
   dealModal: 'deal_modal',
   moveModal: 'move_modal',
   ticketModal: 'ticket_modal',
+  threadModal: 'thread_modal',
 } as const;
 
 export const ACTION = {
