@@ -12,6 +12,10 @@ export interface SlackUserProfile {
   email?: string;
   /** Workspace admin or owner (users.info is_admin / is_owner): may run admin commands. */
   isAdmin: boolean;
+  /** The user's own team (users.info team_id): another organisation's in a shared channel. */
+  teamId?: string;
+  /** users.info is_stranger: someone from another organisation this workspace barely knows. */
+  isStranger?: boolean;
 }
 
 export interface SlackUserDirectory {
@@ -50,6 +54,8 @@ export function createSlackUserDirectory(
           timeZone: u?.tz || 'UTC',
           email: u?.profile?.email || undefined,
           isAdmin: Boolean(u?.is_admin || u?.is_owner),
+          teamId: u?.team_id || undefined,
+          isStranger: (u as { is_stranger?: boolean } | undefined)?.is_stranger === true || undefined,
         };
       } catch (err) {
         logger.warn({ err, userId }, 'users.info failed; using defaults');

@@ -12,6 +12,7 @@ import { createDigestSchedulesRepository, type DigestSchedulesRepository } from 
 import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
+import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import type { Database } from './schema.js';
 
 export type {
@@ -29,6 +30,7 @@ export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } f
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
+export type { ThreadLog, ThreadLogInput, ThreadLogTarget, ThreadLogsRepository } from './thread-logs.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {
@@ -39,6 +41,8 @@ export interface Store {
   readonly digestRuns: DigestRunsRepository;
   readonly digestActions: DigestActionsRepository;
   readonly cache: CacheRepository;
+  /** Whole Slack threads logged as notes ("Log thread to CRM"), to ask before logging one again. */
+  readonly threadLogs: ThreadLogsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -138,6 +142,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     digestRuns: createDigestRunsRepository(ctx),
     digestActions: createDigestActionsRepository(ctx),
     cache,
+    threadLogs: createThreadLogsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

@@ -82,6 +82,19 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface ThreadLogsTable {
+  id: string;
+  team_id: string;
+  channel_id: string;
+  thread_ts: string;
+  target_kind: string;
+  target_id: string;
+  target_name: string;
+  logged_by: string;
+  note_ids_json: string;
+  created_ms: number;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -95,5 +108,6 @@ export interface Database {
   digest_actions: DigestActionsTable;
   kv_cache: KvCacheTable;
   audit_log: AuditLogTable;
+  thread_logs: ThreadLogsTable;
   store_migrations: StoreMigrationsTable;
 }
