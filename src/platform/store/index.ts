@@ -12,8 +12,8 @@ import { createDigestSchedulesRepository, type DigestSchedulesRepository } from 
 import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
-import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import type { Database } from './schema.js';
+import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 
 export type {
   AuditEntry,
@@ -30,7 +30,7 @@ export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } f
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
-export type { ThreadLog, ThreadLogInput, ThreadLogTarget, ThreadLogsRepository } from './thread-logs.js';
+export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {
