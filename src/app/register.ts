@@ -25,6 +25,7 @@ import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
+import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
@@ -103,6 +104,8 @@ export function registerListeners(app: App, deps: Deps): void {
   const gate = <A extends Acked>(listener: (args: A) => Promise<void>) => afterAck(deps, listener);
   app.command(COMMAND.crm, gate(crmCommandCallback(deps)));
   app.shortcut(SHORTCUT.logToCrm, gate(logToCrmCallback(deps)));
+  app.shortcut(SHORTCUT.logThreadToCrm, gate(logThreadCallback(deps)));
+  app.view(CALLBACK.threadModal, gate(threadSubmissionCallback(deps)));
   app.event(EVENT.linkShared, onEvent(deps, linkSharedCallback(deps)));
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));

@@ -63,6 +63,8 @@ export const ACTION = {
   reason: 'reason',
   replyText: 'reply_text',
   visibility: 'visibility',
+  /** "Log it again" checkbox of the Log thread form, shown when the thread was logged before. */
+  logAgain: 'log_again',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
   digestComplete: 'digest_complete',
   digestSnooze: 'digest_snooze',
@@ -92,6 +94,7 @@ export const BLOCK = {
   ticket: 'ticket',
   reply: 'reply',
   visibility: 'visibility',
+  logAgain: 'log_again',
   /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
   digestTaskPrefix: 'digest_task:',
   digestTaskActionsPrefix: 'digest_actions:',
