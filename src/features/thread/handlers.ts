@@ -7,7 +7,7 @@ import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
-import { contactNameFromOption } from '../note/schema.js';
+import { contactNameFromOption } from '../contacts/picker-view.js';
 import { decodeThreadMeta, type ThreadModalMeta, type ThreadTarget, threadFormSchema } from './schema.js';
 import {
   earlierLogOf,

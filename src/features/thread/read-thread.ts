@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
 import { channelInfo } from '../../platform/slack/channel-info.js';
-import { mentionedUserIds, unnamedChannelIds } from '../note/slack-text.js';
+import { mentionedUserIds, unnamedChannelIds } from '../../platform/slack/slack-text.js';
 import type { Speaker, ThreadMessage } from './thread-text.js';
 
 /** conversations.replies pages: 200 messages each (Slack's advice), at most this many pages (10,000 messages). */

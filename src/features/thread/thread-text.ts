@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { channelLabel } from '../../platform/slack/format.js';
-import { type SlackTextNames, slackTextToPlain } from '../note/slack-text.js';
+import { type SlackTextNames, slackTextToPlain } from '../../platform/slack/slack-text.js';
 
 /**
  * A Slack thread as plain-text notes (Agile stores notes as text): one line per message,
