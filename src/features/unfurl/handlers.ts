@@ -17,9 +17,7 @@ const MAX_LINKS = 10;
  * cannot be checked (the composer's preview has no channel yet).
  */
 async function mayUnfurlIn(deps: Deps, client: LinkSharedArgs['client'], channel: string): Promise<boolean> {
-  // TODO(issue 10): deps.policy?.allowExternalChannels once the admin setting lands.
-  const allowExternal = false;
-  if (allowExternal) return true;
+  if (deps.settings.externalChannelsAllowed) return true;
   try {
     const info = await channelInfo(client, channel);
     if (info.isExtShared) deps.logger.debug({ channel }, 'unfurl: externally shared channel, not unfurled');

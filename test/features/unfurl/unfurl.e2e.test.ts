@@ -96,4 +96,19 @@ describe('link unfurls', () => {
     expect(unfurlCalls()).toEqual([]);
     expect(sim().requests.filter((r) => r.path.includes('api/contacts/'))).toEqual([]);
   });
+
+  it('an externally shared channel gets cards when the workspace admin allows it', async () => {
+    t.slack.channels.set('C0SHARED', { name: 'partners', isExtShared: true });
+    const id = contactId('ada.lovelace@northwind.example.com');
+    const deps = t.bot.deps;
+    const before = deps.settings;
+    deps.settings = { ...before, externalChannelsAllowed: true };
+    try {
+      await share([`https://${DOMAIN}.agilecrm.com/#contact/${id}`], { channel: 'C0SHARED' });
+    } finally {
+      deps.settings = before;
+    }
+    expect(unfurlCalls()).toHaveLength(1);
+    t.slack.assertNoViolations();
+  });
 });
