@@ -59,8 +59,8 @@ describe('splitIntoBodies / buildThreadNotes', () => {
           for (const n of notes) expect(n.description.length).toBeLessThanOrEqual(max);
           if (notes.length === 1) expect(notes[0]?.subject).toBe('Slack thread in #sales');
           else
-            notes.forEach((n, i) =>
-              expect(n.subject).toBe(`Slack thread in #sales (${i + 1}/${notes.length})`),
+            expect(notes.map((n) => n.subject)).toEqual(
+              notes.map((_, i) => `Slack thread in #sales (${i + 1}/${notes.length})`),
             );
           for (const n of notes) expect(n.description.endsWith('(times in Europe/Madrid)')).toBe(true);
         },
