@@ -116,7 +116,9 @@ export function threadSubmissionCallback(deps: Deps) {
     const actor = actorOfBody(body);
     const confirmed = state.selectedMany(BLOCK.logAgain, ACTION.logAgain).length > 0;
     const earlier = await earlierLogOf(deps, actor.teamId, meta.channel, meta.threadTs);
-    if (earlier && !confirmed) {
+    // Logged by this very form: a repeated submission, which runOnce answers without writing again.
+    const repeat = earlier?.viewId === body.view.id;
+    if (earlier && !confirmed && !repeat) {
       const asked = meta.asked === true;
       const errors: Record<string, string> = asked
         ? { [BLOCK.logAgain]: 'Tick this to log the thread again, or cancel' }

@@ -69,7 +69,9 @@ export async function earlierLogOf(
   threadTs: string,
 ): Promise<EarlierLog | undefined> {
   const log = await deps.store.threadLogs.latest(teamId, channel, threadTs);
-  return log ? { targetName: log.targetName, loggedBy: log.loggedBy, createdMs: log.createdMs } : undefined;
+  return log
+    ? { targetName: log.targetName, loggedBy: log.loggedBy, createdMs: log.createdMs, viewId: log.viewId }
+    : undefined;
 }
 
 /** Some notes of a thread were written, then one failed: says which, so the retry can write the rest. */
@@ -185,6 +187,7 @@ export function logThread(
       targetName: target.name,
       loggedBy: input.userId,
       noteIds,
+      viewId: input.viewId,
     });
     return { target, messages: read.messages.length, notes: notes.length };
   });

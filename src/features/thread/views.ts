@@ -33,6 +33,8 @@ export interface EarlierLog {
   targetName: string;
   loggedBy: string;
   createdMs: number;
+  /** The form that logged it. */
+  viewId?: string | null;
 }
 
 export interface ThreadModalData {

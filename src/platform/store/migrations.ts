@@ -117,6 +117,7 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
         target_name TEXT NOT NULL,
         logged_by TEXT NOT NULL,
         note_ids_json TEXT NOT NULL,
+        view_id TEXT,
         created_ms BIGINT NOT NULL
       )`,
       // "Was this thread logged before?" reads a thread's newest log.

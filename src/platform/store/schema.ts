@@ -92,6 +92,7 @@ export interface ThreadLogsTable {
   target_name: string;
   logged_by: string;
   note_ids_json: string;
+  view_id: string | null;
   created_ms: number;
 }
 

@@ -19,10 +19,12 @@ export interface ThreadLog {
   loggedBy: string;
   /** The notes written, in order. */
   noteIds: string[];
+  /** The form it was logged from: a repeated submission of that form is a replay, not a second log. */
+  viewId: string | null;
   createdMs: number;
 }
 
-export type ThreadLogInput = Omit<ThreadLog, 'id' | 'createdMs'>;
+export type ThreadLogInput = Omit<ThreadLog, 'id' | 'createdMs' | 'viewId'> & { viewId?: string | null };
 
 /** Logs of whole threads; a thread may be logged again (the user confirms), so each log is a row. */
 export interface ThreadLogsRepository {
@@ -49,6 +51,7 @@ function toThreadLog(r: ThreadLogsTable): ThreadLog {
     targetName: r.target_name,
     loggedBy: r.logged_by,
     noteIds,
+    viewId: r.view_id,
     createdMs: toNumber(r.created_ms),
   };
 }
@@ -66,6 +69,7 @@ export function createThreadLogsRepository({ db, nowMs }: RepoContext): ThreadLo
         target_name: input.targetName,
         logged_by: input.loggedBy,
         note_ids_json: JSON.stringify(input.noteIds),
+        view_id: input.viewId ?? null,
         created_ms: nowMs(),
       };
       await db.insertInto('thread_logs').values(row).execute();

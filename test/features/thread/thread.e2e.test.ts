@@ -198,6 +198,11 @@ describe('Log thread to CRM', () => {
       [BLOCK.logAgain]: { [ACTION.logAgain]: { type: 'checkboxes', values: [{ value: 'again' }] } },
     });
     expect(notesOf(ada.id)).toHaveLength(count + 1);
+
+    // The same form submitted again (a double click, a re-delivery): no question, no second note.
+    const repeated = await submit(view, toContact(ada.id, 'Ada Lovelace'));
+    expect(repeated.body).toBe('');
+    expect(notesOf(ada.id)).toHaveLength(count + 1);
   });
 
   it('a failure mid-way says what was written; the retry writes the rest only', async () => {

@@ -246,7 +246,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         };
         expect(await s.threadLogs.latest('T1', channel, base.threadTs)).toBeUndefined();
         const first = await s.threadLogs.record(base);
-        expect(first).toMatchObject({ ...base, createdMs: clock.now().getTime() });
+        expect(first).toMatchObject({ ...base, viewId: null, createdMs: clock.now().getTime() });
         clock.advanceSec(60);
         await s.threadLogs.record({
           ...base,
@@ -254,12 +254,14 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           targetId: '42',
           targetName: 'Pilot',
           noteIds: ['N3'],
+          viewId: 'V1',
         });
         expect(await s.threadLogs.latest('T1', channel, base.threadTs)).toMatchObject({
           targetKind: 'deal',
           targetId: '42',
           targetName: 'Pilot',
           noteIds: ['N3'],
+          viewId: 'V1',
           createdMs: clock.now().getTime(),
         });
         expect(await s.threadLogs.latest('T2', channel, base.threadTs)).toBeUndefined();
