@@ -14,6 +14,7 @@ import {
   logThread,
   prepareThread,
   previewOf,
+  slackReadWords,
   threadFailureCause,
   threadFailureWords,
 } from './use-case.js';
@@ -55,7 +56,7 @@ export function logThreadCallback(deps: Deps) {
             .getPermalink({ channel: base.channel, message_ts: base.threadTs })
             .then((r) => r.permalink)
             .catch(() => undefined);
-          const [prepared, earlier] = await Promise.all([
+          const read = await Promise.all([
             prepareThread(
               deps,
               client,
@@ -67,7 +68,15 @@ export function logThreadCallback(deps: Deps) {
               },
             ),
             earlierLogOf(deps, actor.teamId, base.channel, base.threadTs),
-          ]);
+          ]).catch((err: unknown) => {
+            const words = slackReadWords(err);
+            if (!words) throw err;
+            deps.logger.warn({ err }, 'could not read the thread');
+            return words;
+          });
+          if (typeof read === 'string')
+            return buildThreadUnavailableModal(read.charAt(0).toUpperCase() + read.slice(1));
+          const [prepared, earlier] = read;
           const meta = { ...base, permalink, latestTs: prepared.read.latestTs, asked: earlier !== undefined };
           return buildThreadModal({ meta, preview: previewOf(prepared), earlier });
         },
@@ -144,7 +153,10 @@ export function threadSubmissionCallback(deps: Deps) {
         );
       },
       errorBlock: threadErrorBlock(target),
-      errorMessage: (err) => threadFailureWords(err) ?? describeAgileError(threadFailureCause(err)),
+      errorMessage: (err) =>
+        threadFailureWords(err) ??
+        slackReadWords(threadFailureCause(err)) ??
+        describeAgileError(threadFailureCause(err)),
       savingView: buildThreadSavingModal,
       doneView: buildThreadDoneModal,
       // The thread is not read again: the form comes back with the error and, if asked before, the question.

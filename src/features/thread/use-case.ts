@@ -95,6 +95,23 @@ export function threadFailureWords(err: unknown): string | undefined {
   return `Notes 1–${err.written} of ${err.total} were logged to ${err.target.name}; note ${err.written + 1} failed (${why}). Submit again to log the rest — the logged ones are not written twice.`;
 }
 
+/** Why Slack would not let the thread be read, in words (undefined: not a Slack error). */
+export function slackReadWords(err: unknown): string | undefined {
+  const code = (err as { data?: { error?: string } } | undefined)?.data?.error;
+  if (!code) return undefined;
+  switch (code) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return 'I can’t read this conversation: add the Agile CRM app to it first (/invite @Agile CRM), then try again';
+    case 'missing_scope':
+      return 'the app may not read this kind of conversation (a *:history permission is missing) — ask an admin to reinstall it from manifest.yml';
+    case 'thread_not_found':
+      return 'this thread is gone (deleted?)';
+    default:
+      return `Slack did not let me read this thread (${code}) — try again in a moment`;
+  }
+}
+
 /** The underlying Agile error of a failed thread log (for the input it belongs to). */
 export function threadFailureCause(err: unknown): unknown {
   return err instanceof ThreadPartlyLoggedError ? err.cause : err;

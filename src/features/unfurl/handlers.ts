@@ -68,7 +68,12 @@ export function linkSharedCallback(deps: Deps) {
     );
     if (Object.keys(unfurls).length === 0) return;
     try {
-      await client.chat.unfurl({ channel: event.channel, ts: event.message_ts, unfurls });
+      // A link typed in the message composer has no message yet: Slack names it by unfurl_id and source.
+      const where =
+        event.source === 'composer' && event.unfurl_id
+          ? { unfurl_id: event.unfurl_id, source: 'composer' as const }
+          : { channel: event.channel, ts: event.message_ts };
+      await client.chat.unfurl({ ...where, unfurls });
     } catch (err) {
       deps.logger.warn({ err, channel: event.channel }, 'chat.unfurl failed');
     }

@@ -128,6 +128,14 @@ describe('Log thread to CRM', () => {
     t.slack.assertNoViolations();
   });
 
+  it('a thread the app cannot read says why in the form', async () => {
+    const { parent } = thread([{ user: 'U0BOB', text: 'secret' }]);
+    t.slack.failNext('conversations.replies', { error: 'not_in_channel' });
+    const view = await openOn({ ts: parent.ts });
+    expect(allText(view)).toContain('add the Agile CRM app to it first (/invite @Agile CRM)');
+    t.slack.assertNoViolations();
+  });
+
   it('reads a thread of several pages of replies', async () => {
     t.slack.repliesPageMax = 2;
     const ada = contact('ada.lovelace@northwind.example.com');
