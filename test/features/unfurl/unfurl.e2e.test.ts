@@ -4,7 +4,8 @@ import { simulatorOf } from '../../helpers/test-bot.js';
 import { useTestBot } from '../../helpers/use-test-bot.js';
 
 const DOMAIN = 'acmecrm';
-const t = useTestBot({ env: { AGILE_DOMAIN: DOMAIN } });
+// debug: a link that gets no card leaves a debug line (and only that).
+const t = useTestBot({ env: { AGILE_DOMAIN: DOMAIN, LOG_LEVEL: 'debug' } });
 const sim = () => simulatorOf(t);
 
 type Unfurls = Record<string, { blocks: { type: string; text?: { text: string } }[] }>;
@@ -65,8 +66,14 @@ describe('link unfurls', () => {
   });
 
   it('an unknown record gets no unfurl and nothing in the channel, only a debug line', async () => {
+    const logged = t.logs.length;
     await share([`https://${DOMAIN}.agilecrm.com/#contact/999999999999`]);
     expect(unfurlCalls()).toEqual([]);
+    expect(t.logs.slice(logged).find((l) => l.msg === 'unfurl: no such record')).toMatchObject({
+      level: 20,
+      kind: 'contact',
+      id: '999999999999',
+    });
     expect(t.slack.calls('chat.postMessage')).toEqual([]);
     expect(t.slack.calls('chat.postEphemeral')).toEqual([]);
   });
@@ -75,8 +82,13 @@ describe('link unfurls', () => {
     const deal = sim().state.deals[1];
     if (!deal) throw new Error('seed data missing');
     sim().faults.failNext(5, 401);
+    const logged = t.logs.length;
     await share([`https://${DOMAIN}.agilecrm.com/#deal/${deal.id}`]);
     expect(unfurlCalls()).toEqual([]);
+    expect(t.logs.slice(logged).find((l) => l.msg === 'unfurl: record not readable')).toMatchObject({
+      level: 20,
+      kind: 'auth',
+    });
     expect(t.slack.calls('chat.postMessage')).toEqual([]);
   });
 
