@@ -21,7 +21,16 @@ const EVE: FakeUser = {
   tz: 'Asia/Tokyo',
   teamId: 'T0PARTNER',
 };
-const t = useTestBot({ users: [...DEFAULT_USERS, EVE] });
+/** Slack calls this one a stranger (users.info is_stranger) though users.info gives no other team. */
+const SAM: FakeUser = {
+  id: 'U0SAM',
+  name: 'sam',
+  realName: 'Sam Stranger',
+  displayName: 'sam',
+  tz: 'UTC',
+  isStranger: true,
+};
+const t = useTestBot({ users: [...DEFAULT_USERS, EVE, SAM] });
 const sim = () => simulatorOf(t);
 
 type Block = { type: string; block_id?: string; text?: { text: string }; elements?: { text: string }[] };
@@ -126,6 +135,13 @@ describe('Log thread to CRM', () => {
     const confirmation = t.slack.ephemerals.find((e) => e.text?.includes('Logged the thread'));
     expect(confirmation?.text).toContain('Ada Lovelace');
     t.slack.assertNoViolations();
+  });
+
+  it('someone Slack calls a stranger is marked external too', async () => {
+    const { parent } = thread([{ user: SAM.id, text: 'hello from outside' }], 'Welcome');
+    const view = await openOn({ ts: parent.ts });
+    expect(allText(view)).toContain('2 messages · 2 people · 1 external');
+    expect(allText(view)).toMatch(/Sam Stranger \(external\) \(\d\d:\d\d\): hello from outside/);
   });
 
   it('a thread the app cannot read says why in the form', async () => {
