@@ -10,6 +10,7 @@ interface Manifest {
     bot_user: { display_name: string };
     slash_commands: { command: string; url: string }[];
     shortcuts: { name: string; type: string; callback_id: string }[];
+    unfurl_domains?: string[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -28,6 +29,14 @@ describe('manifest.yml', () => {
     expect(shortcutIds).toEqual(Object.values(SHORTCUT).sort());
     const log = manifest.features.shortcuts.find((s) => s.callback_id === SHORTCUT.logToCrm);
     expect(log).toMatchObject({ name: 'Log to CRM', type: 'message' });
+    const thread = manifest.features.shortcuts.find((s) => s.callback_id === SHORTCUT.logThreadToCrm);
+    expect(thread).toMatchObject({ name: 'Log thread to CRM', type: 'message' });
+  });
+
+  it('subscribes to every event the app registers, and unfurls agilecrm.com links', () => {
+    expect(manifest.settings.event_subscriptions?.bot_events.sort()).toEqual(Object.values(EVENT).sort());
+    expect(new URL(manifest.settings.event_subscriptions?.request_url ?? '').pathname).toBe('/slack/events');
+    expect(manifest.features.unfurl_domains).toEqual(['agilecrm.com']);
   });
 
   it('asks for the scopes the features need', () => {
@@ -46,6 +55,14 @@ describe('manifest.yml', () => {
       'groups:read',
       'im:read',
       'mpim:read',
+      // Link unfurls.
+      'links:read',
+      'links:write',
+      // Log thread to CRM: conversations.replies in channels, private channels, DMs and group DMs.
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }

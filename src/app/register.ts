@@ -33,9 +33,11 @@ import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
+import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
+import { linkSharedCallback } from '../features/unfurl/handlers.js';
 import { withRequestContext } from '../platform/request-context.js';
 import type { ReceiptContext } from '../platform/slack/create-app.js';
 import { ACTION, CALLBACK, COMMAND, EVENT, SHORTCUT } from '../platform/slack/ids.js';
@@ -87,11 +89,41 @@ function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<vo
   };
 }
 
+/**
+ * The same for an Events API listener: Bolt acks an event before any listener runs, so there is no
+ * ack to wrap; the request context, metrics and in-flight count still apply.
+ */
+function onEvent<A extends { body: unknown; context: object }>(
+  deps: Deps,
+  listener: (args: A) => Promise<void>,
+) {
+  return (args: A): Promise<void> => {
+    const receipt: ReceiptContext = args.context;
+    const receivedAtMs = receipt.receivedAtMs ?? Date.now();
+    const labels = describeRequest(args.body);
+    const request = requestContextOf(args.body, receipt, receivedAtMs);
+    return withRequestContext(request, () =>
+      deps.inFlight.run(async () => {
+        let outcome = 'error';
+        try {
+          await listener(args);
+          outcome = 'ok';
+        } finally {
+          deps.metrics.slackRequests.inc({ ...labels, outcome });
+        }
+      }),
+    );
+  };
+}
+
 /** The table of Slack surfaces → named callbacks. */
 export function registerListeners(app: App, deps: Deps): void {
   const gate = <A extends Acked>(listener: (args: A) => Promise<void>) => afterAck(deps, listener);
   app.command(COMMAND.crm, gate(crmCommandCallback(deps)));
   app.shortcut(SHORTCUT.logToCrm, gate(logToCrmCallback(deps)));
+  app.shortcut(SHORTCUT.logThreadToCrm, gate(logThreadCallback(deps)));
+  app.view(CALLBACK.threadModal, gate(threadSubmissionCallback(deps)));
+  app.event(EVENT.linkShared, onEvent(deps, linkSharedCallback(deps)));
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
   app.action(ACTION.cardShare, gate(cardShareCallback(deps)));

@@ -37,6 +37,66 @@ describe('fake Slack Web API', () => {
     expect(fake.log.map((c) => c.token)).toEqual(['xoxb-wrong', TOKEN, TOKEN]);
   });
 
+  it('conversations.replies: the parent then its replies, paged by cursor, up to latest (inclusive)', async () => {
+    const parent = fake.addMessage({ channel: 'C1', text: 'parent', user: 'U0ALICE' });
+    const replies = [1, 2, 3].map((i) =>
+      fake.addMessage({ channel: 'C1', text: `r${i}`, user: 'U0BOB', threadTs: parent.ts }),
+    );
+    fake.addMessage({ channel: 'C1', text: 'elsewhere', user: 'U0BOB' });
+    fake.repliesPageMax = 2;
+    const texts: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.replies({ channel: 'C1', ts: replies[1]?.ts ?? '', cursor });
+      texts.push(...(page.messages ?? []).map((m) => m.text ?? ''));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    expect(texts).toEqual(['parent', 'r1', 'r2', 'r3']);
+    fake.repliesPageMax = 1000;
+    const upTo = await client.conversations.replies({
+      channel: 'C1',
+      ts: parent.ts,
+      latest: replies[1]?.ts,
+      inclusive: true,
+      limit: 10,
+    });
+    expect(upTo.messages?.map((m) => m.text)).toEqual(['parent', 'r1', 'r2']);
+    await expect(client.conversations.replies({ channel: 'C1', ts: '1.000001' })).rejects.toMatchObject({
+      data: { error: 'thread_not_found' },
+    });
+  });
+
+  it('chat.unfurl attaches validated previews to the message; conversations.info tells external sharing', async () => {
+    const msg = fake.addMessage({
+      channel: 'C1',
+      text: 'see https://x.agilecrm.com/#contact/1',
+      user: 'U0ALICE',
+    });
+    const url = 'https://x.agilecrm.com/#contact/1';
+    await client.chat.unfurl({
+      channel: 'C1',
+      ts: msg.ts,
+      unfurls: { [url]: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Ada' } }] } },
+    });
+    expect(msg.unfurls?.[url]).toBeDefined();
+    fake.assertNoViolations();
+    await client.chat.unfurl({
+      channel: 'C1',
+      ts: msg.ts,
+      unfurls: { [url]: { blocks: [{ type: 'section' }] } },
+    });
+    expect(fake.violations.map((v) => v.method)).toContain('chat.unfurl');
+
+    fake.channels.set('C2', { name: 'partners', isExtShared: true });
+    expect((await client.conversations.info({ channel: 'C2' })).channel).toMatchObject({
+      name: 'partners',
+      is_ext_shared: true,
+    });
+    expect((await client.conversations.info({ channel: 'C1' })).channel).toMatchObject({
+      is_ext_shared: false,
+    });
+  });
+
   it('keeps messages per channel and thread, updates, deletes and links them', async () => {
     const root = await client.chat.postMessage({ channel: 'C1', text: 'root' });
     await client.chat.postMessage({ channel: 'C1', text: 'reply', thread_ts: root.ts });

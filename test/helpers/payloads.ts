@@ -320,3 +320,37 @@ export type InteractionPayload =
   | ViewClosedAction
   | MessageShortcut
   | BlockSuggestion;
+
+let eventSeq = 0;
+
+/** An Events API envelope around `event` (event_callback), with a fresh event_id. */
+export function eventEnvelope(event: Record<string, unknown>): Record<string, unknown> {
+  eventSeq += 1;
+  return {
+    token: 'deprecated-verification-token',
+    team_id: TEAM.id,
+    api_app_id: API_APP_ID,
+    type: 'event_callback',
+    event_id: `Ev0TEST${eventSeq}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  };
+}
+
+/** `link_shared`: a message in `channel` (default #sales) with these URLs, shown to the bot for unfurling. */
+export function linkSharedEvent(
+  urls: string[],
+  opts: { channel?: string; messageTs?: string; user?: string } = {},
+): Record<string, unknown> {
+  return eventEnvelope({
+    type: 'link_shared',
+    channel: opts.channel ?? CHANNEL.id,
+    is_bot_user_member: true,
+    user: opts.user ?? USER.id,
+    message_ts: opts.messageTs ?? '1767225600.000100',
+    unfurl_id: `C0UNFURL${eventSeq}`,
+    source: 'conversations_history',
+    links: urls.map((url) => ({ domain: new URL(url).hostname, url })),
+    event_ts: `${Date.now() / 1000}`,
+  });
+}

@@ -401,6 +401,24 @@ export function validateMessage(msg: unknown): Violation[] {
   return c.violations;
 }
 
+/** chat.unfurl's `unfurls`: a map of URL → `{ blocks }`, each preview checked as a message's blocks. */
+export function validateUnfurls(unfurls: unknown): Violation[] {
+  if (!isObj(unfurls)) return [{ path: 'unfurls', message: 'unfurls must be an object of URL → { blocks }' }];
+  const found: Violation[] = [];
+  for (const [url, preview] of Object.entries(unfurls)) {
+    const c = new Checker();
+    if (!isObj(preview)) c.fail('', 'an unfurl must be an object with blocks');
+    else c.blocks(preview.blocks, 'message');
+    if (c.blockTextChars > LIMITS.messageBlockText)
+      c.fail(
+        'blocks',
+        `summed block text is ${c.blockTextChars} characters, budget ${LIMITS.messageBlockText}`,
+      );
+    for (const v of c.violations) found.push({ ...v, path: `unfurls[${url}]${v.path ? `.${v.path}` : ''}` });
+  }
+  return found;
+}
+
 /** A view as sent to views.open / views.update / views.push / views.publish. */
 export function validateView(view: unknown): Violation[] {
   const c = new Checker();

@@ -107,6 +107,8 @@ export interface ConsoleMessage {
   threadTs?: string;
   replyCount: number;
   reactions: string[];
+  /** Link previews the app attached (chat.unfurl), in the order of the links. */
+  unfurls?: { url: string; blocks: unknown }[];
 }
 
 export interface ConsoleSnapshot {
@@ -163,6 +165,24 @@ interface ResponseContext {
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The manifest's unfurl_domains: links to these (and their subdomains) are sent to the app. */
+const UNFURL_DOMAINS = ['agilecrm.com'];
+
+/** URLs in a typed message whose host is one of UNFURL_DOMAINS (Slack sends at most a few). */
+export function unfurlableLinks(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/https?:\/\/[^\s<>|]+/g)) {
+    const url = m[0].replace(/[).,;:!?]+$/, '');
+    try {
+      const host = new URL(url).hostname.toLowerCase();
+      if (UNFURL_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`))) found.add(url);
+    } catch {
+      // not a URL
+    }
+  }
+  return [...found].slice(0, 5);
+}
 const truthy = (v: unknown) => v === true || v === 'true';
 
 export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
@@ -235,6 +255,42 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
     }
     return { status: res.status, text, json, elapsedMs: Date.now() - started };
   };
+
+  /** An Events API envelope, as Slack posts it (JSON, signed). Failures are the bot's to log. */
+  const deliverEvent = async (event: Json): Promise<void> => {
+    const body = JSON.stringify({
+      token: 'console-verification-token',
+      team_id: CONSOLE_TEAM.id,
+      api_app_id: CONSOLE_APP_ID,
+      type: 'event_callback',
+      event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event,
+    });
+    try {
+      await fetch(opts.eventsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signedHeaders(opts.signingSecret, body) },
+        body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      logger.warn({ err }, 'console: could not deliver an event to the app');
+    }
+  };
+
+  const shareLinks = (channel: string, ts: string, urls: string[]) =>
+    deliverEvent({
+      type: 'link_shared',
+      channel,
+      is_bot_user_member: true,
+      user: me.id,
+      message_ts: ts,
+      unfurl_id: `C${randomUUID().slice(0, 8)}`,
+      source: 'conversations_history',
+      links: urls.map((url) => ({ domain: new URL(url).hostname, url })),
+      event_ts: `${Date.now() / 1000}`,
+    });
 
   const interact = async (payload: Json) =>
     deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
@@ -431,6 +487,9 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
           threadTs: m.threadTs,
           replyCount: m.threadTs ? 0 : all.filter((r) => r.threadTs === m.ts).length,
           reactions: reactions.get(`${ch.id}/${m.ts}`) ?? [],
+          ...(m.unfurls
+            ? { unfurls: Object.entries(m.unfurls).map(([url, u]) => ({ url, blocks: u.blocks })) }
+            : {}),
         });
       }
       for (const e of api.ephemerals) {
@@ -501,7 +560,10 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
       const typed = text.trim();
       if (!typed) return Promise.resolve({ ok: false, error: 'empty message' });
       if (typed.startsWith('/')) return guarded('the command', channel, () => runCommand(channel, typed));
-      api.addMessage({ channel, text: escapeMrkdwn(typed), threadTs, user: me.id });
+      const posted = api.addMessage({ channel, text: escapeMrkdwn(typed), threadTs, user: me.id });
+      const links = unfurlableLinks(typed);
+      // As Slack does for a domain in the app's unfurl_domains: link_shared, answered after the post.
+      if (links.length > 0) void shareLinks(channel, posted.ts, links);
       return Promise.resolve({ ok: true });
     },
 

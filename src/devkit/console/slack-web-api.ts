@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TZDate } from '@date-fns/tz';
-import { formatViolations, type Violation, validateMessage, validateView } from './block-kit-validator.js';
+import {
+  formatViolations,
+  type Violation,
+  validateMessage,
+  validateUnfurls,
+  validateView,
+} from './block-kit-validator.js';
 
 /**
  * An emulation of the part of Slack's Web API the bot calls, and of response_urls: it records every
@@ -66,6 +72,10 @@ export interface EmulatedMessage {
   threadTs?: string;
   user: string;
   deleted: boolean;
+  /** The author's team when not the workspace's (an external user in a shared channel). */
+  userTeam?: string;
+  /** chat.unfurl: the link previews shown under the message, by URL. */
+  unfurls?: Record<string, { blocks?: unknown }>;
 }
 
 /** A file uploaded the files.uploadV2 way: getUploadURLExternal → POST the bytes → completeUploadExternal. */
@@ -154,6 +164,8 @@ export interface SlackWebApi {
   channelMembers: Map<string, Set<string>>;
   /** Channel id → what conversations.info tells of it (shared externally, private, its name). */
   channels: Map<string, EmulatedChannel>;
+  /** Largest page conversations.replies answers, whatever `limit` asks (tests force paging). */
+  repliesPageMax: number;
   /** Delay before every answer, and per method. */
   latencyMs: number;
   methodLatencyMs: Map<string, number>;
@@ -186,7 +198,7 @@ export interface SlackWebApi {
   reset(): void;
 }
 
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files', 'unfurls'];
 /** The pseudo-method recorded for a POST of a file's bytes to its upload URL. */
 export const UPLOAD = 'upload';
 const MESSAGE_METHODS = new Set([
@@ -566,6 +578,53 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
         },
       };
     },
+    'conversations.replies': (args) => {
+      const channel = str(args.channel);
+      const ts = str(args.ts);
+      const list = api.messages.get(channel ?? '') ?? [];
+      const parent = list.find((m) => m.ts === ts && !m.deleted);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      const root = parent.threadTs ?? parent.ts;
+      const latest = str(args.latest);
+      const oldest = str(args.oldest);
+      const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+      const inRange = (m: EmulatedMessage) =>
+        (latest === undefined || m.ts < latest || (inclusive && m.ts === latest)) &&
+        (oldest === undefined || m.ts > oldest || (inclusive && m.ts === oldest));
+      const thread = list
+        .filter((m) => !m.deleted && (m.ts === root || m.threadTs === root))
+        .sort((a, b) => a.ts.localeCompare(b.ts))
+        .filter((m) => m.ts === root || inRange(m));
+      const start = Number(str(args.cursor)?.replace(/^next_/, '') ?? 0) || 0;
+      const limit = Math.min(Number(args.limit ?? 1000) || 1000, 1000, api.repliesPageMax);
+      const page = thread.slice(start, start + limit);
+      const next = start + limit < thread.length ? `next_${start + limit}` : '';
+      return {
+        ok: true,
+        has_more: next !== '',
+        messages: page.map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text ?? '',
+          ...(m.user === api.botUserId ? { bot_id: api.botId } : { user: m.user }),
+          ...(m.userTeam ? { user_team: m.userTeam, team: m.userTeam } : { team: team.id }),
+          ...(m.ts === root ? { thread_ts: root, reply_count: thread.length - 1 } : { thread_ts: root }),
+          ...(m.blocks ? { blocks: m.blocks } : {}),
+        })),
+        response_metadata: { next_cursor: next },
+      };
+    },
+    'chat.unfurl': (args) => {
+      const unfurls = args.unfurls;
+      check('chat.unfurl', validateUnfurls(unfurls));
+      if (typeof unfurls !== 'object' || unfurls === null) return { ok: false, error: 'invalid_unfurls' };
+      const msg = findMessage(str(args.channel), str(args.ts));
+      if (msg) {
+        msg.unfurls = { ...msg.unfurls, ...(unfurls as Record<string, { blocks?: unknown }>) };
+        emit({ kind: 'message', channel: msg.channel, ts: msg.ts });
+      }
+      return { ok: true };
+    },
     'conversations.join': (args) => ({ ok: true, channel: { id: str(args.channel), is_member: true } }),
     'conversations.open': (args) => {
       const users = (str(args.users) ?? '').split(',').filter((u) => u !== '');
@@ -747,6 +806,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
     channelErrors: new Map(),
     channelMembers: new Map(),
     channels: new Map(),
+    repliesPageMax: 1000,
     latencyMs: 0,
     methodLatencyMs: new Map(),
     failNext(method, spec, times = 1) {
@@ -811,6 +871,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       api.channelErrors.clear();
       api.channelMembers.clear();
       api.channels.clear();
+      api.repliesPageMax = 1000;
       api.latencyMs = 0;
       api.methodLatencyMs.clear();
     },

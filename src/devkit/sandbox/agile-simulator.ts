@@ -7,7 +7,7 @@ import { ticketRoutes } from './routes/tickets.js';
 import { trackRoutes } from './routes/tracks.js';
 import { userRoutes } from './routes/users.js';
 import { buildEmptyState, buildSeedState } from './seed.js';
-import { type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
+import { type FailOnly, type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
 import type { SimulatorState } from './state.js';
 
 export { BIG_ID_CONTACT_ID } from './seed.js';
@@ -39,7 +39,13 @@ export interface SimulatorFaults {
   /** Added delay before every response. */
   latencyMs: number;
   /** The next `count` requests answer `status` (body: `body` or a plain-text message). */
-  failNext(count: number, status: number, body?: string, headers?: Record<string, string>): void;
+  failNext(
+    count: number,
+    status: number,
+    body?: string,
+    headers?: Record<string, string>,
+    only?: FailOnly,
+  ): void;
   /** The next `count` requests are never answered (until close()). */
   hangNext(count: number): void;
   reset(): void;
@@ -95,7 +101,8 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     set latencyMs(value: number) {
       faultState.latencyMs = value;
     },
-    failNext(count, status, body, headers) {
+    failNext(count, status, body, headers, only) {
+      faultState.failOnly = only ? { ...only } : undefined;
       faultState.failCount = count;
       faultState.failStatus = status;
       faultState.failBody = body;

@@ -24,7 +24,17 @@ export interface FaultState {
   failBody: string | undefined;
   /** Extra headers on the simulated failures (e.g. Retry-After on a 429). */
   failHeaders: Record<string, string> | undefined;
+  /** Only requests matching this fail (the first `skip` of them still succeed); others pass. */
+  failOnly: FailOnly | undefined;
   hangCount: number;
+}
+
+/** Which requests a failNext fault hits: e.g. the third POST api/notes is `{ method: 'POST', path: 'api/notes', skip: 2 }`. */
+export interface FailOnly {
+  method?: string;
+  /** Matched against the path after /dev/, exactly. */
+  path?: string;
+  skip?: number;
 }
 
 /** No latency, no failures, no hangs: a fresh simulator and one after faults.reset(). */
@@ -35,6 +45,7 @@ export function noFaults(): FaultState {
     failStatus: 500,
     failBody: undefined,
     failHeaders: undefined,
+    failOnly: undefined,
     hangCount: 0,
   };
 }
@@ -99,15 +110,30 @@ function accountUser(state: SimulatorState, email: string): DomainUser {
 
 function dispatch(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: string): Rendered {
   const faults = deps.faults;
-  if (faults.failCount > 0) {
-    faults.failCount--;
-    return {
-      status: faults.failStatus,
-      contentType: 'text/plain',
-      body: faults.failBody ?? `Simulated failure (status ${faults.failStatus})`,
-      headers: faults.failHeaders,
-    };
+  if (faults.failCount > 0 && faults.failOnly) {
+    const only = faults.failOnly;
+    const matches =
+      (only.method === undefined || only.method === req.method) &&
+      (only.path === undefined || url.pathname === `/dev/${only.path}`);
+    if (matches && (only.skip ?? 0) > 0) only.skip = (only.skip ?? 0) - 1;
+    else if (matches) return failure(faults);
+  } else if (faults.failCount > 0) {
+    return failure(faults);
   }
+  return route(deps, req, url, rawBody);
+}
+
+function failure(faults: FaultState): Rendered {
+  faults.failCount--;
+  return {
+    status: faults.failStatus,
+    contentType: 'text/plain',
+    body: faults.failBody ?? `Simulated failure (status ${faults.failStatus})`,
+    headers: faults.failHeaders,
+  };
+}
+
+function route(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: string): Rendered {
   const email = checkBasicAuth(req.headers.authorization, deps.credentials);
   if (email === undefined) return { status: 401, contentType: 'text/plain', body: UNAUTHORIZED_BODY };
   if (!url.pathname.startsWith('/dev/')) return { status: 404, contentType: 'text/plain', body: 'Not Found' };

@@ -44,3 +44,9 @@ export function buildMultiContactSelect({
     ...(initial.length > 0 ? { initial_options: initial.map(contactOption) } : {}),
   };
 }
+
+/** The contact's name from the picker's option text ("Ada Lovelace — ada@x.com" → "Ada Lovelace"). */
+export function contactNameFromOption(text: string): string {
+  const at = text.lastIndexOf(' — ');
+  return at > 0 && text.slice(at + 3).includes('@') ? text.slice(0, at) : text;
+}

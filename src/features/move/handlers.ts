@@ -11,7 +11,7 @@ import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
-import { BLOCK } from '../../platform/slack/ids.js';
+import { BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { OPTIONS_BUDGET_MS } from '../contacts/handlers.js';
@@ -133,7 +133,8 @@ export function dealPickedCallback(deps: Deps) {
     await ack();
     const view = body.view;
     const dealId = (action as { selected_option?: { value: string } }).selected_option?.value;
-    if (!view || !dealId) return;
+    // The deal picker also sits in other modals (Log thread): only the Move modal reloads on a pick.
+    if (!view || !dealId || view.callback_id !== CALLBACK.moveModal) return;
     const { channel, home } = decodeMoveMetadata(view.private_metadata);
     const { reason, note } = readMoveForm(view.state.values, undefined);
     const values = { reason, note };

@@ -1,4 +1,4 @@
-import type { ExternalSelect, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { formatDealValue } from '../../platform/slack/format.js';
 import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
@@ -10,7 +10,11 @@ import {
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DealSummary } from '../pipeline/deal-search.js';
-import { buildDealFacts, buildMilestoneInput, buildMoveButton } from '../pipeline/views.js';
+import { buildDealFacts, buildDealPicker, buildMilestoneInput, buildMoveButton } from '../pipeline/views.js';
+
+// The deal picker moved to pipeline/views.ts (the thread log uses it too); re-exported for move's callers.
+export { buildDealOptions, buildDealPicker, dealOption } from '../pipeline/views.js';
+
 import type { MoveErrorKind, MoveResult } from './move-deal.js';
 import { encodeDisambiguation, type MoveFormValues } from './schema.js';
 import type { QuickMoveOutcome } from './use-case.js';
@@ -23,36 +27,6 @@ export const MOVE_LABELS = {
 } as const;
 
 const TITLE = 'Move deal';
-
-/** "Acme pilot · Prospect · 12,000", cut to Slack's 75-character option text. Plain text: no escaping. */
-export function dealOption(d: Pick<DealSummary, 'id' | 'name' | 'milestone' | 'value'>): PlainTextOption {
-  const parts = [d.name, d.milestone, d.value === undefined ? undefined : formatDealValue(d.value)].filter(
-    (p): p is string => Boolean(p),
-  );
-  // The name is what gets cut, never the milestone: it tells two same-named deals apart.
-  const tail = parts.slice(1).join(' · ');
-  const room = LIMITS.optionText - (tail ? tail.length + 3 : 0);
-  const label = tail ? `${truncate(d.name, Math.max(room, 10))} · ${tail}` : d.name;
-  return { text: plainText(label, LIMITS.optionText), value: d.id };
-}
-
-/** Options-load answer for the deal picker (≤ 100 options). */
-export function buildDealOptions(deals: readonly DealSummary[]): { options: PlainTextOption[] } {
-  return { options: deals.slice(0, LIMITS.selectOptions).map(dealOption) };
-}
-
-export function buildDealPicker(
-  initial?: Pick<DealSummary, 'id' | 'name' | 'milestone' | 'value'>,
-): ExternalSelect {
-  return {
-    type: 'external_select',
-    action_id: ACTION.dealPicker,
-    placeholder: plainText('Type a deal name', LIMITS.placeholder),
-    // 0: the list opens with the user's own and recent deals before anything is typed.
-    min_query_length: 0,
-    ...(initial ? { initial_option: dealOption(initial) } : {}),
-  };
-}
 
 export interface MoveModalData {
   metadata: string;

@@ -1,9 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import {
+  findEmails,
+  mentionedUserIds,
+  slackTextToPlain,
+  unnamedChannelIds,
+} from '../../platform/slack/slack-text.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import type { NoteModalMeta } from './schema.js';
-import { findEmails, mentionedUserIds, slackTextToPlain, unnamedChannelIds } from './slack-text.js';
 import { deriveSubject, findContactForEmails } from './use-case.js';
 
 /** The form shows within this even when the CRM is slow: the preselected contact is a convenience. */

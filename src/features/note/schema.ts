@@ -37,11 +37,8 @@ export const noteFormSchema = z.object({
 
 export type NoteForm = z.output<typeof noteFormSchema>;
 
-/** The contact's name from the picker's option text ("Ada Lovelace — ada@x.com" → "Ada Lovelace"). */
-export function contactNameFromOption(text: string): string {
-  const at = text.lastIndexOf(' — ');
-  return at > 0 && text.slice(at + 3).includes('@') ? text.slice(0, at) : text;
-}
+// Shared with the Log thread form: it lives with the contact picker.
+export { contactNameFromOption } from '../contacts/picker-view.js';
 
 /** What the note modal carries between its views (private_metadata, ≤ 3000 characters). */
 export interface NoteModalMeta {

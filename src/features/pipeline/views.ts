@@ -1,6 +1,7 @@
 import type {
   Button,
   ContextBlock,
+  ExternalSelect,
   InputBlock,
   PlainTextOption,
   SectionBlock,
@@ -9,7 +10,8 @@ import type {
 import { formatDealValue } from '../../platform/slack/format.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { buildStaticSelect, inputBlock } from '../../platform/slack/modal-parts.js';
-import { escapeMrkdwn, LIMITS, mrkdwnText, plainText } from '../../platform/slack/mrkdwn.js';
+import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import type { DealSummary } from './deal-search.js';
 
 /** Display pieces shared by the deal and move features (pure). */
 
@@ -98,5 +100,35 @@ export function buildDealFacts(facts: DealFacts): SectionBlock {
       mrkdwnText(`*Value*\n${formatDealValue(facts.value)}`, LIMITS.sectionField),
       mrkdwnText(`*Probability*\n${formatProbability(facts.probability)}`, LIMITS.sectionField),
     ],
+  };
+}
+
+/** "Acme pilot · Prospect · 12,000", cut to Slack's 75-character option text. Plain text: no escaping. */
+export function dealOption(d: Pick<DealSummary, 'id' | 'name' | 'milestone' | 'value'>): PlainTextOption {
+  const parts = [d.name, d.milestone, d.value === undefined ? undefined : formatDealValue(d.value)].filter(
+    (p): p is string => Boolean(p),
+  );
+  // The name is what gets cut, never the milestone: it tells two same-named deals apart.
+  const tail = parts.slice(1).join(' · ');
+  const room = LIMITS.optionText - (tail ? tail.length + 3 : 0);
+  const label = tail ? `${truncate(d.name, Math.max(room, 10))} · ${tail}` : d.name;
+  return { text: plainText(label, LIMITS.optionText), value: d.id };
+}
+
+/** Options-load answer for the deal picker (≤ 100 options). */
+export function buildDealOptions(deals: readonly DealSummary[]): { options: PlainTextOption[] } {
+  return { options: deals.slice(0, LIMITS.selectOptions).map(dealOption) };
+}
+
+export function buildDealPicker(
+  initial?: Pick<DealSummary, 'id' | 'name' | 'milestone' | 'value'>,
+): ExternalSelect {
+  return {
+    type: 'external_select',
+    action_id: ACTION.dealPicker,
+    placeholder: plainText('Type a deal name', LIMITS.placeholder),
+    // 0: the list opens with the user's own and recent deals before anything is typed.
+    min_query_length: 0,
+    ...(initial ? { initial_option: dealOption(initial) } : {}),
   };
 }

@@ -8,6 +8,12 @@ export const COMMAND = {
 
 export const SHORTCUT = {
   logToCrm: 'log_to_crm',
+  logThreadToCrm: 'log_thread_to_crm',
+} as const;
+
+/** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
+export const EVENT = {
+  linkShared: 'link_shared',
 } as const;
 
 /** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
@@ -24,6 +30,7 @@ export const CALLBACK = {
   ticketModal: 'ticket_modal',
   /** The small modal a shortcut opens to say the user may not use the app (no submit). */
   accessRefusal: 'access_refusal',
+  threadModal: 'thread_modal',
 } as const;
 
 export const ACTION = {
@@ -63,6 +70,8 @@ export const ACTION = {
   reason: 'reason',
   replyText: 'reply_text',
   visibility: 'visibility',
+  /** "Log it again" checkbox of the Log thread form, shown when the thread was logged before. */
+  logAgain: 'log_again',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
   digestComplete: 'digest_complete',
   digestSnooze: 'digest_snooze',
@@ -104,6 +113,7 @@ export const BLOCK = {
   ticket: 'ticket',
   reply: 'reply',
   visibility: 'visibility',
+  logAgain: 'log_again',
   /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
   digestTaskPrefix: 'digest_task:',
   digestTaskActionsPrefix: 'digest_actions:',

@@ -15,6 +15,7 @@ import { migratePostgres, migrateSqlite } from './migrations.js';
 import type { Database } from './schema.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
 import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
+import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 
 export type {
   AuditEntry,
@@ -33,6 +34,7 @@ export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from
 export { MIGRATIONS } from './migrations.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
+export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {
@@ -47,6 +49,8 @@ export interface Store {
   readonly settings: WorkspaceSettingsRepository;
   /** Manual Slack user → Agile email overrides (App Home's user mapping). */
   readonly userLinks: UserLinksRepository;
+  /** Whole Slack threads logged as notes ("Log thread to CRM"), to ask before logging one again. */
+  readonly threadLogs: ThreadLogsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -148,6 +152,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     cache,
     settings: createWorkspaceSettingsRepository(ctx),
     userLinks: createUserLinksRepository(ctx),
+    threadLogs: createThreadLogsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

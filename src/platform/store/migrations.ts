@@ -105,6 +105,26 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
     ],
   },
   {
+    name: '005_thread_logs',
+    statements: [
+      `CREATE TABLE thread_logs (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        thread_ts TEXT NOT NULL,
+        target_kind TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        target_name TEXT NOT NULL,
+        logged_by TEXT NOT NULL,
+        note_ids_json TEXT NOT NULL,
+        view_id TEXT,
+        created_ms BIGINT NOT NULL
+      )`,
+      // "Was this thread logged before?" reads a thread's newest log.
+      'CREATE INDEX thread_logs_thread ON thread_logs (team_id, channel_id, thread_ts, created_ms)',
+    ],
+  },
+  {
     // App Home: a workspace's admin settings and manual Slack user → Agile email overrides.
     name: '008_workspace_settings',
     statements: [

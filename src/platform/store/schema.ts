@@ -96,6 +96,18 @@ export interface UserLinksTable {
   agile_email: string;
   set_by: string;
   set_ms: number;
+export interface ThreadLogsTable {
+  id: string;
+  team_id: string;
+  channel_id: string;
+  thread_ts: string;
+  target_kind: string;
+  target_id: string;
+  target_name: string;
+  logged_by: string;
+  note_ids_json: string;
+  view_id: string | null;
+  created_ms: number;
 }
 
 export interface StoreMigrationsTable {
@@ -113,5 +125,6 @@ export interface Database {
   audit_log: AuditLogTable;
   workspace_settings: WorkspaceSettingsTable;
   user_links: UserLinksTable;
+  thread_logs: ThreadLogsTable;
   store_migrations: StoreMigrationsTable;
 }

@@ -2,12 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NOTE_TEXT_MAX, noteFormSchema } from '../../../src/features/note/schema.js';
 import {
-  findEmails,
-  mentionedUserIds,
-  slackTextToPlain,
-  unnamedChannelIds,
-} from '../../../src/features/note/slack-text.js';
-import {
   buildNoteFooter,
   composeNoteDescription,
   deriveSubject,
@@ -15,6 +9,12 @@ import {
 } from '../../../src/features/note/use-case.js';
 import { parseForm } from '../../../src/platform/slack/form-flow.js';
 import { BLOCK } from '../../../src/platform/slack/ids.js';
+import {
+  findEmails,
+  mentionedUserIds,
+  slackTextToPlain,
+  unnamedChannelIds,
+} from '../../../src/platform/slack/slack-text.js';
 
 describe('slackTextToPlain', () => {
   const users = new Map([['U0BOB', 'Bob Baker']]);

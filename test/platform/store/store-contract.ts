@@ -229,6 +229,46 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
       });
     });
 
+    describe('threadLogs', () => {
+      it('keeps every log of a thread and answers the newest, per team', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const channel = uid('C');
+        const base = {
+          teamId: 'T1',
+          channelId: channel,
+          threadTs: '1712345678.000100',
+          targetKind: 'contact' as const,
+          targetId: '111',
+          targetName: 'Ada Lovelace',
+          loggedBy: 'U1',
+          noteIds: ['N1', 'N2'],
+        };
+        expect(await s.threadLogs.latest('T1', channel, base.threadTs)).toBeUndefined();
+        const first = await s.threadLogs.record(base);
+        expect(first).toMatchObject({ ...base, viewId: null, createdMs: clock.now().getTime() });
+        clock.advanceSec(60);
+        await s.threadLogs.record({
+          ...base,
+          targetKind: 'deal',
+          targetId: '42',
+          targetName: 'Pilot',
+          noteIds: ['N3'],
+          viewId: 'V1',
+        });
+        expect(await s.threadLogs.latest('T1', channel, base.threadTs)).toMatchObject({
+          targetKind: 'deal',
+          targetId: '42',
+          targetName: 'Pilot',
+          noteIds: ['N3'],
+          viewId: 'V1',
+          createdMs: clock.now().getTime(),
+        });
+        expect(await s.threadLogs.latest('T2', channel, base.threadTs)).toBeUndefined();
+        expect(await s.threadLogs.latest('T1', channel, '1712345678.000200')).toBeUndefined();
+      });
+    });
+
     describe('digestSchedules', () => {
       it('upsert creates, then replaces the settings keeping id and creator', async () => {
         const clock = fakeClock();

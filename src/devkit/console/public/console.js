@@ -680,6 +680,13 @@ function messageEl(m, { inThread }) {
   else content.appendChild(textObject({ type: 'mrkdwn', text: m.text ?? '' }, 'text'));
   box.appendChild(content);
 
+  for (const u of m.unfurls ?? []) {
+    // A link preview (chat.unfurl) under the message, as Slack shows it: a bar and the app's blocks.
+    const preview = el('div', 'unfurl');
+    preview.dataset.url = u.url;
+    if (Array.isArray(u.blocks)) preview.appendChild(blocksEl(u.blocks, { container }));
+    box.appendChild(preview);
+  }
   if (m.reactions.length) {
     const r = el('div', 'reactions');
     for (const name of m.reactions) {
@@ -718,6 +725,12 @@ function messageMenu(m, inThread) {
     menu.appendChild(li);
   };
   item('Log to CRM', () => void call('shortcut', { channel: ui.channel, ts: m.ts }));
+  // Offered on the messages of a thread (its parent, or a reply), as Slack lists the app's shortcuts.
+  if (m.threadTs || m.replyCount > 0)
+    item(
+      'Log thread to CRM',
+      () => void call('shortcut', { channel: ui.channel, ts: m.ts, callbackId: 'log_thread_to_crm' }),
+    );
   if (!inThread) item('Reply in thread', () => openThread(m.ts));
   b.addEventListener('click', () => {
     menu.hidden = !menu.hidden;

@@ -1,4 +1,4 @@
-import { decodeEntities } from '../../platform/html-text.js';
+import { decodeEntities } from '../html-text.js';
 
 /**
  * Slack's message format → readable plain text (Agile stores notes as text). In a message's `text`
