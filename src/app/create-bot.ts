@@ -135,6 +135,7 @@ export async function createBot({
     }),
     agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
     slackClient: slack.client,
+    followPollIntervalSec: config.pollIntervalSec,
     // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
     forTeam: async () => deps,
   };

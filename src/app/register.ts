@@ -12,6 +12,7 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from '../features/digest/action-handlers.js';
+import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import { createContactCallback } from '../features/lookup/create-contact-handler.js';
 import {
   dealDisambiguateCallback,
@@ -96,4 +97,6 @@ export function registerListeners(app: App, deps: Deps): void {
   app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
   app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));
   app.action(ACTION.dealDisambiguate, gate(dealDisambiguateCallback(deps)));
+  app.action(ACTION.followPick, gate(followPickCallback(deps)));
+  app.action(ACTION.unfollow, gate(unfollowCallback(deps)));
 }
