@@ -6,6 +6,7 @@ import { createContactSearch } from '../features/contacts/contact-search.js';
 import { digestOverview } from '../features/digest/overview.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
+import { createFollowPoller, type FollowPoller } from '../features/follow/poller.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
@@ -44,6 +45,8 @@ export interface BotOptions {
     /** The poster's and the scheduler's waits (pacing, Retry-After, retry backoff); tests record them. */
     sleep?: Sleep;
   };
+  /** The poller of followed records (on by default); tests turn its timer off and call tick(). */
+  followPoller?: { enabled?: boolean; instanceId?: string };
 }
 
 export interface Bot {
@@ -54,6 +57,8 @@ export interface Bot {
   sandbox: AgileSimulator | null;
   /** Null when BotOptions.scheduler.enabled is false. */
   digestScheduler: DigestScheduler | null;
+  /** Polls the records followed with `/crm follow`; its timer runs only when BotOptions.followPoller.enabled is not false. */
+  followPoller: FollowPoller;
   /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
   housekeeping: StoreHousekeeping;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
@@ -70,6 +75,7 @@ export async function createBot({
   ackGate = true,
   agileOptions,
   scheduler: schedulerOptions = {},
+  followPoller: followPollerOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const startedAt = now();
@@ -157,6 +163,11 @@ export async function createBot({
           sleep: schedulerOptions.sleep,
           metrics,
         });
+  const followPoller = createFollowPoller({
+    deps,
+    intervalMs: config.pollIntervalSec * 1000,
+    instanceId: followPollerOptions.instanceId ?? schedulerOptions.instanceId,
+  });
   registerListeners(slack.app, deps);
 
   return {
@@ -165,18 +176,22 @@ export async function createBot({
     deps,
     sandbox,
     digestScheduler,
+    followPoller,
     housekeeping,
     async start(port) {
       const started = await slack.start(port);
       digestScheduler?.start();
+      if (followPollerOptions.enabled !== false) followPoller.start();
       housekeeping.start();
       return started;
     },
     async stop() {
       // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
       const schedulerStopped = digestScheduler?.stop();
+      const pollerStopped = followPoller.stop();
       digestPoster.close();
       await schedulerStopped;
+      await pollerStopped;
       await slack.stop();
       await housekeeping.stop();
       await store.close();

@@ -49,6 +49,8 @@ export interface EmulatedMessage {
   text?: string;
   blocks?: unknown;
   threadTs?: string;
+  /** A thread reply also shown in the channel (reply_broadcast). */
+  broadcast?: boolean;
   user: string;
   deleted: boolean;
 }
@@ -400,6 +402,9 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
         text: str(args.text),
         blocks: args.blocks,
         threadTs: str(args.thread_ts),
+        ...(args.thread_ts && (args.reply_broadcast === true || args.reply_broadcast === 'true')
+          ? { broadcast: true }
+          : {}),
         user: api.botUserId,
       });
       return {

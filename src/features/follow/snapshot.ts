@@ -35,7 +35,8 @@ export type Snapshot = DealSnapshot | ContactSnapshot | TicketSnapshot;
 /** A record as one poll read it. */
 export type Observed =
   | { kind: 'deal'; deal: Deal; notes: Note[] }
-  | { kind: 'contact'; contact: Contact; notes: Note[] }
+  /** `contact` null: not re-read this poll (its notes were). */
+  | { kind: 'contact'; contact: Contact | null; notes: Note[] }
   | { kind: 'ticket'; messages: ThreadMessage[] };
 
 export type DealOutcome = 'won' | 'lost' | null;
@@ -82,7 +83,7 @@ export function snapshotOf(observed: Observed): Snapshot {
     case 'contact':
       return {
         kind: 'contact',
-        name: contactLabel(observed.contact),
+        name: observed.contact ? contactLabel(observed.contact) : '',
         noteIds: latestIds(byCreated(observed.notes, (n) => n.created_time ?? 0).map((n) => n.id)),
       };
     case 'ticket':
