@@ -163,10 +163,12 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     // Tracks tell won from lost; cached by the deal directory (a minute), so rarely a call.
     let tracks: Track[] = [];
     if (deals.length > 0) {
-      tracks = await teamDeps.deals.tracks().catch((err: unknown) => {
+      try {
+        tracks = await call(() => teamDeps.deals.tracks());
+      } catch (err) {
+        if (err instanceof RateLimited) return backOff(follows[0]?.teamId ?? '', err, reads);
         log.warn({ err }, 'could not read the tracks; won and lost are told by milestone names');
-        return [];
-      });
+      }
     }
     const outcomeFor = (deal: Deal) => (milestone: string) => {
       const track = trackOfDeal(deal, tracks)?.track;
@@ -189,7 +191,7 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
           }
         });
       } catch (err) {
-        if (err instanceof RateLimited) return reads;
+        if (err instanceof RateLimited) return backOff(follows[0]?.teamId ?? '', err, reads);
         log.warn({ err }, 'could not list the deals; reading followed deals one by one');
       }
     }
@@ -264,11 +266,14 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
         .catch(() => undefined);
     }
     await queue.onIdle();
-    if (limited) {
-      const waitMs = Math.max(limited.retryAfterMs ?? intervalMs, intervalMs);
-      backoffUntil.set(follows[0]?.teamId ?? '', deps.now().getTime() + waitMs);
-      log.warn({ teamId: follows[0]?.teamId, waitMs }, 'Agile rate limited the follow polls; backing off');
-    }
+    return limited ? backOff(follows[0]?.teamId ?? '', limited, reads) : reads;
+  }
+
+  /** Skips the rest of the slot and the team's polls until Retry-After (at least one interval). */
+  function backOff(teamId: string, limited: RateLimited, reads: Map<string, Read>): Map<string, Read> {
+    const waitMs = Math.max(limited.retryAfterMs ?? intervalMs, intervalMs);
+    backoffUntil.set(teamId, deps.now().getTime() + waitMs);
+    log.warn({ teamId, waitMs }, 'Agile rate limited the follow polls; backing off');
     return reads;
   }
 

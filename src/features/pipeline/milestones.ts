@@ -54,7 +54,7 @@ export function isLostMilestone(track: Track, milestone: string): boolean {
   return LOST_NAME.test(milestone);
 }
 
-const WON_NAME = /\bwon\b/i;
+const WON_NAME = /\bwon\b|\brenewed\b/i;
 
 /** Whether this milestone means the deal is won: the track's `won_milestone` when it has one, else the name. */
 export function isWonMilestone(track: Track | undefined, milestone: string): boolean {
