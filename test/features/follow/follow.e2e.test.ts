@@ -173,7 +173,7 @@ describe('Follow a record', () => {
     await t.command('following', { channel });
     await t.idle();
     const list = t.slack.calls(RESPONSE).at(-1);
-    const unfollow = (list?.args.blocks as Block[])
+    const unfollow = ((list?.args.blocks ?? []) as Block[])
       .map((b) => b.accessory as { action_id: string; value: string } | undefined)
       .find((a) => a?.action_id === ACTION.unfollow);
     expect(unfollow).toBeDefined();
