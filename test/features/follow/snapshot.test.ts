@@ -39,6 +39,7 @@ const note = (id: string, createdSec: number): Note =>
     created_time: createdSec,
     contact_ids: [],
     deal_ids: [],
+    contacts: [],
   }) as Note;
 const never = () => null;
 const dealSeen = (d: Deal, notes: Note[] = []): Observed => ({ kind: 'deal', deal: d, notes });
