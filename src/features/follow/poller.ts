@@ -1,10 +1,10 @@
+import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { Deps } from '../../app/deps.js';
 import { type Contact, type Deal, isAgileError, type Note, type Track } from '../../platform/agile/index.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { Follow } from '../../platform/store/index.js';
 import { CHANNEL_ERRORS, DigestPostError } from '../digest/poster.js';
-import { defaultInstanceId } from '../digest/scheduler.js';
 import { isLostMilestone, isWonMilestone, trackOfDeal } from '../pipeline/milestones.js';
 import { type ThreadMessage, toThreadMessage } from '../ticket/tickets.js';
 import {
@@ -118,7 +118,8 @@ export function messagesFor(
 export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
   const { deps } = opts;
   const log = deps.logger.child({ component: 'follow-poller' });
-  const instanceId = opts.instanceId ?? defaultInstanceId();
+  const instanceId =
+    opts.instanceId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const intervalMs = Math.max(1, opts.intervalMs);
   const concurrency = opts.concurrency ?? 4;
   const dealListThreshold = opts.dealListThreshold ?? 10;
