@@ -65,6 +65,11 @@ export const ACTION = {
   followPick: 'follow_pick',
   /** Unfollow button in `/crm following`; the value is the follow's id. */
   unfollow: 'follow_unfollow',
+  /** Connection buttons (App Home, "connect first" answers): open the connect modal or disconnect. */
+  connectWorkspace: 'connect_workspace',
+  connectMe: 'connect_me',
+  disconnectWorkspace: 'disconnect_workspace',
+  disconnectMe: 'disconnect_me',
 } as const;
 
 /** Input block_ids: view_submission errors are keyed by these. */
