@@ -185,8 +185,8 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
       try {
         await call(async () => {
           for await (const deal of agile.deals.iterate({ pageSize: 200 })) {
+            if (!wanted.delete(deal.id)) continue;
             listed.set(deal.id, deal);
-            wanted.delete(deal.id);
             // Leaving the loop stops the paging: no page is read past the last followed deal.
             if (wanted.size === 0) break;
           }

@@ -232,4 +232,23 @@ describe('Follow a record', () => {
     const thread = replies(channel.id, root.ts);
     expect(thread.filter((m) => m.text?.includes('Milestone: New → *Proposal*'))).toHaveLength(1);
   });
+
+  it('reads many followed deals through the paged deal list, one request per record at most', async () => {
+    const channel = newChannel();
+    const ids = sim()
+      .state.deals.slice(0, 12)
+      .map((d) => d.id);
+    for (const id of ids) await t.command(`follow deal ${id}`, { channel });
+    await t.idle();
+    expect(roots(channel.id)).toHaveLength(12);
+    await poll();
+    const before = sim().requests.length;
+    const report = await poll();
+    const paths = sim()
+      .requests.slice(before)
+      .map((r) => r.path);
+    expect(paths.filter((p) => /api\/opportunity$/.test(p)).length).toBeGreaterThan(0);
+    expect(paths.filter((p) => /api\/opportunity\/\d+$/.test(p))).toEqual([]);
+    expect(paths.length).toBeLessThanOrEqual(report.records + 2);
+  });
 });
