@@ -45,6 +45,18 @@ async function followingList(deps: Deps, teamId: string, channelId: string): Pro
 /** `/crm follow <deal name | deal id | email | ticket id>` in a channel. */
 export const followCommandHandler: CommandHandler<'follow'> = async (cmd, { command, respond }, deps) => {
   const typed = (command.text ?? '').replace(/^\s*follow\s+/i, '').trim();
+  // Slack marks a command typed in a channel shared with another organisation (not in Bolt's types).
+  const external = (command as unknown as Record<string, unknown>).is_ext_shared_channel;
+  if ((external === true || external === 'true') && !deps.settings.externalChannelsAllowed) {
+    await respond({
+      response_type: 'ephemeral',
+      ...buildNotice(
+        'info',
+        'This channel is shared with another organisation, so CRM updates are not posted here. A workspace admin can allow it in the app’s Home tab.',
+      ),
+    });
+    return;
+  }
   try {
     const resolved = await resolveRecord(deps, cmd.target);
     if (resolved.kind === 'not_found') {

@@ -198,6 +198,20 @@ describe('Follow a record', () => {
     expect(JSON.stringify(t.slack.calls(RESPONSE).at(-1)?.args)).toContain('does not follow');
   });
 
+  it('follows nothing in a channel shared with another organisation (the workspace default)', async () => {
+    const channel = newChannel();
+    await t.command('follow Globex EU expansion', {
+      channel,
+      overrides: { is_ext_shared_channel: 'true' } as never,
+    });
+    await t.idle();
+    expect(JSON.stringify(t.slack.calls(RESPONSE).at(-1)?.args)).toContain(
+      'shared with another organisation',
+    );
+    expect(roots(channel.id)).toHaveLength(0);
+    expect(await t.bot.deps.store.follows.listForChannel('T0TEST', channel.id)).toEqual([]);
+  });
+
   it('says what is unknown, and that a record is already followed', async () => {
     const channel = newChannel();
     await t.command('follow nobody@nowhere.example.com', { channel });
