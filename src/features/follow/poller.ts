@@ -31,7 +31,7 @@ import {
  * store decides which instance polls a follow in that slot, so N instances post each change once.
  */
 
-export type PollerDeps = Pick<Deps, 'store' | 'logger' | 'now' | 'forTeam'>;
+export type PollerDeps = Pick<Deps, 'store' | 'logger' | 'now' | 'forTeam' | 'metrics'>;
 
 export interface FollowPollerOptions {
   deps: PollerDeps;
@@ -399,7 +399,15 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     instanceId,
     tick() {
       // A slow poll must not stack: one still running answers for the next tick.
-      ticking ??= tickOnce().finally(() => {
+      ticking ??= (async () => {
+        const stopTimer = deps.metrics.followPollSeconds.startTimer();
+        const report = await tickOnce();
+        if (report.follows > 0) stopTimer();
+        for (const result of ['posted', 'ended', 'skipped'] as const) {
+          if (report[result] > 0) deps.metrics.followUpdates.inc({ result }, report[result]);
+        }
+        return report;
+      })().finally(() => {
         ticking = undefined;
       });
       return ticking;

@@ -245,6 +245,9 @@ describe('Follow a record', () => {
     await poll();
     const thread = replies(channel.id, root.ts);
     expect(thread.filter((m) => m.text?.includes('Milestone: New → *Proposal*'))).toHaveLength(1);
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/crm_follow_updates_total\{result="skipped"\} [1-9]/);
+    expect(metrics).toMatch(/crm_follow_updates_total\{result="posted"\} [1-9]/);
   });
 
   it('reads many followed deals through the paged deal list, one request per record at most', async () => {
