@@ -4,6 +4,7 @@ import type { Deps } from '../../app/deps.js';
 import { type Contact, type Deal, isAgileError, type Note, type Track } from '../../platform/agile/index.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { Follow } from '../../platform/store/index.js';
+import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { CHANNEL_ERRORS, DigestPostError } from '../digest/poster.js';
 import { isLostMilestone, isWonMilestone, trackOfDeal } from '../pipeline/milestones.js';
 import { type ThreadMessage, toThreadMessage } from '../ticket/tickets.js';
@@ -80,6 +81,12 @@ type Read =
 class RateLimited extends Error {
   constructor(readonly retryAfterMs: number | undefined) {
     super('Agile rate limit');
+  }
+}
+
+class NotPosted extends Error {
+  constructor(readonly result: 'channel_gone' | 'failed') {
+    super(`follow update not posted: ${result}`);
   }
 }
 
@@ -320,8 +327,21 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     // A poll that did not re-read the contact keeps the name it had.
     if (after.kind === 'contact' && after.name === '' && before?.kind === 'contact')
       after = { ...after, name: before.name };
-    for (const { message, broadcast } of messagesFor(ref, changes)) {
-      const result = await post(teamDeps, f, message, broadcast);
+    for (const [i, { message, broadcast }] of messagesFor(ref, changes).entries()) {
+      // Keyed by the snapshot this diff started from: a poll repeating it (the snapshot could not be saved,
+      // the instance died after posting) finds the update already posted and does not post it again.
+      const key = onceKey('follow.update', f.id, f.snapshotSlot, i, message.text);
+      const result = await runOnce(deps.store, key, async () => {
+        const posted = await post(teamDeps, f, message, broadcast);
+        if (posted !== 'ok') throw new NotPosted(posted);
+        return posted;
+      })
+        .then((once) => (once.status === 'done' && !once.replayed ? 'ok' : 'already'))
+        .catch((err: unknown) => {
+          if (err instanceof NotPosted) return err.result;
+          throw err;
+        });
+      if (result === 'already') continue;
       if (result === 'channel_gone') {
         // Archived, deleted, or the bot was removed: nobody can read the thread any more.
         await deps.store.follows.remove(f.id);

@@ -138,6 +138,29 @@ describe('Follow a record', () => {
     t.slack.assertNoViolations();
   });
 
+  it('does not post an update twice when its snapshot could not be saved after posting', async () => {
+    const channel = newChannel();
+    const root = await follow('Web Foundation sponsorship', channel);
+    await poll();
+    deal('Web Foundation sponsorship').expectedValue = 123_456;
+    const follows = t.bot.deps.store.follows;
+    const save = follows.saveSnapshot;
+    let failures = 0;
+    follows.saveSnapshot = async (...args) => {
+      if (failures++ === 0) throw new Error('database hiccup');
+      return save.apply(follows, args);
+    };
+    try {
+      await poll();
+      await poll();
+      await poll();
+    } finally {
+      follows.saveSnapshot = save;
+    }
+    const updates = replies(channel.id, root.ts).filter((m) => m.text?.includes('123,456'));
+    expect(updates).toHaveLength(1);
+  });
+
   it('ends the follow with one message when the record is deleted', async () => {
     const channel = newChannel();
     const root = await follow('Crypto Labs security audit', channel);
