@@ -10,6 +10,7 @@ const suites: [string, string, string][] = [
   ['Deals and moves (issue 4)', './deals.js', 'runDealsBench'],
   ['Digest (issue 5)', './digest.js', 'runDigestBench'],
   ['Production process (issue 13)', './production.js', 'runProductionBench'],
+  ['Follow polling (issue 12)', './follow.js', 'runFollowBench'],
 ];
 
 const results: Record<string, unknown> = {

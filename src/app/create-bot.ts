@@ -7,6 +7,7 @@ import { digestOverview } from '../features/digest/overview.js';
 import { createDigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
 import { createHomeService } from '../features/home/service.js';
+import { createFollowPoller, type FollowPoller } from '../features/follow/poller.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
@@ -58,6 +59,8 @@ export interface BotOptions {
     installerUserId?: string;
     personal?: Record<string, { email: string; apiKey: string }>;
   };
+  /** The poller of followed records (on by default); tests turn its timer off and call tick(). */
+  followPoller?: { enabled?: boolean; instanceId?: string };
 }
 
 export interface Bot {
@@ -68,6 +71,8 @@ export interface Bot {
   sandbox: AgileSimulator | null;
   /** Null when BotOptions.scheduler.enabled is false. */
   digestScheduler: DigestScheduler | null;
+  /** Polls the records followed with `/crm follow`; its timer runs only when BotOptions.followPoller.enabled is not false. */
+  followPoller: FollowPoller;
   /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
   housekeeping: StoreHousekeeping;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
@@ -85,6 +90,7 @@ export async function createBot({
   agileOptions,
   scheduler: schedulerOptions = {},
   workspace = {},
+  followPoller: followPollerOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const startedAt = now();
@@ -166,6 +172,7 @@ export async function createBot({
     },
     agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
     slackClient: slack.client,
+    followPollIntervalSec: config.pollIntervalSec,
     // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
     forTeam: async () => deps,
   };
@@ -187,6 +194,11 @@ export async function createBot({
           sleep: schedulerOptions.sleep,
           metrics,
         });
+  const followPoller = createFollowPoller({
+    deps,
+    intervalMs: config.pollIntervalSec * 1000,
+    instanceId: followPollerOptions.instanceId ?? schedulerOptions.instanceId,
+  });
   registerListeners(slack.app, deps);
 
   return {
@@ -195,18 +207,22 @@ export async function createBot({
     deps,
     sandbox,
     digestScheduler,
+    followPoller,
     housekeeping,
     async start(port) {
       const started = await slack.start(port);
       digestScheduler?.start();
+      if (followPollerOptions.enabled !== false) followPoller.start();
       housekeeping.start();
       return started;
     },
     async stop() {
       // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
       const schedulerStopped = digestScheduler?.stop();
+      const pollerStopped = followPoller.stop();
       digestPoster.close();
       await schedulerStopped;
+      await pollerStopped;
       await slack.stop();
       await housekeeping.stop();
       await store.close();

@@ -56,6 +56,8 @@ export interface Deps {
   connection: Connection;
   /** This team's Agile domain ('acme' of acme.agilecrm.com; 'sandbox' for the embedded sandbox), null if unknown. */
   agileDomain: string | null;
+  /** Seconds between two polls of the followed records (CRM_POLL_INTERVAL). */
+  followPollIntervalSec: number;
   /** The Slack Web API with this team's bot token (background work: pollers, DMs outside a request). */
   slackClient: WebClient;
   /**

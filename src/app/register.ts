@@ -20,6 +20,7 @@ import {
   homeTaskSnoozeCallback,
   homeUserLinkCallback,
 } from '../features/home/handlers.js';
+import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import { createContactCallback } from '../features/lookup/create-contact-handler.js';
 import {
   dealDisambiguateCallback,
@@ -152,4 +153,6 @@ export function registerListeners(app: App, deps: Deps): void {
   app.action(ACTION.homeTaskSnooze, gate(homeTaskSnoozeCallback(deps)));
   app.action(ACTION.homeSettings, gate(homeSettingsCallback(deps)));
   app.action(ACTION.homeUserLink, gate(homeUserLinkCallback(deps)));
+  app.action(ACTION.followPick, gate(followPickCallback(deps)));
+  app.action(ACTION.unfollow, gate(unfollowCallback(deps)));
 }

@@ -39,6 +39,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     example: 'off (on, off)',
   },
   LOG_LEVEL: { why: 'Log verbosity', example: 'info (fatal, error, warn, info, debug, trace, silent)' },
+  CRM_POLL_INTERVAL: {
+    why: 'Seconds between two checks of the followed CRM records (/crm follow); at least 5',
+    example: '300',
+  },
   AUDIT_RETENTION_DAYS: {
     why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
     example: '90',
@@ -105,7 +109,20 @@ const envSchema = z.object({
       .max(36_500, { error: 'must be at most 36500 days' })
       .default(90),
   ),
+  CRM_POLL_INTERVAL: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int({ error: 'must be a whole number of seconds' })
+      .min(5, { error: 'must be at least 5 seconds' })
+      .max(86_400, { error: 'must be at most 86400 seconds (a day)' })
+      .optional(),
+  ),
 });
+
+/** CRM_POLL_INTERVAL unset: every 5 minutes; in the console every 15 s, so a change shows up quickly. */
+export const DEFAULT_POLL_INTERVAL_SEC = 300;
+export const CONSOLE_POLL_INTERVAL_SEC = 15;
 
 export type SlackMode = 'http' | 'socket' | 'console';
 
@@ -144,6 +161,8 @@ export interface Config {
   simulator?: { undocumented: boolean };
   /** Audit rows older than this many days are deleted (AUDIT_RETENTION_DAYS, default 90). */
   auditRetentionDays: number;
+  /** Seconds between two polls of the followed records (CRM_POLL_INTERVAL; 300, or 15 in the console). */
+  pollIntervalSec: number;
 }
 
 /** `https://acme.agilecrm.com/dev/` → 'acme'; any other host → undefined. */
@@ -244,5 +263,7 @@ export function loadConfig(
     database,
     simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    pollIntervalSec:
+      e.CRM_POLL_INTERVAL ?? (mode === 'console' ? CONSOLE_POLL_INTERVAL_SEC : DEFAULT_POLL_INTERVAL_SEC),
   };
 }

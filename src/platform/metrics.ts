@@ -28,6 +28,9 @@ export interface Metrics {
   readonly digestRuns: Counter<'outcome'>;
   readonly digestAttemptFailures: Counter;
   readonly cacheLookups: Counter<'cache' | 'result'>;
+  /** Followed records handled by this instance's polls: posted (updates), ended, skipped. */
+  readonly followUpdates: Counter<'result'>;
+  readonly followPollSeconds: Histogram;
   /** Records a scheduler tick (gauges) and keeps it for `/crm status`. */
   digestTick(tick: DigestTick): void;
   lastDigestTick(): DigestTick | null;
@@ -130,6 +133,18 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       name: 'crm_cache_lookups_total',
       help: 'Cache fetches by cache and result (hit, stale, miss, inflight, refresh)',
       labelNames: ['cache', 'result'],
+      registers,
+    }),
+    followUpdates: new Counter({
+      name: 'crm_follow_updates_total',
+      help: 'Follow polls of this instance: thread updates posted, follows ended (record gone), follows skipped (429 backoff, failed read)',
+      labelNames: ['result'],
+      registers,
+    }),
+    followPollSeconds: new Histogram({
+      name: 'crm_follow_poll_seconds',
+      help: 'Duration of one poll of the followed records (claims, CRM reads, diff, thread posts)',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
       registers,
     }),
     digestTick(tick) {

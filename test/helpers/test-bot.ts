@@ -39,6 +39,8 @@ export interface TestBotOptions {
   now?: () => Date;
   /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
   scheduler?: BotOptions['scheduler'];
+  /** The follow poller (e.g. `{ enabled: false }`: tests call bot.followPoller.tick()). */
+  followPoller?: BotOptions['followPoller'];
   /**
    * The permission model's seeds: admin settings, the installer, users personally connected to Agile
    * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
@@ -130,6 +132,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     now: opts.now,
     scheduler: opts.scheduler,
     workspace: opts.workspace,
+    followPoller: opts.followPoller,
   });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -67,6 +67,18 @@ describe('loadConfig defaults', () => {
     }
   });
 
+  it('polls followed records every 300 s (15 s in the console) unless CRM_POLL_INTERVAL says otherwise (at least 5)', () => {
+    expect(loadConfig(HTTP_ENV).pollIntervalSec).toBe(300);
+    expect(loadConfig({}).pollIntervalSec).toBe(15);
+    expect(loadConfig({ ...HTTP_ENV, CRM_POLL_INTERVAL: '5' }).pollIntervalSec).toBe(5);
+    expect(loadConfig({ CRM_POLL_INTERVAL: ' 60 ' }).pollIntervalSec).toBe(60);
+    for (const bad of ['4', '0', '-5', '7.5', 'often']) {
+      const err = problemsOf({ ...HTTP_ENV, CRM_POLL_INTERVAL: bad });
+      expect(err.problems.map((p) => p.variable)).toEqual(['CRM_POLL_INTERVAL']);
+      expect(err.message).toContain('Example: CRM_POLL_INTERVAL=300');
+    }
+  });
+
   it('reads sqlite: and postgres:// URLs', () => {
     expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
       kind: 'sqlite',

@@ -105,6 +105,8 @@ export interface ConsoleMessage {
   text?: string;
   blocks?: unknown;
   threadTs?: string;
+  /** A thread reply also sent to the channel (reply_broadcast): shown in both. */
+  broadcast?: boolean;
   replyCount: number;
   reactions: string[];
   /** Link previews the app attached (chat.unfurl), in the order of the links. */
@@ -485,6 +487,7 @@ export function createConsoleSlack(opts: ConsoleSlackOptions): ConsoleSlack {
           text: m.text,
           blocks: m.blocks,
           threadTs: m.threadTs,
+          ...(m.broadcast ? { broadcast: true } : {}),
           replyCount: m.threadTs ? 0 : all.filter((r) => r.threadTs === m.ts).length,
           reactions: reactions.get(`${ch.id}/${m.ts}`) ?? [],
           ...(m.unfurls

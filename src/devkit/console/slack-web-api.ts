@@ -70,6 +70,8 @@ export interface EmulatedMessage {
   text?: string;
   blocks?: unknown;
   threadTs?: string;
+  /** A thread reply also shown in the channel (reply_broadcast). */
+  broadcast?: boolean;
   user: string;
   deleted: boolean;
   /** The author's team when not the workspace's (an external user in a shared channel). */
@@ -434,6 +436,9 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
         text: str(args.text),
         blocks: args.blocks,
         threadTs: str(args.thread_ts),
+        ...(args.thread_ts && (args.reply_broadcast === true || args.reply_broadcast === 'true')
+          ? { broadcast: true }
+          : {}),
         user: api.botUserId,
       });
       return {

@@ -7,6 +7,15 @@ export type ModalName = 'note' | 'task' | 'deal' | 'move' | 'ticket';
 
 export type DealRef = { kind: 'id'; id: string } | { kind: 'name'; name: string };
 
+/**
+ * What `/crm follow|unfollow …` names: a contact by email, a deal or ticket by id (`deal 12`, `ticket 12`,
+ * `#12` = a ticket; bare digits: a deal, else a ticket), or a deal by name.
+ */
+export type FollowRef =
+  | { kind: 'email'; email: string }
+  | { kind: 'id'; id: string; hint: 'deal' | 'ticket' | null }
+  | { kind: 'name'; name: string };
+
 /** What `/crm …` asked for. `parseCrmCommand` always returns one of these and never throws. */
 export type CrmCommand =
   | { kind: 'help' }
@@ -23,6 +32,11 @@ export type CrmCommand =
   | { kind: 'digest'; args: string }
   /** The bot's health (admins only). */
   | { kind: 'status' }
+  /** Post this record's changes in a thread of this channel. */
+  | { kind: 'follow'; target: FollowRef }
+  | { kind: 'unfollow'; target: FollowRef }
+  /** This channel's follows. */
+  | { kind: 'following' }
   /** `days`: null = the default window; `userId`: a Slack user id, null = everyone. */
   | { kind: 'audit'; days: number | null; userId: string | null }
   /** `message` and `usage` are plain text (may hold backticks) and must be escaped before mrkdwn. */
@@ -46,6 +60,9 @@ const KEYWORDS: Record<string, CommandName | 'ticket'> = {
   digest: 'digest',
   status: 'status',
   audit: 'audit',
+  follow: 'follow',
+  unfollow: 'unfollow',
+  following: 'following',
 };
 
 const MAX_ECHO = 40;
@@ -117,6 +134,20 @@ function parse(raw: string): CrmCommand {
         : usageError('status', '`/crm status` takes nothing after it. Type just `/crm status`.');
     case 'audit':
       return parseAudit(rest);
+    case 'follow':
+    case 'unfollow': {
+      const target = parseFollowRef(rest);
+      return target
+        ? { kind: command, target }
+        : usageError(
+            command,
+            `\`/crm ${command}\` needs what to ${command}: a deal name or id, a contact's email, or a ticket number: \`${COMMAND_USAGE[command].example}\`.`,
+          );
+    }
+    case 'following':
+      return rest.trim() === ''
+        ? { kind: 'following' }
+        : usageError('following', '`/crm following` takes nothing after it. Type just `/crm following`.');
     default:
       return unknownCommand(word, rest);
   }
@@ -218,6 +249,26 @@ function parseReply(rest: string, invokedAs: string): CrmCommand {
     );
   }
   return { kind: 'reply', ticketId: id, text: after };
+}
+
+/** null when nothing was named. */
+export function parseFollowRef(rest: string): FollowRef | null {
+  const text = rest.trim().replace(/\s+/g, ' ');
+  if (text === '') return null;
+  const typed = /^(deal|ticket|contact)\s+(\S[\s\S]*)$/i.exec(text);
+  const word = typed?.[1]?.toLowerCase();
+  const value = (typed?.[2] ?? text).trim();
+  const ticketId = /^#?(\d+)$/.exec(value)?.[1];
+  if (word === 'ticket')
+    return ticketId ? { kind: 'id', id: ticketId, hint: 'ticket' } : { kind: 'name', name: text };
+  if (word === 'contact')
+    return isEmail(value) ? { kind: 'email', email: value } : { kind: 'name', name: text };
+  if (word === 'deal')
+    return /^\d+$/.test(value) ? { kind: 'id', id: value, hint: 'deal' } : { kind: 'name', name: value };
+  if (isEmail(value)) return { kind: 'email', email: value };
+  if (value.startsWith('#') && ticketId) return { kind: 'id', id: ticketId, hint: 'ticket' };
+  if (/^\d+$/.test(value)) return { kind: 'id', id: value, hint: null };
+  return { kind: 'name', name: value };
 }
 
 /** More than any retention anyone sets; the export clamps to the real one. */

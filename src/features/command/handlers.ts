@@ -5,6 +5,7 @@ import { buildNotice } from '../../platform/slack/message.js';
 import { auditCommandHandler } from '../audit/handlers.js';
 import { openDealModalFromCommand } from '../deal/command-handler.js';
 import { digestCommandHandler } from '../digest/command-handler.js';
+import { followCommandHandler, followingCommandHandler, unfollowCommandHandler } from '../follow/handlers.js';
 import { lookupCommandHandler } from '../lookup/handlers.js';
 import { moveCommandHandler, openMoveModalFromCommand } from '../move/command-handler.js';
 import { noteCommandHandler, openNoteModal } from '../note/command-handler.js';
@@ -35,6 +36,9 @@ const HANDLERS: Handlers = {
   task: taskCommandHandler,
   status: statusCommandHandler,
   audit: auditCommandHandler,
+  follow: followCommandHandler,
+  unfollow: unfollowCommandHandler,
+  following: followingCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },

@@ -44,6 +44,21 @@ export const COMMAND_USAGE = {
     example: '/crm digest on 08:30 Europe/Berlin days 3 weekdays',
     what: "This channel's daily digest of pending tasks",
   },
+  follow: {
+    usage: '/crm follow <deal name | deal id | contact email | ticket id>',
+    example: '/crm follow Acme renewal',
+    what: "Post a record's changes in a thread of this channel",
+  },
+  unfollow: {
+    usage: '/crm unfollow <deal name | deal id | contact email | ticket id>',
+    example: '/crm unfollow Acme renewal',
+    what: 'Stop following a record in this channel',
+  },
+  following: {
+    usage: '/crm following',
+    example: '/crm following',
+    what: 'The records this channel follows, with Unfollow buttons',
+  },
   status: { usage: '/crm status', example: '/crm status', what: "The bot's health (workspace admins)" },
   audit: {
     usage: '/crm audit [days N] [user @someone]',

@@ -7,10 +7,17 @@ import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 
 /** Posts digest messages at Slack's pace: one queue per channel, a few channels at once, 429s honoured. */
 export interface DigestPoster {
-  /** Resolves with the posted message's ts; rejects with a DigestPostError. */
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
+  /**
+   * Resolves with the posted message's ts; rejects with a DigestPostError. `broadcast` also shows a
+   * thread reply in the channel (reply_broadcast; follow updates for won/lost deals).
+   */
+  post(channel: string, message: SlackMessage, threadTs?: string, options?: PostOptions): Promise<string>;
   /** Pending waits end and further posts reject (shutdown). */
   close(): void;
+}
+
+export interface PostOptions {
+  broadcast?: boolean;
 }
 
 export interface DigestPosterOptions {
@@ -124,20 +131,27 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
     if (shutdown.signal.aborted) throw new DigestPostError('The digest poster is shut down', 'closed', true);
   };
 
-  const send = async (channel: string, message: SlackMessage, threadTs?: string): Promise<string> => {
+  const send = async (
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    options?: PostOptions,
+  ): Promise<string> => {
     for (let waits = 0; ; waits++) {
       assertOpen();
       await waitUntil(pausedUntilMs);
       assertOpen();
       try {
-        const res = await opts.client.chat.postMessage({
+        const base = {
           channel,
           text: message.text,
           blocks: message.blocks,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
           unfurl_links: false,
           unfurl_media: false,
-        });
+        };
+        const res = await opts.client.chat.postMessage(
+          threadTs ? { ...base, thread_ts: threadTs, reply_broadcast: options?.broadcast === true } : base,
+        );
         if (!res.ts) throw new DigestPostError('Slack answered without a ts', 'no_ts', false);
         return res.ts;
       } catch (err) {
@@ -168,7 +182,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
   };
 
   return {
-    post(channel, message, threadTs) {
+    post(channel, message, threadTs, options) {
       try {
         assertOpen();
       } catch (err) {
@@ -178,7 +192,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
         async () => {
           await waitUntil((lastPostMs.get(channel) ?? Number.NEGATIVE_INFINITY) + interval);
           try {
-            return await slots.add(() => send(channel, message, threadTs), { throwOnTimeout: true });
+            return await slots.add(() => send(channel, message, threadTs, options), { throwOnTimeout: true });
           } finally {
             lastPostMs.set(channel, nowMs());
           }

@@ -53,3 +53,12 @@ export function isLostMilestone(track: Track, milestone: string): boolean {
   if (typeof marked === 'string' && marked.trim() !== '') return marked.trim() === milestone;
   return LOST_NAME.test(milestone);
 }
+
+const WON_NAME = /\bwon\b|\brenewed\b/i;
+
+/** Whether this milestone means the deal is won: the track's `won_milestone` when it has one, else the name. */
+export function isWonMilestone(track: Track | undefined, milestone: string): boolean {
+  const marked = (track as Record<string, unknown> | undefined)?.won_milestone;
+  if (typeof marked === 'string' && marked.trim() !== '') return marked.trim() === milestone;
+  return WON_NAME.test(milestone);
+}

@@ -30,6 +30,8 @@ export interface AgileErrorInit {
   badAnswer?: BadAnswer;
   /** Kind not_found: change-owner named an email no CRM user has. */
   unknownUserEmail?: string;
+  /** Kind rate_limited: Agile's Retry-After, when it sent one. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -48,6 +50,7 @@ export class AgileError extends Error {
   readonly write: boolean;
   readonly badAnswer: BadAnswer | undefined;
   readonly unknownUserEmail: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: AgileErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,6 +62,7 @@ export class AgileError extends Error {
     this.write = init.request !== undefined && init.request.method !== 'GET';
     this.badAnswer = init.badAnswer;
     this.unknownUserEmail = init.unknownUserEmail;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -169,6 +173,7 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
       ...base,
       kind: 'rate_limited',
       message: `Agile CRM answered 429 to ${where}`,
+      ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     });
   }
   const badInput = status === 400 || status === 409 || status === 422;

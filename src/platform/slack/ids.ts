@@ -77,6 +77,10 @@ export const ACTION = {
   digestSnooze: 'digest_snooze',
   /** users_select in a digest item: the picked Slack user becomes the task owner. */
   digestReassign: 'digest_reassign',
+  /** "Follow this one" after `/crm follow <name>` matched several deals; the value is the deal id. */
+  followPick: 'follow_pick',
+  /** Unfollow button in `/crm following`; the value is the follow's id. */
+  unfollow: 'follow_unfollow',
   /** Connection buttons (App Home, "connect first" answers): open the connect modal or disconnect. */
   connectWorkspace: 'connect_workspace',
   connectMe: 'connect_me',

@@ -9,6 +9,7 @@ import type { RepoContext } from './context.js';
 import { createDigestActionsRepository, type DigestActionsRepository } from './digest-actions.js';
 import { createDigestRunsRepository, type DigestRunsRepository } from './digest-runs.js';
 import { createDigestSchedulesRepository, type DigestSchedulesRepository } from './digest-schedules.js';
+import { createFollowsRepository, type FollowsRepository } from './follows.js';
 import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
@@ -29,6 +30,7 @@ export type { CacheRepository } from './cache.js';
 export type { DigestAction, DigestActionInput, DigestActionsRepository } from './digest-actions.js';
 export type { DigestRun, DigestRunStatus, DigestRunsRepository, TakeOverInput } from './digest-runs.js';
 export type { DigestSchedule, DigestScheduleInput, DigestSchedulesRepository } from './digest-schedules.js';
+export type { Follow, FollowInput, FollowKind, FollowsRepository } from './follows.js';
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
@@ -51,6 +53,8 @@ export interface Store {
   readonly userLinks: UserLinksRepository;
   /** Whole Slack threads logged as notes ("Log thread to CRM"), to ask before logging one again. */
   readonly threadLogs: ThreadLogsRepository;
+  /** Records followed in channels, their last-seen snapshots and the poll claims (features/follow). */
+  readonly follows: FollowsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -153,6 +157,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     settings: createWorkspaceSettingsRepository(ctx),
     userLinks: createUserLinksRepository(ctx),
     threadLogs: createThreadLogsRepository(ctx),
+    follows: createFollowsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

@@ -144,6 +144,35 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       )`,
     ],
   },
+  {
+    name: '006_follows',
+    statements: [
+      `CREATE TABLE follows (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        thread_ts TEXT,
+        created_by TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        snapshot_json TEXT,
+        snapshot_slot BIGINT,
+        updated_ms BIGINT NOT NULL
+      )`,
+      // One follow of a record per channel; the channel's list reads by (team, channel).
+      'CREATE UNIQUE INDEX follows_record ON follows (team_id, channel_id, kind, record_id)',
+      `CREATE TABLE follow_polls (
+        follow_id TEXT NOT NULL,
+        slot BIGINT NOT NULL,
+        instance_id TEXT NOT NULL,
+        claimed_ms BIGINT NOT NULL,
+        PRIMARY KEY (follow_id, slot)
+      )`,
+      'CREATE INDEX follow_polls_claimed ON follow_polls (claimed_ms)',
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

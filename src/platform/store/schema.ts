@@ -108,6 +108,29 @@ export interface ThreadLogsTable {
   note_ids_json: string;
   view_id: string | null;
   created_ms: number;
+export interface FollowsTable {
+  id: string;
+  team_id: string;
+  channel_id: string;
+  kind: 'deal' | 'contact' | 'ticket';
+  record_id: string;
+  label: string;
+  /** The channel message whose thread gets the updates; null while the follow is being announced. */
+  thread_ts: string | null;
+  created_by: string;
+  created_ms: number;
+  /** What the last poll saw (JSON); null until the first poll sets the baseline. */
+  snapshot_json: string | null;
+  /** The poll slot that wrote snapshot_json: a snapshot is only replaced by a later slot's. */
+  snapshot_slot: number | null;
+  updated_ms: number;
+}
+
+export interface FollowPollsTable {
+  follow_id: string;
+  slot: number;
+  instance_id: string;
+  claimed_ms: number;
 }
 
 export interface StoreMigrationsTable {
@@ -126,5 +149,7 @@ export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   user_links: UserLinksTable;
   thread_logs: ThreadLogsTable;
+  follows: FollowsTable;
+  follow_polls: FollowPollsTable;
   store_migrations: StoreMigrationsTable;
 }

@@ -15,6 +15,9 @@ const KINDS = new Set([
   'digest',
   'status',
   'audit',
+  'follow',
+  'unfollow',
+  'following',
   'error',
 ]);
 
@@ -315,6 +318,69 @@ describe('parseCrmCommand: audit', () => {
   });
 });
 
+describe('parseCrmCommand: follow, unfollow, following', () => {
+  it('names a deal, a contact or a ticket', () => {
+    expect(parseCrmCommand('follow Acme renewal')).toEqual({
+      kind: 'follow',
+      target: { kind: 'name', name: 'Acme renewal' },
+    });
+    expect(parseCrmCommand('follow <mailto:ana@acme.com|ana@acme.com>')).toEqual({
+      kind: 'follow',
+      target: { kind: 'email', email: 'ana@acme.com' },
+    });
+    expect(parseCrmCommand('follow 5632144419496002')).toEqual({
+      kind: 'follow',
+      target: { kind: 'id', id: '5632144419496002', hint: null },
+    });
+    expect(parseCrmCommand('follow #12')).toEqual({
+      kind: 'follow',
+      target: { kind: 'id', id: '12', hint: 'ticket' },
+    });
+    expect(parseCrmCommand('unfollow ticket 12')).toEqual({
+      kind: 'unfollow',
+      target: { kind: 'id', id: '12', hint: 'ticket' },
+    });
+    expect(parseCrmCommand('follow deal 77')).toEqual({
+      kind: 'follow',
+      target: { kind: 'id', id: '77', hint: 'deal' },
+    });
+    expect(parseCrmCommand('follow deal Acme  pilot')).toEqual({
+      kind: 'follow',
+      target: { kind: 'name', name: 'Acme pilot' },
+    });
+    expect(parseCrmCommand('follow contact ana@acme.com')).toEqual({
+      kind: 'follow',
+      target: { kind: 'email', email: 'ana@acme.com' },
+    });
+  });
+
+  it('needs something to follow; following takes nothing', () => {
+    expect(expectError(parseCrmCommand('follow')).message).toContain('needs what to follow');
+    expect(expectError(parseCrmCommand('unfollow  ')).message).toContain('needs what to unfollow');
+    expect(parseCrmCommand('following')).toEqual({ kind: 'following' });
+    expect(expectError(parseCrmCommand('following deals')).message).toContain('takes nothing after it');
+  });
+
+  it('a typo suggests it', () => {
+    expect(expectError(parseCrmCommand('folow Acme')).message).toContain('/crm follow …');
+  });
+
+  it('any text after follow parses to a target that keeps its words', () => {
+    const word = fc.stringMatching(/^[^\s<>&`]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (words) => {
+        const cmd = parseCrmCommand(`follow ${words.join(' ')}`);
+        expect(cmd.kind).toBe('follow');
+        if (cmd.kind !== 'follow') return;
+        const t = cmd.target;
+        const kept = t.kind === 'name' ? t.name : t.kind === 'email' ? t.email : t.id;
+        expect(kept.length).toBeGreaterThan(0);
+        expect(words.join(' ')).toContain(kept);
+      }),
+    );
+  });
+});
+
 describe('parseCrmCommand: unknown commands', () => {
   it('an unknown word lists the commands', () => {
     const err = expectError(parseCrmCommand('foo bar'));
@@ -386,6 +452,9 @@ describe('parseCrmCommand: properties', () => {
     'digest',
     'status',
     'audit',
+    'follow',
+    'unfollow',
+    'following',
     'ntoe',
     '?',
     '',

@@ -55,7 +55,21 @@ describe('buildHelpMessage', () => {
     const examples = [...all.matchAll(/`(\/crm [^`]*)`/g)].map((m) => (m[1] ?? '').replace(/^\/crm ?/, ''));
     const kinds = new Set(examples.map((e) => parseCrmCommand(e).kind));
     expect(kinds).toEqual(
-      new Set(['help', 'lookup', 'note', 'task', 'modal', 'move', 'reply', 'digest', 'status', 'audit']),
+      new Set([
+        'help',
+        'lookup',
+        'note',
+        'task',
+        'modal',
+        'move',
+        'reply',
+        'digest',
+        'status',
+        'audit',
+        'follow',
+        'unfollow',
+        'following',
+      ]),
     );
     for (const e of examples) expect(parseCrmCommand(e).kind).not.toBe('error');
     for (const word of [

@@ -698,6 +698,12 @@ function messageEl(m, { inThread }) {
     box.appendChild(r);
   }
   if (m.ephemeral) box.appendChild(el('div', 'only-you', 'Only visible to you'));
+  if (!inThread && m.broadcast) {
+    const link = el('button', 'replies', 'replied to a thread');
+    link.type = 'button';
+    link.addEventListener('click', () => openThread(m.threadTs));
+    box.appendChild(link);
+  }
   if (!inThread && m.replyCount > 0) {
     const link = el('button', 'replies', `${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}`);
     link.type = 'button';
@@ -883,7 +889,9 @@ function render() {
   const main = $('messages');
   const stick = scrolledToBottom(main);
   main.replaceChildren(
-    ...all.filter((m) => !m.threadTs || m.threadTs === m.ts).map((m) => messageEl(m, { inThread: false })),
+    ...all
+      .filter((m) => !m.threadTs || m.threadTs === m.ts || m.broadcast)
+      .map((m) => messageEl(m, { inThread: false })),
   );
   if (stick) main.scrollTop = main.scrollHeight;
 
