@@ -13,6 +13,7 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from '../features/digest/action-handlers.js';
+import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import {
   appHomeOpenedCallback,
   homeSettingsCallback,
@@ -20,7 +21,6 @@ import {
   homeTaskSnoozeCallback,
   homeUserLinkCallback,
 } from '../features/home/handlers.js';
-import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import { createContactCallback } from '../features/lookup/create-contact-handler.js';
 import {
   dealDisambiguateCallback,

@@ -13,7 +13,16 @@ import { snoozedDueEpochSec } from './schedule.js';
 
 export type DigestClickDeps = Pick<
   Deps,
-  'agile' | 'owners' | 'slackUsers' | 'store' | 'logger' | 'now' | 'audit' | 'settings' | 'connection'
+  | 'agile'
+  | 'owners'
+  | 'slackUsers'
+  | 'store'
+  | 'logger'
+  | 'now'
+  | 'audit'
+  | 'settings'
+  | 'connection'
+  | 'teamId'
 >;
 
 export type DigestActionKind = 'complete' | 'snooze' | 'reassign';

@@ -3,6 +3,7 @@ import { collect, type DomainUser } from '../../platform/agile/index.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { channelLabel } from '../../platform/slack/format.js';
+import { unknownProfile } from '../../platform/slack/user-directory.js';
 import { onceKey, QUICK_PATH_TTL_SEC } from '../../platform/store/run-once.js';
 import type { Connection } from '../../platform/workspace/connection.js';
 import {
@@ -240,7 +241,7 @@ async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Pro
       profile: async (id) => {
         const m = listed.get(id);
         return m
-          ? { id, name: m.name, timeZone: 'UTC', isAdmin: false, ...(m.email ? { email: m.email } : {}) }
+          ? { ...unknownProfile(id), name: m.name, ...(m.email ? { email: m.email } : {}) }
           : deps.slackUsers.profile(id);
       },
     },

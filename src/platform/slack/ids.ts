@@ -14,10 +14,6 @@ export const SHORTCUT = {
 /** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
 export const EVENT = {
   linkShared: 'link_shared',
-} as const;
-
-/** Events API subscriptions (manifest.yml settings.event_subscriptions.bot_events). */
-export const EVENT = {
   appHomeOpened: 'app_home_opened',
 } as const;
 

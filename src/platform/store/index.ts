@@ -14,9 +14,9 @@ import { createIdempotencyRepository, type IdempotencyRepository } from './idemp
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
 import type { Database } from './schema.js';
+import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
 import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
-import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 
 export type {
   AuditEntry,
@@ -34,9 +34,9 @@ export type { Follow, FollowInput, FollowKind, FollowsRepository } from './follo
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
+export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
-export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {

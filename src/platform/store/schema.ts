@@ -96,6 +96,8 @@ export interface UserLinksTable {
   agile_email: string;
   set_by: string;
   set_ms: number;
+}
+
 export interface ThreadLogsTable {
   id: string;
   team_id: string;
@@ -108,6 +110,8 @@ export interface ThreadLogsTable {
   note_ids_json: string;
   view_id: string | null;
   created_ms: number;
+}
+
 export interface FollowsTable {
   id: string;
   team_id: string;

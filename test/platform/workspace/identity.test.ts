@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unknownProfile } from '../../../src/platform/slack/user-directory.js';
 import type { UserLink } from '../../../src/platform/store/index.js';
 import {
   agileEmailFor,
@@ -26,10 +27,7 @@ function depsWith(opts: {
     connection: { personal: opts.personal ? { email: opts.personal } : null },
     slackUsers: {
       profile: async (id: string) => ({
-        id,
-        name: id,
-        timeZone: 'UTC',
-        isAdmin: false,
+        ...unknownProfile(id),
         ...(opts.emails?.[id] ? { email: opts.emails[id] } : {}),
       }),
     },
