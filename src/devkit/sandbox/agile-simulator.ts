@@ -7,11 +7,11 @@ import { ticketRoutes } from './routes/tickets.js';
 import { trackRoutes } from './routes/tracks.js';
 import { userRoutes } from './routes/users.js';
 import { buildEmptyState, buildSeedState } from './seed.js';
-import { type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
+import { type FaultRule, type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
 import type { SimulatorState } from './state.js';
 
 export { BIG_ID_CONTACT_ID } from './seed.js';
-export type { RecordedRequest } from './server.js';
+export type { FaultRule, RecordedRequest, TargetedFault } from './server.js';
 export type * from './state.js';
 
 export interface SimulatorOptions {
@@ -42,6 +42,11 @@ export interface SimulatorFaults {
   failNext(count: number, status: number, body?: string, headers?: Record<string, string>): void;
   /** The next `count` requests are never answered (until close()). */
   hangNext(count: number): void;
+  /**
+   * A fault for the requests matching `rule` only (method, path after /dev/), `times` times (default 1):
+   * a status, a connection reset or a hang, before or after the request is applied (see TargetedFault).
+   */
+  inject(rule: FaultRule): void;
   reset(): void;
 }
 
@@ -103,6 +108,9 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     },
     hangNext(count) {
       faultState.hangCount = count;
+    },
+    inject(rule) {
+      faultState.rules.push({ ...rule, remaining: rule.times ?? 1 });
     },
     reset() {
       Object.assign(faultState, noFaults());

@@ -1,10 +1,4 @@
-import {
-  type AgileClient,
-  type Deal,
-  isAgileError,
-  type Note,
-  type Track,
-} from '../../platform/agile/index.js';
+import { type AgileClient, type Deal, isAgileError, type Track } from '../../platform/agile/index.js';
 import { isLostMilestone, matchMilestone, trackOfDeal } from '../pipeline/milestones.js';
 
 /** Moving one deal to a milestone of its own track (the write both the modal and the quick path make). */
@@ -56,7 +50,8 @@ export interface MoveResult {
   probability?: number;
   /** The deal already was at that milestone: nothing was written (no update, no note). */
   unchanged: boolean;
-  noteId?: string;
+  /** A reason/note was written on the deal (Agile's answer is the deal, so there is no note id). */
+  noteSaved?: boolean;
   /** What the user typed as reason/note, not saved because nothing moved (quoted back to them). */
   unsavedNote?: string;
 }
@@ -143,8 +138,7 @@ export async function moveDeal(
   }
   const after = await agile.deals.updatePartial(deal.id, { milestone: target });
   const text = moveNote(req, before, target);
-  let note: Note | undefined;
-  if (text) note = await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+  if (text) await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
   return {
     dealId: deal.id,
     name: after.name || deal.name,
@@ -155,6 +149,6 @@ export async function moveDeal(
     value: after.expected_value ?? deal.expected_value,
     probability: after.probability ?? deal.probability,
     unchanged: false,
-    noteId: note?.id,
+    noteSaved: text !== undefined,
   };
 }

@@ -94,7 +94,7 @@ async function moveOnce(
             r.unchanged
               ? null
               : {
-                  recordIds: { dealId: r.dealId, ...(r.noteId ? { noteId: r.noteId } : {}) },
+                  recordIds: { dealId: r.dealId },
                   summary: `${r.name}: ${r.before || '—'} → ${r.after}`,
                 },
         },

@@ -178,7 +178,7 @@ export function buildDealMovedMessage(result: MoveResult): SlackMessage {
   const notes: string[] = [];
   if (result.defaultedTrack)
     notes.push('The deal has no track of its own: the default track’s milestones were used.');
-  if (result.noteId) notes.push('The reason/note was saved on the deal.');
+  if (result.noteSaved) notes.push('The reason/note was saved on the deal.');
   if (notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwnText(notes.join(' '))] });
   blocks.push({ type: 'actions', elements: [buildMoveButton(result.dealId)] });
   const text = `${result.name} moved: ${result.before || '—'} → ${result.after}`;

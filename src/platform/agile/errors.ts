@@ -3,6 +3,7 @@ export type AgileErrorKind =
   | 'not_found'
   | 'invalid'
   | 'limit'
+  | 'refused'
   | 'rate_limited'
   | 'unavailable'
   | 'bad_response';
@@ -30,6 +31,8 @@ export interface AgileErrorInit {
   badAnswer?: BadAnswer;
   /** Kind not_found: change-owner named an email no CRM user has. */
   unknownUserEmail?: string;
+  /** Kind rate_limited: the Retry-After Agile sent, in milliseconds. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -48,6 +51,7 @@ export class AgileError extends Error {
   readonly write: boolean;
   readonly badAnswer: BadAnswer | undefined;
   readonly unknownUserEmail: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: AgileErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,6 +63,7 @@ export class AgileError extends Error {
     this.write = init.request !== undefined && init.request.method !== 'GET';
     this.badAnswer = init.badAnswer;
     this.unknownUserEmail = init.unknownUserEmail;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -76,6 +81,21 @@ const BARE_EXCEPTION = /^\s*[A-Z][\w$]*Exception\b/m;
 export function looksLikeJavaException(body: string): boolean {
   return JAVA_EXCEPTION.test(body) || BARE_EXCEPTION.test(body);
 }
+
+// Agile runs on Google App Engine: these exceptions say the platform ran out of time or the datastore
+// was briefly unavailable (a request past its deadline, a datastore timeout or contention, a commit
+// still being applied), not that the input was wrong. The same request may succeed a moment later.
+const TRANSIENT_JAVA_EXCEPTION =
+  /\b(?:DeadlineExceeded(?:Exception|Error)|ApiDeadlineExceededException|DatastoreTimeoutException|DatastoreFailureException|CommittedButStillApplyingException|ConcurrentModificationException|ApiProxy\$(?:CancelledException|UnknownException)|OverQuotaException)\b/;
+
+/** A 500 whose Java exception is the platform's (timeouts, datastore), not a complaint about the input. */
+export function looksLikeTransientJavaException(body: string): boolean {
+  return TRANSIENT_JAVA_EXCEPTION.test(body);
+}
+
+// Reference, contacts: "Status 406: If the limit of the contacts is exceeded." Only a body that says
+// so is the plan limit; any other 406 (e.g. content negotiation) is a plain refusal.
+const LIMIT_BODY = /\blimit\b|exceed/i;
 
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
@@ -160,7 +180,7 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
   if (status === 406) {
     return new AgileError({
       ...base,
-      kind: 'limit',
+      kind: body !== undefined && LIMIT_BODY.test(body) ? 'limit' : 'refused',
       message: `Agile CRM answered 406 to ${where}${because}`,
     });
   }
@@ -168,11 +188,16 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
     return new AgileError({
       ...base,
       kind: 'rate_limited',
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
       message: `Agile CRM answered 429 to ${where}`,
     });
   }
   const badInput = status === 400 || status === 409 || status === 422;
-  const exceptionOn500 = status === 500 && body !== undefined && looksLikeJavaException(body);
+  const exceptionOn500 =
+    status === 500 &&
+    body !== undefined &&
+    looksLikeJavaException(body) &&
+    !looksLikeTransientJavaException(body);
   if (badInput || exceptionOn500) {
     return new AgileError({
       ...base,

@@ -206,8 +206,14 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
       async onResponseError(ctx) {
         const { response } = ctx;
         const body = (response._data as AnswerBody | undefined)?.text;
-        const error = errorFromResponse({ status: response.status, body, request: redact(ctx) });
-        await retryOrThrow(ctx, error, parseRetryAfterMs(response.headers.get('retry-after'), now()));
+        const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), now());
+        const error = errorFromResponse({
+          status: response.status,
+          body,
+          request: redact(ctx),
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+        await retryOrThrow(ctx, error, retryAfterMs);
       },
       async onRequestError(ctx) {
         const error = transportError(ctx.error, redact(ctx), timeoutMs);

@@ -26,8 +26,16 @@ function agileErrorWords(err: AgileError): string {
       return reason ? `the CRM could not find it (${reason})` : 'the CRM could not find that record';
     case 'limit':
       return "the CRM refused: the account's plan limit is reached (e.g. number of contacts)";
-    case 'rate_limited':
-      return 'the CRM is rate limiting us — try again in a minute';
+    case 'refused':
+      return reason
+        ? `the CRM refused the request (HTTP ${status ?? 406}: ${reason})`
+        : `the CRM refused the request (HTTP ${status ?? 406})`;
+    case 'rate_limited': {
+      const seconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
+      return seconds === undefined || seconds > 120
+        ? 'the CRM is rate limiting us — try again in a minute'
+        : `the CRM is rate limiting us — try again in ${seconds} second${seconds === 1 ? '' : 's'}`;
+    }
     case 'invalid':
       return reason
         ? `the CRM rejected the input: ${reason}`

@@ -25,11 +25,18 @@ describe('describeAgileError', () => {
     );
   });
 
-  it('names the plan limit and rate limiting', () => {
-    expect(answered(406)).toBe(
+  it('names the plan limit (only when the 406 says so) and rate limiting', () => {
+    expect(answered(406, 'Contacts limit exceeded for your plan')).toBe(
       "the CRM refused: the account's plan limit is reached (e.g. number of contacts)",
     );
+    expect(answered(406)).toBe('the CRM refused the request (HTTP 406)');
+    expect(answered(406, 'Not Acceptable')).toBe('the CRM refused the request (HTTP 406: Not Acceptable)');
     expect(answered(429)).toBe('the CRM is rate limiting us — try again in a minute');
+    const limited = (retryAfterMs: number) =>
+      describeAgileError(errorFromResponse({ status: 429, body: '', request: get, retryAfterMs }));
+    expect(limited(1000)).toBe('the CRM is rate limiting us — try again in 1 second');
+    expect(limited(7500)).toBe('the CRM is rate limiting us — try again in 8 seconds');
+    expect(limited(600_000)).toBe('the CRM is rate limiting us — try again in a minute');
   });
 
   it('passes on the reason the CRM gave for rejecting the input', () => {
