@@ -71,6 +71,14 @@ export function isAgileError(err: unknown): err is AgileError {
   return err instanceof AgileError;
 }
 
+/**
+ * A write that was sent and got no answer (timed out, or the connection dropped): it may or may not
+ * have been saved. Not a failure — a retry must first check whether it landed.
+ */
+export function isOutcomeUnknown(err: unknown): err is AgileError {
+  return err instanceof AgileError && err.write && err.kind === 'unavailable' && err.status === undefined;
+}
+
 const MAX_REASON_CHARS = 300;
 
 // A fully qualified Java class name ending in Exception/Error, e.g. "java.lang.NullPointerException".

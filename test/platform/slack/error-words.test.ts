@@ -62,13 +62,13 @@ describe('describeAgileError', () => {
       'the CRM did not answer in time — try again in a few minutes',
     );
     expect(error({ kind: 'unavailable', timedOut: true, request: post })).toBe(
-      'the CRM did not answer in time — the change may or may not have been saved, check before trying again',
+      'the CRM did not answer in time — it may have been saved all the same. Trying again is safe: the bot first checks whether it was saved and never saves it twice',
     );
     expect(error({ kind: 'unavailable', request: get })).toBe(
       'the CRM could not be reached — try again in a few minutes',
     );
     expect(error({ kind: 'unavailable', request: { method: 'PUT', path: 'api/tasks' } })).toBe(
-      'the CRM could not be reached — the change may or may not have been saved, check before trying again',
+      'the CRM could not be reached — it may have been saved all the same. Trying again is safe: the bot first checks whether it was saved and never saves it twice',
     );
   });
 
