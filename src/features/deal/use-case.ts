@@ -7,6 +7,7 @@ import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
 import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
+import { dealLanded } from './landed.js';
 
 export interface TrackChoice {
   id: string;
@@ -149,7 +150,7 @@ export function createDeal(
   actor: Actor,
   req: { viewId: string; draft: DealDraft; timeZone: string },
 ): Promise<OnceOutcome<CreatedDeal>> {
-  return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async () => {
+  return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async (attempt) => {
     const input = toDealInput(req.draft, req.timeZone);
     if (input.owner_id === undefined) {
       // Mandatory per the field table; a form opened without owners (none could be read) has no choice.
@@ -165,7 +166,9 @@ export function createDeal(
         ids: req.draft.contactIds.length > 0 ? { contactIds: req.draft.contactIds } : {},
         written: (d) => ({ recordIds: { dealId: d.id } }),
       },
-      () => deps.agile.deals.create(input),
+      // An earlier create got no answer: if it landed, that deal is the answer (never a second deal).
+      async () =>
+        (attempt.afterUnknown ? await dealLanded(deps.agile, input) : null) ?? deps.agile.deals.create(input),
     );
     const created: CreatedDeal = {
       id: deal.id,

@@ -1,5 +1,7 @@
 import { type AgileClient, type Deal, isAgileError, type Track } from '../../platform/agile/index.js';
+import type { OnceAttempt } from '../../platform/store/run-once.js';
 import { isLostMilestone, matchMilestone, trackOfDeal } from '../pipeline/milestones.js';
+import { moveLanded, moveNoteLanded } from './landed.js';
 
 /** Moving one deal to a milestone of its own track (the write both the modal and the quick path make). */
 
@@ -106,6 +108,7 @@ export async function moveDeal(
   agile: AgileClient,
   tracks: readonly Track[],
   req: MoveRequest,
+  attempt: OnceAttempt = { afterUnknown: false },
 ): Promise<MoveResult> {
   const { deal, track, defaulted } = await loadDealWithTrack(agile, tracks, req.dealId);
   const target = matchMilestone(track, req.milestone);
@@ -120,6 +123,25 @@ export async function moveDeal(
     throw new MoveError('reason_required', `Moving to ${target} needs a reason.`, track.milestoneList);
   }
   const before = deal.milestone ?? '';
+  if (attempt.afterUnknown && moveLanded(deal, target)) {
+    // The earlier move got no answer but landed: only its note may still be missing.
+    // Where it came from is no longer known ("Moved from — to Won").
+    const text = moveNote(req, '', target);
+    if (text && !(await moveNoteLanded(agile, deal.id, req, text.subject)))
+      await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+    return {
+      dealId: deal.id,
+      name: deal.name,
+      before: '',
+      after: target,
+      trackName: track.name,
+      defaultedTrack: defaulted,
+      value: deal.expected_value,
+      probability: deal.probability,
+      unchanged: false,
+      noteSaved: text !== undefined,
+    };
+  }
   if (before === target) {
     // Nothing moves, so nothing is written: a "Moved from Prospect to Prospect" note would be untrue.
     const typed = [req.reason?.trim(), req.note?.trim()].filter(Boolean).join('\n\n');

@@ -77,7 +77,7 @@ async function moveOnce(
   return runOnce(
     deps.store,
     key,
-    async () => {
+    async (attempt) => {
       const [tracks, profile] = await Promise.all([
         deps.deals.tracks(),
         deps.slackUsers.profile(actor.userId),
@@ -98,7 +98,7 @@ async function moveOnce(
                   summary: `${r.name}: ${r.before || '—'} → ${r.after}`,
                 },
         },
-        () => moveDeal(deps.agile, tracks, { ...req, actorName: profile.name }),
+        () => moveDeal(deps.agile, tracks, { ...req, actorName: profile.name }, attempt),
       );
       // The modal refuses it (the deal reached that milestone after the modal was opened).
       if (result.unchanged && options.refuseUnchanged) {

@@ -269,10 +269,14 @@ export function buildDealChoicesMessage(
 /** Why a quick move did not happen (nothing was written): a refusal of ours, or the CRM's words. */
 export type MoveFailure =
   | { kind: MoveErrorKind; message: string; validMilestones: string[] }
-  | { kind: 'crm'; words: string };
+  | { kind: 'crm'; words: string; unknown?: boolean };
 
 export function buildMoveFailedMessage(failure: MoveFailure, typedMilestone: string): SlackMessage {
-  if (failure.kind === 'crm') return buildNotice('error', `Sorry, the deal was not moved: ${failure.words}`);
+  if (failure.kind === 'crm')
+    return buildNotice(
+      'error',
+      `${failure.unknown ? 'The deal may have been moved' : 'Sorry, the deal was not moved'}: ${failure.words}`,
+    );
   if (failure.kind === 'unknown_milestone') {
     return buildNotice(
       'error',
