@@ -34,6 +34,8 @@ export interface TestBotOptions {
   now?: () => Date;
   /** Digest scheduler options (e.g. `{ enabled: false }`, a short perChannelIntervalMs). */
   scheduler?: BotOptions['scheduler'];
+  /** Agile client options (short timeouts, no backoff) for fault tests. */
+  agileOptions?: BotOptions['agileOptions'];
   /**
    * Servers shared by several bots (instances of one deployment): used instead of starting this bot's
    * own, and left running by close(). Point the bots at one database with env.DATABASE_URL.
@@ -114,7 +116,13 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const bot = await createBot({ config, logger, now: opts.now, scheduler: opts.scheduler });
+  const bot = await createBot({
+    config,
+    logger,
+    now: opts.now,
+    scheduler: opts.scheduler,
+    ...(opts.agileOptions ? { agileOptions: opts.agileOptions } : {}),
+  });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const url = `${baseUrl}/slack/events`;
