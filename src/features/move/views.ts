@@ -271,11 +271,17 @@ export type MoveFailure =
   | { kind: MoveErrorKind; message: string; validMilestones: string[] }
   | { kind: 'crm'; words: string; unknown?: boolean };
 
-export function buildMoveFailedMessage(failure: MoveFailure, typedMilestone: string): SlackMessage {
+/** `typed`: the whole command, quoted back after a CRM failure so a typed reason is never lost. */
+export function buildMoveFailedMessage(
+  failure: MoveFailure,
+  typedMilestone: string,
+  typed?: string,
+): SlackMessage {
   if (failure.kind === 'crm')
     return buildNotice(
       'error',
       `${failure.unknown ? 'The deal may have been moved' : 'Sorry, the deal was not moved'}: ${failure.words}`,
+      typed ? `You typed: ${typed}` : undefined,
     );
   if (failure.kind === 'unknown_milestone') {
     return buildNotice(
