@@ -37,7 +37,12 @@ export interface BotOptions {
   /** The ack gate on every listener (on by default; the benchmark measures it both ways). */
   ackGate?: boolean;
   /** Agile client options for tests (shorter timeouts, no backoff). */
-  agileOptions?: { timeoutMs?: number; retries?: number; retryBaseDelayMs?: number };
+  agileOptions?: {
+    timeoutMs?: number;
+    retries?: number;
+    retryBaseDelayMs?: number;
+    maxRetryAfterMs?: number;
+  };
   /** The digest scheduler (on by default); tests turn it off or speed it up. */
   scheduler?: {
     enabled?: boolean;

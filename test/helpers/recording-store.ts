@@ -12,6 +12,7 @@ export function keyRecordingStore(): { store: Store; keys: string[] } {
       },
       complete: async () => undefined,
       release: async () => undefined,
+      markUnknown: async () => undefined,
     },
   } as unknown as Store;
   return { store, keys };

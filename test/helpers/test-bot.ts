@@ -46,6 +46,8 @@ export interface TestBotOptions {
    * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
    */
   workspace?: BotOptions['workspace'];
+  /** Agile client options (short timeouts, no backoff) for fault tests. */
+  agileOptions?: BotOptions['agileOptions'];
   /**
    * Servers shared by several bots (instances of one deployment): used instead of starting this bot's
    * own, and left running by close(). Point the bots at one database with env.DATABASE_URL.
@@ -133,6 +135,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     scheduler: opts.scheduler,
     workspace: opts.workspace,
     followPoller: opts.followPoller,
+    ...(opts.agileOptions ? { agileOptions: opts.agileOptions } : {}),
   });
   const { port } = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -7,11 +7,18 @@ import { ticketRoutes } from './routes/tickets.js';
 import { trackRoutes } from './routes/tracks.js';
 import { userRoutes } from './routes/users.js';
 import { buildEmptyState, buildSeedState } from './seed.js';
-import { type FailOnly, type FaultState, noFaults, type RecordedRequest, startServer } from './server.js';
+import {
+  type FailOnly,
+  type FaultRule,
+  type FaultState,
+  noFaults,
+  type RecordedRequest,
+  startServer,
+} from './server.js';
 import type { SimulatorState } from './state.js';
 
 export { BIG_ID_CONTACT_ID } from './seed.js';
-export type { RecordedRequest } from './server.js';
+export type { FaultRule, RecordedRequest, TargetedFault } from './server.js';
 export type * from './state.js';
 
 export interface SimulatorOptions {
@@ -48,6 +55,11 @@ export interface SimulatorFaults {
   ): void;
   /** The next `count` requests are never answered (until close()). */
   hangNext(count: number): void;
+  /**
+   * A fault for the requests matching `rule` only (method, path after /dev/), `times` times (default 1):
+   * a status, a connection reset or a hang, before or after the request is applied (see TargetedFault).
+   */
+  inject(rule: FaultRule): void;
   reset(): void;
 }
 
@@ -110,6 +122,9 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     },
     hangNext(count) {
       faultState.hangCount = count;
+    },
+    inject(rule) {
+      faultState.rules.push({ ...rule, remaining: rule.times ?? 1 });
     },
     reset() {
       Object.assign(faultState, noFaults());

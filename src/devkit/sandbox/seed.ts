@@ -824,6 +824,7 @@ export function buildSeedState(now: Date, email: string): SimulatorState {
   });
 
   seedTickets(state, nowMs, contactId, userId);
+  state.idSeq.bigNext = 2n ** 53n + 1_000n;
   return state;
 }
 

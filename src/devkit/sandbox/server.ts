@@ -15,6 +15,37 @@ export interface RecordedRequest {
   status: number;
   /** The latency fault this answer was held back by (ms), when one was set. */
   delayedMs?: number;
+  /** The targeted fault (SimulatorFaults.inject) this request met, if any. */
+  fault?: TargetedFault['kind'];
+}
+
+/**
+ * What a targeted fault does to the request it matches:
+ * - `status`: answered with that status/body/headers, nothing applied (a 400, 401, 429, 500 …);
+ * - `drop`: the connection is reset before anything is applied;
+ * - `hang`: never answered and never applied (the client times out; close() ends it);
+ * - `apply-then-drop`: applied, then the connection is reset instead of answering;
+ * - `apply-then-hang`: applied, and the answer never comes (the client times out).
+ */
+export type TargetedFault =
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; contentType?: string }
+  | { kind: 'drop' }
+  | { kind: 'hang' }
+  | { kind: 'apply-then-drop' }
+  | { kind: 'apply-then-hang' };
+
+export interface FaultRule {
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Matched against the path after /dev/ (e.g. /^api\/notes$/); a string must equal it. Any when absent. */
+  path?: RegExp | string;
+  fault: TargetedFault;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+}
+
+interface ActiveRule extends FaultRule {
+  remaining: number;
 }
 
 export interface FaultState {
@@ -27,6 +58,8 @@ export interface FaultState {
   /** Only requests matching this fail (the first `skip` of them still succeed); others pass. */
   failOnly: FailOnly | undefined;
   hangCount: number;
+  /** Targeted faults, first match wins; a rule is dropped once used up. */
+  rules: ActiveRule[];
 }
 
 /** Which requests a failNext fault hits: e.g. the third POST api/notes is `{ method: 'POST', path: 'api/notes', skip: 2 }`. */
@@ -47,7 +80,21 @@ export function noFaults(): FaultState {
     failHeaders: undefined,
     failOnly: undefined,
     hangCount: 0,
+    rules: [],
   };
+}
+
+function takeRule(faults: FaultState, method: string, path: string): TargetedFault | undefined {
+  const index = faults.rules.findIndex(
+    (r) =>
+      (r.method === undefined || r.method === method) &&
+      (r.path === undefined || (typeof r.path === 'string' ? r.path === path : r.path.test(path))),
+  );
+  const rule = faults.rules[index];
+  if (!rule) return undefined;
+  rule.remaining--;
+  if (rule.remaining <= 0) faults.rules.splice(index, 1);
+  return rule.fault;
 }
 
 export interface ServerDeps {
@@ -203,6 +250,34 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         // Never answered; close() destroys the socket.
         deps.faults.hangCount--;
         return;
+      }
+      const devPath = url.pathname.startsWith('/dev/') ? url.pathname.slice('/dev/'.length) : url.pathname;
+      const fault = takeRule(deps.faults, record.method, devPath);
+      if (fault) {
+        record.fault = fault.kind;
+        if (fault.kind === 'status') {
+          const body = fault.body ?? `Simulated failure (status ${fault.status})`;
+          send(
+            res,
+            {
+              status: fault.status,
+              contentType: fault.contentType ?? 'text/plain',
+              headers: fault.headers,
+              body,
+            },
+            record,
+          );
+          return;
+        }
+        if (fault.kind === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        if (fault.kind === 'hang') return;
+        const applied = dispatch(deps, req, url, rawBody);
+        record.status = applied.status;
+        if (fault.kind === 'apply-then-drop') req.socket.destroy();
+        return; // apply-then-hang: the answer is never sent
       }
       const out = dispatch(deps, req, url, rawBody);
       if (deps.faults.latencyMs > 0) {

@@ -164,7 +164,14 @@ export interface SimulatorState {
   tickets: TicketRecord[];
   ticketNotes: TicketNoteRecord[];
   /** State of the id generator, so that reset() reproduces the same ids. */
-  idSeq: { next: bigint; rng: number; ticketNext: number };
+  idSeq: {
+    next: bigint;
+    rng: number;
+    ticketNext: number;
+    /** Set once the seed is built: from then on every other new id lies above 2^53 (see nextId). */
+    bigNext?: bigint;
+    issued?: number;
+  };
 }
 
 export function emptyState(): SimulatorState {
@@ -186,9 +193,20 @@ export function emptyState(): SimulatorState {
 
 const MAX_ID = 2n ** 53n - 1n;
 
-/** Next 64-bit-style id between 2^52 and 2^53, increasing by a pseudo-random step (deterministic). */
+/**
+ * Next 64-bit-style id, increasing by a pseudo-random step (deterministic): between 2^52 and 2^53 for
+ * the seed; after it, every other id lies above 2^53, as Agile's 64-bit ids do (a client that parses
+ * ids as doubles rounds them: records created through the API must catch that too).
+ */
 export function nextId(state: SimulatorState): string {
   const seq = state.idSeq;
+  if (seq.bigNext !== undefined) {
+    seq.issued = (seq.issued ?? 0) + 1;
+    if (seq.issued % 2 === 1) {
+      seq.bigNext += BigInt(1 + (seq.issued % 89)) * 1_125_899_906n + 7n;
+      return seq.bigNext.toString();
+    }
+  }
   // xorshift32: deterministic and cheap
   let x = seq.rng;
   x ^= x << 13;

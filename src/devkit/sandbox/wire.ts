@@ -44,10 +44,11 @@ function ownerWire(state: SimulatorState, id: string): Wire | undefined {
 }
 
 export function contactToWire(state: SimulatorState, c: ContactRecord): Wire {
+  // Reference (contact example): "id": "5629585249009664", "created_time": "1469170109" — strings.
   const wire: Wire = {
-    id: idNum(c.id),
+    id: c.id,
     type: c.type,
-    created_time: c.createdEpochSec,
+    created_time: String(c.createdEpochSec),
     updated_time: c.updatedEpochSec,
     last_contacted: 0,
     last_emailed: 0,

@@ -7,6 +7,7 @@ import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
 import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
+import { dealLanded } from './landed.js';
 
 export interface TrackChoice {
   id: string;
@@ -109,8 +110,24 @@ export function closeDateToEpochSec(date: string, timeZone: string): number | un
   return Math.floor(local.getTime() / 1000);
 }
 
-export function toDealInput(draft: DealDraft, timeZone: string): DealInput {
-  const closeSec = draft.closeDate === undefined ? undefined : closeDateToEpochSec(draft.closeDate, timeZone);
+/** A deal created without a close date closes this many days from now (Agile requires one). */
+export const DEFAULT_CLOSE_DAYS = 30;
+
+/** `YYYY-MM-DD` of the day `days` after `nowMs` in `timeZone`. */
+function dayAfter(nowMs: number, days: number, timeZone: string): string {
+  const local = new TZDate(nowMs + days * 86_400_000, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+}
+
+/**
+ * The reference's deal field table marks close_date ("Yes", epoch time) and owner_id ("Yes", the id of
+ * the user) mandatory: the close date defaults to DEFAULT_CLOSE_DAYS from now; the owner is filled in
+ * by createDeal (the acting user's Agile user, else the API user).
+ */
+export function toDealInput(draft: DealDraft, timeZone: string, nowMs: number = Date.now()): DealInput {
+  const closeDate = draft.closeDate ?? dayAfter(nowMs, DEFAULT_CLOSE_DAYS, timeZone);
+  const closeSec = closeDateToEpochSec(closeDate, timeZone);
   return {
     name: draft.name,
     expected_value: draft.value,
@@ -129,12 +146,17 @@ export function toDealInput(draft: DealDraft, timeZone: string): DealInput {
  * then puts it first in the user's deal picker until Agile's listing shows it.
  */
 export function createDeal(
-  deps: Pick<Deps, 'agile' | 'store' | 'deals' | 'audit'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'deals' | 'audit' | 'owners' | 'slackUsers'>,
   actor: Actor,
   req: { viewId: string; draft: DealDraft; timeZone: string },
 ): Promise<OnceOutcome<CreatedDeal>> {
-  return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async () => {
+  return runOnce(deps.store, onceKey('deal.create', actor.teamId, req.viewId), async (attempt) => {
     const input = toDealInput(req.draft, req.timeZone);
+    if (input.owner_id === undefined) {
+      // Mandatory per the field table; a form opened without owners (none could be read) has no choice.
+      const owner = await defaultOwner(deps, actor.userId);
+      if (owner) input.owner_id = owner;
+    }
     const deal = await audited(
       deps.audit,
       {
@@ -144,7 +166,9 @@ export function createDeal(
         ids: req.draft.contactIds.length > 0 ? { contactIds: req.draft.contactIds } : {},
         written: (d) => ({ recordIds: { dealId: d.id } }),
       },
-      () => deps.agile.deals.create(input),
+      // An earlier create got no answer: if it landed, that deal is the answer (never a second deal).
+      async () =>
+        (attempt.afterUnknown ? await dealLanded(deps.agile, input) : null) ?? deps.agile.deals.create(input),
     );
     const created: CreatedDeal = {
       id: deal.id,
@@ -162,6 +186,16 @@ export function createDeal(
     });
     return created;
   });
+}
+
+/** The acting user's Agile user (same email as their Slack profile), else the API user; undefined if unknown. */
+async function defaultOwner(deps: Pick<Deps, 'owners' | 'slackUsers'>, userId: string) {
+  try {
+    const profile = await deps.slackUsers.profile(userId);
+    return (await deps.owners.defaultFor(profile.email))?.id;
+  } catch {
+    return undefined; // Agile then makes the API user the owner
+  }
 }
 
 export type { Actor };

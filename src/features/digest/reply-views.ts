@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { KnownBlock } from '@slack/types';
 import { format } from 'date-fns';
-import { describeAgileError } from '../../platform/slack/error-words.js';
+import { describeAgileError, writeFailureWords } from '../../platform/slack/error-words.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
@@ -202,7 +202,11 @@ export function buildDigestClickNotice(outcome: DigestClickOutcome): SlackMessag
     case 'unprepared':
       return buildNotice('error', `Sorry, that did not work: ${describeAgileError(outcome.error)}`);
     case 'not_updated':
-      return buildNotice('error', `Sorry, the task was not updated: ${describeAgileError(outcome.error)}`);
+      // A task update is a PUT of the new values: clicking again re-applies it, harmless if it landed.
+      return buildNotice(
+        'error',
+        writeFailureWords(outcome.error, 'Sorry, the task was not updated', 'The task may have been updated'),
+      );
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
-import { describeAgileError } from '../../platform/slack/error-words.js';
+import { writeFailureWords } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { isEmail } from '../../platform/text.js';
 import { createContactFromOffer } from './use-case.js';
@@ -42,7 +42,14 @@ export function createContactCallback(deps: Deps) {
       });
     } catch (err) {
       deps.logger.warn({ err }, 'Create contact failed');
-      await tellError(`Could not create the contact ${email}: ${describeAgileError(err)}`);
+      // Clicking again is safe after an unknown outcome: Create contact searches the email first.
+      await tellError(
+        writeFailureWords(
+          err,
+          `Could not create the contact ${email}`,
+          `The contact ${email} may have been created`,
+        ),
+      );
     }
   };
 }

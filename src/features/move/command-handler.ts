@@ -37,6 +37,10 @@ export const moveCommandHandler: CommandHandler<'move'> = async (cmd, { command,
     await respond({ response_type: 'ephemeral', ...buildQuickMoveMessage(outcome) });
   } catch (err) {
     if (!(err instanceof MoveError)) deps.logger.warn({ err }, 'quick move failed');
-    await respond({ response_type: 'ephemeral', ...buildMoveFailedMessage(moveFailureOf(err), milestone) });
+    const typed = `/crm ${(command.text ?? '').trim()}`;
+    await respond({
+      response_type: 'ephemeral',
+      ...buildMoveFailedMessage(moveFailureOf(err), milestone, typed),
+    });
   }
 };

@@ -8,6 +8,7 @@ import type {
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
@@ -53,7 +54,7 @@ const channelOf = (body: BlockAction) => body.channel?.id ?? body.container?.cha
 export function moveFailureOf(err: unknown): MoveFailure {
   if (err instanceof MoveError)
     return { kind: err.kind, message: err.message, validMilestones: err.validMilestones };
-  return { kind: 'crm', words: describeAgileError(err) };
+  return { kind: 'crm', words: describeAgileError(err), unknown: isOutcomeUnknown(err) };
 }
 
 /** The Move form with a deal and its track's milestones; when the deal cannot be read, the form says why. */

@@ -1,11 +1,7 @@
-import {
-  type AgileClient,
-  type Deal,
-  isAgileError,
-  type Note,
-  type Track,
-} from '../../platform/agile/index.js';
+import { type AgileClient, type Deal, isAgileError, type Track } from '../../platform/agile/index.js';
+import type { OnceAttempt } from '../../platform/store/run-once.js';
 import { isLostMilestone, matchMilestone, trackOfDeal } from '../pipeline/milestones.js';
+import { moveLanded, moveNoteLanded } from './landed.js';
 
 /** Moving one deal to a milestone of its own track (the write both the modal and the quick path make). */
 
@@ -56,7 +52,8 @@ export interface MoveResult {
   probability?: number;
   /** The deal already was at that milestone: nothing was written (no update, no note). */
   unchanged: boolean;
-  noteId?: string;
+  /** A reason/note was written on the deal (Agile's answer is the deal, so there is no note id). */
+  noteSaved?: boolean;
   /** What the user typed as reason/note, not saved because nothing moved (quoted back to them). */
   unsavedNote?: string;
 }
@@ -111,6 +108,7 @@ export async function moveDeal(
   agile: AgileClient,
   tracks: readonly Track[],
   req: MoveRequest,
+  attempt: OnceAttempt = { afterUnknown: false },
 ): Promise<MoveResult> {
   const { deal, track, defaulted } = await loadDealWithTrack(agile, tracks, req.dealId);
   const target = matchMilestone(track, req.milestone);
@@ -125,6 +123,25 @@ export async function moveDeal(
     throw new MoveError('reason_required', `Moving to ${target} needs a reason.`, track.milestoneList);
   }
   const before = deal.milestone ?? '';
+  if (attempt.afterUnknown && moveLanded(deal, target)) {
+    // The earlier move got no answer but landed: only its note may still be missing.
+    // Where it came from is no longer known ("Moved from — to Won").
+    const text = moveNote(req, '', target);
+    if (text && !(await moveNoteLanded(agile, deal.id, req, text.subject)))
+      await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+    return {
+      dealId: deal.id,
+      name: deal.name,
+      before: '',
+      after: target,
+      trackName: track.name,
+      defaultedTrack: defaulted,
+      value: deal.expected_value,
+      probability: deal.probability,
+      unchanged: false,
+      noteSaved: text !== undefined,
+    };
+  }
   if (before === target) {
     // Nothing moves, so nothing is written: a "Moved from Prospect to Prospect" note would be untrue.
     const typed = [req.reason?.trim(), req.note?.trim()].filter(Boolean).join('\n\n');
@@ -143,8 +160,7 @@ export async function moveDeal(
   }
   const after = await agile.deals.updatePartial(deal.id, { milestone: target });
   const text = moveNote(req, before, target);
-  let note: Note | undefined;
-  if (text) note = await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+  if (text) await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
   return {
     dealId: deal.id,
     name: after.name || deal.name,
@@ -155,6 +171,6 @@ export async function moveDeal(
     value: after.expected_value ?? deal.expected_value,
     probability: after.probability ?? deal.probability,
     unchanged: false,
-    noteId: note?.id,
+    noteSaved: text !== undefined,
   };
 }

@@ -77,7 +77,7 @@ async function moveOnce(
   return runOnce(
     deps.store,
     key,
-    async () => {
+    async (attempt) => {
       const [tracks, profile] = await Promise.all([
         deps.deals.tracks(),
         deps.slackUsers.profile(actor.userId),
@@ -94,11 +94,11 @@ async function moveOnce(
             r.unchanged
               ? null
               : {
-                  recordIds: { dealId: r.dealId, ...(r.noteId ? { noteId: r.noteId } : {}) },
+                  recordIds: { dealId: r.dealId },
                   summary: `${r.name}: ${r.before || '—'} → ${r.after}`,
                 },
         },
-        () => moveDeal(deps.agile, tracks, { ...req, actorName: profile.name }),
+        () => moveDeal(deps.agile, tracks, { ...req, actorName: profile.name }, attempt),
       );
       // The modal refuses it (the deal reached that milestone after the modal was opened).
       if (result.unchanged && options.refuseUnchanged) {

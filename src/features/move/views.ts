@@ -152,7 +152,7 @@ export function buildDealMovedMessage(result: MoveResult): SlackMessage {
   const notes: string[] = [];
   if (result.defaultedTrack)
     notes.push('The deal has no track of its own: the default track’s milestones were used.');
-  if (result.noteId) notes.push('The reason/note was saved on the deal.');
+  if (result.noteSaved) notes.push('The reason/note was saved on the deal.');
   if (notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwnText(notes.join(' '))] });
   blocks.push({ type: 'actions', elements: [buildMoveButton(result.dealId)] });
   const text = `${result.name} moved: ${result.before || '—'} → ${result.after}`;
@@ -243,10 +243,20 @@ export function buildDealChoicesMessage(
 /** Why a quick move did not happen (nothing was written): a refusal of ours, or the CRM's words. */
 export type MoveFailure =
   | { kind: MoveErrorKind; message: string; validMilestones: string[] }
-  | { kind: 'crm'; words: string };
+  | { kind: 'crm'; words: string; unknown?: boolean };
 
-export function buildMoveFailedMessage(failure: MoveFailure, typedMilestone: string): SlackMessage {
-  if (failure.kind === 'crm') return buildNotice('error', `Sorry, the deal was not moved: ${failure.words}`);
+/** `typed`: the whole command, quoted back after a CRM failure so a typed reason is never lost. */
+export function buildMoveFailedMessage(
+  failure: MoveFailure,
+  typedMilestone: string,
+  typed?: string,
+): SlackMessage {
+  if (failure.kind === 'crm')
+    return buildNotice(
+      'error',
+      `${failure.unknown ? 'The deal may have been moved' : 'Sorry, the deal was not moved'}: ${failure.words}`,
+      typed ? `You typed: ${typed}` : undefined,
+    );
   if (failure.kind === 'unknown_milestone') {
     return buildNotice(
       'error',

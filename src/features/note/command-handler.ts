@@ -1,3 +1,4 @@
+import { isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
@@ -44,6 +45,13 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
     }
   } catch (err) {
     deps.logger.warn({ err }, '/crm note failed');
-    await reply(buildQuickNoteFailedMessage({ email, text, reason: describeAgileError(err) }));
+    await reply(
+      buildQuickNoteFailedMessage({
+        email,
+        text,
+        reason: describeAgileError(err),
+        unknown: isOutcomeUnknown(err),
+      }),
+    );
   }
 };

@@ -248,18 +248,25 @@ export function buildQuickNoteUnknownContactMessage(a: { email: string; text: st
   );
 }
 
-/** The CRM refused or failed: the reason in words, then the note quoted back whole. */
+/**
+ * The CRM refused or failed: the reason in words, then the note quoted back whole. `unknown`: the
+ * write got no answer, so the note may have been logged (never "nothing was written").
+ */
 export function buildQuickNoteFailedMessage(a: {
   email: string;
   text: string;
   reason: string;
+  unknown?: boolean;
 }): SlackMessage[] {
+  const lead = a.unknown ? 'The note for' : 'Could not log the note for';
+  const tail = a.unknown ? ' may have been logged' : '';
+  const nothing = a.unknown ? 'Send the same command again to make sure;' : 'Nothing was written;';
   return withQuote(
     a.text,
-    fallback(`Could not log the note for ${a.email}: ${a.reason}. Your note: ${a.text}`),
+    fallback(`${lead} ${a.email}${tail}: ${a.reason}. Your note: ${a.text}`),
     (where) => [
       section(
-        `⚠️ Could not log the note for *${truncate(escapeMrkdwn(a.email), 300)}*: ${truncate(escapeMrkdwn(a.reason), 1000)}. Nothing was written; ${where}`,
+        `⚠️ ${lead} *${truncate(escapeMrkdwn(a.email), 300)}*${tail}: ${truncate(escapeMrkdwn(a.reason), 1000)}. ${nothing} ${where}`,
       ),
     ],
   );

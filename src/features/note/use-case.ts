@@ -7,10 +7,17 @@ import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { channelLabel } from '../../platform/slack/format.js';
 import type { Store } from '../../platform/store/index.js';
-import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import {
+  type OnceAttempt,
+  type OnceOutcome,
+  onceKey,
+  QUICK_PATH_TTL_SEC,
+  runOnce,
+} from '../../platform/store/run-once.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
+import { noteLanded } from './landed.js';
 import { noteTextIssue } from './schema.js';
 
 /** Subject made from the note's first line when none is given. */
@@ -60,9 +67,22 @@ interface NoteWrite {
 
 type NoteDeps = { agile: AgileClient; audit: AuditTrail };
 
-/** Writes one note related to one contact (audited); the subject defaults to the text's first line. */
-async function writeNote(deps: NoteDeps, actor: Actor, input: NoteWrite): Promise<{ noteId: string }> {
+/**
+ * Writes one note related to one contact (audited); the subject defaults to the text's first line.
+ * After a write that got no answer (`afterUnknown`), a note that landed is returned instead.
+ */
+async function writeNote(
+  deps: NoteDeps,
+  actor: Actor,
+  input: NoteWrite,
+  attempt: OnceAttempt,
+): Promise<{ noteId: string }> {
   const subject = input.subject?.trim() || deriveSubject(input.text);
+  const description = composeNoteDescription(input.text, input.origin);
+  if (attempt.afterUnknown) {
+    const landed = await noteLanded(deps.agile, { contactId: input.contactId, subject, description });
+    if (landed) return landed;
+  }
   const spec = {
     action: 'note.create',
     actor,
@@ -73,7 +93,7 @@ async function writeNote(deps: NoteDeps, actor: Actor, input: NoteWrite): Promis
   return audited(deps.audit, spec, async () => {
     const note = await deps.agile.notes.createForContacts({
       subject,
-      description: composeNoteDescription(input.text, input.origin),
+      description,
       contactIds: [input.contactId],
     });
     return { noteId: String(note.id) };
@@ -103,8 +123,13 @@ async function logMessageNote(
   const earlier = await deps.store.loggedMessages.find(channel, ts, input.contactId);
   if (earlier) return { status: 'already', permalink: earlier.permalink, loggedBy: earlier.loggedBy };
   const key = onceKey('note.message', input.teamId, channel, ts, input.contactId);
-  const outcome = await runOnce(deps.store, key, async () => {
-    const { noteId } = await writeNote(deps, { teamId: input.teamId, userId: input.loggedBy }, input);
+  const outcome = await runOnce(deps.store, key, async (attempt) => {
+    const { noteId } = await writeNote(
+      deps,
+      { teamId: input.teamId, userId: input.loggedBy },
+      input,
+      attempt,
+    );
     await deps.store.loggedMessages.record({
       channel,
       ts,
@@ -152,7 +177,7 @@ export function logNote(
   deps: Pick<Deps, 'agile' | 'store' | 'slackUsers' | 'audit'>,
   input: LogNoteInput,
 ): Promise<OnceOutcome<NoteResult>> {
-  return runOnce(deps.store, onceKey('note.submit', input.teamId, input.viewId), async () => {
+  return runOnce(deps.store, onceKey('note.submit', input.teamId, input.viewId), async (attempt) => {
     const profile = await deps.slackUsers.profile(input.userId);
     const origin: NoteOrigin = {
       loggedByName: profile.name,
@@ -168,7 +193,7 @@ export function logNote(
           message: input.message,
           loggedBy: input.userId,
         })
-      : { status: 'logged', ...(await writeNote(deps, input, note)), permalink: null };
+      : { status: 'logged', ...(await writeNote(deps, input, note, attempt)), permalink: null };
     return { ...result, subject: input.subject || deriveSubject(input.text) };
   });
 }
@@ -221,13 +246,14 @@ export async function logQuickNote(
   const outcome = await runOnce(
     deps.store,
     quickNoteKey(input, input.email, input.text),
-    async () => {
+    async (attempt) => {
       const profile = await deps.slackUsers.profile(input.userId);
-      return writeNote(deps, input, {
+      const note = {
         contactId: contact.id,
         text: input.text,
         origin: { loggedByName: profile.name, channelName: input.channelName },
-      });
+      };
+      return writeNote(deps, input, note, attempt);
     },
     { ttlSec: QUICK_PATH_TTL_SEC },
   );

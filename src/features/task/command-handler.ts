@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
@@ -81,8 +82,12 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
     outcome = await quickTask(deps, actor, cmd);
   } catch (err) {
     deps.logger.warn({ err }, 'quick task failed');
-    const words = quickTaskRefusalWords({ kind: 'crm_error', message: describeAgileError(err) });
-    await answer(buildTaskRefusedMessage(words, typed));
+    const unknown = isOutcomeUnknown(err);
+    const words = quickTaskRefusalWords({
+      kind: unknown ? 'crm_unknown' : 'crm_error',
+      message: describeAgileError(err),
+    });
+    await answer(buildTaskRefusedMessage(words, typed, unknown));
     return;
   }
   if (outcome.kind === 'refused') {

@@ -14,11 +14,18 @@ import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import type { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
-import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import {
+  type OnceAttempt,
+  type OnceOutcome,
+  onceKey,
+  QUICK_PATH_TTL_SEC,
+  runOnce,
+} from '../../platform/store/run-once.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
 import { defaultDue, type LocalDue, parseDueDate, toLocalDue } from './due-date.js';
+import { taskLanded } from './landed.js';
 import { DEFAULT_TASK_PRIORITY, DEFAULT_TASK_TYPE, SUBJECT_MAX, type TaskDraft } from './schema.js';
 
 export interface CreatedTask {
@@ -73,6 +80,7 @@ function createTask(
   actor: Actor,
   draft: TaskDraft,
   known: { owner?: OwnerChoice } = {},
+  attempt: OnceAttempt = { afterUnknown: false },
 ): Promise<CreatedTask> {
   const spec = {
     action: 'task.create',
@@ -81,23 +89,28 @@ function createTask(
     ids: { contactIds: draft.contactIds },
     written: (t: CreatedTask) => ({ recordIds: { taskId: t.id } }),
   } as const;
-  return audited(deps.audit, spec, () => writeTask(deps.agile, draft, known));
+  return audited(deps.audit, spec, () => writeTask(deps.agile, draft, known, attempt));
 }
 
 async function writeTask(
   agile: AgileClient,
   draft: TaskDraft,
   known: { owner?: OwnerChoice },
+  attempt: OnceAttempt,
 ): Promise<CreatedTask> {
-  const task: Task = await agile.tasks.create({
-    subject: draft.subject,
-    type: draft.type,
-    priority_type: draft.priority,
-    due: draft.dueEpochSec,
-    contacts: draft.contactIds,
-    ...(draft.ownerId ? { owner_id: draft.ownerId } : {}),
-    ...(draft.description ? { taskDescription: draft.description } : {}),
-  });
+  // An earlier create got no answer: if it landed, that task is the answer (never a second task).
+  const landed = attempt.afterUnknown ? await taskLanded(agile, draft) : null;
+  const task: Task =
+    landed ??
+    (await agile.tasks.create({
+      subject: draft.subject,
+      type: draft.type,
+      priority_type: draft.priority,
+      due: draft.dueEpochSec,
+      contacts: draft.contactIds,
+      ...(draft.ownerId ? { owner_id: draft.ownerId } : {}),
+      ...(draft.description ? { taskDescription: draft.description } : {}),
+    }));
   const ownerId = task.taskOwner?.id ?? task.owner_id ?? draft.ownerId;
   const owner = task.taskOwner
     ? toOwnerChoice(task.taskOwner)
@@ -176,8 +189,8 @@ export function createTaskFromForm(
   deps: Pick<Deps, 'agile' | 'store' | 'audit'>,
   input: { actor: Actor; viewId: string; draft: TaskDraft; owner?: OwnerChoice },
 ): Promise<OnceOutcome<CreatedTask>> {
-  return runOnce(deps.store, onceKey('task.modal', input.actor.teamId, input.viewId), () =>
-    createTask(deps, input.actor, input.draft, input.owner ? { owner: input.owner } : {}),
+  return runOnce(deps.store, onceKey('task.modal', input.actor.teamId, input.viewId), (attempt) =>
+    createTask(deps, input.actor, input.draft, input.owner ? { owner: input.owner } : {}, attempt),
   );
 }
 
@@ -240,7 +253,7 @@ export async function quickTask(
   const outcome = await runOnce(
     deps.store,
     key,
-    () => createTask(deps, actor, draft, owner ? { owner } : {}),
+    (attempt) => createTask(deps, actor, draft, owner ? { owner } : {}, attempt),
     { ttlSec: QUICK_PATH_TTL_SEC },
   );
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };

@@ -253,7 +253,10 @@ export function buildTaskCreatedMessage(task: CreatedTask, ctx: TaskConfirmation
 
 /** Why a quick task was not created, in words (a CRM failure comes already described). */
 export function quickTaskRefusalWords(
-  refusal: QuickTaskRefusal | { kind: 'crm_error'; message: string },
+  refusal:
+    | QuickTaskRefusal
+    | { kind: 'crm_error'; message: string }
+    | { kind: 'crm_unknown'; message: string },
 ): string {
   switch (refusal.kind) {
     case 'subject_too_long':
@@ -264,12 +267,15 @@ export function quickTaskRefusalWords(
       return `No contact in the CRM has the email ${refusal.email}. Check the spelling, or find them with /crm lookup <name>.`;
     case 'crm_error':
       return `The task was not created: ${refusal.message}.`;
+    case 'crm_unknown':
+      return `The task may have been created: ${refusal.message}.`;
   }
 }
 
 /** The quick path refused: the reason, and the command quoted back. */
-export function buildTaskRefusedMessage(message: string, typed: string): SlackMessage {
-  return buildNotice('error', message, `Nothing was created. You typed: ${typed}`);
+export function buildTaskRefusedMessage(message: string, typed: string, unknown = false): SlackMessage {
+  const what = unknown ? 'Send the same command again to make sure.' : 'Nothing was created.';
+  return buildNotice('error', message, `${what} You typed: ${typed}`);
 }
 
 /** The same quick task is being created by an earlier send of the command. */

@@ -1,3 +1,4 @@
+import { isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
@@ -16,8 +17,11 @@ import { loadTicketForm, quickReply } from './use-case.js';
 /** `/crm reply <ticket id> <text>`: a public reply at once, confirmed (or refused, text quoted back) ephemerally. */
 export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { command, respond }, deps) => {
   const { ticketId, text } = cmd;
-  const fail = (reason: string) =>
-    respond({ response_type: 'ephemeral', ...buildTicketReplyFailedMessage({ ticketId, reason, text }) });
+  const fail = (reason: string, unknown = false) =>
+    respond({
+      response_type: 'ephemeral',
+      ...buildTicketReplyFailedMessage({ ticketId, reason, text, unknown }),
+    });
   try {
     const outcome = await quickReply(deps, actorOfCommand(command), cmd);
     if (outcome.kind === 'needs_connection') {
@@ -35,7 +39,7 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
     }
   } catch (err) {
     deps.logger.warn({ err, ticketId }, '/crm reply failed');
-    await fail(describeAgileError(err));
+    await fail(describeAgileError(err), isOutcomeUnknown(err));
   }
 };
 

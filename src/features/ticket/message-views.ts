@@ -27,10 +27,12 @@ export function buildTicketReplyFailedMessage(input: {
   ticketId: string;
   reason: string;
   text: string;
+  /** The send got no answer: it may have reached the customer (never "not sent"). */
+  unknown?: boolean;
 }): SlackMessage {
   return buildNotice(
     'error',
-    `Your reply to ticket #${input.ticketId} was not sent: ${input.reason}`,
+    `Your reply to ticket #${input.ticketId} ${input.unknown ? 'may have been sent' : 'was not sent'}: ${input.reason}`,
     `Your text, to copy: ${truncate(input.text, 2000)}`,
   );
 }

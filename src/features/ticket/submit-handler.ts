@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { isAgileError } from '../../platform/agile/index.js';
+import { isAgileError, isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
@@ -8,6 +8,7 @@ import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { replyLanded } from './landed.js';
 import {
   buildTicketReplyFailedMessage,
   buildTicketReplySentMessage,
@@ -114,7 +115,12 @@ export function ticketSubmissionCallback(deps: Deps) {
     }
     const { timeZone } = await profileP;
 
-    if (checked !== TIMEOUT && checked.newMessages.length > 0) {
+    // A reply of ours that landed after getting no answer is not a collision: the write reports it sent.
+    if (
+      checked !== TIMEOUT &&
+      checked.newMessages.length > 0 &&
+      !replyLanded(checked.newMessages, text, visibility)
+    ) {
       const { messages, newMessages } = checked;
       await ack({
         response_action: 'update',
@@ -144,7 +150,13 @@ export function ticketSubmissionCallback(deps: Deps) {
               timeZone,
             });
       },
-      failedView: (message) => formView({ error: `Nothing was sent: ${message}`, timeZone }),
+      failedView: (message, err) =>
+        formView({
+          error: isOutcomeUnknown(err)
+            ? `Your reply may have been sent: ${message}`
+            : `Nothing was sent: ${message}`,
+          timeZone,
+        }),
       onSuccess: async (outcome) => {
         if (outcome.kind === 'sent') {
           await notify(

@@ -3,6 +3,7 @@ import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { replyLanded } from './landed.js';
 import {
   OPTIONS_BUDGET_MS,
   type OpenTicketsAnswer,
@@ -152,8 +153,11 @@ export function startModalReply(
   return {
     check,
     write: () =>
-      runOnce(deps.store, key, async (): Promise<ReplyOutcome> => {
+      runOnce(deps.store, key, async (attempt): Promise<ReplyOutcome> => {
         const { messages, newMessages } = await check;
+        // An earlier send got no answer: the reply may be in the thread now (then it is not a collision).
+        if (attempt.afterUnknown && replyLanded(messages, text, visibility))
+          return { kind: 'sent', visibility };
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
@@ -188,7 +192,10 @@ export async function quickReply(
   const outcome = await runOnce(
     deps.store,
     key,
-    () => sendReply(deps, actor, { ticketId, text, visibility: 'public', subject: ticket.subject }),
+    async (attempt) => {
+      if (attempt.afterUnknown && replyLanded(await deps.tickets.thread(ticketId), text, 'public')) return;
+      await sendReply(deps, actor, { ticketId, text, visibility: 'public', subject: ticket.subject });
+    },
     { ttlSec: QUICK_PATH_TTL_SEC },
   );
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };

@@ -252,8 +252,15 @@ export function createAgileClient(opts: AgileClientOptions) {
         form: { email_ids: JSON.stringify(emails) },
         schema: contactOrNullList,
         retry: true, // a read, despite POST
+        // Reference: "If email doesn't match, it will return an empty object." — a whole answer of
+        // `{}` means none matched; a lone contact object answers a single email.
+        prepare: (data) => {
+          if (Array.isArray(data)) return data;
+          if (data !== null && typeof data === 'object' && 'id' in data) return [data];
+          return emails.map(() => null);
+        },
       });
-      return answer ?? [];
+      return answer ?? emails.map(() => null);
     },
 
     searchByPhone: (phone: string) =>
@@ -523,12 +530,16 @@ export function createAgileClient(opts: AgileClientOptions) {
       });
     },
 
-    createForDeal: async (note: NoteInput & { dealIds: string[] }): Promise<Note> =>
+    /**
+     * Reference (deal notes, POST): "Status 200: Note added successfully and it returns the deal as
+     * JSON in response." The answer is the deal, not the note: there is no note id to be had from it.
+     */
+    createForDeal: async (note: NoteInput & { dealIds: string[] }): Promise<Deal> =>
       record({
         method: 'POST',
         path: 'api/opportunity/deals/notes',
         json: { subject: note.subject, description: note.description, deal_ids: note.dealIds.map(String) },
-        schema: noteSchema,
+        schema: dealSchema,
       }),
 
     listForContact: (contactId: string) => contacts.notes(contactId),

@@ -3,6 +3,7 @@ export type AgileErrorKind =
   | 'not_found'
   | 'invalid'
   | 'limit'
+  | 'refused'
   | 'rate_limited'
   | 'unavailable'
   | 'bad_response';
@@ -70,6 +71,14 @@ export function isAgileError(err: unknown): err is AgileError {
   return err instanceof AgileError;
 }
 
+/**
+ * A write that was sent and got no answer (timed out, or the connection dropped): it may or may not
+ * have been saved. Not a failure — a retry must first check whether it landed.
+ */
+export function isOutcomeUnknown(err: unknown): err is AgileError {
+  return err instanceof AgileError && err.write && err.kind === 'unavailable' && err.status === undefined;
+}
+
 const MAX_REASON_CHARS = 300;
 
 // A fully qualified Java class name ending in Exception/Error, e.g. "java.lang.NullPointerException".
@@ -80,6 +89,21 @@ const BARE_EXCEPTION = /^\s*[A-Z][\w$]*Exception\b/m;
 export function looksLikeJavaException(body: string): boolean {
   return JAVA_EXCEPTION.test(body) || BARE_EXCEPTION.test(body);
 }
+
+// Agile runs on Google App Engine: these exceptions say the platform ran out of time or the datastore
+// was briefly unavailable (a request past its deadline, a datastore timeout or contention, a commit
+// still being applied), not that the input was wrong. The same request may succeed a moment later.
+const TRANSIENT_JAVA_EXCEPTION =
+  /\b(?:DeadlineExceeded(?:Exception|Error)|ApiDeadlineExceededException|DatastoreTimeoutException|DatastoreFailureException|CommittedButStillApplyingException|ConcurrentModificationException|ApiProxy\$(?:CancelledException|UnknownException)|OverQuotaException)\b/;
+
+/** A 500 whose Java exception is the platform's (timeouts, datastore), not a complaint about the input. */
+export function looksLikeTransientJavaException(body: string): boolean {
+  return TRANSIENT_JAVA_EXCEPTION.test(body);
+}
+
+// Reference, contacts: "Status 406: If the limit of the contacts is exceeded." Only a body that says
+// so is the plan limit; any other 406 (e.g. content negotiation) is a plain refusal.
+const LIMIT_BODY = /\blimit\b|exceed/i;
 
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
@@ -164,7 +188,7 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
   if (status === 406) {
     return new AgileError({
       ...base,
-      kind: 'limit',
+      kind: body !== undefined && LIMIT_BODY.test(body) ? 'limit' : 'refused',
       message: `Agile CRM answered 406 to ${where}${because}`,
     });
   }
@@ -172,12 +196,17 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
     return new AgileError({
       ...base,
       kind: 'rate_limited',
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
       message: `Agile CRM answered 429 to ${where}`,
       ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     });
   }
   const badInput = status === 400 || status === 409 || status === 422;
-  const exceptionOn500 = status === 500 && body !== undefined && looksLikeJavaException(body);
+  const exceptionOn500 =
+    status === 500 &&
+    body !== undefined &&
+    looksLikeJavaException(body) &&
+    !looksLikeTransientJavaException(body);
   if (badInput || exceptionOn500) {
     return new AgileError({
       ...base,

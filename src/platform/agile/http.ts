@@ -211,7 +211,7 @@ export function createAgileHttp(options: AgileHttpOptions): AgileHttp {
           status: response.status,
           body,
           request: redact(ctx),
-          retryAfterMs,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         });
         await retryOrThrow(ctx, error, retryAfterMs);
       },

@@ -25,6 +25,7 @@ export {
   type BadAnswer,
   extractReason,
   isAgileError,
+  isOutcomeUnknown,
   type RedactedRequest,
 } from './errors.js';
 export { parseJsonLossless } from './http.js';

@@ -1,8 +1,19 @@
-import { AgileError } from '../agile/index.js';
+import { AgileError, isOutcomeUnknown } from '../agile/index.js';
 
 const TRY_LATER = ' — try again in a few minutes';
-// A write that got no answer may have been saved all the same: retrying blindly could duplicate it.
-const UNKNOWN_OUTCOME = ' — the change may or may not have been saved, check before trying again';
+// A write that got no answer may have been saved all the same. A retry of the same form, button or
+// command is safe: runOnce tells the write to check whether it landed before writing again.
+const UNKNOWN_OUTCOME =
+  ' — it may have been saved all the same. Trying again is safe: the bot first checks whether it was saved and never saves it twice';
+
+/**
+ * How a failed write is told: `failed` ("the note was not logged") followed by why — except when the
+ * write got no answer (isOutcomeUnknown): then it may have been saved, so `maybe` ("the note may have
+ * been logged") leads instead. Never "not sent" about something that may have been sent.
+ */
+export function writeFailureWords(err: unknown, failed: string, maybe: string): string {
+  return `${isOutcomeUnknown(err) ? maybe : failed}: ${describeAgileError(err)}`;
+}
 
 /** Pure: any error → words fit to show a Slack user. The one place failures become user words. */
 export function describeAgileError(err: unknown): string {
@@ -26,8 +37,16 @@ function agileErrorWords(err: AgileError): string {
       return reason ? `the CRM could not find it (${reason})` : 'the CRM could not find that record';
     case 'limit':
       return "the CRM refused: the account's plan limit is reached (e.g. number of contacts)";
-    case 'rate_limited':
-      return 'the CRM is rate limiting us — try again in a minute';
+    case 'refused':
+      return reason
+        ? `the CRM refused the request (HTTP ${status ?? 406}: ${reason})`
+        : `the CRM refused the request (HTTP ${status ?? 406})`;
+    case 'rate_limited': {
+      const seconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
+      return seconds === undefined || seconds > 120
+        ? 'the CRM is rate limiting us — try again in a minute'
+        : `the CRM is rate limiting us — try again in ${seconds} second${seconds === 1 ? '' : 's'}`;
+    }
     case 'invalid':
       return reason
         ? `the CRM rejected the input: ${reason}`

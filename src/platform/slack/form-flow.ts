@@ -97,7 +97,7 @@ export interface SubmitPlan<T> {
   /** Replaces the saving view when the slow write succeeded. */
   doneView: (result: T) => View;
   /** The form again, with everything typed and the error on top, when the slow write failed. */
-  failedView: (message: string) => View;
+  failedView: (message: string, err: unknown) => View;
   /** How long to wait for the CRM before acking with the saving view; ~2 s leaves room in Slack's 3. */
   budgetMs?: number;
 }
@@ -146,7 +146,7 @@ export async function submitForm<T>(
   } catch (err) {
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'slow modal submission failed');
     await client.views
-      .update({ view_id: viewId, view: plan.failedView(words(err)) })
+      .update({ view_id: viewId, view: plan.failedView(words(err), err) })
       .catch((e) => deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)'));
     return;
   }

@@ -1,7 +1,8 @@
 import { affected, type RepoContext } from './context.js';
 
 export type ClaimResult =
-  | { status: 'claimed' }
+  /** `afterUnknown`: an earlier write under this key got no answer; check whether it landed first. */
+  | { status: 'claimed'; afterUnknown?: true }
   | { status: 'in_progress' }
   | { status: 'done'; result: unknown };
 
@@ -19,6 +20,11 @@ export interface IdempotencyRepository {
   complete(key: string, result: unknown): Promise<void>;
   /** Forgets an in-progress key (the write failed) so a retry can claim it. */
   release(key: string): Promise<void>;
+  /**
+   * The write got no answer (timeout, connection dropped after sending): it may have been saved. The
+   * key stays, in state unknown, until it expires; the next claim gets it with `afterUnknown`.
+   */
+  markUnknown(key: string, ttlSec: number): Promise<void>;
   /** Deletes expired keys; returns how many. */
   purgeExpired(): Promise<number>;
 }
@@ -51,6 +57,15 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           .executeTakeFirst();
         if (affected(takenOver) === 1) return { status: 'claimed' };
 
+        // A write whose outcome is unknown: one retry at a time takes the key over to check it.
+        const afterUnknown = await db
+          .updateTable('idempotency_keys')
+          .set({ status: 'in_progress' })
+          .where('key', '=', key)
+          .where('status', '=', 'unknown')
+          .executeTakeFirst();
+        if (affected(afterUnknown) === 1) return { status: 'claimed', afterUnknown: true };
+
         const row = await db
           .selectFrom('idempotency_keys')
           .select(['status', 'result_json'])
@@ -70,6 +85,15 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
         .updateTable('idempotency_keys')
         .set({ status: 'done', result_json: JSON.stringify(result ?? null), completed_ms: nowMs() })
         .where('key', '=', key)
+        .execute();
+    },
+
+    async markUnknown(key, ttlSec) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ status: 'unknown', result_json: null, expires_ms: nowMs() + Math.round(ttlSec * 1000) })
+        .where('key', '=', key)
+        .where('status', '=', 'in_progress')
         .execute();
     },
 

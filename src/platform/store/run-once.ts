@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
+import { isOutcomeUnknown } from '../agile/errors.js';
 import type { Store } from './index.js';
 
 export type OnceOutcome<T> = { status: 'done'; result: T; replayed: boolean } | { status: 'in_progress' };
+
+/** What `work` is told about the key it runs under. */
+export interface OnceAttempt {
+  /**
+   * An earlier write under this key got no answer and may have been saved: before writing again,
+   * check whether it landed (the feature's landed.ts) and return that instead of writing twice.
+   */
+  afterUnknown: boolean;
+}
+
+/** An unknown outcome is remembered at least this long, so that a late retry still checks first. */
+const UNKNOWN_TTL_SEC = 60 * 60;
 
 /** A day: a repeated submission within it replays the first answer instead of writing again. */
 const KEY_TTL_SEC = 24 * 60 * 60;
@@ -37,23 +50,30 @@ export interface RunOnceOptions {
 /**
  * Runs `work` once per key (a view submission, a button click): a double click or a retried delivery
  * gets the first result back (replayed) or "in progress", never a second write. On failure the key
- * is released so the user can try again.
+ * is released so the user can try again — unless the write got no answer (isOutcomeUnknown: it may
+ * have been saved): then the key records "unknown", and the next run of the same key is told so
+ * (`afterUnknown`) and checks whether the write landed before writing again.
  */
 export async function runOnce<T>(
   store: Pick<Store, 'idempotency'>,
   key: string,
-  work: () => Promise<T>,
+  work: (attempt: OnceAttempt) => Promise<T>,
   options: RunOnceOptions = {},
 ): Promise<OnceOutcome<T>> {
-  const claim = await store.idempotency.claim(key, options.ttlSec ?? KEY_TTL_SEC);
+  const ttlSec = options.ttlSec ?? KEY_TTL_SEC;
+  const claim = await store.idempotency.claim(key, ttlSec);
   if (claim.status === 'done') return { status: 'done', result: claim.result as T, replayed: true };
   if (claim.status === 'in_progress') return { status: 'in_progress' };
   try {
-    const result = await work();
+    const result = await work({ afterUnknown: claim.afterUnknown === true });
     await store.idempotency.complete(key, result ?? null);
     return { status: 'done', result, replayed: false };
   } catch (err) {
-    await store.idempotency.release(key);
+    if (isOutcomeUnknown(err)) {
+      await store.idempotency.markUnknown(key, Math.max(ttlSec, UNKNOWN_TTL_SEC));
+    } else {
+      await store.idempotency.release(key);
+    }
     throw err;
   }
 }

@@ -5,7 +5,8 @@
  */
 export interface IdempotencyKeysTable {
   key: string;
-  status: 'in_progress' | 'done';
+  /** unknown: the write got no answer and may have been saved (see runOnce). */
+  status: 'in_progress' | 'done' | 'unknown';
   result_json: string | null;
   created_ms: number;
   expires_ms: number;

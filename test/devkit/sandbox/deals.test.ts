@@ -168,12 +168,14 @@ describe('deals', () => {
 
   it('adds and lists deal notes', async () => {
     const dealId = sim.state.deals[3]?.id;
-    const note = json(
+    // Reference: "Note added successfully and it returns the deal as JSON in response."
+    const answer = json(
       await call(sim, 'api/opportunity/deals/notes', {
         json: { subject: 'Call', description: 'Went well', deal_ids: [dealId] },
       }),
     );
-    expect(note.deal_ids).toEqual([dealId]);
+    expect(answer.entity_type).toBe('deal');
+    expect(String(answer.id)).toBe(dealId);
     const notes = json<{ subject: string }[]>(await call(sim, `api/opportunity/${dealId}/notes`));
     expect(notes.map((n) => n.subject)).toContain('Call');
   });

@@ -25,14 +25,22 @@ describe('toDealInput', () => {
       owner_id: '7',
       contact_ids: ['9'],
     });
+    // close_date is mandatory in the reference's deal field table: 30 days from now unless given.
+    const now = Date.UTC(2030, 0, 31, 23, 30);
     expect(
-      toDealInput({ name: 'D', value: 0, track: SALES, milestone: 'Won', contactIds: [] }, 'UTC'),
+      toDealInput({ name: 'D', value: 0, track: SALES, milestone: 'Won', contactIds: [] }, 'UTC', now),
     ).toEqual({
       name: 'D',
       expected_value: 0,
       milestone: 'Won',
       pipeline_id: '1',
+      close_date: Date.UTC(2030, 2, 2, 12) / 1000,
     });
+    // The day is counted in the user's zone: 23:30 UTC on 31 Jan is already 1 Feb in Tokyo.
+    expect(
+      toDealInput({ name: 'D', value: 0, track: SALES, milestone: 'Won', contactIds: [] }, 'Asia/Tokyo', now)
+        .close_date,
+    ).toBe(Date.UTC(2030, 2, 3, 3) / 1000);
   });
 });
 

@@ -70,6 +70,18 @@ describe('errorFromResponse', () => {
     expect(err.reason).toBe('probability must be between 0 and 100');
   });
 
+  it('maps a 500 whose Java exception is the platform timing out (transient) to unavailable', () => {
+    for (const body of [
+      'com.google.apphosting.api.DeadlineExceededException: This request (1) started at 2026/12/04 and was still executing at 60s',
+      'com.google.appengine.api.datastore.DatastoreTimeoutException: The datastore operation timed out, or the data was temporarily unavailable.',
+      'com.google.apphosting.api.ApiProxy$ApiDeadlineExceededException: The API call datastore_v3.RunQuery() took too long',
+      'com.google.appengine.api.datastore.DatastoreFailureException: internal error',
+      'java.util.ConcurrentModificationException: too much contention on these datastore entities',
+    ]) {
+      expect(errorFromResponse({ status: 500, body, request }).kind, body).toBe('unavailable');
+    }
+  });
+
   it('maps a 500 with exception text to invalid, a bare 500/503 to unavailable', () => {
     expect(
       errorFromResponse({
@@ -86,7 +98,11 @@ describe('errorFromResponse', () => {
 
   it('maps 404, 406, 429', () => {
     expect(errorFromResponse({ status: 404, body: '', request }).kind).toBe('not_found');
-    expect(errorFromResponse({ status: 406, body: '', request }).kind).toBe('limit');
+    // Reference: "Status 406: If the limit of the contacts is exceeded." — only when the body says so.
+    expect(errorFromResponse({ status: 406, body: 'Contacts limit exceeded', request }).kind).toBe('limit');
+    expect(errorFromResponse({ status: 406, body: '', request }).kind).toBe('refused');
+    expect(errorFromResponse({ status: 406, body: 'Not Acceptable', request }).kind).toBe('refused');
+    expect(errorFromResponse({ status: 429, body: '', request, retryAfterMs: 2000 }).retryAfterMs).toBe(2000);
     expect(errorFromResponse({ status: 429, body: '', request }).kind).toBe('rate_limited');
   });
 });

@@ -147,7 +147,7 @@ describe('timeouts', () => {
     );
     expect(err.kind).toBe('unavailable');
     expect(err).toMatchObject({ timedOut: true, write: true });
-    expect(describeAgileError(err)).toContain('may or may not have been saved');
+    expect(describeAgileError(err)).toContain('it may have been saved all the same');
     expect(requestsTo(sim, 'POST', '/dev/api/notes')).toHaveLength(1);
     expect(delays).toEqual([250]);
   });

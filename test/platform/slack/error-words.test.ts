@@ -25,11 +25,18 @@ describe('describeAgileError', () => {
     );
   });
 
-  it('names the plan limit and rate limiting', () => {
-    expect(answered(406)).toBe(
+  it('names the plan limit (only when the 406 says so) and rate limiting', () => {
+    expect(answered(406, 'Contacts limit exceeded for your plan')).toBe(
       "the CRM refused: the account's plan limit is reached (e.g. number of contacts)",
     );
+    expect(answered(406)).toBe('the CRM refused the request (HTTP 406)');
+    expect(answered(406, 'Not Acceptable')).toBe('the CRM refused the request (HTTP 406: Not Acceptable)');
     expect(answered(429)).toBe('the CRM is rate limiting us — try again in a minute');
+    const limited = (retryAfterMs: number) =>
+      describeAgileError(errorFromResponse({ status: 429, body: '', request: get, retryAfterMs }));
+    expect(limited(1000)).toBe('the CRM is rate limiting us — try again in 1 second');
+    expect(limited(7500)).toBe('the CRM is rate limiting us — try again in 8 seconds');
+    expect(limited(600_000)).toBe('the CRM is rate limiting us — try again in a minute');
   });
 
   it('passes on the reason the CRM gave for rejecting the input', () => {
@@ -55,13 +62,13 @@ describe('describeAgileError', () => {
       'the CRM did not answer in time — try again in a few minutes',
     );
     expect(error({ kind: 'unavailable', timedOut: true, request: post })).toBe(
-      'the CRM did not answer in time — the change may or may not have been saved, check before trying again',
+      'the CRM did not answer in time — it may have been saved all the same. Trying again is safe: the bot first checks whether it was saved and never saves it twice',
     );
     expect(error({ kind: 'unavailable', request: get })).toBe(
       'the CRM could not be reached — try again in a few minutes',
     );
     expect(error({ kind: 'unavailable', request: { method: 'PUT', path: 'api/tasks' } })).toBe(
-      'the CRM could not be reached — the change may or may not have been saved, check before trying again',
+      'the CRM could not be reached — it may have been saved all the same. Trying again is safe: the bot first checks whether it was saved and never saves it twice',
     );
   });
 

@@ -166,6 +166,22 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'done', result: 42 });
       });
 
+      it('markUnknown keeps the key: one next claim takes it over with afterUnknown, the others wait', async () => {
+        const key = uid('view');
+        await store.idempotency.claim(key, 600);
+        await store.idempotency.markUnknown(key, 3600);
+        const claims = await Promise.all(Array.from({ length: 5 }, () => store.idempotency.claim(key, 600)));
+        expect(claims.filter((c) => c.status === 'claimed')).toEqual([
+          { status: 'claimed', afterUnknown: true },
+        ]);
+        expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(4);
+        await store.idempotency.complete(key, { ok: 1 });
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'done', result: { ok: 1 } });
+        // markUnknown never turns a completed key back
+        await store.idempotency.markUnknown(key, 3600);
+        expect(await store.idempotency.claim(key, 600)).toEqual({ status: 'done', result: { ok: 1 } });
+      });
+
       it('an expired key can be claimed again and is purged, a live one is not (injected clock)', async () => {
         const clock = fakeClock();
         const s = await open({ now: clock.now });

@@ -177,10 +177,13 @@ function searchByEmailPost(ctx: RouteContext): SimResponse {
   if (!Array.isArray(emails) || emails.some((e) => typeof e !== 'string')) {
     throw badRequestText('email_ids should be a JSON array of email strings');
   }
+  // Reference: "If email doesn't match, it will return an empty object." — `{}` for each email that
+  // matched nobody, and `{}` as the whole answer when none matched.
   const found = (emails as string[]).map((email) => {
     const contact = findContactByEmail(ctx.state, email);
-    return contact ? contactToWire(ctx.state, contact) : null;
+    return contact ? contactToWire(ctx.state, contact) : {};
   });
+  if (found.every((entry) => !('id' in entry))) return ok({}, 'contact');
   return ok(found, 'contact');
 }
 

@@ -231,7 +231,15 @@ function groupedByMilestone(ctx: RouteContext, track: TrackRecord): SimResponse 
   for (const milestone of milestonesOf(track)) grouped[milestone] = [];
   for (const deal of ctx.state.deals.filter((d) => d.pipelineId === track.id)) {
     // A deal whose milestone is not in the track (wrong case) is hidden from the milestone view.
-    grouped[deal.milestone]?.push(dealToWire(ctx.state, deal));
+    // Reference (byMilestone example): every deal and its owner carry empty "cursor" and "count".
+    const wire = dealToWire(ctx.state, deal);
+    const owner = wire.owner as Record<string, unknown> | undefined;
+    grouped[deal.milestone]?.push({
+      cursor: '',
+      count: '',
+      ...wire,
+      ...(owner ? { owner: { cursor: '', count: '', ...owner } } : {}),
+    });
   }
   return ok(grouped, 'milestones');
 }

@@ -13,7 +13,7 @@ import { listAnswer } from '../paging.js';
 import { type Route, route } from '../router.js';
 import { asId, asIdList, asText, parseJsonLossless } from '../serialization.js';
 import { findContactByEmail, findContactOrCompany, linkedTo, type NoteRecord, nextId } from '../state.js';
-import { noteToWire } from '../wire.js';
+import { dealToWire, noteToWire } from '../wire.js';
 
 function noteFields(raw: Record<string, unknown>): { subject: string; description: string } {
   const subject = asText(raw.subject);
@@ -135,7 +135,9 @@ function saveDealNote(ctx: RouteContext, update: boolean): SimResponse {
     };
     ctx.state.notes.push(note);
   }
-  return ok(noteToWire(ctx.state, note), 'note');
+  // Reference: "Note added successfully and it returns the deal as JSON in response" (POST and PUT).
+  const deal = ctx.state.deals.find((d) => d.id === dealIds[0]);
+  return ok(deal ? dealToWire(ctx.state, deal) : noteToWire(ctx.state, note), 'opportunity');
 }
 
 function dealNotes(ctx: RouteContext): SimResponse {
