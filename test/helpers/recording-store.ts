@@ -10,8 +10,10 @@ export function keyRecordingStore(): { store: Store; keys: string[] } {
         keys.push(key);
         return { status: 'claimed' as const };
       },
+      renew: async () => true,
       complete: async () => undefined,
       release: async () => undefined,
+      held: () => [],
     },
   } as unknown as Store;
   return { store, keys };

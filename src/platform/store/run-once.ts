@@ -7,6 +7,13 @@ export type OnceOutcome<T> = { status: 'done'; result: T; replayed: boolean } | 
 const KEY_TTL_SEC = 24 * 60 * 60;
 
 /**
+ * An in-progress key is a short lease, renewed every LEASE_RENEW_MS while the write runs: a live write
+ * keeps answering "in progress", one whose process was killed can be retried once the lease lapses.
+ */
+export const LEASE_SEC = 30;
+const LEASE_RENEW_MS = 10_000;
+
+/**
  * Quick slash-command paths have no id of their own, so their key is the command itself: the same
  * command within this many seconds of the first (a sliding window, not a clock minute) is a re-send;
  * after it, the same text is a deliberate new write.
@@ -30,8 +37,11 @@ export function onceKey(intent: string, ...parts: Array<string | number | null |
 }
 
 export interface RunOnceOptions {
-  /** How long the key answers "done"/"in progress" (default a day); an expired key writes again. */
+  /** How long a done key replays its result (default a day); after it, the same key writes again. */
   ttlSec?: number;
+  /** The in-progress lease and its renewal period (tests shorten them). */
+  leaseSec?: number;
+  leaseRenewMs?: number;
 }
 
 /**
@@ -45,14 +55,22 @@ export async function runOnce<T>(
   work: () => Promise<T>,
   options: RunOnceOptions = {},
 ): Promise<OnceOutcome<T>> {
-  const claim = await store.idempotency.claim(key, options.ttlSec ?? KEY_TTL_SEC);
+  const leaseSec = options.leaseSec ?? LEASE_SEC;
+  const claim = await store.idempotency.claim(key, leaseSec);
   if (claim.status === 'done') return { status: 'done', result: claim.result as T, replayed: true };
   if (claim.status === 'in_progress') return { status: 'in_progress' };
+  const heartbeat = setInterval(() => {
+    // A missed renewal only shortens the lease; the write itself goes on.
+    store.idempotency.renew(key, leaseSec).catch(() => undefined);
+  }, options.leaseRenewMs ?? LEASE_RENEW_MS);
+  heartbeat.unref();
   try {
     const result = await work();
-    await store.idempotency.complete(key, result ?? null);
+    clearInterval(heartbeat);
+    await store.idempotency.complete(key, result ?? null, options.ttlSec ?? KEY_TTL_SEC);
     return { status: 'done', result, replayed: false };
   } catch (err) {
+    clearInterval(heartbeat);
     await store.idempotency.release(key);
     throw err;
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import {
   type AuditEntryInput,
@@ -13,6 +13,7 @@ import {
   openStore,
   type Store,
 } from '../../../src/platform/store/index.js';
+import { LEASE_SEC, runOnce } from '../../../src/platform/store/run-once.js';
 
 /** One database engine the contract runs against. */
 export interface StoreTarget {
@@ -182,6 +183,79 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(purged.idempotencyKeys).toBeGreaterThanOrEqual(1);
         expect(await s.idempotency.claim(live, 3600)).toEqual({ status: 'in_progress' });
         expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed' });
+      });
+    });
+
+    describe('idempotency leases (runOnce)', () => {
+      it('a claim whose holder died (no renewal) is claimable once its lease lapses', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('killed');
+        expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        expect(s.idempotency.held()).toContain(key);
+        clock.advanceSec(LEASE_SEC - 1);
+        const other = await open({ now: clock.now });
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        clock.advanceSec(2);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        expect(other.idempotency.held()).toEqual([key]);
+      });
+
+      it('a long write keeps its lease past LEASE_SEC, then its result replays for a day', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const other = await open({ now: clock.now });
+        const key = uid('long');
+        let finish: (v: string) => void = () => undefined;
+        let renewals = 0;
+        const renew = s.idempotency.renew.bind(s.idempotency);
+        const counting = {
+          idempotency: {
+            ...s.idempotency,
+            claim: s.idempotency.claim.bind(s.idempotency),
+            complete: s.idempotency.complete.bind(s.idempotency),
+            release: s.idempotency.release.bind(s.idempotency),
+            held: s.idempotency.held.bind(s.idempotency),
+            renew: async (k: string, lease: number) => {
+              renewals++;
+              return renew(k, lease);
+            },
+          },
+        };
+        const running = runOnce(counting, key, () => new Promise<string>((r) => (finish = r)), {
+          leaseRenewMs: 5,
+        });
+        // Three lease lengths of store time pass while the write runs; it renews all along.
+        for (let i = 0; i < 9; i++) {
+          clock.advanceSec(LEASE_SEC / 3);
+          const before = renewals;
+          await vi.waitFor(() => expect(renewals).toBeGreaterThan(before + 1));
+          expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        }
+        finish('note-1');
+        expect(await running).toEqual({ status: 'done', result: 'note-1', replayed: false });
+        expect(s.idempotency.held()).not.toContain(key);
+        const renewedAfter = renewals;
+        clock.advanceSec(23 * 3600);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'done', result: 'note-1' });
+        await new Promise((r) => setTimeout(r, 30));
+        expect(renewals).toBe(renewedAfter);
+        clock.advanceSec(2 * 3600);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+      });
+
+      it('a failed write releases its key at once; renew does not revive a done or released key', async () => {
+        const key = uid('fail');
+        await expect(
+          runOnce(store, key, async () => {
+            throw new Error('Agile said no');
+          }),
+        ).rejects.toThrow('Agile said no');
+        expect(store.idempotency.held()).not.toContain(key);
+        expect(await store.idempotency.renew(key, LEASE_SEC)).toBe(false);
+        expect(await store.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        await store.idempotency.complete(key, 1);
+        expect(await store.idempotency.renew(key, LEASE_SEC)).toBe(false);
       });
     });
 
