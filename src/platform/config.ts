@@ -43,6 +43,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
     example: '90',
   },
+  SHUTDOWN_TIMEOUT_SECONDS: {
+    why: 'On SIGTERM/SIGINT, how long work already started (saves to the CRM) may take to finish before exit',
+    example: '20',
+  },
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -105,6 +109,14 @@ const envSchema = z.object({
       .max(36_500, { error: 'must be at most 36500 days' })
       .default(90),
   ),
+  SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be 0 or more' })
+      .max(3600, { error: 'must be at most 3600 seconds' })
+      .default(20),
+  ),
 });
 
 export type SlackMode = 'http' | 'socket' | 'console';
@@ -144,6 +156,8 @@ export interface Config {
   simulator?: { undocumented: boolean };
   /** Audit rows older than this many days are deleted (AUDIT_RETENTION_DAYS, default 90). */
   auditRetentionDays: number;
+  /** On SIGTERM, how long in-flight work may run before the process exits (SHUTDOWN_TIMEOUT_SECONDS, default 20). */
+  shutdownTimeoutSeconds?: number;
 }
 
 /** `https://acme.agilecrm.com/dev/` → 'acme'; any other host → undefined. */
@@ -244,5 +258,6 @@ export function loadConfig(
     database,
     simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
