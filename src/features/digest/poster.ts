@@ -6,16 +6,35 @@ import type { SlackMessage } from '../../platform/slack/message.js';
 import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 
 /** Posts digest messages at Slack's pace: one queue per channel, a few channels at once, 429s honoured. */
+/** chat.postMessage `metadata`: a digest's main message carries its run id, so a takeover can find it. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string>;
+}
+
+export const DIGEST_EVENT_TYPE = 'crm_digest';
+
 export interface DigestPoster {
   /** Resolves with the posted message's ts; rejects with a DigestPostError. */
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
+  post(
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    metadata?: MessageMetadata,
+  ): Promise<string>;
+  /**
+   * The ts of a channel message posted since `sinceMs` whose metadata is a digest of `runId`
+   * (conversations.history with include_all_metadata); null when there is none. Rejects with a
+   * DigestPostError when the history cannot be read.
+   */
+  findPosted(channel: string, runId: string, sinceMs: number): Promise<string | null>;
   /** Pending waits end and further posts reject (shutdown). */
   close(): void;
 }
 
 export interface DigestPosterOptions {
   /** A client of its own for bulk posting: `retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`. */
-  client: Pick<WebClient, 'chat'>;
+  client: Pick<WebClient, 'chat'> & Partial<Pick<WebClient, 'conversations'>>;
   logger: Logger;
   /** Slack allows about one message per second per channel. */
   perChannelIntervalMs?: number;
@@ -124,7 +143,12 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
     if (shutdown.signal.aborted) throw new DigestPostError('The digest poster is shut down', 'closed', true);
   };
 
-  const send = async (channel: string, message: SlackMessage, threadTs?: string): Promise<string> => {
+  const send = async (
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    metadata?: MessageMetadata,
+  ): Promise<string> => {
     for (let waits = 0; ; waits++) {
       assertOpen();
       await waitUntil(pausedUntilMs);
@@ -135,6 +159,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
           text: message.text,
           blocks: message.blocks,
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(metadata ? { metadata } : {}),
           unfurl_links: false,
           unfurl_media: false,
         });
@@ -168,7 +193,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
   };
 
   return {
-    post(channel, message, threadTs) {
+    post(channel, message, threadTs, metadata) {
       try {
         assertOpen();
       } catch (err) {
@@ -178,13 +203,43 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
         async () => {
           await waitUntil((lastPostMs.get(channel) ?? Number.NEGATIVE_INFINITY) + interval);
           try {
-            return await slots.add(() => send(channel, message, threadTs), { throwOnTimeout: true });
+            return await slots.add(() => send(channel, message, threadTs, metadata), {
+              throwOnTimeout: true,
+            });
           } finally {
             lastPostMs.set(channel, nowMs());
           }
         },
         { throwOnTimeout: true },
       );
+    },
+    async findPosted(channel, runId, sinceMs) {
+      const conversations = opts.client.conversations;
+      if (!conversations)
+        throw new DigestPostError('This client cannot read channel history', 'no_history', true);
+      try {
+        // A run's main message is posted after its claim: the history since then is a page or two.
+        let cursor: string | undefined;
+        for (let page = 0; page < 5; page++) {
+          const res = await conversations.history({
+            channel,
+            oldest: (sinceMs / 1000).toFixed(6),
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          });
+          for (const m of res.messages ?? []) {
+            const meta = m.metadata as MessageMetadata | undefined;
+            if (meta?.event_type === DIGEST_EVENT_TYPE && meta.event_payload?.run_id === runId && m.ts)
+              return m.ts;
+          }
+          cursor = res.response_metadata?.next_cursor || undefined;
+          if (!res.has_more || !cursor) return null;
+        }
+        return null;
+      } catch (err) {
+        throw classifySlackError(err);
+      }
     },
     close() {
       shutdown.abort();

@@ -162,7 +162,7 @@ export function gatedPoster() {
     release: () => open(),
     wrap(inner: DigestPoster): DigestPoster {
       return {
-        async post(channel, message, threadTs) {
+        async post(channel, message, threadTs, metadata) {
           calls++;
           await new Promise<void>((resolve, reject) => {
             held.add(reject);
@@ -171,8 +171,9 @@ export function gatedPoster() {
               resolve();
             });
           });
-          return inner.post(channel, message, threadTs);
+          return inner.post(channel, message, threadTs, metadata);
         },
+        findPosted: (channel, runId, sinceMs) => inner.findPosted(channel, runId, sinceMs),
         close() {
           for (const reject of [...held])
             reject(new DigestPostError('The digest poster is shut down', 'closed', true));
