@@ -540,6 +540,47 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           });
         });
 
+        it('thread progress: kept replies until all are out; a stale thread is taken over once, let go at shutdown', async () => {
+          const run = await claimed('poster');
+          const thread = [{ text: 'part 1' }, { text: 'part 2' }, { text: 'part 3' }];
+          await stores[0]?.digestRuns.markPosted(run.id, '1712345678.000400', thread);
+          expect(await stores[1]?.digestRuns.pendingThread(run.id)).toEqual(thread);
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, 'poster', 1)).toBe(true);
+          // Posted with replies left: the holder's heartbeat still counts, another's does not.
+          expect(await stores[0]?.digestRuns.heartbeat('poster', [run.id])).toBe(1);
+          expect(await stores[0]?.digestRuns.heartbeat('other', [run.id])).toBe(0);
+          const seen = await stores[1]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(seen).toMatchObject({ status: 'posted', threadTotal: 3, threadPosted: 1 });
+          const takeOverThread = (s: Store | undefined, seenMs: number, id: string) =>
+            s?.digestRuns.takeOverThread({
+              runId: run.id,
+              seenUpdatedMs: seenMs,
+              instanceId: id,
+              staleAfterMs: STALE_MS,
+            });
+          expect(await takeOverThread(stores[1], seen?.updatedMs ?? 0, 'heir')).toBeNull();
+          clock.advanceSec(6 * MIN);
+          const raced = await Promise.all(
+            [0, 1, 2].map((i) => takeOverThread(stores[i], seen?.updatedMs ?? 0, `h${i}`)),
+          );
+          const winners = raced.filter((r) => r);
+          expect(winners).toHaveLength(1);
+          // The old holder has lost it: its progress is refused.
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, 'poster', 2)).toBe(false);
+          const heir = winners[0]?.instanceId ?? '';
+          await stores[0]?.digestRuns.letGo(heir, [run.id]);
+          const letGo = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(letGo?.updatedMs).toBe(0);
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, heir, 3)).toBe(true);
+          expect(await stores[0]?.digestRuns.pendingThread(run.id)).toBeNull();
+          const done = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(done).toMatchObject({ threadPosted: 3, threadTotal: 3 });
+          // Done: never taken over again, let go does nothing.
+          clock.advanceSec(60 * MIN);
+          await stores[0]?.digestRuns.letGo(heir, [run.id]);
+          expect(await takeOverThread(stores[2], done?.updatedMs ?? 0, 'late')).toBeNull();
+        });
+
         it('a failed attempt noted for a retry keeps the run claimed (and so recoverable)', async () => {
           const run = await claimed('retrying');
           clock.advanceSec(MIN);
