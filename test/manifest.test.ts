@@ -39,6 +39,9 @@ describe('manifest.yml', () => {
       // /crm audit: the CSV goes to the admin's DM (conversations.open, files.uploadV2).
       'files:write',
       'im:write',
+      // Digests: a takeover looks for its run's main message in the channel history before posting one.
+      'channels:history',
+      'groups:history',
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
