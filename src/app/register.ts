@@ -23,6 +23,7 @@ import {
 import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
+import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/handlers.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
@@ -33,6 +34,7 @@ import type { ReceiptContext } from '../platform/slack/create-app.js';
 import { ACTION, CALLBACK, COMMAND, SHORTCUT } from '../platform/slack/ids.js';
 import type { Deps } from './deps.js';
 import { describeRequest, requestContextOf } from './request-info.js';
+import { RETRY_WRITES } from './retry-writes.js';
 
 type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; context: object };
 
@@ -76,6 +78,8 @@ export function registerListeners(app: App, deps: Deps): void {
   app.command(COMMAND.crm, gate(crmCommandCallback(deps)));
   app.shortcut(SHORTCUT.logToCrm, gate(logToCrmCallback(deps)));
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.noteModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
+  app.action(ACTION.retryWrite, gate(retryWriteCallback(deps, RETRY_WRITES)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
   app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
   app.action(ACTION.createContact, gate(createContactCallback(deps)));

@@ -56,6 +56,8 @@ export const ACTION = {
   reason: 'reason',
   replyText: 'reply_text',
   visibility: 'visibility',
+  /** Retry in the DM about a save that failed after its modal closed; the value is the pending write's id. */
+  retryWrite: 'retry_write',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
   digestComplete: 'digest_complete',
   digestSnooze: 'digest_snooze',
