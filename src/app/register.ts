@@ -90,12 +90,16 @@ export function registerListeners(app: App, deps: Deps): void {
   app.options(ACTION.ticketPicker, gate(ticketOptionsCallback(deps)));
   app.action(ACTION.ticketPicker, gate(ticketPickedCallback(deps)));
   app.view(CALLBACK.ticketModal, gate(ticketSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.ticketModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.view(CALLBACK.taskModal, gate(taskSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.taskModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.cardCreateTask, gate(cardCreateTaskCallback(deps)));
   app.view(CALLBACK.dealModal, gate(dealSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.dealModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.trackSelect, gate(trackSelectCallback(deps)));
   app.action(ACTION.cardCreateDeal, gate(cardCreateDealCallback(deps)));
   app.view(CALLBACK.moveModal, gate(moveSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.moveModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.options(ACTION.dealPicker, gate(dealOptionsCallback(deps)));
   app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
   app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));

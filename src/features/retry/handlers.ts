@@ -40,7 +40,7 @@ export function retryWriteCallback(deps: Deps, writes: Readonly<Record<string, R
         .catch((err: unknown) => deps.logger.warn({ err }, 'could not update the failure DM'));
     };
     const pending = await deps.store.cache.get<PendingWrite>(pendingWriteKey(retryId)).catch(() => undefined);
-    const run = pending ? writes[pending.kind] : undefined;
+    const run = pending?.kind ? writes[pending.kind] : undefined;
     if (!pending || !run || pending.userId !== body.user.id) {
       await show(
         buildFailedWriteMessages({

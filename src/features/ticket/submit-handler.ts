@@ -111,6 +111,7 @@ export function ticketSubmissionCallback(deps: Deps) {
     const left = TOTAL_BUDGET_MS - (Date.now() - startedMs);
     await submitForm(args, deps, {
       write: reply.write,
+      retry: { what: `Your reply to ticket ${subject ? `“${subject}”` : ticketId}`, typed: text },
       // Once the check timed out, a hold can only be shown by views.update: always take the slow path.
       budgetMs: checked === TIMEOUT || left < MIN_WRITE_BUDGET_MS ? 0 : left,
       errorBlock,

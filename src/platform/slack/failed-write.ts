@@ -13,10 +13,10 @@ import { blockTextLength, buildQuoteBlocks, planQuote } from './quote.js';
  * everything typed, so the DM can give the text back and its Retry can run the same write again.
  */
 export interface RetryableWrite {
-  /** Which retry runs it (app/retry-writes.ts). */
-  kind: string;
+  /** Which retry runs it (app/retry-writes.ts); without one the DM gives the text back with no Retry. */
+  kind?: string;
   /** The use case's input, JSON: the same input means the same idempotency key, so a retry never duplicates. */
-  input: unknown;
+  input?: unknown;
   /** What it was, plain words: "Your note to Ada Lovelace". */
   what: string;
   /** Everything the user typed, given back whole. */
@@ -139,13 +139,15 @@ export async function sendFailedWriteDm(
   write: PendingWrite,
   reason: string,
 ): Promise<boolean> {
-  let retryId: string | null = randomUUID();
-  try {
-    await store.cache.set(pendingWriteKey(retryId), write, RETRY_KEEP_SEC);
-  } catch (err) {
-    // The text still reaches the user, without a Retry.
-    logger.warn({ err }, 'could not keep the failed write for a retry');
-    retryId = null;
+  let retryId: string | null = write.kind ? randomUUID() : null;
+  if (retryId) {
+    try {
+      await store.cache.set(pendingWriteKey(retryId), write, RETRY_KEEP_SEC);
+    } catch (err) {
+      // The text still reaches the user, without a Retry.
+      logger.warn({ err }, 'could not keep the failed write for a retry');
+      retryId = null;
+    }
   }
   try {
     const opened = await client.conversations.open({ users: write.userId });
@@ -158,7 +160,7 @@ export async function sendFailedWriteDm(
     })) {
       await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
     }
-    logger.info({ kind: write.kind, retry: retryId !== null }, 'failed save sent to the user by DM');
+    logger.info({ kind: write.kind ?? null, retry: retryId !== null }, 'failed save sent to the user by DM');
     return true;
   } catch (err) {
     logger.error({ err, kind: write.kind }, 'could not DM the user about a failed save');
