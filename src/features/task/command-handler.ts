@@ -11,7 +11,7 @@ import {
   buildTaskInProgressMessage,
   buildTaskLoadingModal,
   buildTaskModal,
-  buildTaskRefusedMessage,
+  buildTaskRefusedMessages,
   buildTaskUnavailableModal,
   quickTaskRefusalWords,
   taskFormNotice,
@@ -82,11 +82,12 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
   } catch (err) {
     deps.logger.warn({ err }, 'quick task failed');
     const words = quickTaskRefusalWords({ kind: 'crm_error', message: describeAgileError(err) });
-    await answer(buildTaskRefusedMessage(words, typed));
+    for (const message of buildTaskRefusedMessages(words, typed)) await answer(message);
     return;
   }
   if (outcome.kind === 'refused') {
-    await answer(buildTaskRefusedMessage(quickTaskRefusalWords(outcome.refusal), typed));
+    for (const message of buildTaskRefusedMessages(quickTaskRefusalWords(outcome.refusal), typed))
+      await answer(message);
   } else if (outcome.kind === 'in_progress') {
     await answer(buildTaskInProgressMessage());
   } else {

@@ -3,7 +3,7 @@ import type { CommandHandler, ModalOpener } from '../../platform/slack/command-t
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
 import {
-  buildTicketReplyFailedMessage,
+  buildTicketReplyFailedMessages,
   buildTicketReplyInProgressMessage,
   buildTicketReplySentMessage,
   noTicketWords,
@@ -15,8 +15,10 @@ import { loadTicketForm, quickReply } from './use-case.js';
 /** `/crm reply <ticket id> <text>`: a public reply at once, confirmed (or refused, text quoted back) ephemerally. */
 export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { command, respond }, deps) => {
   const { ticketId, text } = cmd;
-  const fail = (reason: string) =>
-    respond({ response_type: 'ephemeral', ...buildTicketReplyFailedMessage({ ticketId, reason, text }) });
+  const fail = async (reason: string) => {
+    for (const message of buildTicketReplyFailedMessages({ ticketId, reason, text }))
+      await respond({ response_type: 'ephemeral', ...message });
+  };
   try {
     const outcome = await quickReply(deps, actorOfCommand(command), cmd);
     if (outcome.kind === 'no_ticket') {

@@ -8,7 +8,7 @@ import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import {
-  buildTicketReplyFailedMessage,
+  buildTicketReplyFailedMessages,
   buildTicketReplySentMessage,
   HELD_AFTER_CLOSE_WORDS,
 } from './message-views.js';
@@ -135,7 +135,12 @@ export function ticketSubmissionCallback(deps: Deps) {
           );
         } else if (!shownInModal) {
           // The modal closed before the hold was known (a rare race): say so, with the text.
-          await notify(buildTicketReplyFailedMessage({ ticketId, reason: HELD_AFTER_CLOSE_WORDS, text }));
+          for (const message of buildTicketReplyFailedMessages({
+            ticketId,
+            reason: HELD_AFTER_CLOSE_WORDS,
+            text,
+          }))
+            await notify(message);
         }
       },
     });

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { ACTION } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from './mrkdwn.js';
-import { blockTextLength, buildQuoteBlocks, planQuote } from './quote.js';
+import { noticeWithText } from './quote.js';
 
 /**
  * A save that failed after its modal closed (the user saw "Saving…" and moved on): what it was, with
@@ -33,8 +33,6 @@ export interface PendingWrite extends RetryableWrite {
 
 /** How long the Retry button of a failure DM works. */
 export const RETRY_KEEP_SEC = 7 * 24 * 60 * 60;
-/** A DM may take this many follow-ups to give the text back (any form's text fits in far fewer). */
-const DM_QUOTE_PARTS_MAX = 20;
 
 export const pendingWriteKey = (id: string) => `pending-write:${id}`;
 
@@ -75,40 +73,11 @@ export function buildFailedWriteMessages(f: {
   retryId: string | null;
 }): SlackMessage[] {
   const text = truncate(`⚠️ ${f.what} was not saved: ${f.reason}`, LIMITS.fallbackText);
-  const top = head(f.what, f.reason, f.retryId);
-  if (f.typed.trim() === '') return [{ text, blocks: top }];
-  const plan = planQuote(f.typed, DM_QUOTE_PARTS_MAX);
-  const intro = (where: string): KnownBlock => ({ type: 'context', elements: [mrkdwnText(where)] });
-  const only = plan.parts.length === 1 ? plan.parts[0] : undefined;
-  if (only) {
-    const blocks = [
-      ...top,
-      intro('Nothing is lost: what you typed is below.'),
-      ...buildQuoteBlocks(only, plan.style),
-    ];
-    if (blockTextLength(blocks) <= LIMITS.messageBlockText && blocks.length <= LIMITS.messageBlocks)
-      return [{ text, blocks }];
-  }
-  const n = plan.parts.length;
-  return [
-    {
-      text,
-      blocks: [
-        ...top,
-        intro(`Nothing is lost: what you typed follows in ${n} message${n === 1 ? '' : 's'}.`),
-      ],
-    },
-    ...plan.parts.map((pieces, i) => ({
-      text: `What you typed, part ${i + 1} of ${n}`,
-      blocks: [
-        {
-          type: 'context',
-          elements: [mrkdwnText(`📋 What you typed, part ${i + 1} of ${n}:`)],
-        } as KnownBlock,
-        ...buildQuoteBlocks(pieces, plan.style),
-      ],
-    })),
-  ];
+  return noticeWithText(
+    { text, blocks: head(f.what, f.reason, f.retryId) },
+    'Nothing is lost: what you typed',
+    f.typed,
+  );
 }
 
 /** The first DM message while an earlier attempt still holds the write: Retry stays for later. */

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import { escapeMrkdwn, LIMITS } from './mrkdwn.js';
+import type { SlackMessage } from './message.js';
+import { escapeMrkdwn, LIMITS, mrkdwnText } from './mrkdwn.js';
 
 /**
  * Giving a user's text back whole (a failed save, a refused command): split into sections and messages
@@ -125,4 +126,40 @@ export function blockTextLength(blocks: KnownBlock[]): number {
   };
   walk(blocks);
   return n;
+}
+
+/** Follow-up messages a quoted text may take where the channel allows many (a DM, chat.postMessage). */
+export const QUOTE_MESSAGES_MAX = 20;
+
+/**
+ * A failure notice followed by what the user typed, whole: inline when one message holds both, else in
+ * "label, part i of n" follow-ups (`maxParts` of them: a response_url takes 5 posts, a DM many).
+ * Every message stays within Block Kit limits; the text is never cut (up to maxParts × ~10,800 chars).
+ */
+export function noticeWithText(
+  notice: SlackMessage,
+  label: string,
+  typed: string,
+  maxParts: number = QUOTE_MESSAGES_MAX,
+): SlackMessage[] {
+  if (typed.trim() === '') return [notice];
+  const plan = planQuote(typed, maxParts);
+  const intro = (where: string): KnownBlock => ({ type: 'context', elements: [mrkdwnText(where)] });
+  const only = plan.parts.length === 1 ? plan.parts[0] : undefined;
+  if (only) {
+    const blocks = [...notice.blocks, intro(`${label}:`), ...buildQuoteBlocks(only, plan.style)];
+    if (blockTextLength(blocks) <= LIMITS.messageBlockText && blocks.length <= LIMITS.messageBlocks)
+      return [{ text: notice.text, blocks }];
+  }
+  const n = plan.parts.length;
+  return [
+    {
+      text: notice.text,
+      blocks: [...notice.blocks, intro(`${label}: it follows in ${n} message${n === 1 ? '' : 's'}.`)],
+    },
+    ...plan.parts.map((pieces, i) => ({
+      text: `${label}, part ${i + 1} of ${n}`,
+      blocks: [intro(`📋 ${label}, part ${i + 1} of ${n}:`), ...buildQuoteBlocks(pieces, plan.style)],
+    })),
+  ];
 }
