@@ -22,6 +22,7 @@ import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import { TIMEOUT, within } from '../platform/within.js';
+import { DEFAULT_SETTINGS } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
 
@@ -136,6 +137,16 @@ export async function createBot({
       agileUser: agileConfig.email ?? '',
       retentionDays: config.auditRetentionDays,
     }),
+    teamId: '',
+    settings: DEFAULT_SETTINGS,
+    connection: {
+      workspace: {
+        domain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
+        email: agileConfig.email ?? '',
+      },
+      personal: null,
+      installerUserId: null,
+    },
     agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
     slackClient: slack.client,
     // Single workspace for now: every team is this one (multi-workspace lands with issue 10).

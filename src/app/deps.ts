@@ -12,6 +12,8 @@ import type { InFlight } from '../platform/in-flight.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Store } from '../platform/store/index.js';
+import type { Connection } from '../platform/workspace/connection.js';
+import type { WorkspaceSettings } from '../platform/workspace/settings.js';
 
 /** What every listener, service and the scheduler may use. Built once in bot.ts. */
 export interface Deps {
@@ -43,6 +45,12 @@ export interface Deps {
   startedAt: Date;
   /** Records every CRM write made from Slack (who, as which Agile user, what, outcome). */
   audit: AuditTrail;
+  /** The request's team ('' in the top-level deps: background work calls forTeam). */
+  teamId: string;
+  /** The team's admin settings (the permission switches); defaults until an admin changes them. */
+  settings: WorkspaceSettings;
+  /** The workspace's and the acting user's Agile connections. */
+  connection: Connection;
   /** This team's Agile domain ('acme' of acme.agilecrm.com; 'sandbox' for the embedded sandbox), null if unknown. */
   agileDomain: string | null;
   /** The Slack Web API with this team's bot token (background work: pollers, DMs outside a request). */

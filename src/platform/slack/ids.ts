@@ -63,6 +63,11 @@ export const ACTION = {
   digestSnooze: 'digest_snooze',
   /** users_select in a digest item: the picked Slack user becomes the task owner. */
   digestReassign: 'digest_reassign',
+  /** Connection buttons (App Home, "connect first" answers): open the connect modal or disconnect. */
+  connectWorkspace: 'connect_workspace',
+  connectMe: 'connect_me',
+  disconnectWorkspace: 'disconnect_workspace',
+  disconnectMe: 'disconnect_me',
 } as const;
 
 /** Input block_ids: view_submission errors are keyed by these. */
