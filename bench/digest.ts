@@ -72,6 +72,7 @@ async function benchTick(): Promise<Record<string, number>> {
     const logger = pino({ level: 'silent' });
     const poster: DigestPoster = {
       post: () => Promise.reject(new Error('nothing should be due in the tick benchmark')),
+      findPosted: () => Promise.resolve(null),
       close: () => {},
     };
     const scheduler = createDigestScheduler({

@@ -34,13 +34,33 @@ async function main(): Promise<void> {
   // upstream fault must not take the bot down for everyone.
   process.on('unhandledRejection', (err) => bot.logger.error({ err }, 'unhandled promise rejection'));
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    bot.logger.info({ signal }, 'shutting down');
-    await stop().catch((err) => bot.logger.error({ err }, 'error while stopping'));
-    process.exit(0);
+    if (stopping) {
+      // A second signal: the operator wants out now (unfinished writes are logged by the drain, if it got there).
+      bot.logger.warn({ signal }, 'second signal: exiting without finishing the drain');
+      process.exit(1);
+    }
+    stopping = true;
+    bot.logger.info({ signal }, 'shutting down: draining');
+    // Last resort, should a stop step hang past the drain's own deadline.
+    setTimeout(
+      () => {
+        bot.logger.error('shutdown did not finish in time: exiting');
+        process.exit(1);
+      },
+      ((config.shutdownTimeoutSeconds ?? 20) + 15) * 1000,
+    ).unref();
+    let code = 0;
+    await stop().catch((err) => {
+      code = 1;
+      bot.logger.error({ err }, 'error while stopping');
+    });
+    bot.logger.info({ signal }, 'shut down');
+    process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 void main();

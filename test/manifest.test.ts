@@ -63,6 +63,7 @@ describe('manifest.yml', () => {
       'groups:history',
       'im:history',
       'mpim:history',
+      // Digests: a takeover looks for its run's main message in the channel history before posting one.
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }

@@ -24,10 +24,13 @@ import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
+import { TIMEOUT, within } from '../platform/within.js';
 import type { Connection } from '../platform/workspace/connection.js';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
+
+const DEFAULT_SHUTDOWN_TIMEOUT_SEC = 20;
 
 export interface BotOptions {
   config: Config;
@@ -222,14 +225,39 @@ export async function createBot({
       return started;
     },
     async stop() {
-      // Stop ticking first, then cut the poster's waits short so in-flight digests end quickly.
+      // The drain (README → Shutdown): stop accepting requests, let the work they started finish (within
+      // SHUTDOWN_TIMEOUT_SECONDS), then digests and the poster, then the store. What could not finish is
+      // logged with its idempotency key: its lease lapses and a retry of it writes once.
+      const deadlineMs = Date.now() + (config.shutdownTimeoutSeconds ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC) * 1000;
+      const remaining = () => Math.max(0, deadlineMs - Date.now());
       const schedulerStopped = digestScheduler?.stop();
       const pollerStopped = followPoller.stop();
-      digestPoster.close();
-      await schedulerStopped;
-      await pollerStopped;
       await slack.stop();
+      if (inFlight.count > 0) {
+        log.info({ inFlight: inFlight.count }, 'shutdown: waiting for work in flight');
+        if ((await within(inFlight.idle(), remaining())) === TIMEOUT) {
+          log.error(
+            { inFlight: inFlight.count, idempotencyKeys: store.idempotency.held() },
+            'shutdown deadline passed with work still in flight',
+          );
+        } else {
+          log.info('shutdown: work in flight finished');
+        }
+      }
+      // Cut the poster's waits short so digests being posted end quickly (a run left 'claimed' is resumed).
+      digestPoster.close();
+      if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
+        log.error('shutdown deadline passed with a digest still being posted');
+      }
+      await pollerStopped;
       await housekeeping.stop();
+      const unfinished = store.idempotency.held();
+      if (unfinished.length > 0) {
+        log.error(
+          { idempotencyKeys: unfinished },
+          'shutdown: writes not finished (retryable once their lease lapses)',
+        );
+      }
       await store.close();
       await sandbox?.close();
     },

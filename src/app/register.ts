@@ -32,6 +32,7 @@ import {
 import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
+import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/handlers.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
@@ -44,6 +45,7 @@ import type { ReceiptContext } from '../platform/slack/create-app.js';
 import { ACTION, CALLBACK, COMMAND, EVENT, SHORTCUT } from '../platform/slack/ids.js';
 import type { Deps } from './deps.js';
 import { describeRequest, requestContextOf } from './request-info.js';
+import { RETRY_WRITES } from './retry-writes.js';
 
 type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; context: object };
 
@@ -126,6 +128,8 @@ export function registerListeners(app: App, deps: Deps): void {
   app.view(CALLBACK.threadModal, gate(threadSubmissionCallback(deps)));
   app.event(EVENT.linkShared, onEvent(deps, linkSharedCallback(deps)));
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.noteModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
+  app.action(ACTION.retryWrite, gate(retryWriteCallback(deps, RETRY_WRITES)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
   app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
   app.action(ACTION.createContact, gate(createContactCallback(deps)));
@@ -136,12 +140,16 @@ export function registerListeners(app: App, deps: Deps): void {
   app.options(ACTION.ticketPicker, gate(ticketOptionsCallback(deps)));
   app.action(ACTION.ticketPicker, gate(ticketPickedCallback(deps)));
   app.view(CALLBACK.ticketModal, gate(ticketSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.ticketModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.view(CALLBACK.taskModal, gate(taskSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.taskModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.cardCreateTask, gate(cardCreateTaskCallback(deps)));
   app.view(CALLBACK.dealModal, gate(dealSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.dealModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.trackSelect, gate(trackSelectCallback(deps)));
   app.action(ACTION.cardCreateDeal, gate(cardCreateDealCallback(deps)));
   app.view(CALLBACK.moveModal, gate(moveSubmissionCallback(deps)));
+  app.view({ callback_id: CALLBACK.moveModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.options(ACTION.dealPicker, gate(dealOptionsCallback(deps)));
   app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
   app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));

@@ -47,6 +47,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
     example: '90',
   },
+  SHUTDOWN_TIMEOUT_SECONDS: {
+    why: 'On SIGTERM/SIGINT, how long work already started (saves to the CRM) may take to finish before exit',
+    example: '20',
+  },
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -118,6 +122,14 @@ const envSchema = z.object({
       .max(86_400, { error: 'must be at most 86400 seconds (a day)' })
       .optional(),
   ),
+  SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be 0 or more' })
+      .max(3600, { error: 'must be at most 3600 seconds' })
+      .default(20),
+  ),
 });
 
 /** CRM_POLL_INTERVAL unset: every 5 minutes; in the console every 15 s, so a change shows up quickly. */
@@ -163,6 +175,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Seconds between two polls of the followed records (CRM_POLL_INTERVAL; 300, or 15 in the console). */
   pollIntervalSec: number;
+  /** On SIGTERM, how long in-flight work may run before the process exits (SHUTDOWN_TIMEOUT_SECONDS, default 20). */
+  shutdownTimeoutSeconds?: number;
 }
 
 /** `https://acme.agilecrm.com/dev/` → 'acme'; any other host → undefined. */
@@ -265,5 +279,6 @@ export function loadConfig(
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     pollIntervalSec:
       e.CRM_POLL_INTERVAL ?? (mode === 'console' ? CONSOLE_POLL_INTERVAL_SEC : DEFAULT_POLL_INTERVAL_SEC),
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

@@ -10,9 +10,11 @@ export function keyRecordingStore(): { store: Store; keys: string[] } {
         keys.push(key);
         return { status: 'claimed' as const };
       },
+      renew: async () => true,
       complete: async () => undefined,
       release: async () => undefined,
       markUnknown: async () => undefined,
+      held: () => [],
     },
   } as unknown as Store;
   return { store, keys };

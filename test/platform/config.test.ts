@@ -79,6 +79,17 @@ describe('loadConfig defaults', () => {
     }
   });
 
+  it('drains for 20 s on shutdown unless SHUTDOWN_TIMEOUT_SECONDS says otherwise', () => {
+    expect(loadConfig(HTTP_ENV).shutdownTimeoutSeconds).toBe(20);
+    expect(loadConfig({ ...HTTP_ENV, SHUTDOWN_TIMEOUT_SECONDS: '2.5' }).shutdownTimeoutSeconds).toBe(2.5);
+    expect(loadConfig({ ...HTTP_ENV, SHUTDOWN_TIMEOUT_SECONDS: ' ' }).shutdownTimeoutSeconds).toBe(20);
+    for (const bad of ['-1', 'soon', '99999']) {
+      const err = problemsOf({ ...HTTP_ENV, SHUTDOWN_TIMEOUT_SECONDS: bad });
+      expect(err.problems.map((p) => p.variable)).toEqual(['SHUTDOWN_TIMEOUT_SECONDS']);
+      expect(err.message).toContain('Example: SHUTDOWN_TIMEOUT_SECONDS=20');
+    }
+  });
+
   it('reads sqlite: and postgres:// URLs', () => {
     expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
       kind: 'sqlite',

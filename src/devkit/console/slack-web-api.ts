@@ -78,6 +78,8 @@ export interface EmulatedMessage {
   userTeam?: string;
   /** chat.unfurl: the link previews shown under the message, by URL. */
   unfurls?: Record<string, { blocks?: unknown }>;
+  /** chat.postMessage `metadata` (event_type, event_payload); conversations.history shows it with include_all_metadata. */
+  metadata?: unknown;
 }
 
 /** A file uploaded the files.uploadV2 way: getUploadURLExternal → POST the bytes → completeUploadExternal. */
@@ -440,6 +442,7 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
           ? { broadcast: true }
           : {}),
         user: api.botUserId,
+        ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
       });
       return {
         ok: true,
@@ -629,6 +632,30 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
         emit({ kind: 'message', channel: msg.channel, ts: msg.ts });
       }
       return { ok: true };
+    },
+    'conversations.history': (args) => {
+      const channel = str(args.channel) ?? '';
+      const failure = api.channelErrors.get(channel);
+      if (failure) return { ok: false, error: failure };
+      const oldest = Number(str(args.oldest) ?? 0);
+      const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      // Channel history: top-level messages only (replies live in conversations.replies), newest first.
+      const top = (api.messages.get(channel) ?? [])
+        .filter((m) => !m.deleted && (!m.threadTs || m.threadTs === m.ts) && Number(m.ts) > oldest)
+        .reverse();
+      return {
+        ok: true,
+        has_more: top.length > limit,
+        messages: top.slice(0, limit).map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          user: m.user,
+          text: m.text,
+          ...(m.user === api.botUserId ? { bot_id: api.botId } : {}),
+          ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+        })),
+      };
     },
     'conversations.join': (args) => ({ ok: true, channel: { id: str(args.channel), is_member: true } }),
     'conversations.open': (args) => {

@@ -122,6 +122,7 @@ export function dealSubmissionCallback(deps: Deps) {
       write: () =>
         createDeal(deps, actor, { viewId: view.id, draft: parsed.data, timeZone: meta.timeZone ?? 'UTC' }),
       errorBlock: dealErrorBlock,
+      retry: { what: `Your deal “${values.dealName ?? ''}”`, typed: values.dealName ?? '' },
       savingView: buildDealSavingModal,
       doneView: buildDealDoneModal,
       failedView: (message) =>

@@ -3,7 +3,7 @@ import { type DomainUser, getFullName, isAgileError, type Task } from '../../pla
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { buildDigestModel, type DigestModel, type DigestTask } from './digest-model.js';
-import { DigestPostError, type DigestPoster } from './poster.js';
+import { DigestPostError, type DigestPoster, type MessageMetadata } from './poster.js';
 
 /** What a digest lists, whether from a stored schedule or a one-off `/crm digest now`. */
 export interface DigestSettings {
@@ -174,25 +174,41 @@ export interface PostProgress {
   threadPosted: number;
 }
 
+/** What a scheduled post records as it goes, so a run cut short resumes where it stopped. */
+export interface PostHooks {
+  /** chat.postMessage metadata of the main message (a scheduled run carries its run id). */
+  metadata?: MessageMetadata;
+  /** Runs right after the main message is posted. */
+  onMainPosted?: (ts: string) => Promise<void>;
+  /** Runs after each thread reply, with how many are out. */
+  onReplyPosted?: (posted: number) => Promise<void>;
+}
+
 /**
  * Posts the main message (once: `progress.mainTs` is set as soon as it is out), then the thread
- * replies from `progress.threadPosted` on. `onMainPosted` runs right after the main message is posted.
+ * replies from `progress.threadPosted` on.
  */
 export async function postDigest(
   poster: DigestPoster,
   channel: string,
   messages: DigestPosts,
   progress: PostProgress = { threadPosted: 0 },
-  onMainPosted?: (ts: string) => Promise<void>,
+  hooks: PostHooks = {},
 ): Promise<string> {
   if (!progress.mainTs) {
-    progress.mainTs = await poster.post(channel, messages.main);
-    await onMainPosted?.(progress.mainTs);
+    progress.mainTs = await poster.post(
+      channel,
+      messages.main,
+      undefined,
+      hooks.metadata ? { metadata: hooks.metadata } : undefined,
+    );
+    await hooks.onMainPosted?.(progress.mainTs);
   }
   const { thread } = messages;
   while (progress.threadPosted < thread.length) {
     await poster.post(channel, thread[progress.threadPosted] as SlackMessage, progress.mainTs);
     progress.threadPosted++;
+    await hooks.onReplyPosted?.(progress.threadPosted);
   }
   return progress.mainTs;
 }

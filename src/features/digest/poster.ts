@@ -6,23 +6,39 @@ import type { SlackMessage } from '../../platform/slack/message.js';
 import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 
 /** Posts digest messages at Slack's pace: one queue per channel, a few channels at once, 429s honoured. */
+/** chat.postMessage `metadata`: a digest's main message carries its run id, so a takeover can find it. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string>;
+}
+
+export const DIGEST_EVENT_TYPE = 'crm_digest';
+
 export interface DigestPoster {
   /**
    * Resolves with the posted message's ts; rejects with a DigestPostError. `broadcast` also shows a
    * thread reply in the channel (reply_broadcast; follow updates for won/lost deals).
    */
   post(channel: string, message: SlackMessage, threadTs?: string, options?: PostOptions): Promise<string>;
+  /**
+   * The ts of a channel message posted since `sinceMs` whose metadata is a digest of `runId`
+   * (conversations.history with include_all_metadata); null when there is none. Rejects with a
+   * DigestPostError when the history cannot be read.
+   */
+  findPosted(channel: string, runId: string, sinceMs: number): Promise<string | null>;
   /** Pending waits end and further posts reject (shutdown). */
   close(): void;
 }
 
 export interface PostOptions {
   broadcast?: boolean;
+  /** Message metadata (a digest's run id: a takeover finds the main message by it). */
+  metadata?: MessageMetadata;
 }
 
 export interface DigestPosterOptions {
   /** A client of its own for bulk posting: `retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`. */
-  client: Pick<WebClient, 'chat'>;
+  client: Pick<WebClient, 'chat'> & Partial<Pick<WebClient, 'conversations'>>;
   logger: Logger;
   /** Slack allows about one message per second per channel. */
   perChannelIntervalMs?: number;
@@ -146,6 +162,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
           channel,
           text: message.text,
           blocks: message.blocks,
+          ...(options?.metadata ? { metadata: options.metadata } : {}),
           unfurl_links: false,
           unfurl_media: false,
         };
@@ -199,6 +216,34 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
         },
         { throwOnTimeout: true },
       );
+    },
+    async findPosted(channel, runId, sinceMs) {
+      const conversations = opts.client.conversations;
+      if (!conversations)
+        throw new DigestPostError('This client cannot read channel history', 'no_history', true);
+      try {
+        // A run's main message is posted after its claim: the history since then is a page or two.
+        let cursor: string | undefined;
+        for (let page = 0; page < 5; page++) {
+          const res = await conversations.history({
+            channel,
+            oldest: (sinceMs / 1000).toFixed(6),
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          });
+          for (const m of res.messages ?? []) {
+            const meta = m.metadata as MessageMetadata | undefined;
+            if (meta?.event_type === DIGEST_EVENT_TYPE && meta.event_payload?.run_id === runId && m.ts)
+              return m.ts;
+          }
+          cursor = res.response_metadata?.next_cursor || undefined;
+          if (!res.has_more || !cursor) return null;
+        }
+        return null;
+      } catch (err) {
+        throw classifySlackError(err);
+      }
     },
     close() {
       shutdown.abort();

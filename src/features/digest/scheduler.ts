@@ -9,11 +9,12 @@ import {
   digestFailureOf,
   type LoadedDigest,
   loadDigest,
+  type PostHooks,
   type PostProgress,
   postDigest,
   settingsOfSchedule,
 } from './digest-run.js';
-import { CHANNEL_ERRORS, DigestPostError, type DigestPoster } from './poster.js';
+import { CHANNEL_ERRORS, DIGEST_EVENT_TYPE, DigestPostError, type DigestPoster } from './poster.js';
 import { buildDigestFailureNotice } from './reply-views.js';
 import { dueRunOf, localDate } from './schedule.js';
 import { buildDigestMessages, type DigestMessages } from './views.js';
@@ -83,6 +84,24 @@ export function staleRunOf(schedule: StoredSchedule, now: Date, staleClaimMs: nu
   return run.localDate === localDate(now, schedule.timeZone) ? run : null;
 }
 
+/**
+ * The schedule's latest run when its thread replies stopped part way and another instance may resume
+ * them: 'posted' today, replies left, heartbeat at least `staleClaimMs` old (or let go at shutdown).
+ */
+export function staleThreadRunOf(
+  schedule: StoredSchedule,
+  now: Date,
+  staleClaimMs: number,
+): DigestRun | null {
+  const run = schedule.lastRun;
+  if (run?.status !== 'posted' || run.messageTs === null || run.threadPosted >= run.threadTotal) return null;
+  if (now.getTime() - run.updatedMs < staleClaimMs) return null;
+  return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
+/** This instance no longer holds the run (another took it over): stop posting, report nothing. */
+class TakenOver extends Error {}
+
 /** The scheduled digest: no schedule label (the channel knows its own digest). */
 function render(digest: LoadedDigest): DigestMessages {
   return buildDigestMessages(digest.model, { mentions: digest.mentions });
@@ -115,16 +134,41 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   async function execute(schedule: StoredSchedule, run: DigestRun): Promise<void> {
     const channel = schedule.channelId;
     const runLog = log.child({ channel, scheduleId: schedule.id, localDate: run.localDate, runId: run.id });
-    const progress: PostProgress = { threadPosted: 0 };
-    let posted = false;
-    let recorded = false;
-    // The run leaves 'claimed' (and so can never be taken over) the moment its main message is out.
-    const recordPosted = async (ts: string) => {
-      posted = true;
-      await deps.store.digestRuns.markPosted(run.id, ts);
-      recorded = true;
+    // A run taken over after its main message resumes its thread replies from the stored progress.
+    const progress: PostProgress =
+      run.messageTs === null
+        ? { threadPosted: 0 }
+        : { mainTs: run.messageTs, threadPosted: run.threadPosted };
+    let posted = run.messageTs !== null;
+    let recorded = posted;
+    const hooks: PostHooks = {
+      metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { run_id: run.id } },
+      // The run leaves 'claimed' (and so can never be taken over as unposted) the moment its main message
+      // is out; its thread replies are kept with it until they are all posted.
+      onMainPosted: async (ts) => {
+        posted = true;
+        await deps.store.digestRuns.markPosted(run.id, ts, prepared?.thread ?? []);
+        recorded = true;
+      },
+      onReplyPosted: async (count) => {
+        if (!(await deps.store.digestRuns.threadProgress(run.id, instanceId, count))) throw new TakenOver();
+      },
     };
+    const recordPosted = (ts: string) => hooks.onMainPosted?.(ts) ?? Promise.resolve();
     let prepared: DigestMessages | undefined;
+    if (run.messageTs !== null) {
+      const thread = await deps.store.digestRuns.pendingThread(run.id);
+      if (!thread) {
+        await deps.store.digestRuns.threadProgress(run.id, instanceId, run.threadTotal);
+        return;
+      }
+      // The main message is out already (progress.mainTs is set): only the thread is posted.
+      prepared = { main: { text: '', blocks: [] }, thread: thread as DigestMessages['thread'] };
+      runLog.info(
+        { ts: run.messageTs, from: run.threadPosted, of: run.threadTotal },
+        'resuming digest thread replies',
+      );
+    }
     let lastError: unknown;
     const attempts = retryDelays.length + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -138,14 +182,34 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
             runLog.warn('digest run was taken over by another instance; not posting it');
             return;
           }
+          // Taken over, or a retry after an attempt whose answer was lost: the main message may be out
+          // already. Its metadata names the run, so look before posting it (never a second one).
+          if (run.attempts > 0 || attempt > 1) {
+            const found = await poster.findPosted(channel, run.id, run.claimedMs).catch((err: unknown) => {
+              runLog.warn({ err }, 'could not read the channel history to check for an earlier post');
+              return null;
+            });
+            if (found) {
+              runLog.info(
+                { ts: found },
+                'digest main message was already posted; continuing with its thread',
+              );
+              progress.mainTs = found;
+              await recordPosted(found);
+            }
+          }
         } else if (!recorded) {
           await recordPosted(progress.mainTs);
         }
-        await postDigest(poster, channel, prepared, progress, recordPosted);
+        await postDigest(poster, channel, prepared, progress, hooks);
         runLog.info({ attempt, ts: progress.mainTs, replies: progress.threadPosted }, 'digest posted');
         opts.metrics?.digestRuns.inc({ outcome: 'posted' });
         return;
       } catch (err) {
+        if (err instanceof TakenOver) {
+          runLog.warn('digest thread was taken over by another instance; stopping here');
+          return;
+        }
         lastError = err;
         runLog.warn({ err, attempt }, 'digest attempt failed');
         opts.metrics?.digestAttemptFailures.inc();
@@ -198,14 +262,13 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   }
 
   async function takeOverIfStale(schedule: StoredSchedule, now: Date): Promise<boolean> {
-    const stale = staleRunOf(schedule, now, staleClaimMs);
+    const staleMain = staleRunOf(schedule, now, staleClaimMs);
+    const stale = staleMain ?? staleThreadRunOf(schedule, now, staleClaimMs);
     if (!stale || held.has(stale.id)) return false;
-    const run = await deps.store.digestRuns.takeOver({
-      runId: stale.id,
-      seenUpdatedMs: stale.updatedMs,
-      instanceId,
-      staleAfterMs: staleClaimMs,
-    });
+    const input = { runId: stale.id, seenUpdatedMs: stale.updatedMs, instanceId, staleAfterMs: staleClaimMs };
+    const run = await (staleMain
+      ? deps.store.digestRuns.takeOver(input)
+      : deps.store.digestRuns.takeOverThread(input));
     if (!run) return false;
     log.warn(
       { scheduleId: schedule.id, localDate: run.localDate, runId: run.id, from: stale.instanceId },
@@ -289,7 +352,15 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       if (timer) clearTimeout(timer);
       shutdown.abort();
       await ticking?.catch(() => undefined);
+      const holding = [...held];
       await scheduler.idle();
+      // Runs cut short (main message or thread replies still to post) are let go, so the next tick of
+      // any instance resumes them instead of waiting for this one's heartbeat to go stale.
+      if (holding.length > 0) {
+        await deps.store.digestRuns
+          .letGo(instanceId, holding)
+          .catch((err: unknown) => log.warn({ err }, 'could not let go of unfinished digest runs'));
+      }
     },
     async idle() {
       while (jobs.size > 0) await Promise.all([...jobs]);

@@ -198,6 +198,10 @@ export function moveSubmissionCallback(deps: Deps) {
     await submitForm(args, deps, {
       write: () => moveFromModal(deps, actorOfBody(body), { viewId: view.id, ...parsed.data }),
       errorMessage: (err) => (err instanceof MoveError ? err.message : undefined),
+      retry: {
+        what: `Your move to ${milestone ?? 'a new milestone'}`,
+        typed: [reason && `Reason: ${reason}`, note].filter(Boolean).join('\n\n'),
+      },
       errorBlock: (err) => {
         if (!(err instanceof MoveError)) return BLOCK.milestone;
         if (err.kind === 'reason_required') return BLOCK.reason;

@@ -1,6 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
@@ -17,7 +18,7 @@ import {
   buildNoteSavingModal,
 } from './modal-views.js';
 import { contactNameFromOption, decodeNoteMeta, noteFormSchema } from './schema.js';
-import { earlierLogOf, logNote, markMessageLogged } from './use-case.js';
+import { earlierLogOf, type LogNoteInput, logNote, markMessageLogged } from './use-case.js';
 
 /** Which input an Agile refusal belongs to; anything else shows under the note itself. */
 export function noteErrorBlock(err: unknown): string {
@@ -60,17 +61,18 @@ export function noteSubmissionCallback(deps: Deps) {
       }
     }
     const target = { user: body.user.id, channel: meta.channel };
+    const input: LogNoteInput = {
+      ...actorOfBody(body),
+      viewId: body.view.id,
+      contactId: contact.id,
+      subject,
+      text,
+      channelName: meta.channelName,
+      authorName: meta.authorName,
+      message,
+    };
     const write = async () => {
-      const outcome = await logNote(deps, {
-        ...actorOfBody(body),
-        viewId: body.view.id,
-        contactId: contact.id,
-        subject,
-        text,
-        channelName: meta.channelName,
-        authorName: meta.authorName,
-        message,
-      });
+      const outcome = await logNote(deps, input);
       if (outcome.status === 'in_progress' || outcome.replayed)
         deps.logger.info({ viewId: body.view.id }, 'Log note: a repeated submission; the first one confirms');
       return outcome;
@@ -113,6 +115,34 @@ export function noteSubmissionCallback(deps: Deps) {
               permalink: result.permalink,
             }),
       failedView: (error) => buildNoteModal({ meta, contact, subject, note: text, error }),
+      retry: {
+        kind: NOTE_FORM_RETRY,
+        input: { input, contactName: contact.name } satisfies NoteRetryInput,
+        what: `Your note to ${contact.name}`,
+        typed: subject ? `${subject}\n\n${text}` : text,
+      },
     });
   };
+}
+
+export const NOTE_FORM_RETRY = 'note.form';
+
+interface NoteRetryInput {
+  input: LogNoteInput;
+  contactName: string;
+}
+
+/**
+ * Retry from the failure DM: the same input, so the same idempotency key (note.submit per view): a note
+ * that did land after all is replayed, never written twice.
+ */
+export async function retryNoteForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const { input, contactName } = stored as NoteRetryInput;
+  const outcome = await logNote(deps, input);
+  if (outcome.status === 'in_progress') return outcome;
+  if (outcome.result.status === 'already')
+    return { status: 'done', summary: `already logged to ${contactName}` };
+  if (input.message && !outcome.replayed)
+    await markMessageLogged(deps.slackClient, deps.logger, input.message);
+  return { status: 'done', summary: `logged to ${contactName} (${outcome.result.subject})` };
 }

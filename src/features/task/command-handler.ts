@@ -12,7 +12,7 @@ import {
   buildTaskInProgressMessage,
   buildTaskLoadingModal,
   buildTaskModal,
-  buildTaskRefusedMessage,
+  buildTaskRefusedMessages,
   buildTaskUnavailableModal,
   quickTaskRefusalWords,
   taskFormNotice,
@@ -87,11 +87,12 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
       kind: unknown ? 'crm_unknown' : 'crm_error',
       message: describeAgileError(err),
     });
-    await answer(buildTaskRefusedMessage(words, typed, unknown));
+    for (const message of buildTaskRefusedMessages(words, typed, unknown)) await answer(message);
     return;
   }
   if (outcome.kind === 'refused') {
-    await answer(buildTaskRefusedMessage(quickTaskRefusalWords(outcome.refusal), typed));
+    for (const message of buildTaskRefusedMessages(quickTaskRefusalWords(outcome.refusal), typed))
+      await answer(message);
   } else if (outcome.kind === 'in_progress') {
     await answer(buildTaskInProgressMessage());
   } else {

@@ -1,11 +1,12 @@
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { decodeTaskMetadata, type TaskFormInput, taskFormSchema } from './schema.js';
-import { createTaskFromForm, ownerChoices, taskErrorField } from './use-case.js';
+import { createTaskFromForm, ownerChoices, type TaskFormWrite, taskErrorField } from './use-case.js';
 import {
   buildTaskCreatedMessage,
   buildTaskDoneModal,
@@ -60,14 +61,20 @@ export function taskSubmissionCallback(deps: Deps) {
         .catch(() => undefined);
 
     const actor = actorOfBody(body);
+    const input: TaskFormWrite = {
+      actor,
+      viewId: body.view.id,
+      draft: form.data,
+      ...(typed.owner ? { owner: typed.owner } : {}),
+    };
     await submitForm(args, deps, {
-      write: () =>
-        createTaskFromForm(deps, {
-          actor,
-          viewId: body.view.id,
-          draft: form.data,
-          ...(typed.owner ? { owner: typed.owner } : {}),
-        }),
+      write: () => createTaskFromForm(deps, input),
+      retry: {
+        kind: TASK_FORM_RETRY,
+        input,
+        what: `Your task “${form.data.subject}”`,
+        typed: [form.data.subject, form.data.description].filter(Boolean).join('\n\n'),
+      },
       onSuccess: (task, { replayed }) =>
         notifyUser(
           client,
@@ -88,4 +95,13 @@ export function taskSubmissionCallback(deps: Deps) {
       failedView: (message) => buildTaskModal({ meta, owners, values: typed, error: message }),
     });
   };
+}
+
+export const TASK_FORM_RETRY = 'task.form';
+
+/** Retry from the failure DM: the same view id, so the same key (task.modal): never a second task. */
+export async function retryTaskForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const outcome = await createTaskFromForm(deps, stored as TaskFormWrite);
+  if (outcome.status === 'in_progress') return outcome;
+  return { status: 'done', summary: `task created: ${outcome.result.subject}` };
 }

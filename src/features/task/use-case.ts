@@ -185,9 +185,16 @@ export async function loadTaskForm(
 }
 
 /** The Create task form submitted (validated): one task per modal, whatever Slack redelivers. */
+export interface TaskFormWrite {
+  actor: Actor;
+  viewId: string;
+  draft: TaskDraft;
+  owner?: OwnerChoice;
+}
+
 export function createTaskFromForm(
   deps: Pick<Deps, 'agile' | 'store' | 'audit'>,
-  input: { actor: Actor; viewId: string; draft: TaskDraft; owner?: OwnerChoice },
+  input: TaskFormWrite,
 ): Promise<OnceOutcome<CreatedTask>> {
   return runOnce(deps.store, onceKey('task.modal', input.actor.teamId, input.viewId), (attempt) =>
     createTask(deps, input.actor, input.draft, input.owner ? { owner: input.owner } : {}, attempt),

@@ -13,6 +13,7 @@ import {
   type OwnerChoice,
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import { noticeWithText } from '../../platform/slack/quote.js';
 import type { ContactChoice } from '../contacts/contact-search.js';
 import { buildMultiContactSelect } from '../contacts/picker-view.js';
 import { formatDueLabel } from './due-date.js';
@@ -273,9 +274,9 @@ export function quickTaskRefusalWords(
 }
 
 /** The quick path refused: the reason, and the command quoted back. */
-export function buildTaskRefusedMessage(message: string, typed: string, unknown = false): SlackMessage {
+export function buildTaskRefusedMessages(message: string, typed: string, unknown = false): SlackMessage[] {
   const what = unknown ? 'Send the same command again to make sure.' : 'Nothing was created.';
-  return buildNotice('error', message, `${what} You typed: ${typed}`);
+  return noticeWithText(buildNotice('error', message, what), 'You typed', typed, 4);
 }
 
 /** The same quick task is being created by an earlier send of the command. */

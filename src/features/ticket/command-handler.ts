@@ -5,7 +5,7 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
 import { buildPublicReplyRefusal } from '../access/views.js';
 import {
-  buildTicketReplyFailedMessage,
+  buildTicketReplyFailedMessages,
   buildTicketReplyInProgressMessage,
   buildTicketReplySentMessage,
   noTicketWords,
@@ -17,11 +17,10 @@ import { loadTicketForm, quickReply } from './use-case.js';
 /** `/crm reply <ticket id> <text>`: a public reply at once, confirmed (or refused, text quoted back) ephemerally. */
 export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { command, respond }, deps) => {
   const { ticketId, text } = cmd;
-  const fail = (reason: string, unknown = false) =>
-    respond({
-      response_type: 'ephemeral',
-      ...buildTicketReplyFailedMessage({ ticketId, reason, text, unknown }),
-    });
+  const fail = async (reason: string, unknown = false) => {
+    for (const message of buildTicketReplyFailedMessages({ ticketId, reason, text, unknown }))
+      await respond({ response_type: 'ephemeral', ...message });
+  };
   try {
     const outcome = await quickReply(deps, actorOfCommand(command), cmd);
     if (outcome.kind === 'needs_connection') {

@@ -1,5 +1,6 @@
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { truncate } from '../../platform/slack/mrkdwn.js';
+import { noticeWithText } from '../../platform/slack/quote.js';
 import { VISIBILITY_DONE, VISIBILITY_EFFECT } from './modal-views.js';
 import type { Visibility } from './tickets.js';
 
@@ -23,18 +24,19 @@ export function buildTicketReplySentMessage(input: {
 }
 
 /** A failed reply: the reason, and the text quoted back so nothing typed is lost. */
-export function buildTicketReplyFailedMessage(input: {
+export function buildTicketReplyFailedMessages(input: {
   ticketId: string;
   reason: string;
   text: string;
   /** The send got no answer: it may have reached the customer (never "not sent"). */
   unknown?: boolean;
-}): SlackMessage {
-  return buildNotice(
+}): SlackMessage[] {
+  const notice = buildNotice(
     'error',
     `Your reply to ticket #${input.ticketId} ${input.unknown ? 'may have been sent' : 'was not sent'}: ${input.reason}`,
-    `Your text, to copy: ${truncate(input.text, 2000)}`,
   );
+  // A response_url takes 5 posts: the notice and up to 4 parts (any reply Slack lets one type fits).
+  return noticeWithText(notice, 'Your text, to copy', input.text, 4);
 }
 
 /** The same quick reply is being sent by an earlier delivery of the command. */

@@ -10,7 +10,7 @@ import { TIMEOUT, within } from '../../platform/within.js';
 import { mayReplyPublicly } from '../access/policy.js';
 import { replyLanded } from './landed.js';
 import {
-  buildTicketReplyFailedMessage,
+  buildTicketReplyFailedMessages,
   buildTicketReplySentMessage,
   HELD_AFTER_CLOSE_WORDS,
 } from './message-views.js';
@@ -135,6 +135,7 @@ export function ticketSubmissionCallback(deps: Deps) {
     const left = TOTAL_BUDGET_MS - (Date.now() - startedMs);
     await submitForm(args, deps, {
       write: reply.write,
+      retry: { what: `Your reply to ticket ${subject ? `“${subject}”` : ticketId}`, typed: text },
       // Once the check timed out, a hold can only be shown by views.update: always take the slow path.
       budgetMs: checked === TIMEOUT || left < MIN_WRITE_BUDGET_MS ? 0 : left,
       errorBlock,
@@ -164,7 +165,12 @@ export function ticketSubmissionCallback(deps: Deps) {
           );
         } else if (!shownInModal) {
           // The modal closed before the hold was known (a rare race): say so, with the text.
-          await notify(buildTicketReplyFailedMessage({ ticketId, reason: HELD_AFTER_CLOSE_WORDS, text }));
+          for (const message of buildTicketReplyFailedMessages({
+            ticketId,
+            reason: HELD_AFTER_CLOSE_WORDS,
+            text,
+          }))
+            await notify(message);
         }
       },
     });

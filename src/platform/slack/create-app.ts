@@ -130,6 +130,7 @@ export function createSlackApp({
   const authorize = cachedAuthorize(client, config.slack.botToken ?? '', config.slack, logger);
   const socket = config.slack.mode === 'socket';
   let app: App;
+  let draining = false;
   // Socket Mode has no HTTP server of its own: metrics are served only when METRICS_PORT asks for one.
   const metricsServer =
     socket && config.metricsPort !== undefined
@@ -161,6 +162,11 @@ export function createSlackApp({
     });
     const boltListener = receiver.requestListener;
     receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+      if (draining) {
+        // Shutting down: a request on a kept-alive connection is refused, so Slack retries elsewhere.
+        res.writeHead(503, { connection: 'close', 'retry-after': '1' }).end();
+        return;
+      }
       receivedAt.set(req, Date.now());
       if (isFutureSlackTimestamp(req, now().getTime())) {
         logger.warn({ path: req.url }, 'rejected a Slack request with a future timestamp');
@@ -198,6 +204,7 @@ export function createSlackApp({
       return { port: typeof address === 'object' && address ? address.port : port };
     },
     async stop() {
+      draining = true;
       await app.stop();
       if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
     },

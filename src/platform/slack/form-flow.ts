@@ -3,9 +3,11 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Store } from '../store/index.js';
 import type { OnceOutcome } from '../store/run-once.js';
 import { TIMEOUT, within } from '../within.js';
 import { describeAgileError } from './error-words.js';
+import { type RetryableWrite, sendFailedWriteDm } from './failed-write.js';
 import { BLOCK } from './ids.js';
 import { truncate } from './mrkdwn.js';
 
@@ -100,6 +102,25 @@ export interface SubmitPlan<T> {
   failedView: (message: string, err: unknown) => View;
   /** How long to wait for the CRM before acking with the saving view; ~2 s leaves room in Slack's 3. */
   budgetMs?: number;
+  /**
+   * The write as a retry can run it again: a slow write that fails after the user closed the modal
+   * reaches them by DM with everything typed and a Retry button (platform/slack/failed-write.ts).
+   */
+  retry?: RetryableWrite;
+}
+
+/** Set when the user closes a "Saving…" modal (view_closed), so a late failure goes to their DMs. */
+export const viewClosedKey = (viewId: string) => `view-closed:${viewId}`;
+const VIEW_CLOSED_KEEP_SEC = 60 * 60;
+
+/** view_closed of a form whose saving view asked for it: remember it for a late failure. */
+export async function recordViewClosed(
+  deps: { logger: Logger; store: Pick<Store, 'cache'> },
+  viewId: string,
+): Promise<void> {
+  await deps.store.cache
+    .set(viewClosedKey(viewId), true, VIEW_CLOSED_KEEP_SEC)
+    .catch((err: unknown) => deps.logger.warn({ err }, 'could not record a closed modal'));
 }
 
 /**
@@ -110,7 +131,7 @@ export interface SubmitPlan<T> {
  */
 export async function submitForm<T>(
   args: SubmitArgs,
-  deps: { logger: Logger },
+  deps: { logger: Logger; store?: Pick<Store, 'cache'> },
   plan: SubmitPlan<T>,
 ): Promise<void> {
   const { ack, body, client } = args;
@@ -139,15 +160,33 @@ export async function submitForm<T>(
     return;
   }
 
-  await ack({ response_action: 'update', view: plan.savingView() });
+  // With a retry, Slack tells us when the user closes the saving view (a late failure then goes to a DM).
+  const saving = plan.retry ? { ...plan.savingView(), notify_on_close: true } : plan.savingView();
+  await ack({ response_action: 'update', view: saving });
   let later: Awaited<typeof outcome>;
   try {
     later = await outcome;
   } catch (err) {
     deps.logger.warn({ err, callbackId: body.view.callback_id }, 'slow modal submission failed');
-    await client.views
-      .update({ view_id: viewId, view: plan.failedView(words(err), err) })
-      .catch((e) => deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)'));
+    const store = deps.store;
+    const closed = store ? await store.cache.get(viewClosedKey(viewId)).catch(() => undefined) : undefined;
+    const shown =
+      !closed &&
+      (await client.views.update({ view_id: viewId, view: plan.failedView(words(err), err) }).then(
+        () => true,
+        (e: unknown) => {
+          deps.logger.warn({ err: e }, 'could not show the failure in the modal (closed?)');
+          return false;
+        },
+      ));
+    if (!shown && plan.retry && store) {
+      const pending = {
+        ...plan.retry,
+        teamId: body.team?.id ?? body.user.team_id ?? '',
+        userId: body.user.id,
+      };
+      await sendFailedWriteDm(client, deps.logger, store, pending, words(err));
+    }
     return;
   }
   if (later.status !== 'done') return;

@@ -20,6 +20,9 @@ export interface DigestRun {
   /** Last write; while 'claimed' also the holder's heartbeat (see heartbeat/takeOver). */
   updatedMs: number;
   postedMs: number | null;
+  /** Thread replies to post under the main message, and how many are out (a run cut short resumes). */
+  threadTotal: number;
+  threadPosted: number;
 }
 
 export interface TakeOverInput {
@@ -38,7 +41,28 @@ export interface DigestRunsRepository {
    * to null for everyone else (another instance, or an earlier life of this one, already has it).
    */
   claim(scheduleId: string, localDate: string, instanceId: string): Promise<DigestRun | null>;
-  markPosted(runId: string, messageTs: string): Promise<void>;
+  /**
+   * The main message is out: status 'posted', and `thread` (the replies still to post under it, any
+   * JSON values) kept until threadProgress reports them all posted.
+   */
+  markPosted(runId: string, messageTs: string, thread?: readonly unknown[]): Promise<void>;
+  /**
+   * `posted` replies of the run's thread are out (the heartbeat too); the kept replies are dropped once
+   * all are. False when `instanceId` no longer holds the run (another instance took the thread over).
+   */
+  threadProgress(runId: string, instanceId: string, posted: number): Promise<boolean>;
+  /** The replies kept by markPosted while some are still to post; null when none are. */
+  pendingThread(runId: string): Promise<unknown[] | null>;
+  /**
+   * Compare-and-swap takeover of a posted run whose thread replies stopped part way (its holder stopped
+   * heart-beating): same rules as takeOver, for a run 'posted' with threadPosted < threadTotal.
+   */
+  takeOverThread(input: TakeOverInput): Promise<DigestRun | null>;
+  /**
+   * Shutdown: makes the runs among `runIds` that `instanceId` holds stale at once (heartbeat 0), so the
+   * next tick of any instance takes them over instead of waiting for the heartbeat to age.
+   */
+  letGo(instanceId: string, runIds: readonly string[]): Promise<void>;
   /** Records a final failure (attempts + 1): the run is done, status 'failed'. */
   markFailed(runId: string, error: string): Promise<void>;
   /**
@@ -48,7 +72,7 @@ export interface DigestRunsRepository {
   noteFailedAttempt(runId: string, instanceId: string, error: string): Promise<boolean>;
   /**
    * Refreshes the heartbeat (updated_ms) of the runs among `runIds` that `instanceId` still holds
-   * ('claimed'); resolves to how many it touched. Keyed by run id, not by instance alone, so a restarted
+   * ('claimed', or 'posted' with thread replies still to post); resolves to how many it touched. Keyed by run id, not by instance alone, so a restarted
    * process reusing an instance id does not keep its previous life's orphaned runs looking alive.
    */
   heartbeat(instanceId: string, runIds: readonly string[]): Promise<number>;
@@ -69,7 +93,7 @@ export interface DigestRunsRepository {
   purgeOlderThan(cutoffMs: number): Promise<number>;
 }
 
-export function toDigestRun(r: DigestRunsTable): DigestRun {
+export function toDigestRun(r: Omit<DigestRunsTable, 'thread_json'>): DigestRun {
   return {
     id: r.id,
     scheduleId: r.schedule_id,
@@ -82,6 +106,8 @@ export function toDigestRun(r: DigestRunsTable): DigestRun {
     claimedMs: toNumber(r.claimed_ms),
     updatedMs: toNumber(r.updated_ms),
     postedMs: r.posted_ms === null ? null : toNumber(r.posted_ms),
+    threadTotal: toNumber(r.thread_total ?? 0),
+    threadPosted: toNumber(r.thread_posted ?? 0),
   };
 }
 
@@ -105,6 +131,9 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
         claimed_ms: now,
         updated_ms: now,
         posted_ms: null,
+        thread_json: null,
+        thread_total: 0,
+        thread_posted: 0,
       };
       const r = await db
         .insertInto('digest_runs')
@@ -114,7 +143,7 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
       return affected(r) === 1 ? toDigestRun(row) : null;
     },
 
-    async markPosted(runId, messageTs) {
+    async markPosted(runId, messageTs, thread = []) {
       const now = nowMs();
       await db
         .updateTable('digest_runs')
@@ -125,9 +154,72 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
           attempts: eb('attempts', '+', 1),
           posted_ms: now,
           updated_ms: now,
+          thread_json: thread.length > 0 ? JSON.stringify(thread) : null,
+          thread_total: thread.length,
+          thread_posted: 0,
         }))
         .where('id', '=', runId)
         .execute();
+    },
+
+    async threadProgress(runId, instanceId, posted) {
+      const r = await db
+        .updateTable('digest_runs')
+        .set((eb) => ({
+          thread_posted: posted,
+          updated_ms: nowMs(),
+          thread_json: eb
+            .case()
+            .when('thread_total', '<=', posted)
+            .then(null)
+            .else(eb.ref('thread_json'))
+            .end(),
+        }))
+        .where('id', '=', runId)
+        .where('instance_id', '=', instanceId)
+        .executeTakeFirst();
+      return affected(r) === 1;
+    },
+
+    async pendingThread(runId) {
+      const row = await db
+        .selectFrom('digest_runs')
+        .select(['thread_json'])
+        .where('id', '=', runId)
+        .executeTakeFirst();
+      return row?.thread_json ? (JSON.parse(row.thread_json) as unknown[]) : null;
+    },
+
+    async takeOverThread({ runId, seenUpdatedMs, instanceId, staleAfterMs }) {
+      const now = nowMs();
+      if (now - seenUpdatedMs < staleAfterMs) return null;
+      const row = await db
+        .updateTable('digest_runs')
+        .set({ instance_id: instanceId, updated_ms: now })
+        .where('id', '=', runId)
+        .where('status', '=', 'posted')
+        .where((eb) => eb('thread_posted', '<', eb.ref('thread_total')))
+        .where('updated_ms', '=', seenUpdatedMs)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toDigestRun(row) : null;
+    },
+
+    async letGo(instanceId, runIds) {
+      for (let i = 0; i < runIds.length; i += HEARTBEAT_CHUNK) {
+        await db
+          .updateTable('digest_runs')
+          .set({ updated_ms: 0 })
+          .where('id', 'in', runIds.slice(i, i + HEARTBEAT_CHUNK))
+          .where('instance_id', '=', instanceId)
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'claimed'),
+              eb.and([eb('status', '=', 'posted'), eb('thread_posted', '<', eb.ref('thread_total'))]),
+            ]),
+          )
+          .execute();
+      }
     },
 
     async markFailed(runId, error) {
@@ -163,7 +255,12 @@ export function createDigestRunsRepository({ db, nowMs }: RepoContext): DigestRu
           .set({ updated_ms: nowMs() })
           .where('id', 'in', runIds.slice(i, i + HEARTBEAT_CHUNK))
           .where('instance_id', '=', instanceId)
-          .where('status', '=', 'claimed')
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'claimed'),
+              eb.and([eb('status', '=', 'posted'), eb('thread_posted', '<', eb.ref('thread_total'))]),
+            ]),
+          )
           .executeTakeFirst();
         touched += affected(r);
       }

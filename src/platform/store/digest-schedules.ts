@@ -72,9 +72,13 @@ export function createDigestSchedulesRepository({ db, nowMs }: RepoContext): Dig
         'r.claimed_ms as r_claimed_ms',
         'r.updated_ms as r_updated_ms',
         'r.posted_ms as r_posted_ms',
+        'r.thread_total as r_thread_total',
+        'r.thread_posted as r_thread_posted',
       ]);
 
-  type Row = DigestSchedulesTable & { [K in keyof DigestRunsTable as `r_${K}`]: DigestRunsTable[K] | null };
+  type Row = DigestSchedulesTable & {
+    [K in Exclude<keyof DigestRunsTable, 'thread_json'> as `r_${K}`]: DigestRunsTable[K] | null;
+  };
 
   const toSchedule = (r: Row): DigestSchedule => ({
     id: r.id,
@@ -105,6 +109,8 @@ export function createDigestSchedulesRepository({ db, nowMs }: RepoContext): Dig
             claimed_ms: r.r_claimed_ms ?? 0,
             updated_ms: r.r_updated_ms ?? 0,
             posted_ms: r.r_posted_ms,
+            thread_total: r.r_thread_total ?? 0,
+            thread_posted: r.r_thread_posted ?? 0,
           }),
   });
 

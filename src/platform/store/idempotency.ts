@@ -12,12 +12,17 @@ export type ClaimResult =
  */
 export interface IdempotencyRepository {
   /**
-   * Atomic insert-if-absent. The key is held (in progress, then done) for ttlSec; an expired key,
-   * e.g. one whose holder crashed mid-write, can be claimed again.
+   * Atomic insert-if-absent. An in-progress key is a lease of `leaseSec` (renewed while the write
+   * runs, see runOnce); an expired key, e.g. one whose holder was killed mid-write, can be claimed again.
    */
-  claim(key: string, ttlSec: number): Promise<ClaimResult>;
-  /** Records the JSON-serialisable result that later claims of the key will see. */
-  complete(key: string, result: unknown): Promise<void>;
+  claim(key: string, leaseSec: number): Promise<ClaimResult>;
+  /** Extends the lease of a key still in progress; false when it is no longer in progress. */
+  renew(key: string, leaseSec: number): Promise<boolean>;
+  /**
+   * Records the JSON-serialisable result that later claims of the key will see, for `keepSec` from
+   * now (a repeated submission within it replays the result); without it the current expiry stays.
+   */
+  complete(key: string, result: unknown, keepSec?: number): Promise<void>;
   /** Forgets an in-progress key (the write failed) so a retry can claim it. */
   release(key: string): Promise<void>;
   /**
@@ -25,11 +30,14 @@ export interface IdempotencyRepository {
    * key stays, in state unknown, until it expires; the next claim gets it with `afterUnknown`.
    */
   markUnknown(key: string, ttlSec: number): Promise<void>;
+  /** Keys this store instance claimed and has neither completed nor released: its writes in flight. */
+  held(): string[];
   /** Deletes expired keys; returns how many. */
   purgeExpired(): Promise<number>;
 }
 
 export function createIdempotencyRepository({ db, nowMs }: RepoContext): IdempotencyRepository {
+  const held = new Set<string>();
   return {
     async claim(key, ttlSec) {
       // A key released or purged between our statements makes us go round again; bounded for safety.
@@ -41,7 +49,10 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           .values({ key, status: 'in_progress', result_json: null, created_ms: now, expires_ms: expires })
           .onConflict((oc) => oc.column('key').doNothing())
           .executeTakeFirst();
-        if (affected(inserted) === 1) return { status: 'claimed' };
+        if (affected(inserted) === 1) {
+          held.add(key);
+          return { status: 'claimed' };
+        }
 
         const takenOver = await db
           .updateTable('idempotency_keys')
@@ -55,7 +66,10 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           .where('key', '=', key)
           .where('expires_ms', '<=', now)
           .executeTakeFirst();
-        if (affected(takenOver) === 1) return { status: 'claimed' };
+        if (affected(takenOver) === 1) {
+          held.add(key);
+          return { status: 'claimed' };
+        }
 
         // A write whose outcome is unknown: one retry at a time takes the key over to check it.
         const afterUnknown = await db
@@ -64,7 +78,10 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           .where('key', '=', key)
           .where('status', '=', 'unknown')
           .executeTakeFirst();
-        if (affected(afterUnknown) === 1) return { status: 'claimed', afterUnknown: true };
+        if (affected(afterUnknown) === 1) {
+          held.add(key);
+          return { status: 'claimed', afterUnknown: true };
+        }
 
         const row = await db
           .selectFrom('idempotency_keys')
@@ -80,12 +97,29 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
       return { status: 'in_progress' };
     },
 
-    async complete(key, result) {
+    async renew(key, leaseSec) {
+      const r = await db
+        .updateTable('idempotency_keys')
+        .set({ expires_ms: nowMs() + Math.round(leaseSec * 1000) })
+        .where('key', '=', key)
+        .where('status', '=', 'in_progress')
+        .executeTakeFirst();
+      return affected(r) === 1;
+    },
+
+    async complete(key, result, keepSec) {
+      const now = nowMs();
       await db
         .updateTable('idempotency_keys')
-        .set({ status: 'done', result_json: JSON.stringify(result ?? null), completed_ms: nowMs() })
+        .set({
+          status: 'done',
+          result_json: JSON.stringify(result ?? null),
+          completed_ms: now,
+          ...(keepSec === undefined ? {} : { expires_ms: now + Math.round(keepSec * 1000) }),
+        })
         .where('key', '=', key)
         .execute();
+      held.delete(key);
     },
 
     async markUnknown(key, ttlSec) {
@@ -95,6 +129,7 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
         .where('key', '=', key)
         .where('status', '=', 'in_progress')
         .execute();
+      held.delete(key);
     },
 
     async release(key) {
@@ -103,6 +138,11 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
         .where('key', '=', key)
         .where('status', '=', 'in_progress')
         .execute();
+      held.delete(key);
+    },
+
+    held() {
+      return [...held];
     },
 
     async purgeExpired() {

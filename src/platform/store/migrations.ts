@@ -173,6 +173,16 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       'CREATE INDEX follow_polls_claimed ON follow_polls (claimed_ms)',
     ],
   },
+  {
+    // A digest's thread replies, kept from its main message until the last reply is out: a run cut
+    // short (shutdown, crash) resumes its replies where they stopped instead of losing them.
+    name: '004_digest_progress',
+    statements: [
+      'ALTER TABLE digest_runs ADD COLUMN thread_json TEXT',
+      'ALTER TABLE digest_runs ADD COLUMN thread_total INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE digest_runs ADD COLUMN thread_posted INTEGER NOT NULL DEFAULT 0',
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

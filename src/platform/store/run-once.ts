@@ -20,6 +20,13 @@ const UNKNOWN_TTL_SEC = 60 * 60;
 const KEY_TTL_SEC = 24 * 60 * 60;
 
 /**
+ * An in-progress key is a short lease, renewed every LEASE_RENEW_MS while the write runs: a live write
+ * keeps answering "in progress", one whose process was killed can be retried once the lease lapses.
+ */
+export const LEASE_SEC = 30;
+const LEASE_RENEW_MS = 10_000;
+
+/**
  * Quick slash-command paths have no id of their own, so their key is the command itself: the same
  * command within this many seconds of the first (a sliding window, not a clock minute) is a re-send;
  * after it, the same text is a deliberate new write.
@@ -43,8 +50,11 @@ export function onceKey(intent: string, ...parts: Array<string | number | null |
 }
 
 export interface RunOnceOptions {
-  /** How long the key answers "done"/"in progress" (default a day); an expired key writes again. */
+  /** How long a done key replays its result (default a day); after it, the same key writes again. */
   ttlSec?: number;
+  /** The in-progress lease and its renewal period (tests shorten them). */
+  leaseSec?: number;
+  leaseRenewMs?: number;
 }
 
 /**
@@ -61,14 +71,22 @@ export async function runOnce<T>(
   options: RunOnceOptions = {},
 ): Promise<OnceOutcome<T>> {
   const ttlSec = options.ttlSec ?? KEY_TTL_SEC;
-  const claim = await store.idempotency.claim(key, ttlSec);
+  const leaseSec = options.leaseSec ?? LEASE_SEC;
+  const claim = await store.idempotency.claim(key, leaseSec);
   if (claim.status === 'done') return { status: 'done', result: claim.result as T, replayed: true };
   if (claim.status === 'in_progress') return { status: 'in_progress' };
+  const heartbeat = setInterval(() => {
+    // A missed renewal only shortens the lease; the write itself goes on.
+    store.idempotency.renew(key, leaseSec).catch(() => undefined);
+  }, options.leaseRenewMs ?? LEASE_RENEW_MS);
+  heartbeat.unref();
   try {
     const result = await work({ afterUnknown: claim.afterUnknown === true });
-    await store.idempotency.complete(key, result ?? null);
+    clearInterval(heartbeat);
+    await store.idempotency.complete(key, result ?? null, ttlSec);
     return { status: 'done', result, replayed: false };
   } catch (err) {
+    clearInterval(heartbeat);
     if (isOutcomeUnknown(err)) {
       await store.idempotency.markUnknown(key, Math.max(ttlSec, UNKNOWN_TTL_SEC));
     } else {

@@ -51,6 +51,10 @@ export interface DigestRunsTable {
   claimed_ms: number;
   updated_ms: number;
   posted_ms: number | null;
+  /** The thread replies (JSON array) while some are still to post; null once all are out. */
+  thread_json: string | null;
+  thread_total: number;
+  thread_posted: number;
 }
 
 export interface DigestActionsTable {

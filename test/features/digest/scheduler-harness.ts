@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type AgileSimulator, startAgileSimulator } from '../../../src/devkit/sandbox/agile-simulator.js';
+import { nextId } from '../../../src/devkit/sandbox/state.js';
 import {
   createDigestPoster,
   DigestPostError,
@@ -162,7 +163,7 @@ export function gatedPoster() {
     release: () => open(),
     wrap(inner: DigestPoster): DigestPoster {
       return {
-        async post(channel, message, threadTs) {
+        async post(channel, message, threadTs, metadata) {
           calls++;
           await new Promise<void>((resolve, reject) => {
             held.add(reject);
@@ -171,8 +172,9 @@ export function gatedPoster() {
               resolve();
             });
           });
-          return inner.post(channel, message, threadTs);
+          return inner.post(channel, message, threadTs, metadata);
         },
+        findPosted: (channel, runId, sinceMs) => inner.findPosted(channel, runId, sinceMs),
         close() {
           for (const reject of [...held])
             reject(new DigestPostError('The digest poster is shut down', 'closed', true));
@@ -224,6 +226,9 @@ export function useSchedulerEnv(opts: { startIso: string; tmpPrefix: string; sta
     get slack() {
       return slack;
     },
+    get agile() {
+      return agile;
+    },
     get admin() {
       return admin;
     },
@@ -264,6 +269,61 @@ export function useSchedulerEnv(opts: { startIso: string; tmpPrefix: string; sta
     /** Top-level (non-thread) messages posted to `channel`. */
     mains(channel: string) {
       return (slack.messages.get(channel) ?? []).filter((m) => !m.threadTs);
+    },
+  };
+}
+
+/** Adds `count` pending tasks due around `now` (a digest with a long thread). */
+export function seedTasks(agile: AgileSimulator, count: number, now: Date): void {
+  const { state } = agile;
+  const owners = state.users.map((u) => u.id);
+  const nowSec = Math.floor(now.getTime() / 1000);
+  for (let i = 0; i < count; i++) {
+    state.tasks.push({
+      id: nextId(state),
+      subject: `Bulk task ${i}`,
+      type: 'CALL',
+      priorityType: 'NORMAL',
+      dueEpochSec: nowSec - 3_600 + i * 60,
+      createdEpochSec: nowSec,
+      isComplete: false,
+      status: 'YET_TO_START',
+      progress: 0,
+      contactIds: [],
+      dealIds: [],
+      noteIds: [],
+      ownerId: owners[i % owners.length] as string,
+      description: '',
+    });
+  }
+}
+
+/**
+ * A poster that lets the first `passing` posts through, then holds every later one until the owner's
+ * close() (which rejects them as the real poster does): an instance stopped part way through a thread.
+ * `landThenHang`: the held posts reach Slack first, then never answer (the answer lost in a crash).
+ */
+export function cutPoster(passing: number, opts: { landThenHang?: boolean } = {}) {
+  let calls = 0;
+  const held = new Set<(err: Error) => void>();
+  return {
+    calls: () => calls,
+    wrap(inner: DigestPoster): DigestPoster {
+      return {
+        async post(channel, message, threadTs, metadata) {
+          calls++;
+          if (calls <= passing) return inner.post(channel, message, threadTs, metadata);
+          if (opts.landThenHang) await inner.post(channel, message, threadTs, metadata);
+          return new Promise<string>((_, reject) => held.add(reject));
+        },
+        findPosted: (channel, runId, sinceMs) => inner.findPosted(channel, runId, sinceMs),
+        close() {
+          for (const reject of [...held])
+            reject(new DigestPostError('The digest poster is shut down', 'closed', true));
+          held.clear();
+          inner.close();
+        },
+      };
     },
   };
 }

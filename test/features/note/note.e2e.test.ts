@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dmChannelOf } from '../../../src/devkit/console/slack-web-api.js';
 import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_USERS, type RecordedCall } from '../../helpers/fake-slack.js';
 import {
@@ -7,6 +8,7 @@ import {
   messageActionPayload,
   type StateMap,
   USER,
+  viewClosedPayload,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
@@ -342,6 +344,118 @@ describe('Log note', () => {
     expect(notesOf(ada)).toHaveLength(1);
     await t.slack.waitFor('chat.postEphemeral');
     t.slack.assertNoViolations();
+  });
+
+  describe('a slow save that fails after "Saving…" was closed', () => {
+    const dmPosts = () =>
+      t.slack.calls('chat.postMessage').filter((c) => c.args.channel === dmChannelOf(USER.id));
+    const retryValueOf = (call: RecordedCall) => {
+      const actions = (
+        (call.args.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[]
+      )
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => b.elements ?? []);
+      return actions.find((e) => e.action_id === ACTION.retryWrite)?.value;
+    };
+    /** The DM's first message (reason and Retry): the one a click is made on, and chat.update replaces. */
+    const dmHeadTs = () =>
+      (t.slack.messages.get(dmChannelOf(USER.id)) ?? []).find((m) =>
+        JSON.stringify(m.blocks).includes('Retry'),
+      )?.ts ?? '';
+    const clickRetry = (dm: RecordedCall) =>
+      t.interact(
+        blockActionsPayload({
+          actionId: ACTION.retryWrite,
+          value: retryValueOf(dm),
+          channel: { id: dmChannelOf(USER.id), name: 'directmessage' },
+          message: { ts: dmHeadTs(), user: 'UBOT' },
+        }),
+      );
+
+    async function failSlowly(note: string, close: 'view_closed' | 'gone') {
+      const ada = contactId(ADA);
+      const { viewId, view } = await openNoteForm();
+      sim().faults.latencyMs = 2600;
+      sim().faults.failNext(1, 503);
+      const sub = await submit(
+        values({ id: ada, text: 'Ada Lovelace' }, note, 'Renewal terms'),
+        view.private_metadata ?? '',
+        viewId,
+      );
+      const saving = sub.json as { response_action: string; view: View };
+      expect(saving.response_action).toBe('update');
+      expect(saving.view.notify_on_close).toBe(true);
+      if (close === 'view_closed') {
+        await t.interact(viewClosedPayload({ callbackId: CALLBACK.noteModal, id: viewId, values: {} }));
+      } else {
+        // Closed without telling us (Slack answers views.update on it with not_found).
+        t.slack.views.delete(viewId ?? '');
+      }
+      const dm = await t.slack.waitFor(
+        'chat.postMessage',
+        (c) => JSON.stringify(c.args.blocks).includes('was not saved'),
+        10_000,
+      );
+      await t.idle();
+      sim().faults.latencyMs = 0;
+      return { ada, viewId, dm };
+    }
+
+    it('DMs the whole text (split, never cut) with a Retry that writes the note once', async () => {
+      const note = longNote(9_000);
+      const { ada, viewId, dm } = await failSlowly(note, 'view_closed');
+      expect(t.slack.calls('conversations.open').at(-1)?.args.users).toBe(USER.id);
+      expect(JSON.stringify(dm.args.blocks)).toContain('Your note to Ada Lovelace was not saved');
+      // The closed modal is not updated with the failure: the DM carries it.
+      expect(
+        t.slack
+          .calls('views.update')
+          .filter((c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('not answering')),
+      ).toHaveLength(0);
+      const posts = dmPosts();
+      expect(posts.length).toBeGreaterThan(1);
+      expect(quotedPieces(posts).join('')).toBe(`Renewal terms\n\n${note}`);
+      expect(notesOf(ada)).toHaveLength(0);
+
+      await clickRetry(dm);
+      await t.idle();
+      expect(notesOf(ada)).toHaveLength(1);
+      expect(notesOf(ada)[0]?.description).toContain(note.slice(0, 200));
+      const saved = t.slack.calls('chat.update').at(-1);
+      expect(JSON.stringify(saved?.args.blocks)).toContain('is saved now');
+      // Clicked again (or re-delivered): the saved result replays, nothing is written twice.
+      await clickRetry(dm);
+      await t.idle();
+      expect(notesOf(ada)).toHaveLength(1);
+      expect(JSON.stringify(t.slack.calls('chat.update').at(-1)?.args.blocks)).toContain('is saved now');
+      t.slack.assertNoViolations();
+    }, 30_000);
+
+    it('a modal closed without view_closed (update refused) also gets the DM; a failing Retry keeps the button', async () => {
+      const { ada, dm } = await failSlowly('Short note, typed once', 'gone');
+      expect(quotedPieces([dm]).join('')).toBe('Renewal terms\n\nShort note, typed once');
+      sim().faults.failNext(1, 503);
+      await clickRetry(dm);
+      await t.idle();
+      const again = t.slack.calls('chat.update').at(-1);
+      expect(JSON.stringify(again?.args.blocks)).toContain('was not saved');
+      expect(retryValueOf(again as RecordedCall)).toBe(retryValueOf(dm));
+      expect(notesOf(ada)).toHaveLength(0);
+      await clickRetry(dm);
+      await t.idle();
+      expect(notesOf(ada)).toHaveLength(1);
+      t.slack.assertNoViolations();
+    }, 30_000);
+
+    it('Slack rate-limiting the DM (429) is waited out (Retry-After) and the DM still arrives', async () => {
+      t.slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
+      const { dm } = await failSlowly('Rate limited but delivered', 'view_closed');
+      expect(quotedPieces([dm]).join('')).toBe('Renewal terms\n\nRate limited but delivered');
+      // The refused call and its retry, at least Retry-After apart.
+      const [refused, retried] = t.slack.log.filter((c) => c.method === 'chat.postMessage');
+      expect((retried?.atMs ?? 0) - (refused?.atMs ?? 0)).toBeGreaterThanOrEqual(950);
+      t.slack.assertNoViolations();
+    }, 30_000);
   });
 
   it('a CRM 401 within the budget keeps the modal open with the reason under the note', async () => {

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dmChannelOf } from '../../../src/devkit/console/slack-web-api.js';
 import { BIG_ID_CONTACT_ID } from '../../../src/devkit/sandbox/seed.js';
 import { encodeTaskMetadata } from '../../../src/features/task/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
@@ -9,6 +10,7 @@ import {
   CHANNEL,
   type StateMap,
   USER,
+  viewClosedPayload,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
@@ -384,6 +386,60 @@ describe('Create task modal: submission', () => {
     expect(newTasks()).toEqual([]);
     t.slack.assertNoViolations();
   }, 15_000);
+});
+
+describe('a slow task save that fails after "Saving…" was closed', () => {
+  it('DMs the subject and description with a Retry that creates the task once', async () => {
+    const { viewId } = await openModal();
+    sim().faults.latencyMs = 2600;
+    sim().faults.failNext(1, 503);
+    const description = `Line one <b>&\n${'detail '.repeat(200)}end`;
+    const res = await submit(form({ subject: 'Typed then closed', description }), { id: viewId });
+    expect((res.json as { view: { notify_on_close?: boolean } }).view.notify_on_close).toBe(true);
+    await interact(viewClosedPayload({ callbackId: CALLBACK.taskModal, id: viewId, values: {} }));
+    const dm = await t.slack.waitFor(
+      'chat.postMessage',
+      (c) => JSON.stringify(c.args.blocks).includes('was not saved'),
+      10_000,
+    );
+    await t.idle();
+    sim().faults.latencyMs = 0;
+    const dmChannel = dmChannelOf(USER.id);
+    expect(dm.args.channel).toBe(dmChannel);
+    const shown = t.slack
+      .calls('chat.postMessage')
+      .filter((c) => c.args.channel === dmChannel)
+      .map((c) => JSON.stringify(c.args.blocks))
+      .join('');
+    expect(shown).toContain('Typed then closed');
+    expect(shown).toContain('end');
+    expect(shown).toContain('&lt;b&gt;&amp;');
+    expect(newTasks()).toEqual([]);
+    const button = (
+      (dm.args.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[]
+    )
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .find((e) => e.action_id === ACTION.retryWrite);
+    const head = (t.slack.messages.get(dmChannel) ?? []).find((m) =>
+      JSON.stringify(m.blocks).includes('Retry'),
+    );
+    const click = () =>
+      interact(
+        blockActionsPayload({
+          actionId: ACTION.retryWrite,
+          value: button?.value,
+          channel: { id: dmChannel, name: 'directmessage' },
+          message: { ts: head?.ts ?? '' },
+        }),
+      );
+    await click();
+    await t.idle();
+    await click();
+    await t.idle();
+    expect(newTasks().filter((x) => x.subject === 'Typed then closed')).toHaveLength(1);
+    expect(JSON.stringify(t.slack.calls('chat.update').at(-1)?.args.blocks)).toContain('is saved now');
+    t.slack.assertNoViolations();
+  }, 30_000);
 });
 
 describe('/crm task <email> <subject> [due <when>]', () => {

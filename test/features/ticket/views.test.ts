@@ -1,7 +1,7 @@
 import type { AnyBlock, InputBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import {
-  buildTicketReplyFailedMessage,
+  buildTicketReplyFailedMessages,
   buildTicketReplySentMessage,
 } from '../../../src/features/ticket/message-views.js';
 import {
@@ -211,13 +211,35 @@ describe('confirmation and failure messages', () => {
   });
 
   it('failure quotes the text back', () => {
-    const msg = buildTicketReplyFailedMessage({
+    const [msg, ...more] = buildTicketReplyFailedMessages({
       ticketId: '7',
       reason: 'the CRM is down',
       text: 'my <precious> words',
     });
-    expect(mrkdwnTexts(msg.blocks).join('')).toContain('my &lt;precious&gt; words');
+    expect(more).toEqual([]);
+    expect(mrkdwnTexts(msg?.blocks ?? []).join('')).toContain('my &lt;precious&gt; words');
     expect(validateMessage(msg)).toEqual([]);
+  });
+
+  it('failure gives a long reply back whole, in parts within Block Kit limits, never cut', () => {
+    const text = Array.from({ length: 2500 }, (_, i) => `word${i} <&>`).join(' ');
+    const messages = buildTicketReplyFailedMessages({ ticketId: '7', reason: 'the CRM is down', text });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(5);
+    for (const m of messages) expect(validateMessage(m)).toEqual([]);
+    const quoted = messages
+      .flatMap((m) => m.blocks)
+      .map((b) => (b.type === 'section' && b.text ? b.text : undefined))
+      .filter((t) => t !== undefined)
+      .map((t) =>
+        t.type === 'plain_text'
+          ? t.text
+          : t.text.startsWith('```')
+            ? t.text.slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+            : '',
+      )
+      .join('');
+    expect(quoted).toBe(text);
   });
 
   it('formats times in the zone, falling back to UTC for an unknown zone', () => {

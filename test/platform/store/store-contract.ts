@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import {
   type AuditEntryInput,
@@ -13,6 +13,7 @@ import {
   openStore,
   type Store,
 } from '../../../src/platform/store/index.js';
+import { LEASE_SEC, runOnce } from '../../../src/platform/store/run-once.js';
 
 /** One database engine the contract runs against. */
 export interface StoreTarget {
@@ -198,6 +199,79 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(purged.idempotencyKeys).toBeGreaterThanOrEqual(1);
         expect(await s.idempotency.claim(live, 3600)).toEqual({ status: 'in_progress' });
         expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed' });
+      });
+    });
+
+    describe('idempotency leases (runOnce)', () => {
+      it('a claim whose holder died (no renewal) is claimable once its lease lapses', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('killed');
+        expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        expect(s.idempotency.held()).toContain(key);
+        clock.advanceSec(LEASE_SEC - 1);
+        const other = await open({ now: clock.now });
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        clock.advanceSec(2);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        expect(other.idempotency.held()).toEqual([key]);
+      });
+
+      it('a long write keeps its lease past LEASE_SEC, then its result replays for a day', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const other = await open({ now: clock.now });
+        const key = uid('long');
+        let finish: (v: string) => void = () => undefined;
+        let renewals = 0;
+        const renew = s.idempotency.renew.bind(s.idempotency);
+        const counting = {
+          idempotency: {
+            ...s.idempotency,
+            claim: s.idempotency.claim.bind(s.idempotency),
+            complete: s.idempotency.complete.bind(s.idempotency),
+            release: s.idempotency.release.bind(s.idempotency),
+            held: s.idempotency.held.bind(s.idempotency),
+            renew: async (k: string, lease: number) => {
+              renewals++;
+              return renew(k, lease);
+            },
+          },
+        };
+        const running = runOnce(counting, key, () => new Promise<string>((r) => (finish = r)), {
+          leaseRenewMs: 5,
+        });
+        // Three lease lengths of store time pass while the write runs; it renews all along.
+        for (let i = 0; i < 9; i++) {
+          clock.advanceSec(LEASE_SEC / 3);
+          const before = renewals;
+          await vi.waitFor(() => expect(renewals).toBeGreaterThan(before + 1));
+          expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        }
+        finish('note-1');
+        expect(await running).toEqual({ status: 'done', result: 'note-1', replayed: false });
+        expect(s.idempotency.held()).not.toContain(key);
+        const renewedAfter = renewals;
+        clock.advanceSec(23 * 3600);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'done', result: 'note-1' });
+        await new Promise((r) => setTimeout(r, 30));
+        expect(renewals).toBe(renewedAfter);
+        clock.advanceSec(2 * 3600);
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+      });
+
+      it('a failed write releases its key at once; renew does not revive a done or released key', async () => {
+        const key = uid('fail');
+        await expect(
+          runOnce(store, key, async () => {
+            throw new Error('Agile said no');
+          }),
+        ).rejects.toThrow('Agile said no');
+        expect(store.idempotency.held()).not.toContain(key);
+        expect(await store.idempotency.renew(key, LEASE_SEC)).toBe(false);
+        expect(await store.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        await store.idempotency.complete(key, 1);
+        expect(await store.idempotency.renew(key, LEASE_SEC)).toBe(false);
       });
     });
 
@@ -520,6 +594,47 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
             instanceId: 'dead',
             messageTs: '1712345678.000300',
           });
+        });
+
+        it('thread progress: kept replies until all are out; a stale thread is taken over once, let go at shutdown', async () => {
+          const run = await claimed('poster');
+          const thread = [{ text: 'part 1' }, { text: 'part 2' }, { text: 'part 3' }];
+          await stores[0]?.digestRuns.markPosted(run.id, '1712345678.000400', thread);
+          expect(await stores[1]?.digestRuns.pendingThread(run.id)).toEqual(thread);
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, 'poster', 1)).toBe(true);
+          // Posted with replies left: the holder's heartbeat still counts, another's does not.
+          expect(await stores[0]?.digestRuns.heartbeat('poster', [run.id])).toBe(1);
+          expect(await stores[0]?.digestRuns.heartbeat('other', [run.id])).toBe(0);
+          const seen = await stores[1]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(seen).toMatchObject({ status: 'posted', threadTotal: 3, threadPosted: 1 });
+          const takeOverThread = (s: Store | undefined, seenMs: number, id: string) =>
+            s?.digestRuns.takeOverThread({
+              runId: run.id,
+              seenUpdatedMs: seenMs,
+              instanceId: id,
+              staleAfterMs: STALE_MS,
+            });
+          expect(await takeOverThread(stores[1], seen?.updatedMs ?? 0, 'heir')).toBeNull();
+          clock.advanceSec(6 * MIN);
+          const raced = await Promise.all(
+            [0, 1, 2].map((i) => takeOverThread(stores[i], seen?.updatedMs ?? 0, `h${i}`)),
+          );
+          const winners = raced.filter((r) => r);
+          expect(winners).toHaveLength(1);
+          // The old holder has lost it: its progress is refused.
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, 'poster', 2)).toBe(false);
+          const heir = winners[0]?.instanceId ?? '';
+          await stores[0]?.digestRuns.letGo(heir, [run.id]);
+          const letGo = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(letGo?.updatedMs).toBe(0);
+          expect(await stores[0]?.digestRuns.threadProgress(run.id, heir, 3)).toBe(true);
+          expect(await stores[0]?.digestRuns.pendingThread(run.id)).toBeNull();
+          const done = await stores[0]?.digestRuns.find(run.scheduleId, run.localDate);
+          expect(done).toMatchObject({ threadPosted: 3, threadTotal: 3 });
+          // Done: never taken over again, let go does nothing.
+          clock.advanceSec(60 * MIN);
+          await stores[0]?.digestRuns.letGo(heir, [run.id]);
+          expect(await takeOverThread(stores[2], done?.updatedMs ?? 0, 'late')).toBeNull();
         });
 
         it('a failed attempt noted for a retry keeps the run claimed (and so recoverable)', async () => {
