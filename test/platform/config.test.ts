@@ -25,6 +25,7 @@ describe('loadConfig modes', () => {
     expect(c.slack.mode).toBe('http');
     expect(c.agile).toEqual({
       baseUrl: 'https://acme.agilecrm.com/dev/',
+      domain: 'acme',
       email: 'ops@acme.com',
       apiKey: 'key',
     });

@@ -105,6 +105,16 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
     ],
   },
   {
+    // A digest's thread replies, kept from its main message until the last reply is out: a run cut
+    // short (shutdown, crash) resumes its replies where they stopped instead of losing them.
+    name: '004_digest_progress',
+    statements: [
+      'ALTER TABLE digest_runs ADD COLUMN thread_json TEXT',
+      'ALTER TABLE digest_runs ADD COLUMN thread_total INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE digest_runs ADD COLUMN thread_posted INTEGER NOT NULL DEFAULT 0',
+    ],
+  },
+  {
     name: '005_thread_logs',
     statements: [
       `CREATE TABLE thread_logs (
@@ -122,26 +132,6 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       )`,
       // "Was this thread logged before?" reads a thread's newest log.
       'CREATE INDEX thread_logs_thread ON thread_logs (team_id, channel_id, thread_ts, created_ms)',
-    ],
-  },
-  {
-    // App Home: a workspace's admin settings and manual Slack user → Agile email overrides.
-    name: '008_workspace_settings',
-    statements: [
-      `CREATE TABLE workspace_settings (
-        team_id TEXT PRIMARY KEY,
-        settings TEXT NOT NULL,
-        updated_by TEXT NOT NULL,
-        updated_ms BIGINT NOT NULL
-      )`,
-      `CREATE TABLE user_links (
-        team_id TEXT NOT NULL,
-        slack_user_id TEXT NOT NULL,
-        agile_email TEXT NOT NULL,
-        set_by TEXT NOT NULL,
-        set_ms BIGINT NOT NULL,
-        PRIMARY KEY (team_id, slack_user_id)
-      )`,
     ],
   },
   {
@@ -174,13 +164,23 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
     ],
   },
   {
-    // A digest's thread replies, kept from its main message until the last reply is out: a run cut
-    // short (shutdown, crash) resumes its replies where they stopped instead of losing them.
-    name: '004_digest_progress',
+    // App Home: a workspace's admin settings and manual Slack user → Agile email overrides.
+    name: '008_workspace_settings',
     statements: [
-      'ALTER TABLE digest_runs ADD COLUMN thread_json TEXT',
-      'ALTER TABLE digest_runs ADD COLUMN thread_total INTEGER NOT NULL DEFAULT 0',
-      'ALTER TABLE digest_runs ADD COLUMN thread_posted INTEGER NOT NULL DEFAULT 0',
+      `CREATE TABLE workspace_settings (
+        team_id TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE user_links (
+        team_id TEXT NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        agile_email TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_ms BIGINT NOT NULL,
+        PRIMARY KEY (team_id, slack_user_id)
+      )`,
     ],
   },
 ];
