@@ -8,10 +8,18 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
       {
-        // The end-to-end files again, against a simulator that serves only the API reference's
-        // endpoints (no api/users): every feature must work on an Agile like that.
+        // Unit and contract tests, and the end-to-end files of the features that use Agile's optional
+        // api/users when it is there (owners): those run against the full simulator here.
+        extends: true,
+        test: {
+          name: 'default',
+          include: ['test/**/!(*.e2e).test.ts', 'test/features/{task,deal,digest,home}/*.e2e.test.ts'],
+        },
+      },
+      {
+        // Every end-to-end file, against a simulator that serves only the API reference's endpoints
+        // (no api/users): every feature must work on an Agile like that, so this is the e2e suite.
         extends: true,
         test: {
           name: 'documented-only',

@@ -7,7 +7,7 @@ import type { FaultRule, TargetedFault } from '../../src/devkit/sandbox/agile-si
 import { ACTION, BLOCK, CALLBACK } from '../../src/platform/slack/ids.js';
 import { RESPONSE } from '../helpers/fake-slack.js';
 import { blockActionsPayload, viewSubmissionPayload } from '../helpers/payloads.js';
-import { simulatorOf } from '../helpers/test-bot.js';
+import { DEFAULT_USER_PERSONAL, simulatorOf } from '../helpers/test-bot.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 const TIMEOUT_MS = 300;
@@ -16,6 +16,8 @@ const t = useTestBot({
   // Short timeouts, one quick retry for reads, and a Retry-After above 1 s fails at once (no waiting).
   agileOptions: { timeoutMs: TIMEOUT_MS, retries: 1, retryBaseDelayMs: 5, maxRetryAfterMs: 1000 },
   scheduler: { enabled: false },
+  // Public replies are sent with the user's own Agile account: the default user has one.
+  workspace: { personal: DEFAULT_USER_PERSONAL },
 });
 const sim = () => simulatorOf(t);
 
