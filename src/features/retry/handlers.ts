@@ -64,6 +64,18 @@ export function retryWriteCallback(deps: Deps, writes: Readonly<Record<string, R
       );
       return;
     }
+    if (outcome.status === 'refused') {
+      // Retrying again would be refused again: the button goes, the text stays in the DM.
+      await show(
+        buildFailedWriteMessages({
+          what: pending.what,
+          reason: outcome.reason,
+          typed: '',
+          retryId: null,
+        })[0] as SlackMessage,
+      );
+      return;
+    }
     if (outcome.status === 'in_progress') {
       await show(buildRetryInProgressMessage(pending.what, retryId));
       return;

@@ -23,8 +23,14 @@ export interface RetryableWrite {
   typed: string;
 }
 
-/** What a Retry did: saved (`summary` says what), or an earlier attempt is still saving it. */
-export type RetryOutcome = { status: 'done'; summary: string } | { status: 'in_progress' };
+/**
+ * What a Retry did: saved (`summary` says what), an earlier attempt is still saving it, or it must not
+ * be saved from here any more (`reason`: e.g. the ticket has new messages the user has not seen).
+ */
+export type RetryOutcome =
+  | { status: 'done'; summary: string }
+  | { status: 'in_progress' }
+  | { status: 'refused'; reason: string };
 
 export interface PendingWrite extends RetryableWrite {
   teamId: string;
