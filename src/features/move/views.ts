@@ -9,6 +9,7 @@ import {
   inputBlock as input,
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import { buildQuoteBlocks, planQuote } from '../../platform/slack/quote.js';
 import type { DealSummary } from '../pipeline/deal-search.js';
 import { buildDealFacts, buildDealPicker, buildMilestoneInput, buildMoveButton } from '../pipeline/views.js';
 
@@ -127,10 +128,12 @@ const alreadyAtLine = (result: MoveResult) =>
 export function buildAlreadyAtMilestoneMessage(result: MoveResult): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText(`ℹ️ ${alreadyAtLine(result)}`) }];
   if (result.unsavedNote) {
-    blocks.push({
-      type: 'context',
-      elements: [mrkdwnText(`Not saved (nothing moved): ${escapeMrkdwn(result.unsavedNote)}`)],
-    });
+    // Whole, in sections of its own (a slash command's text fits one message): never cut.
+    const plan = planQuote(result.unsavedNote, 1);
+    blocks.push(
+      { type: 'context', elements: [mrkdwnText('Not saved (nothing moved), your text to copy:')] },
+      ...buildQuoteBlocks(plan.parts[0] ?? [], plan.style),
+    );
   }
   return {
     text: truncate(escapeMrkdwn(`${result.name} is already at ${result.after}`), LIMITS.fallbackText),
