@@ -1,4 +1,4 @@
-import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import type { ActionsBlock, ModalView } from '@slack/types';
 import { ACTION, CALLBACK } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { buildNotice } from '../../platform/slack/message.js';
