@@ -114,6 +114,8 @@ export interface Surface {
   count(token: string, opened: string): number;
   /** Words of a success (after a retry). */
   success: RegExp;
+  /** What a refusal (an outcome known, not "may have been") must say besides the fault's words. */
+  refusal?: RegExp;
 }
 
 let tokenSeq = 0;
@@ -222,6 +224,7 @@ export function describeMatrix(t: TestBot, surfaces: Surface[]): void {
       // first request is the write got no answer to it, and says it may have been saved.
       const unknown = cell.retry === true || (cell.fault === 'all-hang' && MAY.test(text));
       if (!unknown) expect(text).not.toMatch(MAY);
+      if (!unknown && surface.refusal && cell.fault !== 'all-hang') expect(text).toMatch(surface.refusal);
       // What was typed is shown back (a form keeps it: the failure is answered under its input).
       if (surface.keepsTyped) expect(text).toContain('"response_action":"errors"');
       else expect(text).toContain(token);

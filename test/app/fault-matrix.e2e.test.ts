@@ -1,5 +1,6 @@
 // The fault matrix, command and button surfaces (the faults and checks: fault-matrix-kit.ts; forms and
 // digest buttons have their own files, run in parallel).
+import { nextId } from '../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../src/platform/slack/ids.js';
 import { blockActionsPayload } from '../helpers/payloads.js';
 import { DEFAULT_USER_PERSONAL } from '../helpers/test-bot.js';
@@ -20,7 +21,16 @@ const contactByEmail = (email: string) =>
     c.properties.some((p) => p.name === 'email' && p.value.toLowerCase() === email),
   );
 const openTicketId = () => sim().state.tickets.find((x) => x.status !== 'CLOSED')?.id ?? '';
-const openDeal = () => sim().state.deals.find((d) => !/won|lost/i.test(d.milestone)) ?? sim().state.deals[0];
+/** A deal of its own per cell (the move writes it): a copy of an open Sales deal, at Prospect. */
+async function freshDeal(token: string): Promise<string> {
+  const state = sim().state;
+  const sales = state.tracks.find((x) => x.name === 'Sales');
+  const model = state.deals.find((d) => d.pipelineId === sales?.id && !/won|lost/i.test(d.milestone));
+  if (!model) throw new Error('no open Sales deal to copy');
+  const id = nextId(state);
+  state.deals.push({ ...model, id, name: `Matrix deal ${token}`, milestone: 'Prospect', contactIds: [] });
+  return id;
+}
 
 const SURFACES: Surface[] = [
   {
@@ -40,11 +50,24 @@ const SURFACES: Surface[] = [
   {
     name: 'quick move (/crm move … because …)',
     write: { method: 'PUT', path: 'api/opportunity/partial-update' },
-    act: (token) => byCommand(`move ${openDeal()?.id} to Lost because ${token}`),
+    open: freshDeal,
+    act: (token, dealId) => byCommand(`move ${dealId} to Lost because ${token}`),
     // The move writes the milestone, then the reason as a deal note: one note per move, never two.
     count: (token) => sim().state.notes.filter((n) => n.description.includes(token)).length,
     countsFollowUp: true,
     success: /moved/,
+  },
+  {
+    // The milestone moves; the fault hits the reason's note after it. A refusal says the deal moved
+    // and the note did not (text quoted back); no answer leaves the retry to find or write the note.
+    name: 'quick move, its reason note (/crm move … because …)',
+    write: { method: 'POST', path: 'api/opportunity/deals/notes' },
+    open: freshDeal,
+    act: (token, dealId) => byCommand(`move ${dealId} to Lost because ${token}`),
+    count: (token) => sim().state.notes.filter((n) => n.description.includes(token)).length,
+    success: /moved/,
+    // Never "not moved": the deal did move.
+    refusal: /moved: Prospect → \*Lost\*.*reason\/note was \*not\* saved/s,
   },
   {
     name: 'quick ticket reply, public (/crm reply)',
