@@ -261,7 +261,6 @@ describe('Retry DMs of the forms', () => {
   it('private note unanswered (timeout before apply): Retry adds it once', async () => {
     const { ticketId, viewId, meta, values } = await ticketForm();
     const token = `${Date.now()}`;
-    sim().faults.latencyMs = 0;
     const dm = await failAfterClose(
       { callbackId: CALLBACK.ticketModal, viewId, meta, values: values(`Internal: ${token}`, 'private') },
       ticketWrite(ticketId),
