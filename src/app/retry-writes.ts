@@ -1,9 +1,15 @@
+import { DEAL_FORM_RETRY, retryDealForm } from '../features/deal/handlers.js';
+import { MOVE_FORM_RETRY, retryMoveForm } from '../features/move/handlers.js';
 import { NOTE_FORM_RETRY, retryNoteForm } from '../features/note/submit-handler.js';
 import type { RetryWrite } from '../features/retry/handlers.js';
 import { retryTaskForm, TASK_FORM_RETRY } from '../features/task/submit-handler.js';
+import { retryTicketForm, TICKET_FORM_RETRY } from '../features/ticket/submit-handler.js';
 
 /** The writes a failure DM's Retry can run again (see platform/slack/failed-write.ts), by kind. */
 export const RETRY_WRITES: Readonly<Record<string, RetryWrite>> = {
   [NOTE_FORM_RETRY]: retryNoteForm,
   [TASK_FORM_RETRY]: retryTaskForm,
+  [DEAL_FORM_RETRY]: retryDealForm,
+  [MOVE_FORM_RETRY]: retryMoveForm,
+  [TICKET_FORM_RETRY]: retryTicketForm,
 };

@@ -1,9 +1,10 @@
-import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import type { ActionsBlock, ModalView } from '@slack/types';
 import { ACTION, CALLBACK } from '../../platform/slack/ids.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { buildStatusModal } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import { noticeWithText, QUOTE_PARTS_MAX } from '../../platform/slack/quote.js';
 import type { DigestAction, EntryRefusal } from './policy.js';
 
 /** Pure builders for the permission model's answers (data in, message out). */
@@ -68,23 +69,16 @@ export const PUBLIC_REPLY_NEEDS_CONNECTION =
   'Public replies email the customer, so they are sent with your own Agile account: connect it first (`/crm connect me`), or send this as a private note.';
 
 /**
- * A public reply refused for want of a personal connection: why, the Connect button, and the text typed
- * (to copy: nothing is lost).
+ * A public reply refused for want of a personal connection: why, the Connect button, and the text typed,
+ * whole (split over follow-ups when long: nothing is lost, nothing cut). For a response_url: ≤ 5 posts.
  */
-export function buildPublicReplyRefusal(input: { ticketId: string; text: string }): SlackMessage {
+export function buildPublicReplyRefusal(input: { ticketId: string; text: string }): SlackMessage[] {
   const head = `⚠️ Your public reply to ticket #${escapeMrkdwn(input.ticketId)} was not sent. ${PUBLIC_REPLY_NEEDS_CONNECTION}`;
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwnText(head) },
-    connectMeButton(),
-    {
-      type: 'context',
-      elements: [mrkdwnText(escapeMrkdwn(`Your text, to copy: ${truncate(input.text, 2000)}`), LIMITS.text)],
-    },
-  ];
-  return {
+  const notice: SlackMessage = {
     text: truncate(`Your public reply to ticket #${input.ticketId} was not sent`, LIMITS.fallbackText),
-    blocks,
+    blocks: [{ type: 'section', text: mrkdwnText(head) }, connectMeButton()],
   };
+  return noticeWithText(notice, 'Your text, to copy', input.text, QUOTE_PARTS_MAX);
 }
 
 /** Share in channel refused: the channel is shared with another organisation. */

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
-import { actorOfBody } from '../../platform/slack/actor.js';
+import { type Actor, actorOfBody } from '../../platform/slack/actor.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
@@ -117,12 +118,19 @@ export function dealSubmissionCallback(deps: Deps) {
         owners = o;
       })
       .catch(() => undefined);
-    const actor = actorOfBody(body);
+    const input: DealRetryInput = {
+      actor: actorOfBody(body),
+      req: { viewId: view.id, draft: parsed.data, timeZone: meta.timeZone ?? 'UTC' },
+    };
     await submitForm(args, deps, {
-      write: () =>
-        createDeal(deps, actor, { viewId: view.id, draft: parsed.data, timeZone: meta.timeZone ?? 'UTC' }),
+      write: () => createDeal(deps, input.actor, input.req),
       errorBlock: dealErrorBlock,
-      retry: { what: `Your deal “${values.dealName ?? ''}”`, typed: values.dealName ?? '' },
+      retry: {
+        kind: DEAL_FORM_RETRY,
+        input,
+        what: `Your deal “${parsed.data.name}”`,
+        typed: [parsed.data.name, parsed.data.description].filter(Boolean).join('\n\n'),
+      },
       savingView: buildDealSavingModal,
       doneView: buildDealDoneModal,
       failedView: (message) =>
@@ -141,6 +149,22 @@ export function dealSubmissionCallback(deps: Deps) {
       },
     });
   };
+}
+
+export const DEAL_FORM_RETRY = 'deal.form';
+
+interface DealRetryInput {
+  actor: Actor;
+  req: Parameters<typeof createDeal>[2];
+}
+
+/** Retry from the failure DM: the same view id, so the same key (deal.create): never a second deal. */
+export async function retryDealForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const { actor, req } = stored as DealRetryInput;
+  const outcome = await createDeal(deps, actor, req);
+  if (outcome.status === 'in_progress') return outcome;
+  const deal = outcome.result;
+  return { status: 'done', summary: `deal created: ${deal.name} (${deal.trackName}: ${deal.milestone})` };
 }
 
 /**

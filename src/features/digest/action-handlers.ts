@@ -4,7 +4,12 @@ import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { applyDigestClick, type DigestActionKind, type DigestClickInput } from './click-use-case.js';
 import { buildDigestClickNotice } from './reply-views.js';
-import { buildDigestMessageUpdate, parseDigestTaskValue, taskIdFromDigestBlockId } from './views.js';
+import {
+  buildDigestMessageUpdate,
+  digestSubjectOf,
+  parseDigestTaskValue,
+  taskIdFromDigestBlockId,
+} from './views.js';
 
 type DigestActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -40,7 +45,8 @@ async function digestClick(deps: Deps, args: DigestActionArgs, action: DigestAct
     return;
   }
   const outcome = await applyDigestClick(deps, input);
-  const notice = buildDigestClickNotice(outcome);
+  // Failure words name the task as the message shows it, not by an id.
+  const notice = buildDigestClickNotice(outcome, digestSubjectOf(body.message?.blocks, input.taskId));
   if (notice) {
     await args
       .respond({ response_type: 'ephemeral', replace_original: false, ...notice })

@@ -183,7 +183,12 @@ export function buildDigestCommandReply(outcome: DigestCommandOutcome): SlackMes
 }
 
 /** What a digest button answers privately when it did not change the task; undefined: nothing to say. */
-export function buildDigestClickNotice(outcome: DigestClickOutcome): SlackMessage | undefined {
+export function buildDigestClickNotice(
+  outcome: DigestClickOutcome,
+  subject?: string,
+): SlackMessage | undefined {
+  // buildNotice escapes: the subject goes in raw.
+  const task = subject ? `“${subject}”` : 'the task';
   switch (outcome.kind) {
     case 'stale_button':
       return buildNotice('error', 'That button is out of date: run `/crm digest now` for a fresh digest.');
@@ -200,12 +205,16 @@ export function buildDigestClickNotice(outcome: DigestClickOutcome): SlackMessag
     case 'not_allowed':
       return buildNotice('info', digestRefusalWords(outcome.action, outcome.who, outcome.ownerName));
     case 'unprepared':
-      return buildNotice('error', `Sorry, that did not work: ${describeAgileError(outcome.error)}`);
+      return buildNotice('error', `Sorry, ${task} was not changed: ${describeAgileError(outcome.error)}`);
     case 'not_updated':
       // A task update is a PUT of the new values: clicking again re-applies it, harmless if it landed.
       return buildNotice(
         'error',
-        writeFailureWords(outcome.error, 'Sorry, the task was not updated', 'The task may have been updated'),
+        writeFailureWords(
+          outcome.error,
+          `Sorry, ${task} was not updated`,
+          `${subject ? task : 'The task'} may have been updated`,
+        ),
       );
     default:
       return undefined;

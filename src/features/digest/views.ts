@@ -121,6 +121,23 @@ export function taskIdFromDigestBlockId(blockId: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The task's subject as a digest message shows it (its section's first line, unescaped), so a failure
+ * notice can name the task the user clicked; undefined when the message does not hold it.
+ */
+export function digestSubjectOf(blocks: readonly unknown[] | undefined, taskId: string): string | undefined {
+  const id = truncate(digestTaskBlockId(taskId), LIMITS.id);
+  const section = (blocks ?? []).find(
+    (b): b is { text?: { text?: unknown } } =>
+      typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === id,
+  );
+  const text = section?.text?.text;
+  if (typeof text !== 'string') return undefined;
+  const line = (text.split('\n')[0] ?? '').replace(/^[*~]|[*~]$/g, '').trim();
+  const subject = line.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return subject || undefined;
+}
+
 function outcomeLine(task: DigestTask, timeZone: string, mentions: ReadonlyMap<string, string>) {
   if (task.completedBy) return `✅ Completed by <@${task.completedBy}>`;
   if (task.snoozedBy) return `💤 Snoozed to ${formatDue(task.dueEpochSec, timeZone)} by <@${task.snoozedBy}>`;

@@ -9,8 +9,9 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
 import { isOutcomeUnknown } from '../../platform/agile/index.js';
-import { actorOfBody } from '../../platform/slack/actor.js';
+import { type Actor, actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice } from '../../platform/slack/message.js';
@@ -195,10 +196,13 @@ export function moveSubmissionCallback(deps: Deps) {
       return;
     }
     const { milestone, reason, note } = parsed.data;
+    const input: MoveRetryInput = { actor: actorOfBody(body), req: { viewId: view.id, ...parsed.data } };
     await submitForm(args, deps, {
-      write: () => moveFromModal(deps, actorOfBody(body), { viewId: view.id, ...parsed.data }),
+      write: () => moveFromModal(deps, input.actor, input.req),
       errorMessage: (err) => (err instanceof MoveError ? err.message : undefined),
       retry: {
+        kind: MOVE_FORM_RETRY,
+        input,
         what: `Your move to ${milestone ?? 'a new milestone'}`,
         typed: [reason && `Reason: ${reason}`, note].filter(Boolean).join('\n\n'),
       },
@@ -235,6 +239,25 @@ export function moveSubmissionCallback(deps: Deps) {
       },
     });
   };
+}
+
+export const MOVE_FORM_RETRY = 'move.form';
+
+interface MoveRetryInput {
+  actor: Actor;
+  req: Parameters<typeof moveFromModal>[2];
+}
+
+/**
+ * Retry from the failure DM: the same view id, so the same key (move.modal). After an unknown outcome
+ * the move checks the deal's milestone (and its note) first: never moved or noted twice.
+ */
+export async function retryMoveForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const { actor, req } = stored as MoveRetryInput;
+  const outcome = await moveFromModal(deps, actor, req);
+  if (outcome.status === 'in_progress') return outcome;
+  const r = outcome.result;
+  return { status: 'done', summary: `${r.name} moved to ${r.after}` };
 }
 
 /** "Move this one" after an ambiguous name: moves that deal, once per question, and replaces the question. */

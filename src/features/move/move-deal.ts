@@ -1,4 +1,11 @@
-import { type AgileClient, type Deal, isAgileError, type Track } from '../../platform/agile/index.js';
+import {
+  type AgileClient,
+  type Deal,
+  isAgileError,
+  isOutcomeUnknown,
+  type Track,
+} from '../../platform/agile/index.js';
+import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { OnceAttempt } from '../../platform/store/run-once.js';
 import { isLostMilestone, matchMilestone, trackOfDeal } from '../pipeline/milestones.js';
 import { moveLanded, moveNoteLanded } from './landed.js';
@@ -54,8 +61,10 @@ export interface MoveResult {
   unchanged: boolean;
   /** A reason/note was written on the deal (Agile's answer is the deal, so there is no note id). */
   noteSaved?: boolean;
-  /** What the user typed as reason/note, not saved because nothing moved (quoted back to them). */
+  /** What the user typed as reason/note, not saved (nothing moved, or the CRM refused the note): quoted back. */
   unsavedNote?: string;
+  /** The deal moved but the CRM refused its reason/note: why, in words (the text is `unsavedNote`). */
+  noteError?: string;
 }
 
 /** Reads the deal and its track (the default track when the deal names none). */
@@ -160,7 +169,19 @@ export async function moveDeal(
   }
   const after = await agile.deals.updatePartial(deal.id, { milestone: target });
   const text = moveNote(req, before, target);
-  if (text) await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+  let noteFailure: Pick<MoveResult, 'unsavedNote' | 'noteError'> | undefined;
+  if (text) {
+    try {
+      await agile.notes.createForDeal({ ...text, dealIds: [deal.id] });
+    } catch (err) {
+      // No answer: the note may be there; the retry's landed check finds it or writes it once.
+      if (isOutcomeUnknown(err)) throw err;
+      // Refused after the deal moved: "not moved" would be untrue, and a retry would see the deal
+      // there already. The move stands; the reason/note comes back to the user with why.
+      const typed = [req.reason?.trim(), req.note?.trim()].filter(Boolean).join('\n\n');
+      noteFailure = { unsavedNote: typed, noteError: describeAgileError(err) };
+    }
+  }
   return {
     dealId: deal.id,
     name: after.name || deal.name,
@@ -171,6 +192,7 @@ export async function moveDeal(
     value: after.expected_value ?? deal.expected_value,
     probability: after.probability ?? deal.probability,
     unchanged: false,
-    noteSaved: text !== undefined,
+    noteSaved: text !== undefined && noteFailure === undefined,
+    ...noteFailure,
   };
 }

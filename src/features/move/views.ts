@@ -9,6 +9,7 @@ import {
   inputBlock as input,
 } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
+import { buildQuoteBlocks, planQuote } from '../../platform/slack/quote.js';
 import type { DealSummary } from '../pipeline/deal-search.js';
 import { buildDealFacts, buildDealPicker, buildMilestoneInput, buildMoveButton } from '../pipeline/views.js';
 
@@ -117,7 +118,11 @@ export function buildMoveSavingModal(): ModalView {
 
 export function buildMoveDoneModal(result: MoveResult): ModalView {
   if (result.unchanged) return status(`ℹ️ ${alreadyAtLine(result)}`);
-  return status(`✅ *${escapeMrkdwn(result.name)}* is now at *${escapeMrkdwn(result.after)}*.`);
+  const moved = `✅ *${escapeMrkdwn(result.name)}* is now at *${escapeMrkdwn(result.after)}*.`;
+  if (!result.noteError) return status(moved);
+  return status(
+    `${moved}\n⚠️ Its reason/note was not saved: your text is in the confirmation message, to copy.`,
+  );
 }
 
 const alreadyAtLine = (result: MoveResult) =>
@@ -127,10 +132,12 @@ const alreadyAtLine = (result: MoveResult) =>
 export function buildAlreadyAtMilestoneMessage(result: MoveResult): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText(`ℹ️ ${alreadyAtLine(result)}`) }];
   if (result.unsavedNote) {
-    blocks.push({
-      type: 'context',
-      elements: [mrkdwnText(`Not saved (nothing moved): ${escapeMrkdwn(result.unsavedNote)}`)],
-    });
+    // Whole, in sections of its own (a slash command's text fits one message): never cut.
+    const plan = planQuote(result.unsavedNote, 1);
+    blocks.push(
+      { type: 'context', elements: [mrkdwnText('Not saved (nothing moved), your text to copy:')] },
+      ...buildQuoteBlocks(plan.parts[0] ?? [], plan.style),
+    );
   }
   return {
     text: truncate(escapeMrkdwn(`${result.name} is already at ${result.after}`), LIMITS.fallbackText),
@@ -154,6 +161,19 @@ export function buildDealMovedMessage(result: MoveResult): SlackMessage {
     notes.push('The deal has no track of its own: the default track’s milestones were used.');
   if (result.noteSaved) notes.push('The reason/note was saved on the deal.');
   if (notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwnText(notes.join(' '))] });
+  if (result.noteError && result.unsavedNote) {
+    // The deal moved, its reason/note did not: why, and the text whole to add it again.
+    const plan = planQuote(result.unsavedNote, 1);
+    blocks.push(
+      {
+        type: 'section',
+        text: mrkdwnText(
+          `⚠️ The reason/note was *not* saved: ${escapeMrkdwn(truncate(result.noteError, 1000))}. Your text, to copy:`,
+        ),
+      },
+      ...buildQuoteBlocks(plan.parts[0] ?? [], plan.style),
+    );
+  }
   blocks.push({ type: 'actions', elements: [buildMoveButton(result.dealId)] });
   const text = `${result.name} moved: ${result.before || '—'} → ${result.after}`;
   // The fallback text is mrkdwn too (and drives notifications): escaped like the blocks.

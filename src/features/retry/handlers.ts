@@ -6,6 +6,7 @@ import type {
   ViewClosedAction,
 } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
+import { isOutcomeUnknown } from '../../platform/agile/index.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import {
   buildFailedWriteMessages,
@@ -60,7 +61,25 @@ export function retryWriteCallback(deps: Deps, writes: Readonly<Record<string, R
       deps.logger.warn({ err, kind: pending.kind }, 'retry of a failed save failed');
       const reason = describeAgileError(err);
       await show(
-        buildFailedWriteMessages({ what: pending.what, reason, typed: '', retryId })[0] as SlackMessage,
+        buildFailedWriteMessages({
+          what: pending.what,
+          reason,
+          typed: '',
+          retryId,
+          unknown: isOutcomeUnknown(err),
+        })[0] as SlackMessage,
+      );
+      return;
+    }
+    if (outcome.status === 'refused') {
+      // Retrying again would be refused again: the button goes, the text stays in the DM.
+      await show(
+        buildFailedWriteMessages({
+          what: pending.what,
+          reason: outcome.reason,
+          typed: '',
+          retryId: null,
+        })[0] as SlackMessage,
       );
       return;
     }

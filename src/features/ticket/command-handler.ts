@@ -24,7 +24,8 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
   try {
     const outcome = await quickReply(deps, actorOfCommand(command), cmd);
     if (outcome.kind === 'needs_connection') {
-      await respond({ response_type: 'ephemeral', ...buildPublicReplyRefusal({ ticketId, text }) });
+      for (const message of buildPublicReplyRefusal({ ticketId, text }))
+        await respond({ response_type: 'ephemeral', ...message });
     } else if (outcome.kind === 'no_ticket') {
       await fail(noTicketWords(ticketId));
     } else if (outcome.kind === 'in_progress') {

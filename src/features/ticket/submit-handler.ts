@@ -2,6 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError, isOutcomeUnknown } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
@@ -17,7 +18,13 @@ import {
 import { buildTicketDoneModal, buildTicketModal, buildTicketSavingModal } from './modal-views.js';
 import { decodeTicketMetadata, replyFormSchema } from './schema.js';
 import type { ThreadMark, ThreadMessage } from './tickets.js';
-import { bareTicket, type ReplyCheck, startModalReply, threadMark } from './use-case.js';
+import {
+  bareTicket,
+  type ModalReplyInput,
+  type ReplyCheck,
+  startModalReply,
+  threadMark,
+} from './use-case.js';
 
 /** The collision check reads Agile before the ack: it gets part of Slack's 3 s, the write the rest. */
 const CHECK_BUDGET_MS = 1500;
@@ -75,14 +82,15 @@ export function ticketSubmissionCallback(deps: Deps) {
       });
       return;
     }
-    const reply = startModalReply(deps, {
+    const replyInput: ModalReplyInput = {
       actor: actorOfBody(body),
       viewId: view.id,
       ticketId,
       text,
       visibility,
       seen,
-    });
+    };
+    const reply = startModalReply(deps, replyInput);
 
     const formView = (extra: {
       messages?: ThreadMessage[];
@@ -135,7 +143,12 @@ export function ticketSubmissionCallback(deps: Deps) {
     const left = TOTAL_BUDGET_MS - (Date.now() - startedMs);
     await submitForm(args, deps, {
       write: reply.write,
-      retry: { what: `Your reply to ticket ${subject ? `“${subject}”` : ticketId}`, typed: text },
+      retry: {
+        kind: TICKET_FORM_RETRY,
+        input: replyInput,
+        what: `Your ${visibility === 'public' ? 'public reply' : 'private note'} to ticket ${subject ? `“${subject}”` : ticketId}`,
+        typed: text,
+      },
       // Once the check timed out, a hold can only be shown by views.update: always take the slow path.
       budgetMs: checked === TIMEOUT || left < MIN_WRITE_BUDGET_MS ? 0 : left,
       errorBlock,
@@ -174,5 +187,26 @@ export function ticketSubmissionCallback(deps: Deps) {
         }
       },
     });
+  };
+}
+
+export const TICKET_FORM_RETRY = 'ticket.form';
+
+/**
+ * Retry from the failure DM: the same modal and thread seen, so the same key (ticket.reply). The thread
+ * is read again first: a reply that landed after getting no answer is found there, so no customer is
+ * emailed twice; newer messages the user has not seen hold it (they reply from the ticket instead).
+ */
+export async function retryTicketForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const input = stored as ModalReplyInput;
+  const outcome = await startModalReply(deps, input).write();
+  if (outcome.status === 'in_progress') return outcome;
+  const what = input.visibility === 'public' ? 'public reply sent' : 'private note added';
+  if (outcome.result.kind === 'sent')
+    return { status: 'done', summary: `${what} on ticket ${input.ticketId}` };
+  const n = outcome.result.newMessages.length;
+  return {
+    status: 'refused',
+    reason: `nothing was sent: ticket ${input.ticketId} has ${n} new message${n === 1 ? '' : 's'} since you wrote it. Read ${n === 1 ? 'it' : 'them'} with \`/crm ticket\` and send your text from there; it is below to copy.`,
   };
 }

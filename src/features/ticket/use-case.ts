@@ -133,16 +133,18 @@ export interface ModalReply {
 }
 
 /** A validated Reply to ticket submission: the thread is read at once, the write waits for the caller. */
+export interface ModalReplyInput {
+  actor: Actor;
+  viewId: string;
+  ticketId: string;
+  text: string;
+  visibility: Visibility;
+  seen: ThreadMark;
+}
+
 export function startModalReply(
   deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
-  input: {
-    actor: Actor;
-    viewId: string;
-    ticketId: string;
-    text: string;
-    visibility: Visibility;
-    seen: ThreadMark;
-  },
+  input: ModalReplyInput,
 ): ModalReply {
   const { ticketId, text, visibility, seen } = input;
   const check = deps.tickets

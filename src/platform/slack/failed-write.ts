@@ -24,8 +24,14 @@ export interface RetryableWrite {
   typed: string;
 }
 
-/** What a Retry did: saved (`summary` says what), or an earlier attempt is still saving it. */
-export type RetryOutcome = { status: 'done'; summary: string } | { status: 'in_progress' };
+/**
+ * What a Retry did: saved (`summary` says what), an earlier attempt is still saving it, or it must not
+ * be saved from here any more (`reason`: e.g. the ticket has new messages the user has not seen).
+ */
+export type RetryOutcome =
+  | { status: 'done'; summary: string }
+  | { status: 'in_progress' }
+  | { status: 'refused'; reason: string };
 
 export interface PendingWrite extends RetryableWrite {
   teamId: string;
@@ -38,12 +44,15 @@ export const RETRY_KEEP_SEC = 7 * 24 * 60 * 60;
 /** Under the store's prefix: uninstalling a team finds its pending writes by it (store/team-data.ts). */
 export const pendingWriteKey = (id: string) => `${PENDING_WRITE_PREFIX}${id}`;
 
-function head(what: string, reason: string, retryId: string | null): KnownBlock[] {
+/** "was not saved" is never said about a write that got no answer: it may have been saved. */
+const verdict = (unknown: boolean | undefined) => (unknown ? 'may not have been saved' : 'was not saved');
+
+function head(what: string, reason: string, retryId: string | null, unknown?: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: mrkdwnText(
-        `⚠️ *${escapeMrkdwn(truncate(what, 300))} was not saved:* ${escapeMrkdwn(truncate(reason, 1000))}`,
+        `⚠️ *${escapeMrkdwn(truncate(what, 300))} ${verdict(unknown)}:* ${escapeMrkdwn(truncate(reason, 1000))}`,
       ),
     },
   ];
@@ -73,10 +82,12 @@ export function buildFailedWriteMessages(f: {
   reason: string;
   typed: string;
   retryId: string | null;
+  /** The write got no answer (isOutcomeUnknown): it may have been saved. */
+  unknown?: boolean;
 }): SlackMessage[] {
-  const text = truncate(`⚠️ ${f.what} was not saved: ${f.reason}`, LIMITS.fallbackText);
+  const text = truncate(`⚠️ ${f.what} ${verdict(f.unknown)}: ${f.reason}`, LIMITS.fallbackText);
   return noticeWithText(
-    { text, blocks: head(f.what, f.reason, f.retryId) },
+    { text, blocks: head(f.what, f.reason, f.retryId, f.unknown) },
     'Nothing is lost: what you typed',
     f.typed,
   );
@@ -109,6 +120,7 @@ export async function sendFailedWriteDm(
   store: Pick<Store, 'cache'>,
   write: PendingWrite,
   reason: string,
+  unknown = false,
 ): Promise<boolean> {
   let retryId: string | null = write.kind ? randomUUID() : null;
   if (retryId) {
@@ -128,6 +140,7 @@ export async function sendFailedWriteDm(
       reason,
       typed: write.typed,
       retryId,
+      unknown,
     })) {
       await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
     }

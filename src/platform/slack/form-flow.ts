@@ -3,6 +3,7 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { isOutcomeUnknown } from '../agile/index.js';
 import type { Store } from '../store/index.js';
 import type { OnceOutcome } from '../store/run-once.js';
 import { TIMEOUT, within } from '../within.js';
@@ -185,7 +186,7 @@ export async function submitForm<T>(
         teamId: body.team?.id ?? body.user.team_id ?? '',
         userId: body.user.id,
       };
-      await sendFailedWriteDm(client, deps.logger, store, pending, words(err));
+      await sendFailedWriteDm(client, deps.logger, store, pending, words(err), isOutcomeUnknown(err));
     }
     return;
   }

@@ -26,15 +26,31 @@ describe('access views', () => {
 
   it('a refused public reply has the Connect button and the whole text back, escaped', () => {
     const text = `<!channel> ${'x'.repeat(1500)} & the end`;
-    const message = buildPublicReplyRefusal({ ticketId: '42', text });
-    assertValidMessage(message);
-    const json = JSON.stringify(message.blocks);
+    const messages = buildPublicReplyRefusal({ ticketId: '42', text });
+    expect(messages).toHaveLength(1);
+    for (const m of messages) assertValidMessage(m);
+    const json = JSON.stringify(messages);
     expect(json).toContain(ACTION.connectMe);
     expect(json).toContain('Connect your Agile account');
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).toContain('the end');
     expect(json).not.toContain('<!channel>');
     expect(connectMeButton().elements[0]).toMatchObject({ action_id: ACTION.connectMe });
+  });
+
+  it('a long refused public reply comes back whole, split into sections and messages, never cut', () => {
+    const words = Array.from({ length: 2500 }, (_, i) => `w${i}`).join(' ');
+    const text = `${words} & the very end`;
+    const messages = buildPublicReplyRefusal({ ticketId: '42', text });
+    for (const m of messages) assertValidMessage(m);
+    expect(messages.length).toBeLessThanOrEqual(5);
+    const quoted = messages
+      .flatMap((m) => m.blocks)
+      .map((b) => (b.type === 'section' ? (b.text?.text ?? '') : ''))
+      .filter((t) => t.startsWith('```'))
+      .map((t) => t.slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+      .join('');
+    expect(quoted).toBe(text);
   });
 
   it('a digest refusal says who can', () => {

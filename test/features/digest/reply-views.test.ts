@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildDigestClickNotice,
   buildDigestCommandReply,
   buildDigestFailureNotice,
   describeDigestSettings,
   describePostError,
 } from '../../../src/features/digest/reply-views.js';
 import { validateMessage } from '../../helpers/block-kit-validator.js';
+
+describe('buildDigestClickNotice', () => {
+  it('names the task by its subject (escaped), never by an id', () => {
+    const error = new Error('boom');
+    const notUpdated = JSON.stringify(buildDigestClickNotice({ kind: 'not_updated', error }, 'Call <Ada>'));
+    expect(notUpdated).toContain('Sorry, “Call &lt;Ada&gt;” was not updated');
+    const unprepared = JSON.stringify(buildDigestClickNotice({ kind: 'unprepared', error }, 'Send quote'));
+    expect(unprepared).toContain('Sorry, “Send quote” was not changed');
+    expect(JSON.stringify(buildDigestClickNotice({ kind: 'not_updated', error }))).toContain('the task');
+  });
+});
 
 describe('describeDigestSettings', () => {
   it('summarises a schedule in words, escaping emails', () => {

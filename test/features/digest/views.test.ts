@@ -6,9 +6,11 @@ import {
   type DigestTask,
 } from '../../../src/features/digest/digest-model.js';
 import {
+  buildDigestItemBlocks,
   buildDigestItemUpdate,
   buildDigestMessages,
   type DigestMessages,
+  digestSubjectOf,
   encodeDigestTaskValue,
   parseDigestTaskValue,
   taskIdFromDigestBlockId,
@@ -210,6 +212,20 @@ describe('digest task values and block ids', () => {
     }
     expect(taskIdFromDigestBlockId('digest_task:')).toBeUndefined();
     expect(taskIdFromDigestBlockId('something_else:1')).toBeUndefined();
+  });
+});
+
+describe('digestSubjectOf', () => {
+  it('reads the subject back from the item (unescaped, handled or not); undefined when absent', () => {
+    const open = buildDigestItem(
+      task('7', '2026-01-15T15:00:00Z', { subject: 'Call <Ada> & Co' }),
+      modelOptions,
+    );
+    expect(digestSubjectOf(buildDigestItemBlocks(open, 'UTC', new Map()), '7')).toBe('Call <Ada> & Co');
+    const done = buildDigestItem({ ...open.task, completedBy: 'U1' }, modelOptions);
+    expect(digestSubjectOf(buildDigestItemBlocks(done, 'UTC', new Map()), '7')).toBe('Call <Ada> & Co');
+    expect(digestSubjectOf(buildDigestItemBlocks(open, 'UTC', new Map()), '8')).toBeUndefined();
+    expect(digestSubjectOf(undefined, '7')).toBeUndefined();
   });
 });
 

@@ -97,6 +97,20 @@ describe('move modal builders', () => {
     unchanged: false,
   };
 
+  it('a move that changed nothing gives the typed reason back whole (long: several sections, not cut)', () => {
+    const typed = `${Array.from({ length: 1200 }, (_, i) => `r${i}`).join(' ')} <end> & done`;
+    const msg = buildDealMovedMessage({ ...moved, after: 'New', unchanged: true, unsavedNote: typed });
+    expect(validateMessage(msg as never)).toEqual([]);
+    const quoted = msg.blocks
+      .map((b) => (b.type === 'section' ? (b.text?.text ?? '') : ''))
+      .filter((t) => t.startsWith('```'));
+    expect(quoted.length).toBeGreaterThan(1);
+    const back = quoted.map((t) =>
+      t.slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
+    );
+    expect(back.join('')).toBe(typed);
+  });
+
   it('a repeated quick move says it was done once, escaped', () => {
     const msg = buildMoveRepeatedMessage(moved);
     const json = JSON.stringify(msg);

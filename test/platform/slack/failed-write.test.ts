@@ -41,6 +41,20 @@ describe('failure DM (buildFailedWriteMessages)', () => {
     for (const m of messages) expect(validateMessage(m)).toEqual([]);
   });
 
+  it('a write that got no answer "may not have been saved": never "was not saved"', () => {
+    const unknown = buildFailedWriteMessages({
+      what: 'Your deal',
+      reason: 'the CRM did not answer in time',
+      typed: 'Big deal',
+      retryId: 'r-2',
+      unknown: true,
+    });
+    expect(unknown[0]?.text).toContain('Your deal may not have been saved');
+    expect(JSON.stringify(unknown)).not.toContain('was not saved');
+    const failed = buildFailedWriteMessages({ what: 'Your deal', reason: 'x', typed: '', retryId: null });
+    expect(failed[0]?.text).toContain('Your deal was not saved');
+  });
+
   it('no Retry button without a retry id (text only)', () => {
     const messages = buildFailedWriteMessages({
       what: 'Your deal',
