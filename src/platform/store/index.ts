@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { DatabaseConfig } from '../config.js';
+import { devKeyring, type Keyring } from '../secrets.js';
 import { type AuditRepository, createAuditRepository } from './audit.js';
 import { type CacheRepository, createCacheRepository } from './cache.js';
 import type { RepoContext } from './context.js';
@@ -17,6 +18,7 @@ import type { Database } from './schema.js';
 import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
 import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
+import { createWorkspacesRepository, type WorkspacesRepository } from './workspaces.js';
 
 export type {
   AuditEntry,
@@ -37,6 +39,12 @@ export { MIGRATIONS } from './migrations.js';
 export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
+export type {
+  Installation,
+  PersonalAgileAccount,
+  WorkspaceAgileAccount,
+  WorkspacesRepository,
+} from './workspaces.js';
 
 /** The bot's persistent state, on SQLite or PostgreSQL behind one interface. */
 export interface Store {
@@ -55,6 +63,11 @@ export interface Store {
   readonly threadLogs: ThreadLogsRepository;
   /** Records followed in channels, their last-seen snapshots and the poll claims (features/follow). */
   readonly follows: FollowsRepository;
+  /**
+   * Slack installations and Agile connections, secrets encrypted at rest with OpenStoreOptions.keyring;
+   * `workspaces.deleteTeam` removes everything the store holds for a team (app_uninstalled).
+   */
+  readonly workspaces: WorkspacesRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -76,6 +89,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** PostgreSQL statement_timeout (default 10 s); tests shorten it. */
   statementTimeoutMs?: number;
+  /** Encrypts the stored secrets (bot tokens, Agile API keys); default: the fixed development key. */
+  keyring?: Keyring;
 }
 
 /** Waits this long for another connection's write lock before SQLite reports SQLITE_BUSY. */
@@ -158,6 +173,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     userLinks: createUserLinksRepository(ctx),
     threadLogs: createThreadLogsRepository(ctx),
     follows: createFollowsRepository(ctx),
+    workspaces: createWorkspacesRepository(ctx, opts.keyring ?? devKeyring(), logger),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

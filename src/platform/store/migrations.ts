@@ -105,6 +105,41 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
     ],
   },
   {
+    // Issue 10: Slack installations (OAuth mode) and Agile connections per workspace and per member.
+    // The *_enc columns hold platform/secrets.ts values (enc1:<kid>:…), never a secret in clear.
+    name: '003_workspaces',
+    statements: [
+      `CREATE TABLE slack_installations (
+        team_id TEXT PRIMARY KEY,
+        team_name TEXT,
+        enterprise_id TEXT,
+        bot_token_enc TEXT NOT NULL,
+        bot_user_id TEXT NOT NULL,
+        bot_id TEXT,
+        scopes TEXT NOT NULL,
+        installer_user_id TEXT NOT NULL,
+        installed_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE agile_workspace_accounts (
+        team_id TEXT PRIMARY KEY,
+        domain TEXT NOT NULL,
+        email TEXT NOT NULL,
+        api_key_enc TEXT NOT NULL,
+        connected_by TEXT NOT NULL,
+        connected_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE agile_personal_accounts (
+        team_id TEXT NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        api_key_enc TEXT NOT NULL,
+        connected_ms BIGINT NOT NULL,
+        PRIMARY KEY (team_id, slack_user_id)
+      )`,
+    ],
+  },
+  {
     // A digest's thread replies, kept from its main message until the last reply is out: a run cut
     // short (shutdown, crash) resumes its replies where they stopped instead of losing them.
     name: '004_digest_progress',

@@ -142,6 +142,38 @@ export interface FollowPollsTable {
   claimed_ms: number;
 }
 
+/** Issue 10. `*_enc` columns hold platform/secrets.ts values (enc1:<kid>:<iv>:<tag>:<ct>). */
+export interface SlackInstallationsTable {
+  team_id: string;
+  team_name: string | null;
+  enterprise_id: string | null;
+  bot_token_enc: string;
+  bot_user_id: string;
+  bot_id: string | null;
+  /** The granted bot scopes, comma-separated (as Slack sends them). */
+  scopes: string;
+  installer_user_id: string;
+  installed_ms: number;
+  updated_ms: number;
+}
+
+export interface AgileWorkspaceAccountsTable {
+  team_id: string;
+  domain: string;
+  email: string;
+  api_key_enc: string;
+  connected_by: string;
+  connected_ms: number;
+}
+
+export interface AgilePersonalAccountsTable {
+  team_id: string;
+  slack_user_id: string;
+  email: string;
+  api_key_enc: string;
+  connected_ms: number;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -160,5 +192,8 @@ export interface Database {
   thread_logs: ThreadLogsTable;
   follows: FollowsTable;
   follow_polls: FollowPollsTable;
+  slack_installations: SlackInstallationsTable;
+  agile_workspace_accounts: AgileWorkspaceAccountsTable;
+  agile_personal_accounts: AgilePersonalAccountsTable;
   store_migrations: StoreMigrationsTable;
 }

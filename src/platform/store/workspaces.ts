@@ -1,3 +1,9 @@
+import type { Kysely } from 'kysely';
+import type { Logger as PinoLogger } from 'pino';
+import type { Keyring } from '../secrets.js';
+import { affected, type RepoContext, toNumber } from './context.js';
+import type { Database } from './schema.js';
+
 // The contract of the workspaces store (issue 10): Slack installations (OAuth mode) and Agile
 // connections (the workspace's account, set with `/crm connect`, and members' own, `/crm connect me`).
 // Every secret here (bot tokens, Agile API keys) is stored encrypted (platform/secrets.ts): the
@@ -62,4 +68,321 @@ export interface WorkspacesRepository {
   deleteTeam(teamId: string): Promise<void>;
   /** Re-encrypts values still under ENCRYPTION_KEY_PREVIOUS with the current key; returns how many. */
   reencryptStale(): Promise<number>;
+}
+
+type Logger = Pick<PinoLogger, 'warn' | 'error'>;
+
+/** The AAD of each secret: its table's row and column, so a value copied to another row fails to decrypt. */
+export const secretAad = {
+  botToken: (teamId: string) => `team:${teamId}:bot_token`,
+  workspaceApiKey: (teamId: string) => `team:${teamId}:agile_api_key`,
+  personalApiKey: (teamId: string, slackUserId: string) => `team:${teamId}:user:${slackUserId}:agile_api_key`,
+};
+
+/**
+ * The store's implementation. A stored secret that cannot be decrypted (another ENCRYPTION_KEY, or
+ * altered) reads as absent (the team looks uninstalled or unconnected; reinstalling or reconnecting
+ * replaces it) and is logged as an error with the key ids, never thrown at a listener.
+ */
+export function createWorkspacesRepository(
+  { db, nowMs }: RepoContext,
+  keyring: Keyring,
+  logger?: Logger,
+): WorkspacesRepository {
+  const open = (stored: string, aad: string, what: Record<string, string>): string | undefined => {
+    try {
+      return keyring.decrypt(stored, aad);
+    } catch (err) {
+      logger?.error(
+        { ...what, keyId: keyring.keyIdOf(stored) ?? null, currentKeyId: keyring.currentId, err },
+        'stored secret unreadable: treated as absent',
+      );
+      return undefined;
+    }
+  };
+
+  const toPersonal = (teamId: string, r: PersonalRow): PersonalAgileAccount | undefined => {
+    const apiKey = open(r.api_key_enc, secretAad.personalApiKey(teamId, r.slack_user_id), {
+      teamId,
+      slackUserId: r.slack_user_id,
+      column: 'agile_personal_accounts.api_key_enc',
+    });
+    if (apiKey === undefined) return undefined;
+    return { slackUserId: r.slack_user_id, email: r.email, apiKey, connectedMs: toNumber(r.connected_ms) };
+  };
+
+  return {
+    async saveInstallation(i) {
+      const row = {
+        team_name: i.teamName,
+        enterprise_id: i.enterpriseId,
+        bot_token_enc: keyring.encrypt(i.botToken, secretAad.botToken(i.teamId)),
+        bot_user_id: i.botUserId,
+        bot_id: i.botId,
+        scopes: i.scopes.join(','),
+        installer_user_id: i.installerUserId,
+        installed_ms: i.installedMs,
+        updated_ms: nowMs(),
+      };
+      await db
+        .insertInto('slack_installations')
+        .values({ team_id: i.teamId, ...row })
+        .onConflict((oc) => oc.column('team_id').doUpdateSet(row))
+        .execute();
+    },
+
+    async getInstallation(teamId) {
+      const r = await db
+        .selectFrom('slack_installations')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const botToken = open(r.bot_token_enc, secretAad.botToken(teamId), {
+        teamId,
+        column: 'slack_installations.bot_token_enc',
+      });
+      if (botToken === undefined) return undefined;
+      return {
+        teamId,
+        teamName: r.team_name,
+        enterpriseId: r.enterprise_id,
+        botToken,
+        botUserId: r.bot_user_id,
+        botId: r.bot_id,
+        scopes: r.scopes ? r.scopes.split(',') : [],
+        installerUserId: r.installer_user_id,
+        installedMs: toNumber(r.installed_ms),
+      };
+    },
+
+    async deleteInstallation(teamId) {
+      await db.deleteFrom('slack_installations').where('team_id', '=', teamId).execute();
+    },
+
+    async getWorkspaceAccount(teamId) {
+      const r = await db
+        .selectFrom('agile_workspace_accounts')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const apiKey = open(r.api_key_enc, secretAad.workspaceApiKey(teamId), {
+        teamId,
+        column: 'agile_workspace_accounts.api_key_enc',
+      });
+      if (apiKey === undefined) return undefined;
+      return {
+        domain: r.domain,
+        email: r.email,
+        apiKey,
+        connectedBy: r.connected_by,
+        connectedMs: toNumber(r.connected_ms),
+      };
+    },
+
+    async setWorkspaceAccount(teamId, account) {
+      if (!account) {
+        await db.deleteFrom('agile_workspace_accounts').where('team_id', '=', teamId).execute();
+        return;
+      }
+      const row = {
+        domain: account.domain,
+        email: account.email,
+        api_key_enc: keyring.encrypt(account.apiKey, secretAad.workspaceApiKey(teamId)),
+        connected_by: account.connectedBy,
+        connected_ms: account.connectedMs,
+      };
+      await db
+        .insertInto('agile_workspace_accounts')
+        .values({ team_id: teamId, ...row })
+        .onConflict((oc) => oc.column('team_id').doUpdateSet(row))
+        .execute();
+    },
+
+    async getPersonalAccount(teamId, slackUserId) {
+      const r = await db
+        .selectFrom('agile_personal_accounts')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .where('slack_user_id', '=', slackUserId)
+        .executeTakeFirst();
+      return r ? toPersonal(teamId, r) : undefined;
+    },
+
+    async listPersonalAccounts(teamId) {
+      const rows = await db
+        .selectFrom('agile_personal_accounts')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .orderBy('slack_user_id')
+        .execute();
+      return rows.flatMap((r) => toPersonal(teamId, r) ?? []);
+    },
+
+    async setPersonalAccount(teamId, slackUserId, account) {
+      if (!account) {
+        await db
+          .deleteFrom('agile_personal_accounts')
+          .where('team_id', '=', teamId)
+          .where('slack_user_id', '=', slackUserId)
+          .execute();
+        return;
+      }
+      const row = {
+        email: account.email,
+        api_key_enc: keyring.encrypt(account.apiKey, secretAad.personalApiKey(teamId, slackUserId)),
+        connected_ms: account.connectedMs,
+      };
+      await db
+        .insertInto('agile_personal_accounts')
+        .values({ team_id: teamId, slack_user_id: slackUserId, ...row })
+        .onConflict((oc) => oc.columns(['team_id', 'slack_user_id']).doUpdateSet(row))
+        .execute();
+    },
+
+    async deleteTeam(teamId) {
+      await deleteTeamData(db, teamId);
+    },
+
+    async reencryptStale() {
+      return reencrypt(db, keyring, logger);
+    },
+  };
+}
+
+type PersonalRow = {
+  slack_user_id: string;
+  email: string;
+  api_key_enc: string;
+  connected_ms: number;
+};
+
+/**
+ * Everything the store holds for a team, in one transaction: its installation, both kinds of Agile
+ * connection, admin settings, user links, digest schedules (with their runs and button clicks),
+ * follows (with their poll claims), thread-log records and the Retry buttons' pending writes (they
+ * carry typed CRM text). Kept: the audit trail (purged after AUDIT_RETENTION_DAYS) and rows that name no
+ * team (idempotency keys expiring within a day, logged-message markers keyed by channel).
+ */
+async function deleteTeamData(db: Kysely<Database>, teamId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const schedules = trx.selectFrom('digest_schedules').select('id').where('team_id', '=', teamId);
+    const runs = trx.selectFrom('digest_runs').select('id').where('schedule_id', 'in', schedules);
+    await trx.deleteFrom('digest_actions').where('run_id', 'in', runs).execute();
+    await trx.deleteFrom('digest_runs').where('schedule_id', 'in', schedules).execute();
+    await trx.deleteFrom('digest_schedules').where('team_id', '=', teamId).execute();
+    const follows = trx.selectFrom('follows').select('id').where('team_id', '=', teamId);
+    await trx.deleteFrom('follow_polls').where('follow_id', 'in', follows).execute();
+    for (const table of [
+      'follows',
+      'thread_logs',
+      'user_links',
+      'workspace_settings',
+      'agile_personal_accounts',
+      'agile_workspace_accounts',
+      'slack_installations',
+    ] as const) {
+      await trx.deleteFrom(table).where('team_id', '=', teamId).execute();
+    }
+    // Pending writes are keyed by a random id; the team is inside their JSON value.
+    const pending = await trx
+      .selectFrom('kv_cache')
+      .select(['key', 'value_json'])
+      .where('key', 'like', `${PENDING_WRITE_PREFIX}%`)
+      .execute();
+    const keys = pending.filter((r) => teamOf(r.value_json) === teamId).map((r) => r.key);
+    if (keys.length > 0) await trx.deleteFrom('kv_cache').where('key', 'in', keys).execute();
+  });
+}
+
+/** The key prefix of platform/slack/failed-write.ts's pendingWriteKey (the store does not import Slack code). */
+const PENDING_WRITE_PREFIX = 'pending-write:';
+
+function teamOf(json: string): string | undefined {
+  try {
+    const v = JSON.parse(json) as { teamId?: unknown };
+    return typeof v?.teamId === 'string' ? v.teamId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Re-encrypts with the current key every secret stored under another one (ENCRYPTION_KEY_PREVIOUS).
+ * Each update only applies if the value is still the one read, so a concurrent write is never undone.
+ * Values no key here can read are left as they are and logged.
+ */
+async function reencrypt(db: Kysely<Database>, keyring: Keyring, logger?: Logger): Promise<number> {
+  const notCurrent = `enc1:${keyring.currentId}:%`;
+  let count = 0;
+  let unreadable = 0;
+  const redo = (stored: string, aad: string): string | undefined => {
+    try {
+      return keyring.encrypt(keyring.decrypt(stored, aad), aad);
+    } catch {
+      unreadable++;
+      return undefined;
+    }
+  };
+
+  const installs = await db
+    .selectFrom('slack_installations')
+    .select(['team_id', 'bot_token_enc'])
+    .where('bot_token_enc', 'not like', notCurrent)
+    .execute();
+  for (const r of installs) {
+    const next = redo(r.bot_token_enc, secretAad.botToken(r.team_id));
+    if (next === undefined) continue;
+    const res = await db
+      .updateTable('slack_installations')
+      .set({ bot_token_enc: next })
+      .where('team_id', '=', r.team_id)
+      .where('bot_token_enc', '=', r.bot_token_enc)
+      .executeTakeFirst();
+    count += affected(res);
+  }
+
+  const workspaces = await db
+    .selectFrom('agile_workspace_accounts')
+    .select(['team_id', 'api_key_enc'])
+    .where('api_key_enc', 'not like', notCurrent)
+    .execute();
+  for (const r of workspaces) {
+    const next = redo(r.api_key_enc, secretAad.workspaceApiKey(r.team_id));
+    if (next === undefined) continue;
+    const res = await db
+      .updateTable('agile_workspace_accounts')
+      .set({ api_key_enc: next })
+      .where('team_id', '=', r.team_id)
+      .where('api_key_enc', '=', r.api_key_enc)
+      .executeTakeFirst();
+    count += affected(res);
+  }
+
+  const personal = await db
+    .selectFrom('agile_personal_accounts')
+    .select(['team_id', 'slack_user_id', 'api_key_enc'])
+    .where('api_key_enc', 'not like', notCurrent)
+    .execute();
+  for (const r of personal) {
+    const next = redo(r.api_key_enc, secretAad.personalApiKey(r.team_id, r.slack_user_id));
+    if (next === undefined) continue;
+    const res = await db
+      .updateTable('agile_personal_accounts')
+      .set({ api_key_enc: next })
+      .where('team_id', '=', r.team_id)
+      .where('slack_user_id', '=', r.slack_user_id)
+      .where('api_key_enc', '=', r.api_key_enc)
+      .executeTakeFirst();
+    count += affected(res);
+  }
+
+  if (unreadable > 0) {
+    logger?.warn(
+      { unreadable, currentKeyId: keyring.currentId, previousKeyId: keyring.previousId },
+      'stored secrets under a key that is neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS: left as they are',
+    );
+  }
+  return count;
 }

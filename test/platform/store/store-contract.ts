@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
+import { createKeyring, keyId } from '../../../src/platform/secrets.js';
 import {
   type AuditEntryInput,
   type DigestScheduleInput,
@@ -14,6 +15,8 @@ import {
   type Store,
 } from '../../../src/platform/store/index.js';
 import { LEASE_SEC, runOnce } from '../../../src/platform/store/run-once.js';
+import type { Installation } from '../../../src/platform/store/workspaces.js';
+import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 
 /** One database engine the contract runs against. */
 export interface StoreTarget {
@@ -34,7 +37,7 @@ export function fakeClock(start = Date.parse('2026-03-10T08:00:00Z')) {
 }
 
 export function captureLogger() {
-  const lines: { msg?: string; migrations?: string[] }[] = [];
+  const lines: { msg?: string; migrations?: string[]; keyId?: string; teamId?: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
   return { logger, lines };
 }
@@ -54,6 +57,21 @@ function scheduleInput(over: Partial<DigestScheduleInput> = {}): DigestScheduleI
     weekdaysOnly: false,
     ownerEmails: null,
     userId: 'U1',
+    ...over,
+  };
+}
+
+export function installation(over: Partial<Installation> = {}): Installation {
+  return {
+    teamId: uid('T'),
+    teamName: 'Acme',
+    enterpriseId: null,
+    botToken: `xoxb-${randomUUID()}`,
+    botUserId: 'UBOT',
+    botId: 'BBOT',
+    scopes: ['commands', 'chat:write'],
+    installerUserId: 'UINSTALLER',
+    installedMs: Date.parse('2026-03-10T08:00:00Z'),
     ...over,
   };
 }
@@ -750,6 +768,181 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(await s.audit.purgeOlderThan(cutoff)).toBeGreaterThanOrEqual(1);
         const left = await s.audit.list({ teamId: team, sinceMs: 0, limit: 10 });
         expect(left.map((e) => e.summary)).toEqual(['new']);
+      });
+    });
+
+    describe('workspaces', () => {
+      const account = (over = {}) => ({
+        domain: 'acme',
+        email: 'ops@acme.example',
+        apiKey: `agile-${randomUUID()}`,
+        connectedBy: 'UADMIN',
+        connectedMs: 1_000,
+        ...over,
+      });
+      const personal = (slackUserId: string) => ({
+        slackUserId,
+        email: `${slackUserId.toLowerCase()}@acme.example`,
+        apiKey: `personal-${randomUUID()}`,
+        connectedMs: 2_000,
+      });
+
+      it('round-trips an installation and both kinds of Agile account', async () => {
+        const inst = installation({ enterpriseId: 'E1', teamName: null, botId: null });
+        await store.workspaces.saveInstallation(inst);
+        expect(await store.workspaces.getInstallation(inst.teamId)).toEqual(inst);
+        expect(await store.workspaces.getInstallation(uid('T'))).toBeUndefined();
+
+        const acc = account();
+        await store.workspaces.setWorkspaceAccount(inst.teamId, acc);
+        expect(await store.workspaces.getWorkspaceAccount(inst.teamId)).toEqual(acc);
+
+        const [b, a] = [personal('UB'), personal('UA')];
+        await store.workspaces.setPersonalAccount(inst.teamId, 'UB', b);
+        await store.workspaces.setPersonalAccount(inst.teamId, 'UA', a);
+        expect(await store.workspaces.getPersonalAccount(inst.teamId, 'UA')).toEqual(a);
+        expect(await store.workspaces.listPersonalAccounts(inst.teamId)).toEqual([a, b]);
+        expect(await store.workspaces.listPersonalAccounts(uid('T'))).toEqual([]);
+      });
+
+      it('replaces on reinstall and reconnect; null disconnects', async () => {
+        const first = installation();
+        await store.workspaces.saveInstallation(first);
+        const again = { ...first, botToken: 'xoxb-new-token', scopes: ['commands'], installerUserId: 'U2' };
+        await store.workspaces.saveInstallation(again);
+        expect(await store.workspaces.getInstallation(first.teamId)).toEqual(again);
+
+        await store.workspaces.setWorkspaceAccount(first.teamId, account({ domain: 'old' }));
+        const next = account({ domain: 'new' });
+        await store.workspaces.setWorkspaceAccount(first.teamId, next);
+        expect(await store.workspaces.getWorkspaceAccount(first.teamId)).toEqual(next);
+        await store.workspaces.setWorkspaceAccount(first.teamId, null);
+        expect(await store.workspaces.getWorkspaceAccount(first.teamId)).toBeUndefined();
+
+        await store.workspaces.setPersonalAccount(first.teamId, 'U1', personal('U1'));
+        const replaced = personal('U1');
+        await store.workspaces.setPersonalAccount(first.teamId, 'U1', replaced);
+        expect(await store.workspaces.listPersonalAccounts(first.teamId)).toEqual([replaced]);
+        await store.workspaces.setPersonalAccount(first.teamId, 'U1', null);
+        expect(await store.workspaces.getPersonalAccount(first.teamId, 'U1')).toBeUndefined();
+      });
+
+      it('deleteInstallation (tokens_revoked) keeps the Agile connections', async () => {
+        const inst = installation();
+        await store.workspaces.saveInstallation(inst);
+        await store.workspaces.setWorkspaceAccount(inst.teamId, account());
+        await store.workspaces.deleteInstallation(inst.teamId);
+        expect(await store.workspaces.getInstallation(inst.teamId)).toBeUndefined();
+        expect(await store.workspaces.getWorkspaceAccount(inst.teamId)).toBeDefined();
+      });
+
+      it("deleteTeam removes the team's installation, connections, settings, schedules, follows and pending writes, and nothing of other teams", async () => {
+        const seed = async (teamId: string) => {
+          await store.workspaces.saveInstallation(installation({ teamId }));
+          await store.workspaces.setWorkspaceAccount(teamId, account());
+          await store.workspaces.setPersonalAccount(teamId, 'U1', personal('U1'));
+          await store.settings.save(teamId, { ...DEFAULT_SETTINGS }, 'UADMIN');
+          await store.userLinks.set(teamId, 'U1', 'u1@acme.example', 'UADMIN');
+          const schedule = await store.digestSchedules.upsert(scheduleInput({ teamId }));
+          const run = await store.digestRuns.claim(schedule.id, '2026-03-10', 'i1');
+          await store.digestActions.record({
+            actionKey: uid('click'),
+            runId: run?.id ?? null,
+            taskId: '1',
+            action: 'complete',
+            actorUserId: 'U1',
+          });
+          const follow = await store.follows.add({
+            teamId,
+            channelId: uid('C'),
+            kind: 'deal',
+            recordId: '42',
+            label: 'Deal',
+            createdBy: 'U1',
+          });
+          await store.follows.claimPolls([follow?.id ?? ''], 1, 'i1');
+          const log = await store.threadLogs.record({
+            teamId,
+            channelId: 'C1',
+            threadTs: '1.1',
+            targetKind: 'contact',
+            targetId: '7',
+            targetName: 'Ana',
+            loggedBy: 'U1',
+            noteIds: ['n1'],
+          });
+          const pendingKey = `pending-write:${uid('retry')}`;
+          await store.cache.set(pendingKey, { teamId, userId: 'U1', text: 'typed' }, 600);
+          return { schedule, run, follow, log, pendingKey };
+        };
+        const [gone, kept] = [uid('T'), uid('T')];
+        const a = await seed(gone);
+        const b = await seed(kept);
+
+        await store.workspaces.deleteTeam(gone);
+
+        expect(await store.workspaces.getInstallation(gone)).toBeUndefined();
+        expect(await store.workspaces.getWorkspaceAccount(gone)).toBeUndefined();
+        expect(await store.workspaces.listPersonalAccounts(gone)).toEqual([]);
+        expect(await store.userLinks.list(gone)).toEqual([]);
+        expect(await store.digestSchedules.get(a.schedule.channelId)).toBeUndefined();
+        expect(await store.digestRuns.find(a.schedule.id, '2026-03-10')).toBeUndefined();
+        expect(await store.digestActions.listForRun(a.run?.id ?? '')).toEqual([]);
+        expect(await store.follows.get(a.follow?.id ?? '')).toBeUndefined();
+        expect(await store.threadLogs.latest(gone, 'C1', '1.1')).toBeUndefined();
+        expect(await store.cache.get(a.pendingKey)).toBeUndefined();
+
+        expect(await store.workspaces.getInstallation(kept)).toBeDefined();
+        expect(await store.workspaces.getWorkspaceAccount(kept)).toBeDefined();
+        expect(await store.workspaces.listPersonalAccounts(kept)).toHaveLength(1);
+        expect(await store.userLinks.list(kept)).toHaveLength(1);
+        expect(await store.digestSchedules.get(b.schedule.channelId)).toBeDefined();
+        expect(await store.digestActions.listForRun(b.run?.id ?? '')).toHaveLength(1);
+        expect(await store.follows.get(b.follow?.id ?? '')).toBeDefined();
+        expect(await store.threadLogs.latest(kept, 'C1', '1.1')).toBeDefined();
+        expect(await store.cache.get(b.pendingKey)).toEqual({ teamId: kept, userId: 'U1', text: 'typed' });
+      });
+
+      it('rotation: the previous key still reads, reencryptStale moves every secret to the current key', async () => {
+        const cfg = await target.freshDatabase();
+        const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+        const before = await open({ keyring: createKeyring(oldKey) }, cfg);
+        const inst = installation();
+        const acc = account();
+        const mine = personal('U1');
+        await before.workspaces.saveInstallation(inst);
+        await before.workspaces.setWorkspaceAccount(inst.teamId, acc);
+        await before.workspaces.setPersonalAccount(inst.teamId, 'U1', mine);
+        expect(await before.workspaces.reencryptStale()).toBe(0);
+
+        const rotating = await open({ keyring: createKeyring(newKey, oldKey) }, cfg);
+        expect(await rotating.workspaces.getInstallation(inst.teamId)).toEqual(inst);
+        expect(await rotating.workspaces.reencryptStale()).toBe(3);
+        expect(await rotating.workspaces.reencryptStale()).toBe(0);
+
+        // The old key is no longer needed: the new one alone reads everything.
+        const after = await open({ keyring: createKeyring(newKey) }, cfg);
+        expect(await after.workspaces.getInstallation(inst.teamId)).toEqual(inst);
+        expect(await after.workspaces.getWorkspaceAccount(inst.teamId)).toEqual(acc);
+        expect(await after.workspaces.listPersonalAccounts(inst.teamId)).toEqual([mine]);
+      });
+
+      it('a wrong key reads as absent, logged with both key ids; reencryptStale leaves such values alone', async () => {
+        const cfg = await target.freshDatabase();
+        const [rightKey, wrongKey] = [randomBytes(32), randomBytes(32)];
+        const right = await open({ keyring: createKeyring(rightKey) }, cfg);
+        const inst = installation();
+        await right.workspaces.saveInstallation(inst);
+        await right.workspaces.setPersonalAccount(inst.teamId, 'U1', personal('U1'));
+        const log = captureLogger();
+        const wrong = await open({ keyring: createKeyring(wrongKey), logger: log.logger }, cfg);
+        expect(await wrong.workspaces.getInstallation(inst.teamId)).toBeUndefined();
+        expect(await wrong.workspaces.listPersonalAccounts(inst.teamId)).toEqual([]);
+        const unreadable = log.lines.filter((l) => l.msg === 'stored secret unreadable: treated as absent');
+        expect(unreadable).toHaveLength(2);
+        expect(unreadable[0]).toMatchObject({ teamId: inst.teamId, keyId: keyId(rightKey) });
+        expect(await wrong.workspaces.reencryptStale()).toBe(0);
+        expect(await right.workspaces.getInstallation(inst.teamId)).toEqual(inst);
       });
     });
 
