@@ -17,9 +17,13 @@ import type { Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
-import { currentRequest } from '../platform/request-context.js';
+import { createKeyring, type Keyring } from '../platform/secrets.js';
 import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
+import {
+  type CachedInstallationStore,
+  createInstallationStore,
+} from '../platform/slack/installation-store.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
@@ -29,6 +33,7 @@ import type { Connection } from '../platform/workspace/connection.js';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
+import { createWorkspaces, type TeamAgileAccount, type TeamCore, type Workspaces } from './workspaces.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_SEC = 20;
 
@@ -83,6 +88,10 @@ export interface Bot {
   followPoller: FollowPoller;
   /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
   housekeeping: StoreHousekeeping;
+  /** Every team's deps (bounded LRU): deps.forTeam reads it; invalidate after changing a team's store rows. */
+  workspaces: Workspaces;
+  /** OAuth mode: the installations (cached); null in single-workspace mode. */
+  installations: CachedInstallationStore | null;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
@@ -104,43 +113,65 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
+  const oauth = oauthConfigOf(config);
   // The sandbox is loaded only when it runs (no Agile account: the console), never in production.
-  const sandbox = config.agile
-    ? null
-    : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
-        now,
-        undocumented: config.simulator?.undocumented ?? true,
-      });
+  const sandbox =
+    config.agile || oauth
+      ? null
+      : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
+          now,
+          undocumented: config.simulator?.undocumented ?? true,
+        });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
-  const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
-  const agile: AgileClient = createAgileClient({
-    baseUrl: agileConfig.baseUrl,
+  const store: Store = await openStore(config.database, {
+    logger: log.child({ component: 'store' }),
+    now,
+    ...storeKeyringOf(config),
+  });
+  const installations = oauth ? createInstallationStore(store.workspaces, now) : null;
+  const slack = createSlackApp({
+    config,
+    logger: log,
+    extraRoutes,
+    now,
+    metrics,
+    ...(oauth && installations ? { oauth: { ...oauth, installationStore: installations } } : {}),
+  });
+  const newAgileClient = (account: { baseUrl: string; email: string; apiKey: string }): AgileClient =>
+    createAgileClient({
+      ...account,
+      logger: log.child({ component: 'agile' }),
+      metrics,
+      ...agileOptions,
+    });
+  // OAuth mode: no account until a workspace connects; its client answers every call with an error.
+  const agile: AgileClient = newAgileClient({
+    baseUrl: oauth ? NOT_CONNECTED_URL : agileConfig.baseUrl,
     email: agileConfig.email ?? '',
     apiKey: agileConfig.apiKey ?? '',
-    logger: log.child({ component: 'agile' }),
-    metrics,
-    ...agileOptions,
   });
-  const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
-  const bulkClient = config.slack.botToken
-    ? new WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 15_000,
-        fetch: meteredSlackFetch(metrics),
-        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
-      })
-    : slack.client;
-  const digestPoster = createDigestPoster({
-    client: bulkClient,
-    logger: log.child({ component: 'digest-poster' }),
-    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
-    now,
-    sleep: schedulerOptions.sleep,
-  });
-  const deps: Deps = {
+  const newBulkClient = (token: string) =>
+    new WebClient(token, {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 15_000,
+      fetch: meteredSlackFetch(metrics),
+      logger: toBoltLogger(log.child({ component: 'digest-slack' })),
+    });
+  const newPoster = (client: WebClient) =>
+    createDigestPoster({
+      client,
+      logger: log.child({ component: 'digest-poster' }),
+      perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+      now,
+      sleep: schedulerOptions.sleep,
+    });
+  const digestPoster = newPoster(config.slack.botToken ? newBulkClient(config.slack.botToken) : slack.client);
+  const posters = new Set([digestPoster]);
+  const envDomain = config.agile ? (config.agile.domain ?? null) : oauth ? null : 'sandbox';
+  const shared: Deps = {
     logger: log,
     agile,
     store,
@@ -165,25 +196,85 @@ export async function createBot({
     }),
     teamId: '',
     settings: { ...DEFAULT_SETTINGS, ...workspace.settings },
-    // The acting user's personal connection is the request's (the request context names the user).
-    get connection(): Connection {
-      const userId = currentRequest()?.userId;
-      const personal = userId ? workspace.personal?.[userId] : undefined;
-      return {
-        workspace: {
-          domain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
-          email: agileConfig.email ?? '',
-        },
-        personal: personal ? { email: personal.email } : null,
-        installerUserId: workspace.installerUserId ?? null,
-      };
-    },
-    agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
+    // The top-level deps serve no request (listeners get their team's): no user, no personal account.
+    connection: {
+      workspace: oauth ? null : { domain: envDomain, email: agileConfig.email ?? '' },
+      personal: null,
+      installerUserId: workspace.installerUserId ?? null,
+    } satisfies Connection,
+    agileDomain: envDomain,
     slackClient: slack.client,
     followPollIntervalSec: config.pollIntervalSec,
-    // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
-    forTeam: async () => deps,
+    forTeam: (teamId) => workspaces.forTeam(teamId),
   };
+  const envAccount: TeamAgileAccount = {
+    domain: envDomain,
+    baseUrl: agileConfig.baseUrl,
+    email: agileConfig.email ?? '',
+    apiKey: agileConfig.apiKey ?? '',
+  };
+  const workspaces: Workspaces = createWorkspaces({
+    shared,
+    repo: store.workspaces,
+    slackOf: async (teamId) => {
+      const installed = await (installations
+        ? installations.get(teamId)
+        : store.workspaces.getInstallation(teamId));
+      if (installations) {
+        return installed
+          ? { botToken: installed.botToken, installerUserId: installed.installerUserId }
+          : undefined;
+      }
+      // Single workspace: the env token; the installer is a store row (seeded from BotOptions.workspace).
+      return { botToken: config.slack.botToken ?? '', installerUserId: installed?.installerUserId ?? null };
+    },
+    accountOf: async (teamId) => {
+      if (!oauth) return envAccount;
+      const account = await store.workspaces.getWorkspaceAccount(teamId);
+      if (!account) return undefined;
+      return {
+        domain: account.domain,
+        baseUrl: agileBaseUrlOf(config, account.domain),
+        email: account.email,
+        apiKey: account.apiKey,
+      };
+    },
+    coreOf: (teamId, team, account): TeamCore => {
+      // Single workspace: every team is the env one and shares the top-level clients and caches.
+      if (!oauth) return shared;
+      const teamLog = log.child({ teamId });
+      const client = new WebClient(team.botToken, { ...slack.clientOptions, logger: toBoltLogger(teamLog) });
+      const teamAgile = newAgileClient(account ?? { baseUrl: NOT_CONNECTED_URL, email: '', apiKey: '' });
+      const poster = newPoster(newBulkClient(team.botToken));
+      posters.add(poster);
+      return {
+        agile: teamAgile,
+        slackClient: client,
+        slackUsers: createSlackUserDirectory(client, teamLog, now, metrics),
+        owners: createOwnerDirectory(teamAgile, now, { apiEmail: account?.email }),
+        contactSearch: createContactSearch(teamAgile, now, metrics),
+        deals: createDealDirectory(teamAgile, now, metrics),
+        tickets: createTicketService({
+          agile: teamAgile,
+          logger: teamLog.child({ component: 'tickets' }),
+          now,
+        }),
+        home: createHomeService(now),
+        digestPoster: poster,
+      };
+    },
+    personalClient: newAgileClient,
+    onDrop: (dropped) => {
+      if (dropped.digestPoster !== digestPoster) posters.delete(dropped.digestPoster);
+    },
+  });
+  // One path reads settings: a change saved here drops the team's cached deps at once.
+  const saveSettings = store.settings.save.bind(store.settings);
+  store.settings.save = async (teamId, settings, byUserId) => {
+    await saveSettings(teamId, settings, byUserId);
+    workspaces.invalidate(teamId);
+  };
+  const deps = shared;
   const housekeeping = createStoreHousekeeping({
     store,
     logger: log.child({ component: 'housekeeping' }),
@@ -207,7 +298,26 @@ export async function createBot({
     intervalMs: config.pollIntervalSec * 1000,
     instanceId: followPollerOptions.instanceId ?? schedulerOptions.instanceId,
   });
-  registerListeners(slack.app, deps);
+  const lifecycle = {
+    /** app_uninstalled: every row of the team (tokens, Agile accounts, schedules, follows…) and its caches. */
+    async uninstalled(teamId: string) {
+      if (!teamId) return;
+      await store.workspaces.deleteTeam(teamId);
+      installations?.invalidate(teamId);
+      workspaces.invalidate(teamId);
+      log.info({ teamId }, 'app uninstalled: the workspace’s data was deleted');
+    },
+    /** tokens_revoked (bot): the token is useless now; the rest stays until app_uninstalled. */
+    async botTokensRevoked(teamId: string) {
+      if (!teamId) return;
+      await store.workspaces.deleteInstallation(teamId);
+      installations?.invalidate(teamId);
+      workspaces.invalidate(teamId);
+      log.info({ teamId }, 'bot token revoked: the installation was deleted');
+    },
+  };
+  registerListeners(slack.app, deps, (teamId) => workspaces.teamDeps(teamId), oauth ? lifecycle : undefined);
+  await seedWorkspace(workspace, { config, store, slack, log, oauth: oauth !== null });
 
   return {
     slack,
@@ -217,6 +327,8 @@ export async function createBot({
     digestScheduler,
     followPoller,
     housekeeping,
+    workspaces,
+    installations,
     async start(port) {
       const started = await slack.start(port);
       digestScheduler?.start();
@@ -245,7 +357,7 @@ export async function createBot({
         }
       }
       // Cut the poster's waits short so digests being posted end quickly (a run left 'claimed' is resumed).
-      digestPoster.close();
+      for (const poster of posters) poster.close();
       if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
         log.error('shutdown deadline passed with a digest still being posted');
       }
@@ -262,4 +374,75 @@ export async function createBot({
       await sandbox?.close();
     },
   };
+}
+
+/** The Agile base URL of a workspace not connected yet: any call fails at once (nothing listens there). */
+const NOT_CONNECTED_URL = 'http://agile-not-connected.invalid/dev/';
+
+// Until config.ts gains OAuth mode (issue 10, store part): read its fields where they exist.
+type IssueTenConfig = Config & {
+  slack: Config['slack'] & { oauth?: { clientId: string; clientSecret: string; stateSecret: string } | null };
+  agileBaseUrlTemplate?: string;
+  encryption?: { key: Buffer; previousKey: Buffer | null };
+};
+
+function oauthConfigOf(config: Config) {
+  return (config as IssueTenConfig).slack.oauth ?? null;
+}
+
+function storeKeyringOf(config: Config): { keyring?: Keyring } {
+  const encryption = (config as IssueTenConfig).encryption;
+  return encryption ? { keyring: createKeyring(encryption.key, encryption.previousKey) } : {};
+}
+
+function agileBaseUrlOf(config: Config, domain: string): string {
+  const template = (config as IssueTenConfig).agileBaseUrlTemplate ?? 'https://{domain}.agilecrm.com/dev/';
+  return template.includes('{domain}') ? template.replaceAll('{domain}', domain.toLowerCase()) : template;
+}
+
+/**
+ * BotOptions.workspace (tests, the console) written to the store at start-up, under the env token's
+ * team, so settings, the installer and personal connections are read one way in every mode.
+ */
+async function seedWorkspace(
+  seeds: NonNullable<BotOptions['workspace']>,
+  ctx: { config: Config; store: Store; slack: SlackApp; log: Logger; oauth: boolean },
+): Promise<void> {
+  const personal = Object.entries(seeds.personal ?? {});
+  if (ctx.oauth || (!seeds.settings && !seeds.installerUserId && personal.length === 0)) return;
+  const auth = await ctx.slack.client.auth.test().catch((err: unknown) => {
+    ctx.log.warn(
+      { err },
+      'auth.test failed: the workspace seeds (settings, installer, personal) were not stored',
+    );
+    return null;
+  });
+  const teamId = auth?.team_id;
+  if (!teamId) return;
+  const nowMs = Date.now();
+  if (seeds.settings) {
+    const current = await ctx.store.settings.get(teamId);
+    await ctx.store.settings.save(teamId, { ...current, ...seeds.settings }, seeds.installerUserId ?? 'seed');
+  }
+  if (seeds.installerUserId) {
+    await ctx.store.workspaces.saveInstallation({
+      teamId,
+      teamName: auth.team ?? null,
+      enterpriseId: null,
+      botToken: ctx.config.slack.botToken ?? '',
+      botUserId: auth.user_id ?? '',
+      botId: auth.bot_id ?? null,
+      scopes: [],
+      installerUserId: seeds.installerUserId,
+      installedMs: nowMs,
+    });
+  }
+  for (const [slackUserId, account] of personal) {
+    await ctx.store.workspaces.setPersonalAccount(teamId, slackUserId, {
+      slackUserId,
+      email: account.email,
+      apiKey: account.apiKey,
+      connectedMs: nowMs,
+    });
+  }
 }
