@@ -13,11 +13,11 @@ import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import { createAuditTrail } from '../platform/audit.js';
-import type { Config } from '../platform/config.js';
+import { agileBaseUrlFor, type Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
-import { createKeyring, type Keyring } from '../platform/secrets.js';
+import { createKeyring } from '../platform/secrets.js';
 import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import {
@@ -29,6 +29,7 @@ import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import { TIMEOUT, within } from '../platform/within.js';
+import { createAgileAccounts } from '../platform/workspace/accounts.js';
 import type { Connection } from '../platform/workspace/connection.js';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
@@ -113,8 +114,9 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
-  const oauth = oauthConfigOf(config);
-  // The sandbox is loaded only when it runs (no Agile account: the console), never in production.
+  const oauth = config.slack.oauth;
+  // The sandbox is loaded only when it runs (no Agile account: the console), never in production
+  // (OAuth mode has no AGILE_* either: each workspace connects its own account).
   const sandbox =
     config.agile || oauth
       ? null
@@ -123,11 +125,19 @@ export async function createBot({
           undocumented: config.simulator?.undocumented ?? true,
         });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
+  const keyring = createKeyring(config.encryption.key, config.encryption.previousKey);
   const store: Store = await openStore(config.database, {
     logger: log.child({ component: 'store' }),
     now,
-    ...storeKeyringOf(config),
+    keyring,
   });
+  // Key rotation (README → Secrets at rest): values still under the previous key move to the current one.
+  const reencrypted = await store.workspaces.reencryptStale();
+  log.info(
+    { reencrypted, keyId: keyring.currentId, keySource: config.encryption.source },
+    'stored secrets checked against the encryption key',
+  );
+  const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
   const installations = oauth ? createInstallationStore(store.workspaces, now) : null;
   const slack = createSlackApp({
     config,
@@ -175,6 +185,7 @@ export async function createBot({
     logger: log,
     agile,
     store,
+    accounts,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),
@@ -274,6 +285,8 @@ export async function createBot({
     await saveSettings(teamId, settings, byUserId);
     workspaces.invalidate(teamId);
   };
+  // Connect, disconnect, uninstall: the team's clients, caches and connection state are rebuilt.
+  accounts.onChange((teamId) => workspaces.invalidate(teamId));
   const deps = shared;
   const housekeeping = createStoreHousekeeping({
     store,
@@ -302,7 +315,7 @@ export async function createBot({
     /** app_uninstalled: every row of the team (tokens, Agile accounts, schedules, follows…) and its caches. */
     async uninstalled(teamId: string) {
       if (!teamId) return;
-      await store.workspaces.deleteTeam(teamId);
+      await accounts.deleteTeam(teamId);
       installations?.invalidate(teamId);
       workspaces.invalidate(teamId);
       log.info({ teamId }, 'app uninstalled: the workspace’s data was deleted');
@@ -379,25 +392,8 @@ export async function createBot({
 /** The Agile base URL of a workspace not connected yet: any call fails at once (nothing listens there). */
 const NOT_CONNECTED_URL = 'http://agile-not-connected.invalid/dev/';
 
-// Until config.ts gains OAuth mode (issue 10, store part): read its fields where they exist.
-type IssueTenConfig = Config & {
-  slack: Config['slack'] & { oauth?: { clientId: string; clientSecret: string; stateSecret: string } | null };
-  agileBaseUrlTemplate?: string;
-  encryption?: { key: Buffer; previousKey: Buffer | null };
-};
-
-function oauthConfigOf(config: Config) {
-  return (config as IssueTenConfig).slack.oauth ?? null;
-}
-
-function storeKeyringOf(config: Config): { keyring?: Keyring } {
-  const encryption = (config as IssueTenConfig).encryption;
-  return encryption ? { keyring: createKeyring(encryption.key, encryption.previousKey) } : {};
-}
-
 function agileBaseUrlOf(config: Config, domain: string): string {
-  const template = (config as IssueTenConfig).agileBaseUrlTemplate ?? 'https://{domain}.agilecrm.com/dev/';
-  return template.includes('{domain}') ? template.replaceAll('{domain}', domain.toLowerCase()) : template;
+  return agileBaseUrlFor(config.agileBaseUrlTemplate, domain);
 }
 
 /**
