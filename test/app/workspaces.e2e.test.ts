@@ -318,7 +318,10 @@ describe('OAuth install, per-workspace Agile, uninstall', () => {
     const before = simB.requests.length;
     const refused = await command(BETA.id, `lookup ${ADA}`);
     expect(refused.res.status).toBe(200);
-    expect(refused.text).toContain(NOT_INSTALLED_TEXT.slice(0, 40));
+    await slack.waitFor(
+      RESPONSE,
+      (c) => Boolean(c.responseId?.startsWith(`r-${BETA.id}`)) && c.args.text === NOT_INSTALLED_TEXT,
+    );
     expect(simB.requests.length).toBe(before);
     // Alpha is untouched.
     expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
