@@ -49,6 +49,9 @@ let proxy: Server;
 let dir: string;
 let t: TestBot;
 const teams: Record<string, FakeTeam> = {};
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The bot's clock runs this far ahead of the real one (Bolt checks request timestamps on the real one). */
+let clockOffsetMs = 0;
 
 /** /alpha/dev/… → simulator A's /dev/…, /beta/dev/… → B's: one AGILE_BASE_URL template for both. */
 async function startDomainProxy(targets: Record<string, AgileSimulator>): Promise<Server> {
@@ -89,7 +92,9 @@ function oauthBot(): Promise<TestBot> {
   return startTestBot({
     shared: { slack },
     agileBaseUrl: `http://127.0.0.1:${port}/{domain}/dev/`,
-    scheduler: { enabled: false },
+    now: () => new Date(Date.now() + clockOffsetMs),
+    // Ticked by hand (its first tick at start finds no schedule).
+    scheduler: { tickMs: 3_600_000, perChannelIntervalMs: 0, retryDelaysMs: [] },
     followPoller: { enabled: false },
     env: {
       SLACK_BOT_TOKEN: '',
@@ -243,6 +248,39 @@ describe('OAuth install, per-workspace Agile, uninstall', () => {
       const fake = teams[team.id];
       expect(fake?.log.length).toBeGreaterThan(0);
       expect(new Set(fake?.log.map((c) => c.token))).toEqual(new Set([fake?.botToken]));
+    }
+  });
+
+  it('posts each workspace’s digest with its own token, and skips a workspace not connected', async () => {
+    const schedule = (teamId: string, channelId: string) =>
+      t.bot.deps.store.digestSchedules.upsert({
+        teamId,
+        channelId,
+        time: '00:00',
+        timeZone: 'UTC',
+        horizonDays: 7,
+        weekdaysOnly: false,
+        ownerEmails: null,
+        userId: userOf(teamId, 'admin').id,
+      });
+    await schedule(ALPHA.id, 'C0ALPHADIGEST');
+    await schedule(GAMMA.id, 'C0GAMMADIGEST');
+    // A schedule saved after today's 00:00 first posts tomorrow: the bot's clock moves a day on.
+    clockOffsetMs = DAY_MS;
+    const report = await t.bot.digestScheduler?.tick();
+    expect(report).toMatchObject({ schedules: 2, due: 2, claimed: 1 });
+    const post = await teams[ALPHA.id]?.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === 'C0ALPHADIGEST',
+      10_000,
+    );
+    expect(post?.token).toBe(teams[ALPHA.id]?.botToken);
+    await t.bot.digestScheduler?.tick();
+    expect(teams[GAMMA.id]?.calls('chat.postMessage')).toEqual([]);
+    expect(slack.calls('chat.postMessage')).toEqual([]);
+    clockOffsetMs = 0;
+    for (const channel of ['C0ALPHADIGEST', 'C0GAMMADIGEST']) {
+      await t.bot.deps.store.digestSchedules.delete(channel);
     }
   });
 
