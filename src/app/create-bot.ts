@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AgileSimulator } from '../devkit/sandbox/agile-simulator.js';
 import { createContactSearch } from '../features/contacts/contact-search.js';
 import { digestOverview } from '../features/digest/overview.js';
-import { createDigestPoster } from '../features/digest/poster.js';
+import { createDigestPoster, type DigestPoster } from '../features/digest/poster.js';
 import { createDigestScheduler, type DigestScheduler } from '../features/digest/scheduler.js';
 import { createFollowPoller, type FollowPoller } from '../features/follow/poller.js';
 import { createHomeService } from '../features/home/service.js';
@@ -179,7 +179,8 @@ export async function createBot({
       sleep: schedulerOptions.sleep,
     });
   const digestPoster = newPoster(config.slack.botToken ? newBulkClient(config.slack.botToken) : slack.client);
-  const posters = new Set([digestPoster]);
+  /** OAuth mode: the posters of the teams in the cache (shutdown cuts their waits short too). */
+  const teamPosters = new Map<string, DigestPoster>();
   const envDomain = config.agile ? (config.agile.domain ?? null) : oauth ? null : 'sandbox';
   const shared: Deps = {
     logger: log,
@@ -254,29 +255,62 @@ export async function createBot({
       // Single workspace: every team is the env one and shares the top-level clients and caches.
       if (!oauth) return shared;
       const teamLog = log.child({ teamId });
-      const client = new WebClient(team.botToken, { ...slack.clientOptions, logger: toBoltLogger(teamLog) });
       const teamAgile = newAgileClient(account ?? { baseUrl: NOT_CONNECTED_URL, email: '', apiKey: '' });
-      const poster = newPoster(newBulkClient(team.botToken));
-      posters.add(poster);
+      // Built on first use: a team whose digest is posted needs its poster, not its contact search.
+      const lazy = <T>(make: () => T) => {
+        let value: T | undefined;
+        return () => {
+          value ??= make();
+          return value;
+        };
+      };
+      const client = lazy(
+        () => new WebClient(team.botToken, { ...slack.clientOptions, logger: toBoltLogger(teamLog) }),
+      );
+      const users = lazy(() => createSlackUserDirectory(client(), teamLog, now, metrics));
+      const owners = lazy(() => createOwnerDirectory(teamAgile, now, { apiEmail: account?.email }));
+      const contacts = lazy(() => createContactSearch(teamAgile, now, metrics));
+      const deals = lazy(() => createDealDirectory(teamAgile, now, metrics));
+      const tickets = lazy(() =>
+        createTicketService({ agile: teamAgile, logger: teamLog.child({ component: 'tickets' }), now }),
+      );
+      const home = lazy(() => createHomeService(now));
+      const poster = lazy(() => {
+        const created = newPoster(newBulkClient(team.botToken));
+        teamPosters.set(teamId, created);
+        return created;
+      });
       return {
         agile: teamAgile,
-        slackClient: client,
-        slackUsers: createSlackUserDirectory(client, teamLog, now, metrics),
-        owners: createOwnerDirectory(teamAgile, now, { apiEmail: account?.email }),
-        contactSearch: createContactSearch(teamAgile, now, metrics),
-        deals: createDealDirectory(teamAgile, now, metrics),
-        tickets: createTicketService({
-          agile: teamAgile,
-          logger: teamLog.child({ component: 'tickets' }),
-          now,
-        }),
-        home: createHomeService(now),
-        digestPoster: poster,
+        get slackClient() {
+          return client();
+        },
+        get slackUsers() {
+          return users();
+        },
+        get owners() {
+          return owners();
+        },
+        get contactSearch() {
+          return contacts();
+        },
+        get deals() {
+          return deals();
+        },
+        get tickets() {
+          return tickets();
+        },
+        get home() {
+          return home();
+        },
+        get digestPoster() {
+          return poster();
+        },
       };
     },
     personalClient: newAgileClient,
     onDrop: (dropped) => {
-      if (dropped.digestPoster !== digestPoster) posters.delete(dropped.digestPoster);
+      teamPosters.delete(dropped.teamId);
     },
   });
   // One path reads settings: a change saved here drops the team's cached deps at once.
@@ -370,7 +404,8 @@ export async function createBot({
         }
       }
       // Cut the poster's waits short so digests being posted end quickly (a run left 'claimed' is resumed).
-      for (const poster of posters) poster.close();
+      digestPoster.close();
+      for (const poster of teamPosters.values()) poster.close();
       if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
         log.error('shutdown deadline passed with a digest still being posted');
       }

@@ -42,6 +42,17 @@ export type TeamCore = Pick<
   | 'digestPoster'
 >;
 
+const LAZY_CORE_KEYS = [
+  'slackClient',
+  'slackUsers',
+  'owners',
+  'contactSearch',
+  'deals',
+  'tickets',
+  'home',
+  'digestPoster',
+] as const satisfies readonly (keyof TeamCore)[];
+
 export interface WorkspacesOptions {
   /** The deps every team shares (store, logger, metrics, in-flight, audit…): the top-level deps. */
   shared: Deps;
@@ -127,7 +138,6 @@ export function createWorkspaces(opts: WorkspacesOptions): Workspaces {
     };
     const deps: Deps = {
       ...shared,
-      ...core,
       get agile() {
         const p = mine();
         return p ? personalAgile(p) : core.agile;
@@ -147,6 +157,10 @@ export function createWorkspaces(opts: WorkspacesOptions): Workspaces {
       agileDomain: account?.domain ?? null,
       forTeam: (id) => workspaces.forTeam(id),
     };
+    // Read through to the core (not copied): a team's caches are built when first used (coreOf may be lazy).
+    for (const key of LAZY_CORE_KEYS) {
+      Object.defineProperty(deps, key, { get: () => core[key], enumerable: true, configurable: true });
+    }
     return { deps, connected: account !== undefined };
   }
 
