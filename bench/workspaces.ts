@@ -120,6 +120,26 @@ export async function runWorkspacesBench(): Promise<Record<string, number | stri
       if (report.schedules !== WORKSPACES) throw new Error(`tick saw ${report.schedules} schedules`);
     }
     const tick = summarise(ticks);
+    // The usual minute: most schedules' HH:MM not reached yet (or today's run done) is the cheap path.
+    for (const teamId of teamIds) {
+      await store.digestSchedules.upsert({
+        teamId,
+        channelId: `C0${teamId}`,
+        time: '23:59',
+        timeZone: 'Pacific/Kiritimati',
+        horizonDays: 1,
+        weekdaysOnly: false,
+        ownerEmails: null,
+        userId: 'U0ALICE',
+      });
+    }
+    const quietTicks: number[] = [];
+    for (let i = 0; i < TICKS; i++) {
+      const start = performance.now();
+      await scheduler.tick();
+      quietTicks.push(performance.now() - start);
+    }
+    const quiet = summarise(quietTicks);
 
     // Warm every team (what a tick where all were due would find), then time 1,000 lookups.
     const coldStart = performance.now();
@@ -141,7 +161,8 @@ export async function runWorkspacesBench(): Promise<Record<string, number | stri
       'authorize + team deps, env token p50/p99 ms': `${envAuth.p50} / ${envAuth.p99}`,
       'authorize + team deps, installed team p50/p99 ms': `${oauthAuth.p50} / ${oauthAuth.p99}`,
       'added by OAuth p99 ms (target ≤ 1)': Math.round((oauthAuth.p99 - envAuth.p99) * 1000) / 1000,
-      'scheduler tick, 1,000 schedules in 1,000 workspaces p50/p99/max ms (target < 100)': `${tick.p50} / ${tick.p99} / ${tick.max}`,
+      'scheduler tick, 1,000 schedules in 1,000 workspaces, HH:MM passed, saved after it (worst) p50/max ms (target < 100)': `${tick.p50} / ${tick.max}`,
+      'scheduler tick, 1,000 schedules in 1,000 workspaces, HH:MM not reached p50/max ms (target < 100)': `${quiet.p50} / ${quiet.max}`,
       'forTeam × 1,000 workspaces, first (builds) ms': Math.round(coldMs),
       'forTeam × 1,000 workspaces again (cache holds 500: rebuilds) ms': Math.round(churnMs),
       'forTeam × 500 cached workspaces ms': Math.round(heldMs * 100) / 100,
