@@ -91,14 +91,12 @@ export function buildPublicReplyRefusal(input: { ticketId: string; text: string 
 export const EXTERNAL_CHANNEL_SHARE_WORDS =
   'this channel is shared with another organisation, and CRM cards are not shared into such channels. A workspace admin can allow it in the app’s Home tab';
 
-/**
- * A workspace without an Agile account yet: how to connect and who can (plain text, escaped where shown).
- * `installerUserId` is named as a Slack mention when known.
- */
+/** A workspace without an Agile account yet: how to connect and who can (plain text, escaped where shown). */
 export function notConnectedWords(): string {
   return 'This workspace isn’t connected to Agile CRM yet. A workspace admin or owner, or the person who installed the app, runs `/crm connect` and enters the Agile domain, an Agile user’s email and that user’s API key (Agile: Admin Settings → Developers & API). Everything else works once that is done.';
 }
 
+/** The same as a message with a *Connect Agile CRM* button; the installer is named when known. */
 export function buildNotConnectedMessage(installerUserId: string | null): SlackMessage {
   const who = installerUserId ? ` (the app was installed by <@${escapeMrkdwn(installerUserId)}>)` : '';
   const text = `ℹ️ ${escapeMrkdwn(notConnectedWords())}${who}`;
