@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
+import { PENDING_WRITE_PREFIX } from '../store/team-data.js';
 import { ACTION } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from './mrkdwn.js';
@@ -34,7 +35,8 @@ export interface PendingWrite extends RetryableWrite {
 /** How long the Retry button of a failure DM works. */
 export const RETRY_KEEP_SEC = 7 * 24 * 60 * 60;
 
-export const pendingWriteKey = (id: string) => `pending-write:${id}`;
+/** Under the store's prefix: uninstalling a team finds its pending writes by it (store/team-data.ts). */
+export const pendingWriteKey = (id: string) => `${PENDING_WRITE_PREFIX}${id}`;
 
 function head(what: string, reason: string, retryId: string | null): KnownBlock[] {
   const blocks: KnownBlock[] = [

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createKeyring, keyId } from '../../../src/platform/secrets.js';
+import { pendingWriteKey } from '../../../src/platform/slack/failed-write.js';
 import {
   type AuditEntryInput,
   type DigestScheduleInput,
@@ -871,7 +872,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
             loggedBy: 'U1',
             noteIds: ['n1'],
           });
-          const pendingKey = `pending-write:${uid('retry')}`;
+          const pendingKey = pendingWriteKey(uid('retry'));
           await store.cache.set(pendingKey, { teamId, userId: 'U1', text: 'typed' }, 600);
           return { schedule, run, follow, log, pendingKey };
         };
