@@ -14,7 +14,12 @@ import {
   createInstallationStore,
   ENTERPRISE_INSTALL_REFUSED,
 } from '../../src/platform/slack/installation-store.js';
-import { escapeHtml, installFailurePage, installSuccessPage } from '../../src/platform/slack/oauth-pages.js';
+import {
+  describeInstallFailure,
+  escapeHtml,
+  installFailurePage,
+  installSuccessPage,
+} from '../../src/platform/slack/oauth-pages.js';
 import type { Installation, PersonalAgileAccount } from '../../src/platform/store/workspaces.js';
 import { DEFAULT_SETTINGS } from '../../src/platform/workspace/settings.js';
 
@@ -217,5 +222,17 @@ describe('install pages', () => {
     const failed = installFailurePage('Bad <state>', '/slack/install');
     expect(failed).toContain('Bad &lt;state&gt;');
     expect(failed).toContain('<a href="/slack/install">Try again</a>');
+  });
+
+  it('say why an install failed, from Bolt’s and Slack’s error codes', () => {
+    expect(describeInstallFailure({ code: 'slack_oauth_invalid_state' })).toContain('another browser');
+    expect(
+      describeInstallFailure({ code: 'slack_webapi_platform_error', data: { error: 'bad_client_secret' } }),
+    ).toContain('SLACK_CLIENT_SECRET');
+    expect(describeInstallFailure({ data: { error: 'invalid_code' } })).toContain('used or expired');
+    expect(describeInstallFailure({ code: 'slack_oauth_installer_authorization_error' })).toContain(
+      'cancelled',
+    );
+    expect(describeInstallFailure({ data: { error: 'team_disabled' } })).toContain('team_disabled');
   });
 });
