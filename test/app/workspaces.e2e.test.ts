@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgileSimulator, startAgileSimulator } from '../../src/devkit/sandbox/agile-simulator.js';
 import { NOT_INSTALLED_TEXT } from '../../src/platform/slack/create-app.js';
+import { ACTION, SHORTCUT } from '../../src/platform/slack/ids.js';
 import { ENTERPRISE_INSTALL_REFUSED } from '../../src/platform/slack/installation-store.js';
 import {
   FAKE_OAUTH,
@@ -16,7 +17,7 @@ import {
   RESPONSE,
   startFakeSlack,
 } from '../helpers/fake-slack.js';
-import { eventEnvelope } from '../helpers/payloads.js';
+import { blockActionsPayload, eventEnvelope, messageActionPayload } from '../helpers/payloads.js';
 import { createTestDatabase, dropTestDatabase, postgresProblem } from '../helpers/postgres.js';
 import { documentedOnlyRun, startTestBot, TEST_BOT_TOKEN, type TestBot } from '../helpers/test-bot.js';
 
@@ -274,6 +275,31 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect(lookup.text).toContain('/crm connect');
       expect(lookup.text).toContain('connect_workspace');
       expect(lookup.text).not.toContain('Ada');
+      // A button and a shortcut get the same answer (ephemeral; a small modal), and no CRM call.
+      const asGamma = <P extends object>(p: P): P =>
+        ({
+          ...p,
+          team: { id: GAMMA.id, domain: GAMMA.domain },
+          user: { id: userOf(GAMMA.id, 'member').id, name: 'member', team_id: GAMMA.id },
+        }) as P;
+      const responseId = 'gamma-button';
+      await t.interact(
+        asGamma(
+          blockActionsPayload({
+            actionId: ACTION.cardLogNote,
+            value: '1',
+            responseUrl: slack.responseUrl(responseId),
+          }),
+        ),
+      );
+      await t.idle();
+      const buttonAnswer = slack.log.find((c) => c.kind === RESPONSE && c.responseId === responseId);
+      expect(JSON.stringify(buttonAnswer?.args)).toContain('isn’t connected to Agile CRM yet');
+      await t.interact(asGamma(messageActionPayload({ callbackId: SHORTCUT.logToCrm })));
+      await t.idle();
+      const modal = teams[GAMMA.id]?.calls('views.open').at(-1);
+      expect(JSON.stringify(modal?.args.view)).toContain('isn’t connected to Agile CRM yet');
+      expect(modal?.token).toBe(teams[GAMMA.id]?.botToken);
       const help = await command(GAMMA.id, 'help');
       expect(help.text).not.toContain('isn’t connected');
       expect(help.text).toContain('/crm');
