@@ -170,9 +170,10 @@ export async function createBot({
       fetch: meteredSlackFetch(metrics),
       logger: toBoltLogger(log.child({ component: 'digest-slack' })),
     });
-  const newPoster = (client: WebClient) =>
+  const newPoster = (client: WebClient, maxChannels?: number) =>
     createDigestPoster({
       client,
+      maxChannels,
       logger: log.child({ component: 'digest-poster' }),
       perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
       now,
@@ -267,16 +268,18 @@ export async function createBot({
       const client = lazy(
         () => new WebClient(team.botToken, { ...slack.clientOptions, logger: toBoltLogger(teamLog) }),
       );
-      const users = lazy(() => createSlackUserDirectory(client(), teamLog, now, metrics));
+      const users = lazy(() =>
+        createSlackUserDirectory(client(), teamLog, now, metrics, PER_TEAM_CACHE_ENTRIES),
+      );
       const owners = lazy(() => createOwnerDirectory(teamAgile, now, { apiEmail: account?.email }));
       const contacts = lazy(() => createContactSearch(teamAgile, now, metrics));
       const deals = lazy(() => createDealDirectory(teamAgile, now, metrics));
       const tickets = lazy(() =>
         createTicketService({ agile: teamAgile, logger: teamLog.child({ component: 'tickets' }), now }),
       );
-      const home = lazy(() => createHomeService(now));
+      const home = lazy(() => createHomeService(now, PER_TEAM_CACHE_ENTRIES));
       const poster = lazy(() => {
-        const created = newPoster(newBulkClient(team.botToken));
+        const created = newPoster(newBulkClient(team.botToken), PER_TEAM_CACHE_ENTRIES);
         teamPosters.set(teamId, created);
         return created;
       });
@@ -423,6 +426,12 @@ export async function createBot({
     },
   };
 }
+
+/**
+ * Entries of each team's user, App Home and poster caches in OAuth mode (single-workspace mode keeps the
+ * larger defaults): lru-cache allocates for all of them up front, and up to 500 teams are held at once.
+ */
+const PER_TEAM_CACHE_ENTRIES = 1000;
 
 /** The Agile base URL of a workspace not connected yet: any call fails at once (nothing listens there). */
 const NOT_CONNECTED_URL = 'http://agile-not-connected.invalid/dev/';
