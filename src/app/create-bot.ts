@@ -64,9 +64,9 @@ export interface BotOptions {
     sleep?: Sleep;
   };
   /**
-   * Single-workspace seeds of the permission model until the workspace store lands (issue 10): the
-   * admin settings, the installing user, and users personally connected to Agile (by Slack user id).
-   * The console and the tests use them; the OAuth mode reads all three from the store instead.
+   * Single-workspace seeds (tests, the console): admin settings, the installing user and users
+   * personally connected to Agile (by Slack user id), written to the store at start-up under the bot
+   * token's team, so every mode reads them from the store. Ignored in OAuth mode.
    */
   workspace?: {
     settings?: Partial<WorkspaceSettings>;
