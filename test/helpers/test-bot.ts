@@ -43,7 +43,8 @@ export interface TestBotOptions {
   followPoller?: BotOptions['followPoller'];
   /**
    * The permission model's seeds: admin settings, the installer, users personally connected to Agile
-   * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
+   * (`personal: { [slackUserId]: { email, apiKey } }`): written to the store at start-up; the personal
+   * logins are also accepted by the simulator.
    */
   workspace?: BotOptions['workspace'];
   /** Agile client options (short timeouts, no backoff) for fault tests. */
