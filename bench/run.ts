@@ -11,6 +11,7 @@ const suites: [string, string, string][] = [
   ['Digest (issue 5)', './digest.js', 'runDigestBench'],
   ['Production process (issue 13)', './production.js', 'runProductionBench'],
   ['Follow polling (issue 12)', './follow.js', 'runFollowBench'],
+  ['Workspaces (issue 10)', './workspaces.js', 'runWorkspacesBench'],
 ];
 
 const results: Record<string, unknown> = {

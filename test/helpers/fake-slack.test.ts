@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, RESPONSE, startFakeSlack } from './fake-slack.js';
+import { FAKE_OAUTH, type FakeSlack, RESPONSE, startFakeSlack } from './fake-slack.js';
 import { newTriggerId } from './payloads.js';
 
 const TOKEN = 'xoxb-fake-test';
@@ -204,5 +204,46 @@ describe('fake Slack Web API', () => {
   it('waitFor times out with what it saw', async () => {
     await client.auth.test();
     await expect(fake.waitFor('views.open', undefined, 50)).rejects.toThrow(/seen: auth.test/);
+  });
+});
+
+describe('fake Slack: several workspaces and OAuth', () => {
+  it('answers each team with its own token, and exchanges a code once for that team’s token', async () => {
+    const team = fake.addTeam({ id: 'T0OTHER', name: 'Other', domain: 'other' });
+    const noToken = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const exchange = (code: string, secret: string = FAKE_OAUTH.clientSecret) =>
+      noToken.oauth.v2.access({ client_id: FAKE_OAUTH.clientId, client_secret: secret, code });
+    const code = fake.issueCode(team.id, 'U0INSTALLER');
+    await expect(exchange(code, 'wrong-secret')).rejects.toMatchObject({
+      data: { error: 'bad_client_secret' },
+    });
+    const answer = await exchange(code);
+    expect(answer).toMatchObject({
+      ok: true,
+      access_token: team.botToken,
+      token_type: 'bot',
+      bot_user_id: team.botUserId,
+      team: { id: 'T0OTHER', name: 'Other' },
+      authed_user: { id: 'U0INSTALLER' },
+      is_enterprise_install: false,
+    });
+    await expect(exchange(code)).rejects.toMatchObject({ data: { error: 'invalid_code' } });
+    const teamClient = new WebClient(team.botToken, {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    await expect(teamClient.auth.test()).resolves.toMatchObject({
+      team_id: 'T0OTHER',
+      user_id: team.botUserId,
+    });
+    // The default workspace is unchanged and never saw the other team's call.
+    await expect(client.auth.test()).resolves.toMatchObject({ team_id: 'T0TEST' });
+    expect(team.calls('auth.test').map((c) => c.token)).toEqual([team.botToken]);
+    expect(fake.calls('auth.test').every((c) => c.token === TOKEN)).toBe(true);
+    expect(fake.oauthExchanges.map((e) => e.error ?? 'ok')).toEqual([
+      'bad_client_secret',
+      'ok',
+      'invalid_code',
+    ]);
   });
 });

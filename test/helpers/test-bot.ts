@@ -43,7 +43,8 @@ export interface TestBotOptions {
   followPoller?: BotOptions['followPoller'];
   /**
    * The permission model's seeds: admin settings, the installer, users personally connected to Agile
-   * (`personal: { [slackUserId]: { email, apiKey } }`). Until the workspace store lands.
+   * (`personal: { [slackUserId]: { email, apiKey } }`): written to the store at start-up; the personal
+   * logins are also accepted by the simulator.
    */
   workspace?: BotOptions['workspace'];
   /** Agile client options (short timeouts, no backoff) for fault tests. */
@@ -102,7 +103,12 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const agile = opts.agileBaseUrl
     ? null
     : (opts.shared?.agile ??
-      (await startAgileSimulator({ undocumented: !documentedOnlyRun(), ...opts.simulator })));
+      (await startAgileSimulator({
+        undocumented: !documentedOnlyRun(),
+        // Members personally connected log in to Agile with their own key: the simulator knows them.
+        members: Object.values(opts.workspace?.personal ?? {}),
+        ...opts.simulator,
+      })));
   const dir = mkdtempSync(join(tmpdir(), 'crm-bot-test-'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,

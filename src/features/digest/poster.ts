@@ -49,6 +49,8 @@ export interface DigestPosterOptions {
   now?: () => Date;
   /** Pacing and Retry-After waits; cut short by close(). */
   sleep?: Sleep;
+  /** Channels whose last post time is kept for pacing (default 10,000; per-team posters keep fewer). */
+  maxChannels?: number;
 }
 
 /** Errors Slack will answer again whatever we do: retrying them only repeats the failure. */
@@ -131,7 +133,7 @@ export function createDigestPoster(opts: DigestPosterOptions): DigestPoster {
   const lanes = new Map<string, PQueue>();
   // A channel's last post matters for `interval` only: hundreds of channels leave no trace.
   const lastPostMs = new LRUCache<string, number>({
-    max: 10_000,
+    max: opts.maxChannels ?? 10_000,
     ttl: Math.max(1, interval),
     ttlResolution: 0,
     perf: { now: nowMs },

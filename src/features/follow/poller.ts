@@ -125,6 +125,8 @@ export function messagesFor(
 export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
   const { deps } = opts;
   const log = deps.logger.child({ component: 'follow-poller' });
+  /** Teams whose polls are skipped, logged once (not every interval). */
+  const skippedTeams = new Set<string>();
   const instanceId =
     opts.instanceId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const intervalMs = Math.max(1, opts.intervalMs);
@@ -394,8 +396,16 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
       const teamDeps = await deps.forTeam(teamId);
       if (!teamDeps) {
         report.skipped += teamFollows.length;
+        if (!skippedTeams.has(teamId)) {
+          skippedTeams.add(teamId);
+          log.info(
+            { teamId },
+            'follow polls skipped: the workspace is not installed or not connected to Agile',
+          );
+        }
         continue;
       }
+      skippedTeams.delete(teamId);
       const reads = await readTeam(teamDeps, teamFollows, slot, report);
       for (const f of teamFollows) {
         const read = reads.get(recordKey(f));

@@ -22,9 +22,12 @@ export interface HomeAgileCache {
 export const HOME_CACHE_TTL_MS = 60_000;
 const MAX_USERS = 5000;
 
-export function createHomeAgileCache(now: () => Date = () => new Date()): HomeAgileCache {
+export function createHomeAgileCache(
+  now: () => Date = () => new Date(),
+  maxUsers: number = MAX_USERS,
+): HomeAgileCache {
   const entries = new LRUCache<string, { email: string; data: HomeAgileData }>({
-    max: MAX_USERS,
+    max: maxUsers,
     ttl: HOME_CACHE_TTL_MS,
     ttlResolution: 0,
     perf: { now: () => now().getTime() },

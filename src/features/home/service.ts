@@ -23,9 +23,9 @@ export interface HomeService {
   ): Promise<void>;
 }
 
-export function createHomeService(now: () => Date = () => new Date()): HomeService {
+export function createHomeService(now: () => Date = () => new Date(), maxUsers?: number): HomeService {
   return {
-    cache: createHomeAgileCache(now),
+    cache: createHomeAgileCache(now, maxUsers),
     async publish(deps, client, actor, opts = {}) {
       if (opts.fresh) deps.home.cache.forget(teamOf(deps, actor), actor.userId);
       const data = await loadHome(deps, actor);

@@ -60,8 +60,10 @@ export function createSlackUserDirectory(
   logger: Logger,
   now: () => Date = () => new Date(),
   metrics?: Metrics,
+  /** Profiles kept (lru-cache allocates for all of them up front: per-team directories keep fewer). */
+  maxEntries: number = MAX_ENTRIES,
 ): SlackUserDirectory {
-  const clock = { ttl: TTL_MS, ttlResolution: 0, max: MAX_ENTRIES, perf: { now: () => now().getTime() } };
+  const clock = { ttl: TTL_MS, ttlResolution: 0, max: maxEntries, perf: { now: () => now().getTime() } };
 
   const profiles = new LRUCache<string, SlackUserProfile>({
     ...clock,
