@@ -29,6 +29,13 @@ export interface SimulatorOptions {
   email?: string;
   /** Default 'sandbox-api-key'. */
   apiKey?: string;
+  /**
+   * Members' own Agile logins (email and REST API key), accepted besides the API user's: personal
+   * connections are checked, and their writes authenticated, with these. Default: none.
+   */
+  members?: { email: string; apiKey: string }[];
+  /** Domains served at `/<domain>/dev/…` (see `urlTemplate`); others answer 404. Default ['sandbox']. */
+  domains?: string[];
   /** Load the seed dataset (default true). */
   seed?: boolean;
   now?: () => Date;
@@ -67,12 +74,19 @@ export interface AgileSimulator {
   /** Base URL to use as AGILE_BASE_URL, e.g. 'http://127.0.0.1:54321/dev/' (clients append 'api/...'). */
   url: string;
   credentials: { email: string; apiKey: string };
+  /**
+   * The base URL with a `{domain}` placeholder, e.g. 'http://127.0.0.1:54321/{domain}/dev/' (an
+   * AGILE_BASE_URL template): served for `options.domains`, 404 for any other domain.
+   */
+  urlTemplate: string;
+  /** Accepts one more member login (email and API key), e.g. a personal connection to try. */
+  addMember(member: { email: string; apiKey: string }): void;
   /** The live in-memory data (replaced by reset()). */
   readonly state: SimulatorState;
   /** The requests received, in order: the most recent `maxRecordedRequests` (default 1000). */
   requests: RecordedRequest[];
   faults: SimulatorFaults;
-  /** Restore seed data, clear requests and faults. */
+  /** Restore seed data and the members given at start, clear requests and faults. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -99,6 +113,8 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     email: opts.email ?? 'sandbox@example.com',
     apiKey: opts.apiKey ?? 'sandbox-api-key',
   };
+  const initialAccounts = () => [credentials, ...(opts.members ?? [])];
+  const accounts = initialAccounts();
   const now = opts.now ?? (() => new Date());
   const seed = opts.seed ?? true;
   const initialState = () =>
@@ -135,7 +151,8 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     {
       routes: simulatorRoutes(opts.undocumented ?? true),
       getState: () => state,
-      credentials,
+      accounts,
+      domains: (opts.domains ?? ['sandbox']).map((d) => d.toLowerCase()),
       now,
       faults: faultState,
       requests,
@@ -146,7 +163,11 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
   );
   return {
     url: `http://${host}:${server.port}/dev/`,
+    urlTemplate: `http://${host}:${server.port}/{domain}/dev/`,
     credentials,
+    addMember(member) {
+      accounts.push({ ...member });
+    },
     get state() {
       return state;
     },
@@ -155,6 +176,7 @@ export async function startAgileSimulator(opts: SimulatorOptions = {}): Promise<
     reset() {
       state = initialState();
       requests.length = 0;
+      accounts.splice(0, accounts.length, ...initialAccounts());
       faults.reset();
     },
     close: () => server.close(),

@@ -6,10 +6,13 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Basic auth, email as user name and the REST API key as password. Returns the email when valid. */
+/**
+ * Basic auth, email as user name and the REST API key as password: valid when it is one of the accounts
+ * (the API user's, and members' own). Returns the email when valid.
+ */
 export function checkBasicAuth(
   header: string | undefined,
-  credentials: { email: string; apiKey: string },
+  accounts: readonly { email: string; apiKey: string }[],
 ): string | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
@@ -18,7 +21,7 @@ export function checkBasicAuth(
   if (colon < 0) return undefined;
   const email = decoded.slice(0, colon);
   const apiKey = decoded.slice(colon + 1);
-  const ok = sameText(email, credentials.email) && sameText(apiKey, credentials.apiKey);
+  const ok = accounts.some((a) => sameText(email, a.email) && sameText(apiKey, a.apiKey));
   return ok ? email : undefined;
 }
 

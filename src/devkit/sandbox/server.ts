@@ -13,6 +13,10 @@ export interface RecordedRequest {
   headers: Record<string, string | undefined>;
   body: string;
   status: number;
+  /** The email of the account the request authenticated as (Basic auth), when it did. */
+  user?: string;
+  /** The Agile domain the request addressed (`/<domain>/dev/…`), or undefined for the plain `/dev/…`. */
+  domain?: string;
   /** The latency fault this answer was held back by (ms), when one was set. */
   delayedMs?: number;
   /** The targeted fault (SimulatorFaults.inject) this request met, if any. */
@@ -84,6 +88,21 @@ export function noFaults(): FaultState {
   };
 }
 
+/**
+ * The path after `/dev/` of `/dev/…` or `/<domain>/dev/…` (so a base URL template
+ * `http://host/{domain}/dev/` reaches this simulator); null for a domain it does not serve or another path.
+ */
+export function devPathOf(
+  pathname: string,
+  domains: readonly string[],
+): { path: string; domain?: string } | null {
+  if (pathname.startsWith('/dev/')) return { path: pathname.slice('/dev/'.length) };
+  const match = /^\/([^/]+)\/dev\/(.*)$/.exec(pathname);
+  const domain = match?.[1]?.toLowerCase();
+  if (!match || !domain || !domains.includes(domain)) return null;
+  return { path: match[2] ?? '', domain };
+}
+
 function takeRule(faults: FaultState, method: string, path: string): TargetedFault | undefined {
   const index = faults.rules.findIndex(
     (r) =>
@@ -100,7 +119,10 @@ function takeRule(faults: FaultState, method: string, path: string): TargetedFau
 export interface ServerDeps {
   routes: Route[];
   getState: () => SimulatorState;
-  credentials: { email: string; apiKey: string };
+  /** The API user's account first, then members' own (email and REST API key each). */
+  accounts: readonly { email: string; apiKey: string }[];
+  /** Domains served at `/<domain>/dev/…` (any other domain answers 404, as an unknown Agile domain). */
+  domains: readonly string[];
   now: () => Date;
   faults: FaultState;
   requests: RecordedRequest[];
@@ -155,19 +177,25 @@ function accountUser(state: SimulatorState, email: string): DomainUser {
   );
 }
 
-function dispatch(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: string): Rendered {
+function dispatch(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  url: URL,
+  rawBody: string,
+  record: RecordedRequest,
+): Rendered {
   const faults = deps.faults;
   if (faults.failCount > 0 && faults.failOnly) {
     const only = faults.failOnly;
     const matches =
       (only.method === undefined || only.method === req.method) &&
-      (only.path === undefined || url.pathname === `/dev/${only.path}`);
+      (only.path === undefined || devPathOf(url.pathname, deps.domains)?.path === only.path);
     if (matches && (only.skip ?? 0) > 0) only.skip = (only.skip ?? 0) - 1;
     else if (matches) return failure(faults);
   } else if (faults.failCount > 0) {
     return failure(faults);
   }
-  return route(deps, req, url, rawBody);
+  return route(deps, req, url, rawBody, record);
 }
 
 function failure(faults: FaultState): Rendered {
@@ -180,12 +208,23 @@ function failure(faults: FaultState): Rendered {
   };
 }
 
-function route(deps: ServerDeps, req: IncomingMessage, url: URL, rawBody: string): Rendered {
-  const email = checkBasicAuth(req.headers.authorization, deps.credentials);
+function route(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  url: URL,
+  rawBody: string,
+  record: RecordedRequest,
+): Rendered {
+  // An unknown domain has no account to check the key against: Not Found, before any authentication.
+  const devPath = devPathOf(url.pathname, deps.domains);
+  if (devPath === null && url.pathname !== '/dev' && !url.pathname.startsWith('/dev/'))
+    return { status: 404, contentType: 'text/plain', body: 'Not Found' };
+  const email = checkBasicAuth(req.headers.authorization, deps.accounts);
   if (email === undefined) return { status: 401, contentType: 'text/plain', body: UNAUTHORIZED_BODY };
-  if (!url.pathname.startsWith('/dev/')) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
+  record.user = email;
+  if (devPath === null) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
   const method = req.method ?? 'GET';
-  const match = matchRoute(deps.routes, method, url.pathname.slice('/dev/'.length));
+  const match = matchRoute(deps.routes, method, devPath.path);
   if (match === undefined) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
   if (match === 'method-not-allowed')
     return { status: 405, contentType: 'text/plain', body: 'Method Not Allowed' };
@@ -251,7 +290,9 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         deps.faults.hangCount--;
         return;
       }
-      const devPath = url.pathname.startsWith('/dev/') ? url.pathname.slice('/dev/'.length) : url.pathname;
+      const served = devPathOf(url.pathname, deps.domains);
+      if (served?.domain) record.domain = served.domain;
+      const devPath = served?.path ?? url.pathname;
       const fault = takeRule(deps.faults, record.method, devPath);
       if (fault) {
         record.fault = fault.kind;
@@ -274,12 +315,12 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
           return;
         }
         if (fault.kind === 'hang') return;
-        const applied = dispatch(deps, req, url, rawBody);
+        const applied = dispatch(deps, req, url, rawBody, record);
         record.status = applied.status;
         if (fault.kind === 'apply-then-drop') req.socket.destroy();
         return; // apply-then-hang: the answer is never sent
       }
-      const out = dispatch(deps, req, url, rawBody);
+      const out = dispatch(deps, req, url, rawBody, record);
       if (deps.faults.latencyMs > 0) {
         record.delayedMs = deps.faults.latencyMs;
         const timer = setTimeout(() => {
