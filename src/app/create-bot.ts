@@ -18,6 +18,7 @@ import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { currentRequest } from '../platform/request-context.js';
+import { createKeyring } from '../platform/secrets.js';
 import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
@@ -25,6 +26,7 @@ import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import { TIMEOUT, within } from '../platform/within.js';
+import { createAgileAccounts } from '../platform/workspace/accounts.js';
 import type { Connection } from '../platform/workspace/connection.js';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
@@ -104,13 +106,15 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
-  // The sandbox is loaded only when it runs (no Agile account: the console), never in production.
-  const sandbox = config.agile
-    ? null
-    : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
-        now,
-        undocumented: config.simulator?.undocumented ?? true,
-      });
+  // The sandbox is loaded only when it runs (no Agile account: the console), never in production
+  // (OAuth mode has no AGILE_* either: each workspace connects its own account).
+  const sandbox =
+    config.agile || config.slack.oauth
+      ? null
+      : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
+          now,
+          undocumented: config.simulator?.undocumented ?? true,
+        });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
   const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
   const agile: AgileClient = createAgileClient({
@@ -121,7 +125,19 @@ export async function createBot({
     metrics,
     ...agileOptions,
   });
-  const store: Store = await openStore(config.database, { logger: log.child({ component: 'store' }), now });
+  const keyring = createKeyring(config.encryption.key, config.encryption.previousKey);
+  const store: Store = await openStore(config.database, {
+    logger: log.child({ component: 'store' }),
+    now,
+    keyring,
+  });
+  // Key rotation (README → Secrets at rest): values still under the previous key move to the current one.
+  const reencrypted = await store.workspaces.reencryptStale();
+  log.info(
+    { reencrypted, keyId: keyring.currentId, keySource: config.encryption.source },
+    'stored secrets checked against the encryption key',
+  );
+  const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken
     ? new WebClient(config.slack.botToken, {
@@ -144,6 +160,7 @@ export async function createBot({
     logger: log,
     agile,
     store,
+    accounts,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),

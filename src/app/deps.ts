@@ -13,6 +13,7 @@ import type { InFlight } from '../platform/in-flight.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { SlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Store } from '../platform/store/index.js';
+import type { AgileAccounts } from '../platform/workspace/accounts.js';
 import type { Connection } from '../platform/workspace/connection.js';
 import type { WorkspaceSettings } from '../platform/workspace/settings.js';
 
@@ -21,6 +22,8 @@ export interface Deps {
   logger: Logger;
   agile: AgileClient;
   store: Store;
+  /** Connecting and disconnecting Agile accounts (workspace and personal); tells per-team caches. */
+  accounts: AgileAccounts;
   now: () => Date;
   /** Slack user profiles (time zone, email, name) and email → Slack user id, cached. */
   slackUsers: SlackUserDirectory;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_KEY, deriveKey, parseKey, SecretsError } from './secrets.js';
 
 /** Why each variable exists and what a valid value looks like: shown when start-up fails. */
 const HELP: Record<string, { why: string; example: string }> = {
@@ -23,8 +24,28 @@ const HELP: Record<string, { why: string; example: string }> = {
     example: 'a1b2c3d4e5f6g7h8i9j0',
   },
   AGILE_BASE_URL: {
-    why: 'Override of https://{domain}.agilecrm.com/dev/ (the sandbox, a proxy)',
-    example: 'http://127.0.0.1:4100/dev/',
+    why: "Override of https://{domain}.agilecrm.com/dev/ (the sandbox, a proxy); {domain} is replaced by each workspace's Agile domain",
+    example: 'http://127.0.0.1:4100/dev/ or https://{domain}.agilecrm.com/dev/',
+  },
+  SLACK_CLIENT_ID: {
+    why: 'OAuth mode (many workspaces, "Add to Slack"): the app\'s Client ID (Basic Information → App Credentials)',
+    example: '1234567890.1234567890',
+  },
+  SLACK_CLIENT_SECRET: {
+    why: "OAuth mode: the app's Client Secret (Basic Information → App Credentials)",
+    example: '0123456789abcdef0123456789abcdef',
+  },
+  SLACK_STATE_SECRET: {
+    why: 'OAuth mode: any long random string; signs the OAuth state so a redirect cannot be forged',
+    example: 'output of: openssl rand -hex 32',
+  },
+  ENCRYPTION_KEY: {
+    why: 'Encrypts stored secrets (bot tokens, Agile API keys) with AES-256-GCM: 32 bytes, base64 or hex (required in OAuth mode)',
+    example: 'output of: openssl rand -base64 32',
+  },
+  ENCRYPTION_KEY_PREVIOUS: {
+    why: 'Key rotation: the key being replaced; values under it are still read and re-encrypted at start-up',
+    example: 'the former ENCRYPTION_KEY',
   },
   DATABASE_URL: {
     why: 'Storage: unset = SQLite file under ./data, sqlite:PATH, or postgres://…',
@@ -63,6 +84,35 @@ const optionalUrl = z.preprocess(
     .optional(),
 );
 
+/** AGILE_BASE_URL: an http(s) URL, possibly with `{domain}` in it (checked with a sample domain). */
+const agileBaseUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((u) => z.url({ protocol: /^https?$/ }).safeParse(agileBaseUrlFor(u, 'domain')).success, {
+      error: 'must be an http(s) URL (it may contain {domain})',
+    })
+    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+    .optional(),
+);
+
+/** ENCRYPTION_KEY(_PREVIOUS): 32 bytes as base64 or hex; the problem never echoes the value. */
+const encryptionKey = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseKey(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof SecretsError ? err.message : 'invalid key' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+);
+
 const portNumber = z.coerce
   .number({ error: 'must be a number' })
   .int({ error: 'must be a whole number' })
@@ -90,7 +140,12 @@ const envSchema = z.object({
   ),
   AGILE_EMAIL: z.preprocess(blankToUndefined, z.email({ error: 'must be an email address' }).optional()),
   AGILE_API_KEY: optionalString,
-  AGILE_BASE_URL: optionalUrl,
+  AGILE_BASE_URL: agileBaseUrl,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  ENCRYPTION_KEY: encryptionKey,
+  ENCRYPTION_KEY_PREVIOUS: encryptionKey,
   DATABASE_URL: z.preprocess(
     blankToUndefined,
     z
@@ -146,6 +201,44 @@ export interface AgileConfig {
   apiKey: string;
 }
 
+/** OAuth mode (many workspaces): Bolt's InstallProvider with these credentials. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+}
+
+/** Where the key that encrypts stored secrets comes from (see README → Secrets at rest). */
+export type EncryptionKeySource =
+  | 'ENCRYPTION_KEY'
+  | 'SLACK_SIGNING_SECRET'
+  | 'SLACK_APP_TOKEN'
+  | 'development';
+
+export interface EncryptionConfig {
+  /** Encrypts every new value. */
+  key: Buffer;
+  /** Still decrypts (ENCRYPTION_KEY_PREVIOUS, or the key used before ENCRYPTION_KEY was set); null: none. */
+  previousKey: Buffer | null;
+  source: EncryptionKeySource;
+}
+
+/** The default AGILE_BASE_URL: each workspace's Agile domain fills `{domain}`. */
+export const DEFAULT_AGILE_BASE_URL_TEMPLATE = 'https://{domain}.agilecrm.com/dev/';
+/** An Agile domain as typed in AGILE_DOMAIN or /crm connect: `acme` of acme.agilecrm.com. */
+export const AGILE_DOMAIN_PATTERN = /^[a-z0-9][a-z0-9-]*$/i;
+
+/**
+ * The base URL of one Agile domain: `{domain}` in the template replaced by it. A template without
+ * `{domain}` (the sandbox, a proxy) is the same for every domain.
+ */
+export function agileBaseUrlFor(template: string, domain: string): string {
+  if (!template.includes('{domain}')) return template;
+  if (!AGILE_DOMAIN_PATTERN.test(domain))
+    throw new Error(`not an Agile domain name: ${JSON.stringify(domain)}`);
+  return template.replaceAll('{domain}', domain.toLowerCase());
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -165,8 +258,20 @@ export interface Config {
     botUserId?: string;
     botId?: string;
     apiUrl?: string;
+    /**
+     * OAuth mode: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET set, SLACK_BOT_TOKEN not.
+     * Each workspace installs the app and connects its own Agile account; null in the other modes.
+     */
+    oauth: OAuthConfig | null;
   };
-  /** null = no Agile account configured: the embedded sandbox CRM is used (console mode only). */
+  /** AGILE_BASE_URL with `{domain}` left in (default https://{domain}.agilecrm.com/dev/): see agileBaseUrlFor. */
+  agileBaseUrlTemplate: string;
+  /** The key of secrets at rest (bot tokens, Agile API keys). */
+  encryption: EncryptionConfig;
+  /**
+   * The single workspace's Agile account (AGILE_*). null: the embedded sandbox CRM (console mode), or
+   * OAuth mode, where each workspace connects its own (`/crm connect`).
+   */
   agile: AgileConfig | null;
   database: DatabaseConfig;
   /** The embedded sandbox (console mode without AGILE_*): off = only the API reference's endpoints. */
@@ -226,8 +331,25 @@ export function loadConfig(
     if (!invalid.has(variable)) problems.push({ variable, problem: `missing (${when})` });
   };
 
+  const oauthVars = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  // OAuth mode: the app is installed per workspace, so there is no single bot token.
+  const oauthMode = !present('SLACK_BOT_TOKEN') && oauthVars.some(present);
   let mode: SlackMode = 'console';
-  if (present('SLACK_BOT_TOKEN')) {
+  if (oauthMode) {
+    mode = 'http';
+    for (const v of oauthVars)
+      if (!present(v))
+        missing(v, 'OAuth mode needs all three SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET');
+    if (!present('SLACK_SIGNING_SECRET')) missing('SLACK_SIGNING_SECRET', 'required in OAuth mode');
+    if (!present('ENCRYPTION_KEY'))
+      missing('ENCRYPTION_KEY', "required in OAuth mode: it encrypts every workspace's tokens");
+    if (present('SLACK_APP_TOKEN')) {
+      problems.push({
+        variable: 'SLACK_APP_TOKEN',
+        problem: 'not used in OAuth mode (install pages and events are served over HTTP on PORT): unset it',
+      });
+    }
+  } else if (present('SLACK_BOT_TOKEN')) {
     mode = present('SLACK_APP_TOKEN') ? 'socket' : 'http';
     if (mode === 'http' && !present('SLACK_SIGNING_SECRET'))
       missing('SLACK_SIGNING_SECRET', 'required in HTTP mode');
@@ -235,22 +357,38 @@ export function loadConfig(
     missing('SLACK_BOT_TOKEN', 'Socket Mode needs the bot token too');
   }
   const agileVars = ['AGILE_DOMAIN', 'AGILE_EMAIL', 'AGILE_API_KEY', 'AGILE_BASE_URL'];
-  const wantsAgile = mode !== 'console' || agileVars.some(present);
+  // In OAuth mode each workspace connects its own Agile account: AGILE_* (but the URL template) are unused.
+  const wantsAgile = !oauthMode && (mode !== 'console' || agileVars.some(present));
+  const templated = (env.AGILE_BASE_URL ?? '').includes('{domain}');
   if (wantsAgile) {
     const when = mode === 'console' ? 'some AGILE_* variables are set' : 'required with a Slack token';
     if (!present('AGILE_DOMAIN') && !present('AGILE_BASE_URL')) missing('AGILE_DOMAIN', when);
+    else if (!present('AGILE_DOMAIN') && templated)
+      missing('AGILE_DOMAIN', 'AGILE_BASE_URL contains {domain}');
     if (!present('AGILE_EMAIL')) missing('AGILE_EMAIL', when);
     if (!present('AGILE_API_KEY')) missing('AGILE_API_KEY', when);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
+  const agileBaseUrlTemplate = e.AGILE_BASE_URL ?? DEFAULT_AGILE_BASE_URL_TEMPLATE;
+  const agileBaseUrl = e.AGILE_DOMAIN
+    ? agileBaseUrlFor(agileBaseUrlTemplate, e.AGILE_DOMAIN)
+    : e.AGILE_BASE_URL;
   const agile: AgileConfig | null =
-    wantsAgile && e.AGILE_EMAIL && e.AGILE_API_KEY && (e.AGILE_DOMAIN || e.AGILE_BASE_URL)
+    wantsAgile && e.AGILE_EMAIL && e.AGILE_API_KEY && agileBaseUrl
       ? {
-          baseUrl: e.AGILE_BASE_URL ?? `https://${e.AGILE_DOMAIN}.agilecrm.com/dev/`,
-          domain: e.AGILE_DOMAIN ?? domainOfBaseUrl(e.AGILE_BASE_URL),
+          baseUrl: agileBaseUrl,
+          domain: e.AGILE_DOMAIN ?? domainOfBaseUrl(agileBaseUrl),
           email: e.AGILE_EMAIL,
           apiKey: e.AGILE_API_KEY,
+        }
+      : null;
+  const oauth: OAuthConfig | null =
+    oauthMode && e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+      ? {
+          clientId: e.SLACK_CLIENT_ID,
+          clientSecret: e.SLACK_CLIENT_SECRET,
+          stateSecret: e.SLACK_STATE_SECRET,
         }
       : null;
 
@@ -272,7 +410,10 @@ export function loadConfig(
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      oauth,
     },
+    agileBaseUrlTemplate,
+    encryption: encryptionOf(e),
     agile,
     database,
     simulator: { undocumented: e.SIMULATOR_UNDOCUMENTED === 'on' },
@@ -281,4 +422,26 @@ export function loadConfig(
       e.CRM_POLL_INTERVAL ?? (mode === 'console' ? CONSOLE_POLL_INTERVAL_SEC : DEFAULT_POLL_INTERVAL_SEC),
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
+}
+
+/**
+ * ENCRYPTION_KEY when set. Otherwise (never in OAuth mode, where it is required) a key derived with
+ * HKDF from SLACK_SIGNING_SECRET (or, in Socket Mode without one, SLACK_APP_TOKEN), or the fixed
+ * development key in the console. Once ENCRYPTION_KEY is set, the key used before it stays readable
+ * (as the previous key, unless ENCRYPTION_KEY_PREVIOUS names another) so start-up re-encrypts.
+ */
+function encryptionOf(e: z.infer<typeof envSchema>): EncryptionConfig {
+  const fallback: { key: Buffer; source: EncryptionKeySource } = e.SLACK_SIGNING_SECRET
+    ? { key: deriveKey(e.SLACK_SIGNING_SECRET), source: 'SLACK_SIGNING_SECRET' }
+    : e.SLACK_APP_TOKEN
+      ? { key: deriveKey(e.SLACK_APP_TOKEN), source: 'SLACK_APP_TOKEN' }
+      : { key: DEV_KEY, source: 'development' };
+  if (e.ENCRYPTION_KEY) {
+    return {
+      key: e.ENCRYPTION_KEY,
+      previousKey: e.ENCRYPTION_KEY_PREVIOUS ?? fallback.key,
+      source: 'ENCRYPTION_KEY',
+    };
+  }
+  return { key: fallback.key, previousKey: e.ENCRYPTION_KEY_PREVIOUS ?? null, source: fallback.source };
 }

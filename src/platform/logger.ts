@@ -4,7 +4,9 @@ import { PinoPretty } from 'pino-pretty';
 import { currentRequest } from './request-context.js';
 
 /** Keys whose values are secrets wherever they sit in a logged object. */
-const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie/i;
+/** (bot_token_enc, api_key_enc, clientSecret, stateSecret match too; `config.encryption` holds the keys.) */
+const SECRET_KEY =
+  /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie|encryption[-_]?key|^encryption$|keyring/i;
 /** Slack tokens are recognisable by shape even under an innocent key or inside a message. */
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
 /** `scheme://user:password@host` (postgres://, https://, …): the password goes, the user stays. */

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config.js';
+import { agileBaseUrlFor, ConfigError, loadConfig } from '../../src/platform/config.js';
+import { DEV_KEY, deriveKey } from '../../src/platform/secrets.js';
 
 const HTTP_ENV = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -179,6 +181,134 @@ describe('loadConfig errors', () => {
         .problems.map((p) => p.variable)
         .sort(),
     ).toEqual(['AGILE_API_KEY', 'AGILE_EMAIL']);
+  });
+});
+
+const KEY = randomBytes(32);
+const OAUTH_ENV = {
+  SLACK_CLIENT_ID: '123.456',
+  SLACK_CLIENT_SECRET: 'client-secret',
+  SLACK_STATE_SECRET: 'state-secret',
+  SLACK_SIGNING_SECRET: 'signing',
+  ENCRYPTION_KEY: KEY.toString('base64'),
+};
+
+describe('OAuth mode (issue 10)', () => {
+  it('is on with the three OAuth variables and no bot token; AGILE_* are not required', () => {
+    const c = loadConfig(OAUTH_ENV);
+    expect(c.slack.mode).toBe('http');
+    expect(c.slack.oauth).toEqual({
+      clientId: '123.456',
+      clientSecret: 'client-secret',
+      stateSecret: 'state-secret',
+    });
+    expect(c.agile).toBeNull();
+    expect(c.agileBaseUrlTemplate).toBe('https://{domain}.agilecrm.com/dev/');
+    expect(c.encryption).toMatchObject({ key: KEY, source: 'ENCRYPTION_KEY' });
+  });
+
+  it('is off with a bot token (single workspace, as before) and in the console', () => {
+    expect(loadConfig({ ...HTTP_ENV, ...OAUTH_ENV }).slack.oauth).toBeNull();
+    expect(loadConfig({ ...HTTP_ENV, ...OAUTH_ENV }).agile?.domain).toBe('acme');
+    expect(loadConfig(HTTP_ENV).slack.oauth).toBeNull();
+    expect(loadConfig({}).slack.oauth).toBeNull();
+  });
+
+  it('requires ENCRYPTION_KEY, the signing secret and all three OAuth variables', () => {
+    const err = problemsOf({ SLACK_CLIENT_ID: '123.456' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'ENCRYPTION_KEY',
+      'SLACK_CLIENT_SECRET',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_STATE_SECRET',
+    ]);
+    expect(err.message).toMatch(
+      /ENCRYPTION_KEY: missing \(required in OAuth mode.*\n.*Example: ENCRYPTION_KEY=output of: openssl rand -base64 32/,
+    );
+  });
+
+  it('refuses an app token (OAuth mode is served over HTTP)', () => {
+    expect(problemsOf({ ...OAUTH_ENV, SLACK_APP_TOKEN: 'xapp-1' }).problems).toEqual([
+      { variable: 'SLACK_APP_TOKEN', problem: expect.stringMatching(/not used in OAuth mode/) },
+    ]);
+  });
+
+  it('keeps AGILE_BASE_URL with {domain} as the per-workspace template', () => {
+    const c = loadConfig({ ...OAUTH_ENV, AGILE_BASE_URL: 'http://127.0.0.1:4100/{domain}/dev' });
+    expect(c.agileBaseUrlTemplate).toBe('http://127.0.0.1:4100/{domain}/dev/');
+    expect(agileBaseUrlFor(c.agileBaseUrlTemplate, 'Acme')).toBe('http://127.0.0.1:4100/acme/dev/');
+  });
+});
+
+describe('AGILE_BASE_URL templates', () => {
+  it('fills {domain} with AGILE_DOMAIN in single-workspace mode', () => {
+    const c = loadConfig({ ...HTTP_ENV, AGILE_BASE_URL: 'https://{domain}.proxy.example/dev/' });
+    expect(c.agile).toMatchObject({ baseUrl: 'https://acme.proxy.example/dev/', domain: 'acme' });
+    expect(c.agileBaseUrlTemplate).toBe('https://{domain}.proxy.example/dev/');
+  });
+
+  it('uses a URL without {domain} as it is, for every domain', () => {
+    const c = loadConfig({ ...HTTP_ENV, AGILE_BASE_URL: 'http://127.0.0.1:4100/dev/' });
+    expect(c.agile?.baseUrl).toBe('http://127.0.0.1:4100/dev/');
+    expect(agileBaseUrlFor(c.agileBaseUrlTemplate, 'other')).toBe('http://127.0.0.1:4100/dev/');
+  });
+
+  it('asks for AGILE_DOMAIN when the URL has {domain}, and refuses a bad template or domain', () => {
+    const { AGILE_DOMAIN: _unused, ...env } = HTTP_ENV;
+    expect(problemsOf({ ...env, AGILE_BASE_URL: 'https://{domain}.agilecrm.com/dev/' }).problems).toEqual([
+      { variable: 'AGILE_DOMAIN', problem: 'missing (AGILE_BASE_URL contains {domain})' },
+    ]);
+    expect(problemsOf({ ...HTTP_ENV, AGILE_BASE_URL: 'ftp://{domain}.x/' }).problems[0]?.problem).toMatch(
+      /http\(s\) URL \(it may contain \{domain\}\)/,
+    );
+    expect(() => agileBaseUrlFor('https://{domain}.agilecrm.com/dev/', 'evil.com/x?')).toThrow(
+      /not an Agile domain/,
+    );
+    expect(agileBaseUrlFor('https://{domain}.agilecrm.com/dev/', 'acme')).toBe(
+      'https://acme.agilecrm.com/dev/',
+    );
+  });
+});
+
+describe('ENCRYPTION_KEY', () => {
+  it('accepts base64 or hex, with ENCRYPTION_KEY_PREVIOUS for rotation', () => {
+    const previous = randomBytes(32);
+    const c = loadConfig({
+      ...HTTP_ENV,
+      ENCRYPTION_KEY: KEY.toString('hex'),
+      ENCRYPTION_KEY_PREVIOUS: previous.toString('base64'),
+    });
+    expect(c.encryption).toEqual({ key: KEY, previousKey: previous, source: 'ENCRYPTION_KEY' });
+  });
+
+  it('explains a key of the wrong size without echoing it', () => {
+    const short = randomBytes(16).toString('base64');
+    const err = problemsOf({ ...HTTP_ENV, ENCRYPTION_KEY: short, ENCRYPTION_KEY_PREVIOUS: 'nope!' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS']);
+    expect(err.message).toMatch(/ENCRYPTION_KEY: must be 32 bytes: this base64 value decodes to 16 bytes/);
+    expect(err.message).not.toContain(short);
+    expect(err.message).not.toContain('nope!');
+  });
+
+  it('unset outside OAuth mode: derived from the signing secret (or app token), the dev key in the console', () => {
+    expect(loadConfig(HTTP_ENV).encryption).toEqual({
+      key: deriveKey('secret'),
+      previousKey: null,
+      source: 'SLACK_SIGNING_SECRET',
+    });
+    const { SLACK_SIGNING_SECRET: _unused, ...socketEnv } = HTTP_ENV;
+    expect(loadConfig({ ...socketEnv, SLACK_APP_TOKEN: 'xapp-1-A' }).encryption).toMatchObject({
+      key: deriveKey('xapp-1-A'),
+      source: 'SLACK_APP_TOKEN',
+    });
+    expect(loadConfig({}).encryption).toEqual({ key: DEV_KEY, previousKey: null, source: 'development' });
+  });
+
+  it('once set, the key used before it stays readable as the previous key (unless ENCRYPTION_KEY_PREVIOUS is set)', () => {
+    expect(
+      loadConfig({ ...HTTP_ENV, ENCRYPTION_KEY: KEY.toString('base64') }).encryption.previousKey,
+    ).toEqual(deriveKey('secret'));
+    expect(loadConfig({ ENCRYPTION_KEY: KEY.toString('base64') }).encryption.previousKey).toEqual(DEV_KEY);
   });
 });
 

@@ -52,6 +52,28 @@ describe('logger redaction', () => {
     }
   });
 
+  it('hides the fields that carry secrets at rest and their keys (issue 10)', () => {
+    const { logger, output } = memoryLogger();
+    const fields = {
+      botToken: 'plain-bot-token-1',
+      apiKey: 'plain-api-key-2',
+      bot_token_enc: 'enc1:abcd1234:iv-3:tag:ct',
+      api_key_enc: 'enc1:abcd1234:iv-4:tag:ct',
+      encryptionKey: 'encryption-key-5',
+      ENCRYPTION_KEY_PREVIOUS: 'previous-key-6',
+      clientSecret: 'client-secret-7',
+      stateSecret: 'state-secret-8',
+    };
+    logger.info({ installation: fields }, 'fields');
+    logger.info({ config: { encryption: { key: 'config-key-9', previousKey: 'config-key-10' } } }, 'config');
+    const text = output();
+    for (const secret of [...Object.values(fields), 'config-key-9', 'config-key-10']) {
+      expect(text).not.toContain(secret);
+    }
+    logger.info({ keyId: 'abcd1234', currentKeyId: 'beef0001', reencrypted: 2 }, 'key ids are not secret');
+    expect(output()).toContain('"currentKeyId":"beef0001"');
+  });
+
   it('keeps ordinary fields', () => {
     const { logger, output } = memoryLogger();
     logger.info({ userId: 'U1', contactId: '5629499534213120' }, 'looked up');

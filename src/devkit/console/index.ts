@@ -73,6 +73,7 @@ export function buildConsoleConfig(
       // Bolt starts: give Bolt the identity auth.test would have answered.
       botUserId: CONSOLE_BOT.userId,
       botId: CONSOLE_BOT.botId,
+      oauth: null,
     },
   };
 }
