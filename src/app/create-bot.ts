@@ -13,7 +13,7 @@ import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
 import { createAuditTrail } from '../platform/audit.js';
-import type { Config } from '../platform/config.js';
+import { agileBaseUrlFor, type Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
@@ -68,6 +68,8 @@ export interface BotOptions {
     settings?: Partial<WorkspaceSettings>;
     installerUserId?: string;
     personal?: Record<string, { email: string; apiKey: string }>;
+    /** Whether AGILE_* set the workspace's account (default: they do when configured); tests of connect flows say false. */
+    agileAccountFromEnv?: boolean;
   };
   /** The poller of followed records (on by default); tests turn its timer off and call tick(). */
   followPoller?: { enabled?: boolean; instanceId?: string };
@@ -138,6 +140,17 @@ export async function createBot({
     'stored secrets checked against the encryption key',
   );
   const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
+  // Logins checked by /crm connect (and members' own clients): the console's sandbox serves `/{domain}/dev/`.
+  const agileTemplate = sandbox ? sandbox.urlTemplate : config.agileBaseUrlTemplate;
+  const agileClientFor = (domain: string | null, email: string, apiKey: string): AgileClient =>
+    createAgileClient({
+      baseUrl: domain ? agileBaseUrlFor(agileTemplate, domain) : agileConfig.baseUrl,
+      email,
+      apiKey,
+      logger: log.child({ component: 'agile' }),
+      metrics,
+      ...agileOptions,
+    });
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken
     ? new WebClient(config.slack.botToken, {
@@ -161,6 +174,8 @@ export async function createBot({
     agile,
     store,
     accounts,
+    agileClientFor,
+    agileAccountFromEnv: workspace.agileAccountFromEnv ?? config.agile !== null,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),

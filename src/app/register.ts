@@ -1,6 +1,14 @@
 import type { App } from '@slack/bolt';
 import { answerRefusal, entryRefusal, type RefusableArgs } from '../features/access/entry-guard.js';
 import { crmCommandCallback } from '../features/command/handlers.js';
+import {
+  connectMeCallback,
+  connectSubmissionCallback,
+  connectWorkspaceCallback,
+  disconnectMeCallback,
+  disconnectSubmissionCallback,
+  disconnectWorkspaceCallback,
+} from '../features/connect/handlers.js';
 import { cardShareCallback } from '../features/contact-card/handlers.js';
 import { contactOptionsCallback } from '../features/contacts/handlers.js';
 import {
@@ -163,4 +171,10 @@ export function registerListeners(app: App, deps: Deps): void {
   app.action(ACTION.homeUserLink, gate(homeUserLinkCallback(deps)));
   app.action(ACTION.followPick, gate(followPickCallback(deps)));
   app.action(ACTION.unfollow, gate(unfollowCallback(deps)));
+  app.action(ACTION.connectWorkspace, gate(connectWorkspaceCallback(deps)));
+  app.action(ACTION.connectMe, gate(connectMeCallback(deps)));
+  app.action(ACTION.disconnectWorkspace, gate(disconnectWorkspaceCallback(deps)));
+  app.action(ACTION.disconnectMe, gate(disconnectMeCallback(deps)));
+  app.view(CALLBACK.connectModal, gate(connectSubmissionCallback(deps)));
+  app.view(CALLBACK.disconnectModal, gate(disconnectSubmissionCallback(deps)));
 }

@@ -286,7 +286,8 @@ export function parseFollowRef(rest: string): FollowRef | null {
 function parseConnect(command: 'connect' | 'disconnect', rest: string): CrmCommand {
   const word = rest.trim().toLowerCase();
   if (word === '' || word === 'workspace') return { kind: command, scope: 'workspace' };
-  if (word === 'me' || word === 'my account' || word === 'myself') return { kind: command, scope: 'personal' };
+  if (word === 'me' || word === 'my account' || word === 'myself')
+    return { kind: command, scope: 'personal' };
   return usageError(
     command,
     `\`/crm ${command}\` takes nothing (the workspace's Agile account) or \`me\` (your own), not \`${echo(rest)}\`.`,

@@ -1,5 +1,10 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { SlackViewMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
@@ -125,7 +130,10 @@ function buttonCallback(deps: Deps, scope: ConnectScope, start: typeof startConn
         if (where === 'home') {
           await deps.home.publish(deps, client, actor, { notice: message.text });
         } else if (where === 'modal') {
-          await client.views.push({ trigger_id: body.trigger_id, view: buildConnectNoticeModal(s, plainOf(message)) });
+          await client.views.push({
+            trigger_id: body.trigger_id,
+            view: buildConnectNoticeModal(s, plainOf(message)),
+          });
         } else {
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
         }
@@ -146,7 +154,9 @@ export const disconnectMeCallback = (deps: Deps) => buttonCallback(deps, 'person
 async function refreshHome(deps: Deps, client: WebClient, actor: Actor): Promise<void> {
   await deps.home
     .publish(deps, client, actor, { fresh: true })
-    .catch((err: unknown) => deps.logger.warn({ err }, 'could not refresh App Home after a connection change'));
+    .catch((err: unknown) =>
+      deps.logger.warn({ err }, 'could not refresh App Home after a connection change'),
+    );
 }
 
 /**
@@ -166,7 +176,8 @@ export function connectSubmissionCallback(deps: Deps) {
     const actor = actorOfBody(body);
     const typed = readConnectForm(readState(view.state.values));
     // The personal form has no domain input: what concerns the domain shows under Email.
-    const blockFor = (block: string) => (scope === 'personal' && block === BLOCK.agileDomain ? BLOCK.agileEmail : block);
+    const blockFor = (block: string) =>
+      scope === 'personal' && block === BLOCK.agileDomain ? BLOCK.agileEmail : block;
     const parsed = parseForm(connectFormSchema(scope), connectFormValues(typed, scope));
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
@@ -176,15 +187,19 @@ export function connectSubmissionCallback(deps: Deps) {
     const refuse = (words: string) =>
       ack({ response_action: 'errors', errors: { [firstBlock]: truncate(words, ERROR_MAX) } });
     // Checked again on submit: the form may have been opened before a change of role.
-    if (scope === 'workspace' && !(await isWorkspaceAdmin(deps, actor.userId))) return refuse(ADMIN_ONLY_CONNECT);
+    if (scope === 'workspace' && !(await isWorkspaceAdmin(deps, actor.userId)))
+      return refuse(ADMIN_ONLY_CONNECT);
     const workspace = await workspaceAgile(deps, actor.teamId);
     if (scope === 'workspace' && workspace?.source === 'env') {
-      return refuse('This workspace’s Agile account comes from the bot’s configuration (AGILE_*): it is changed there.');
+      return refuse(
+        'This workspace’s Agile account comes from the bot’s configuration (AGILE_*): it is changed there.',
+      );
     }
     if (scope === 'personal' && !workspace) return refuse(WORKSPACE_FIRST);
     const domain = scope === 'workspace' ? (parsed.data.agileDomain ?? null) : (workspace?.domain ?? null);
     const email = parsed.data.agileEmail;
-    const form = (error?: string) => buildConnectModal({ scope, domain: meta.domain, typed, error, replacing: null });
+    const form = (error?: string) =>
+      buildConnectModal({ scope, domain: meta.domain, typed, error, replacing: null });
     await submitForm<Connected>(args as unknown as SubmitArgs, deps, {
       write: () =>
         runOnce(deps.store, onceKey('connect', scope, actor.teamId, actor.userId, body.view.id), () =>
@@ -205,7 +220,10 @@ export function connectSubmissionCallback(deps: Deps) {
       doneView: (done) => buildConnectDoneModal(done.scope, done.domain, done.email),
       failedView: (message) => form(message),
       onSuccess: async (done) => {
-        deps.logger.info({ scope: done.scope, domain: done.domain, userId: actor.userId }, 'Agile account connected');
+        deps.logger.info(
+          { scope: done.scope, domain: done.domain, userId: actor.userId },
+          'Agile account connected',
+        );
         await refreshHome(deps, args.client, actor);
       },
     });
@@ -223,10 +241,13 @@ export function disconnectSubmissionCallback(deps: Deps) {
     const actor = actorOfBody(body);
     const answer = (text: string) =>
       ack({ response_action: 'update', view: buildConnectNoticeModal(meta.scope, text) });
-    if (meta.scope === 'workspace' && !(await isWorkspaceAdmin(deps, actor.userId))) return answer(ADMIN_ONLY_CONNECT);
+    if (meta.scope === 'workspace' && !(await isWorkspaceAdmin(deps, actor.userId)))
+      return answer(ADMIN_ONLY_CONNECT);
     const current = await currentAccount(deps, meta.scope, actor.teamId, actor.userId);
     if (meta.scope === 'workspace' && current?.source === 'env') {
-      return answer('This workspace’s Agile account comes from the bot’s configuration (AGILE_*): it can’t be removed from Slack.');
+      return answer(
+        'This workspace’s Agile account comes from the bot’s configuration (AGILE_*): it can’t be removed from Slack.',
+      );
     }
     try {
       await disconnectAgile(deps, meta.scope, actor.teamId, actor.userId);
@@ -234,7 +255,10 @@ export function disconnectSubmissionCallback(deps: Deps) {
       deps.logger.error({ err, scope: meta.scope }, 'could not disconnect an Agile account');
       return answer('The bot’s database did not answer, so nothing was disconnected. Try again in a moment.');
     }
-    await ack({ response_action: 'update', view: buildDisconnectDoneModal(meta.scope, current?.domain ?? meta.domain) });
+    await ack({
+      response_action: 'update',
+      view: buildDisconnectDoneModal(meta.scope, current?.domain ?? meta.domain),
+    });
     deps.logger.info({ scope: meta.scope, userId: actor.userId }, 'Agile account disconnected');
     await refreshHome(deps, client, actor);
   };

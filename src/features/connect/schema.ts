@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { StateReader } from '../../platform/slack/view-state.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { decodeMetadata, encodeMetadata } from '../../platform/slack/metadata.js';
+import type { StateReader } from '../../platform/slack/view-state.js';
 import { isEmail } from '../../platform/text.js';
 import type { ConnectScope } from '../command/grammar.js';
 import { normalizeAgileDomain } from './domain.js';

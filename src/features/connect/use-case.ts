@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { AgileError, type AgileClient } from '../../platform/agile/index.js';
+import { type AgileClient, AgileError } from '../../platform/agile/index.js';
 import { BLOCK } from '../../platform/slack/ids.js';
 import type { ConnectScope } from '../command/grammar.js';
 
@@ -63,7 +63,10 @@ export function connectErrorOf(err: unknown, domain: string | null): ConnectErro
         `${REFUSED_KEY}: use the email you log in to Agile with and the REST API key from Admin Settings → API`,
       );
     case 'not_found':
-      return new ConnectError(BLOCK.agileDomain, `No Agile CRM account at ${where(domain)}: check the domain`);
+      return new ConnectError(
+        BLOCK.agileDomain,
+        `No Agile CRM account at ${where(domain)}: check the domain`,
+      );
     case 'bad_response':
       return new ConnectError(
         BLOCK.agileDomain,
@@ -83,7 +86,10 @@ export function connectErrorOf(err: unknown, domain: string | null): ConnectErro
           : `Could not reach ${where(domain)}: check the domain`,
       );
     case 'rate_limited':
-      return new ConnectError(BLOCK.agileApiKey, 'Agile is rate limiting this account: try again in a minute');
+      return new ConnectError(
+        BLOCK.agileApiKey,
+        'Agile is rate limiting this account: try again in a minute',
+      );
     default:
       return new ConnectError(
         BLOCK.agileDomain,

@@ -77,23 +77,20 @@ export function buildConnectModal(input: ConnectFormInput): ModalView {
     );
   }
   blocks.push(
+    inputBlock(BLOCK.agileEmail, 'Email', textInput(ACTION.agileEmailInput, 'you@acme.com', typed.email), {
+      hint: plainText(
+        scope === 'workspace'
+          ? 'The email of the Agile user the bot acts as (an admin user can do everything the bot needs)'
+          : 'The email you log in to Agile with',
+        LIMITS.inputHint,
+      ),
+    }),
     inputBlock(
-      BLOCK.agileEmail,
-      'Email',
-      textInput(ACTION.agileEmailInput, 'you@acme.com', typed.email),
-      {
-        hint: plainText(
-          scope === 'workspace'
-            ? 'The email of the Agile user the bot acts as (an admin user can do everything the bot needs)'
-            : 'The email you log in to Agile with',
-          LIMITS.inputHint,
-        ),
-      },
+      BLOCK.agileApiKey,
+      'API key',
+      textInput(ACTION.agileApiKeyInput, 'REST API key', typed.apiKey),
     ),
-    inputBlock(BLOCK.agileApiKey, 'API key', textInput(ACTION.agileApiKeyInput, 'REST API key', typed.apiKey)),
-    context(
-      `${WHERE_KEY} The bot checks it with Agile before saving anything, and stores it encrypted.`,
-    ),
+    context(`${WHERE_KEY} The bot checks it with Agile before saving anything, and stores it encrypted.`),
   );
   return buildModalShell({
     callbackId: CALLBACK.connectModal,
@@ -121,7 +118,11 @@ export function connectedWords(scope: ConnectScope, domain: string | null, email
 }
 
 export function buildConnectDoneModal(scope: ConnectScope, domain: string | null, email: string): ModalView {
-  return buildStatusModal({ callbackId: CALLBACK.connectModal, title: TITLE[scope], text: connectedWords(scope, domain, email) });
+  return buildStatusModal({
+    callbackId: CALLBACK.connectModal,
+    title: TITLE[scope],
+    text: connectedWords(scope, domain, email),
+  });
 }
 
 /** The confirmation before disconnecting. */
@@ -162,7 +163,11 @@ export function buildAdminOnlyMessage(): SlackMessage {
   return buildNotice('info', ADMIN_ONLY_CONNECT);
 }
 
-export function envAccountWords(action: 'connect' | 'disconnect', domain: string | null, email: string): string {
+export function envAccountWords(
+  action: 'connect' | 'disconnect',
+  domain: string | null,
+  email: string,
+): string {
   const account = `${domain ? `${domain} ` : ''}as ${email}`.trim();
   return action === 'disconnect'
     ? `This workspace’s Agile account (${account}) comes from the bot’s configuration (AGILE_DOMAIN, AGILE_EMAIL, AGILE_API_KEY), so it can’t be removed from Slack: whoever runs the bot changes those settings. Your own connection can: /crm disconnect me.`
@@ -196,5 +201,9 @@ export function buildWorkspaceFirstMessage(): SlackMessage {
 
 /** Shown in a modal when the answer is a refusal and the request came from a modal or App Home. */
 export function buildConnectNoticeModal(scope: ConnectScope, text: string): ModalView {
-  return buildStatusModal({ callbackId: CALLBACK.connectModal, title: TITLE[scope], text: `ℹ️ ${escapeMrkdwn(text)}` });
+  return buildStatusModal({
+    callbackId: CALLBACK.connectModal,
+    title: TITLE[scope],
+    text: `ℹ️ ${escapeMrkdwn(text)}`,
+  });
 }
