@@ -376,6 +376,33 @@ describe('App Home buttons', () => {
   });
 });
 
+describe('"Connect your Agile account" elsewhere', () => {
+  it('in a message (a refused public reply): opens the personal form', async () => {
+    await connectWorkspaceAsAlice();
+    t.slack.reset();
+    await t.interact(
+      blockActionsPayload({ user: user(RAJ), actionId: ACTION.connectMe, value: 'connect_me' }),
+    );
+    expect(labels(await openedView())).toEqual(['Email', 'API key']);
+  });
+
+  it('in a modal (the reply form): pushes the personal form on top of it', async () => {
+    await connectWorkspaceAsAlice();
+    t.slack.reset();
+    await t.interact(
+      blockActionsPayload({
+        user: user(RAJ),
+        actionId: ACTION.connectMe,
+        value: 'connect_me',
+        view: { id: 'V0REPLY', callbackId: CALLBACK.ticketModal },
+      }),
+    );
+    const pushed = await t.slack.waitFor('views.push');
+    expect(textOf(pushed.args.view)).toContain('API key');
+    expect(t.slack.calls('views.open')).toHaveLength(0);
+  });
+});
+
 describe('single-workspace env mode', () => {
   it('/crm disconnect says the account comes from AGILE_* and changes nothing', async () => {
     t.bot.deps.agileAccountFromEnv = true;
