@@ -142,7 +142,7 @@ export async function createBot({
   const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
   // Logins checked by /crm connect (and members' own clients): the console's sandbox serves `/{domain}/dev/`.
   const agileTemplate = sandbox ? sandbox.urlTemplate : config.agileBaseUrlTemplate;
-  const agileClientFor = (domain: string | null, email: string, apiKey: string): AgileClient =>
+  const agileClientFor: Deps['agileClientFor'] = (domain, email, apiKey, options) =>
     createAgileClient({
       baseUrl: domain ? agileBaseUrlFor(agileTemplate, domain) : agileConfig.baseUrl,
       email,
@@ -150,6 +150,7 @@ export async function createBot({
       logger: log.child({ component: 'agile' }),
       metrics,
       ...agileOptions,
+      ...options,
     });
   // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
   const bulkClient = config.slack.botToken

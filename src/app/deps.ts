@@ -25,7 +25,12 @@ export interface Deps {
   /** Connecting and disconnecting Agile accounts (workspace and personal); tells per-team caches. */
   accounts: AgileAccounts;
   /** An Agile client for one login at one domain (AGILE_BASE_URL's `{domain}` filled; null: the bot's own base URL). */
-  agileClientFor(domain: string | null, email: string, apiKey: string): AgileClient;
+  agileClientFor(
+    domain: string | null,
+    email: string,
+    apiKey: string,
+    options?: { timeoutMs?: number; retries?: number },
+  ): AgileClient;
   /** The workspace's Agile account comes from AGILE_* (single-workspace mode): `/crm connect`/`disconnect` can't change it. */
   agileAccountFromEnv: boolean;
   now: () => Date;

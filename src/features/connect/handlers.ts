@@ -12,7 +12,7 @@ import { type Actor, actorOfBody, actorOfCommand } from '../../platform/slack/ac
 import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { BLOCK } from '../../platform/slack/ids.js';
-import type { SlackMessage } from '../../platform/slack/message.js';
+import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { truncate } from '../../platform/slack/mrkdwn.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
@@ -60,9 +60,15 @@ interface Surface {
   answer(message: SlackMessage, scope: ConnectScope): Promise<void>;
 }
 
-async function show(surface: Surface, view: View): Promise<void> {
-  if (surface.inModal) await surface.client.views.push({ trigger_id: surface.triggerId, view });
-  else await surface.client.views.open({ trigger_id: surface.triggerId, view });
+async function show(deps: Deps, surface: Surface, view: View, scope: ConnectScope): Promise<void> {
+  try {
+    if (surface.inModal) await surface.client.views.push({ trigger_id: surface.triggerId, view });
+    else await surface.client.views.open({ trigger_id: surface.triggerId, view });
+  } catch (err) {
+    // An expired trigger_id (Slack allows 3 s) or a Slack hiccup: say so rather than "the CRM failed".
+    deps.logger.warn({ err, scope }, 'could not open the connect form');
+    await surface.answer(buildNotice('error', 'Slack did not open the form in time. Try again.'), scope);
+  }
 }
 
 /** Opens the connect form after the checks that need no form: who may, and what is connected. */
@@ -74,12 +80,17 @@ async function startConnect(deps: Deps, scope: ConnectScope, surface: Surface): 
     if (current?.source === 'env') {
       return surface.answer(buildEnvAccountMessage('connect', current.domain, current.email), scope);
     }
-    await show(surface, buildConnectModal({ scope, domain: current?.domain ?? null, replacing: current }));
+    await show(
+      deps,
+      surface,
+      buildConnectModal({ scope, domain: current?.domain ?? null, replacing: current }),
+      scope,
+    );
     return;
   }
   const workspace = await workspaceAgile(deps, teamId);
   if (!workspace) return surface.answer(buildWorkspaceFirstMessage(), scope);
-  await show(surface, buildConnectModal({ scope, domain: workspace.domain }));
+  await show(deps, surface, buildConnectModal({ scope, domain: workspace.domain }), scope);
 }
 
 async function startDisconnect(deps: Deps, scope: ConnectScope, surface: Surface): Promise<void> {
@@ -92,7 +103,7 @@ async function startDisconnect(deps: Deps, scope: ConnectScope, surface: Surface
   if (scope === 'workspace' && current.source === 'env') {
     return surface.answer(buildEnvAccountMessage('disconnect', current.domain, current.email), scope);
   }
-  await show(surface, buildDisconnectModal(scope, current));
+  await show(deps, surface, buildDisconnectModal(scope, current), scope);
 }
 
 function commandSurface(args: Parameters<CommandHandler<'connect'>>[1]): Surface {

@@ -14,6 +14,9 @@ export class ConnectError extends Error {
   }
 }
 
+/** The live check's own limit (the form shows "Checking…" after 2.5 s and waits for this at most). */
+const CHECK_TIMEOUT_MS = 10_000;
+
 export const REFUSED_KEY = 'Agile refused this email and API key';
 
 export type ConnectDeps = Pick<
@@ -117,7 +120,11 @@ export interface Connected {
 
 /** Checks the login live, then stores it (encrypted by the store); nothing is stored unless the check passes. */
 export async function connectAgile(deps: ConnectDeps, req: ConnectRequest): Promise<Connected> {
-  const client = deps.agileClientFor(req.domain ?? '', req.email, req.apiKey);
+  // One attempt, bounded: a wrong domain must not keep the user waiting through retries.
+  const client = deps.agileClientFor(req.domain, req.email, req.apiKey, {
+    timeoutMs: CHECK_TIMEOUT_MS,
+    retries: 0,
+  });
   await checkAgileLogin(client, req.domain);
   const connectedMs = deps.now().getTime();
   if (req.scope === 'workspace') {
