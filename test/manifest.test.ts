@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND, EVENT, SHORTCUT } from '../src/platform/slack/ids.js';
+import { BOT_SCOPES, COMMAND, EVENT, SHORTCUT } from '../src/platform/slack/ids.js';
 
 interface Manifest {
   display_information: { name: string };
@@ -12,7 +12,7 @@ interface Manifest {
     shortcuts: { name: string; type: string; callback_id: string }[];
     unfurl_domains?: string[];
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { scopes: { bot: string[] }; redirect_urls?: string[] };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url: string };
@@ -67,6 +67,16 @@ describe('manifest.yml', () => {
     ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
+  });
+
+  it('declares exactly the bot scopes the OAuth install asks for, and the OAuth redirect URL', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.oauth_config.redirect_urls?.map((u) => new URL(u).pathname)).toEqual([
+      '/slack/oauth_redirect',
+    ]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
   });
 
   it('enables the Home tab and subscribes to every event the app registers', () => {

@@ -17,10 +17,13 @@ import { agileBaseUrlFor, type Config } from '../platform/config.js';
 import { createInFlight } from '../platform/in-flight.js';
 import { createLogger, toBoltLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
-import { currentRequest } from '../platform/request-context.js';
 import { createKeyring } from '../platform/secrets.js';
 import { meteredSlackFetch } from '../platform/slack/api-metrics.js';
 import { createSlackApp, type SlackApp } from '../platform/slack/create-app.js';
+import {
+  type CachedInstallationStore,
+  createInstallationStore,
+} from '../platform/slack/installation-store.js';
 import { createSlackUserDirectory } from '../platform/slack/user-directory.js';
 import type { Sleep } from '../platform/sleep.js';
 import { createStoreHousekeeping, type StoreHousekeeping } from '../platform/store/housekeeping.js';
@@ -31,6 +34,7 @@ import type { Connection } from '../platform/workspace/connection.js';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../platform/workspace/settings.js';
 import type { Deps } from './deps.js';
 import { registerListeners } from './register.js';
+import { createWorkspaces, type TeamAgileAccount, type TeamCore, type Workspaces } from './workspaces.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_SEC = 20;
 
@@ -87,6 +91,10 @@ export interface Bot {
   followPoller: FollowPoller;
   /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
   housekeeping: StoreHousekeeping;
+  /** Every team's deps (bounded LRU): deps.forTeam reads it; invalidate after changing a team's store rows. */
+  workspaces: Workspaces;
+  /** OAuth mode: the installations (cached); null in single-workspace mode. */
+  installations: CachedInstallationStore | null;
   /** Starts the HTTP server (port 0 = ephemeral) and background work; resolves with the bound port. */
   start(port?: number): Promise<{ port: number | null }>;
   stop(): Promise<void>;
@@ -108,25 +116,17 @@ export async function createBot({
   const startedAt = now();
   const inFlight = createInFlight();
   const metrics = createMetrics({ inFlight: () => inFlight.count });
+  const oauth = config.slack.oauth;
   // The sandbox is loaded only when it runs (no Agile account: the console), never in production
   // (OAuth mode has no AGILE_* either: each workspace connects its own account).
   const sandbox =
-    config.agile || config.slack.oauth
+    config.agile || oauth
       ? null
       : await (await import('../devkit/sandbox/agile-simulator.js')).startAgileSimulator({
           now,
           undocumented: config.simulator?.undocumented ?? true,
         });
   const agileConfig = config.agile ?? { baseUrl: sandbox?.url ?? '', ...sandbox?.credentials };
-  const slack = createSlackApp({ config, logger: log, extraRoutes, now, metrics });
-  const agile: AgileClient = createAgileClient({
-    baseUrl: agileConfig.baseUrl,
-    email: agileConfig.email ?? '',
-    apiKey: agileConfig.apiKey ?? '',
-    logger: log.child({ component: 'agile' }),
-    metrics,
-    ...agileOptions,
-  });
   const keyring = createKeyring(config.encryption.key, config.encryption.previousKey);
   const store: Store = await openStore(config.database, {
     logger: log.child({ component: 'store' }),
@@ -142,6 +142,7 @@ export async function createBot({
   const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
   // Logins checked by /crm connect (and members' own clients): the console's sandbox serves `/{domain}/dev/`.
   const agileTemplate = sandbox ? sandbox.urlTemplate : config.agileBaseUrlTemplate;
+  const agileAccountFromEnv = workspace.agileAccountFromEnv ?? config.agile !== null;
   const agileClientFor: Deps['agileClientFor'] = (domain, email, apiKey, options) =>
     createAgileClient({
       baseUrl: domain ? agileBaseUrlFor(agileTemplate, domain) : agileConfig.baseUrl,
@@ -152,31 +153,56 @@ export async function createBot({
       ...agileOptions,
       ...options,
     });
-  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
-  const bulkClient = config.slack.botToken
-    ? new WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 15_000,
-        fetch: meteredSlackFetch(metrics),
-        logger: toBoltLogger(log.child({ component: 'digest-slack' })),
-      })
-    : slack.client;
-  const digestPoster = createDigestPoster({
-    client: bulkClient,
-    logger: log.child({ component: 'digest-poster' }),
-    perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+  const installations = oauth ? createInstallationStore(store.workspaces, now) : null;
+  const slack = createSlackApp({
+    config,
+    logger: log,
+    extraRoutes,
     now,
-    sleep: schedulerOptions.sleep,
+    metrics,
+    ...(oauth && installations ? { oauth: { ...oauth, installationStore: installations } } : {}),
   });
-  const deps: Deps = {
+  const newAgileClient = (account: { baseUrl: string; email: string; apiKey: string }): AgileClient =>
+    createAgileClient({
+      ...account,
+      logger: log.child({ component: 'agile' }),
+      metrics,
+      ...agileOptions,
+    });
+  // OAuth mode: no account until a workspace connects; its client answers every call with an error.
+  const agile: AgileClient = newAgileClient({
+    baseUrl: oauth ? NOT_CONNECTED_URL : agileConfig.baseUrl,
+    email: agileConfig.email ?? '',
+    apiKey: agileConfig.apiKey ?? '',
+  });
+  // Digests post in bulk: their own client, so a 429 pauses digests and not the users' clicks.
+  const newBulkClient = (token: string) =>
+    new WebClient(token, {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 15_000,
+      fetch: meteredSlackFetch(metrics),
+      logger: toBoltLogger(log.child({ component: 'digest-slack' })),
+    });
+  const newPoster = (client: WebClient) =>
+    createDigestPoster({
+      client,
+      logger: log.child({ component: 'digest-poster' }),
+      perChannelIntervalMs: schedulerOptions.perChannelIntervalMs,
+      now,
+      sleep: schedulerOptions.sleep,
+    });
+  const digestPoster = newPoster(config.slack.botToken ? newBulkClient(config.slack.botToken) : slack.client);
+  const posters = new Set([digestPoster]);
+  const envDomain = config.agile ? (config.agile.domain ?? null) : oauth ? null : 'sandbox';
+  const shared: Deps = {
     logger: log,
     agile,
     store,
     accounts,
     agileClientFor,
-    agileAccountFromEnv: workspace.agileAccountFromEnv ?? config.agile !== null,
+    agileAccountFromEnv,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),
@@ -198,25 +224,89 @@ export async function createBot({
     }),
     teamId: '',
     settings: { ...DEFAULT_SETTINGS, ...workspace.settings },
-    // The acting user's personal connection is the request's (the request context names the user).
-    get connection(): Connection {
-      const userId = currentRequest()?.userId;
-      const personal = userId ? workspace.personal?.[userId] : undefined;
-      return {
-        workspace: {
-          domain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
-          email: agileConfig.email ?? '',
-        },
-        personal: personal ? { email: personal.email } : null,
-        installerUserId: workspace.installerUserId ?? null,
-      };
-    },
-    agileDomain: config.agile ? (config.agile.domain ?? null) : 'sandbox',
+    // The top-level deps serve no request (listeners get their team's): no user, no personal account.
+    connection: {
+      workspace: oauth ? null : { domain: envDomain, email: agileConfig.email ?? '' },
+      personal: null,
+      installerUserId: workspace.installerUserId ?? null,
+    } satisfies Connection,
+    agileDomain: envDomain,
     slackClient: slack.client,
     followPollIntervalSec: config.pollIntervalSec,
-    // Single workspace for now: every team is this one (multi-workspace lands with issue 10).
-    forTeam: async () => deps,
+    forTeam: (teamId) => workspaces.forTeam(teamId),
   };
+  // The workspace's account: AGILE_* when configured (single workspace), else the one connected from Slack
+  // (OAuth mode; the console, whose sandbox account is stored at start).
+  const envAccount: TeamAgileAccount = {
+    domain: envDomain,
+    baseUrl: agileConfig.baseUrl,
+    email: agileConfig.email ?? '',
+    apiKey: agileConfig.apiKey ?? '',
+  };
+  const workspaces: Workspaces = createWorkspaces({
+    shared,
+    repo: store.workspaces,
+    slackOf: async (teamId) => {
+      const installed = await (installations
+        ? installations.get(teamId)
+        : store.workspaces.getInstallation(teamId));
+      if (installations) {
+        return installed
+          ? { botToken: installed.botToken, installerUserId: installed.installerUserId }
+          : undefined;
+      }
+      // Single workspace: the env token; the installer is a store row (seeded from BotOptions.workspace).
+      return { botToken: config.slack.botToken ?? '', installerUserId: installed?.installerUserId ?? null };
+    },
+    accountOf: async (teamId) => {
+      if (agileAccountFromEnv) return envAccount;
+      const account = await store.workspaces.getWorkspaceAccount(teamId);
+      if (!account) return undefined;
+      return {
+        domain: account.domain,
+        baseUrl: agileBaseUrlFor(agileTemplate, account.domain),
+        email: account.email,
+        apiKey: account.apiKey,
+      };
+    },
+    coreOf: (teamId, team, account): TeamCore => {
+      // Single workspace: every team is the env one and shares the top-level clients and caches.
+      if (!oauth) return shared;
+      const teamLog = log.child({ teamId });
+      const client = new WebClient(team.botToken, { ...slack.clientOptions, logger: toBoltLogger(teamLog) });
+      const teamAgile = newAgileClient(account ?? { baseUrl: NOT_CONNECTED_URL, email: '', apiKey: '' });
+      const poster = newPoster(newBulkClient(team.botToken));
+      posters.add(poster);
+      return {
+        agile: teamAgile,
+        slackClient: client,
+        slackUsers: createSlackUserDirectory(client, teamLog, now, metrics),
+        owners: createOwnerDirectory(teamAgile, now, { apiEmail: account?.email }),
+        contactSearch: createContactSearch(teamAgile, now, metrics),
+        deals: createDealDirectory(teamAgile, now, metrics),
+        tickets: createTicketService({
+          agile: teamAgile,
+          logger: teamLog.child({ component: 'tickets' }),
+          now,
+        }),
+        home: createHomeService(now),
+        digestPoster: poster,
+      };
+    },
+    personalClient: newAgileClient,
+    onDrop: (dropped) => {
+      if (dropped.digestPoster !== digestPoster) posters.delete(dropped.digestPoster);
+    },
+  });
+  // One path reads settings: a change saved here drops the team's cached deps at once.
+  const saveSettings = store.settings.save.bind(store.settings);
+  store.settings.save = async (teamId, settings, byUserId) => {
+    await saveSettings(teamId, settings, byUserId);
+    workspaces.invalidate(teamId);
+  };
+  // Connect, disconnect, uninstall: the team's clients, caches and connection state are rebuilt.
+  accounts.onChange((teamId) => workspaces.invalidate(teamId));
+  const deps = shared;
   const housekeeping = createStoreHousekeeping({
     store,
     logger: log.child({ component: 'housekeeping' }),
@@ -240,7 +330,26 @@ export async function createBot({
     intervalMs: config.pollIntervalSec * 1000,
     instanceId: followPollerOptions.instanceId ?? schedulerOptions.instanceId,
   });
-  registerListeners(slack.app, deps);
+  const lifecycle = {
+    /** app_uninstalled: every row of the team (tokens, Agile accounts, schedules, follows…) and its caches. */
+    async uninstalled(teamId: string) {
+      if (!teamId) return;
+      await accounts.deleteTeam(teamId);
+      installations?.invalidate(teamId);
+      workspaces.invalidate(teamId);
+      log.info({ teamId }, 'app uninstalled: the workspace’s data was deleted');
+    },
+    /** tokens_revoked (bot): the token is useless now; the rest stays until app_uninstalled. */
+    async botTokensRevoked(teamId: string) {
+      if (!teamId) return;
+      await store.workspaces.deleteInstallation(teamId);
+      installations?.invalidate(teamId);
+      workspaces.invalidate(teamId);
+      log.info({ teamId }, 'bot token revoked: the installation was deleted');
+    },
+  };
+  registerListeners(slack.app, deps, (teamId) => workspaces.teamDeps(teamId), oauth ? lifecycle : undefined);
+  await seedWorkspace(workspace, { config, store, slack, log, oauth: oauth !== null });
 
   return {
     slack,
@@ -250,6 +359,8 @@ export async function createBot({
     digestScheduler,
     followPoller,
     housekeeping,
+    workspaces,
+    installations,
     async start(port) {
       const started = await slack.start(port);
       digestScheduler?.start();
@@ -278,7 +389,7 @@ export async function createBot({
         }
       }
       // Cut the poster's waits short so digests being posted end quickly (a run left 'claimed' is resumed).
-      digestPoster.close();
+      for (const poster of posters) poster.close();
       if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
         log.error('shutdown deadline passed with a digest still being posted');
       }
@@ -295,4 +406,54 @@ export async function createBot({
       await sandbox?.close();
     },
   };
+}
+
+/** The Agile base URL of a workspace not connected yet: any call fails at once (nothing listens there). */
+const NOT_CONNECTED_URL = 'http://agile-not-connected.invalid/dev/';
+
+/**
+ * BotOptions.workspace (tests, the console) written to the store at start-up, under the env token's
+ * team, so settings, the installer and personal connections are read one way in every mode.
+ */
+async function seedWorkspace(
+  seeds: NonNullable<BotOptions['workspace']>,
+  ctx: { config: Config; store: Store; slack: SlackApp; log: Logger; oauth: boolean },
+): Promise<void> {
+  const personal = Object.entries(seeds.personal ?? {});
+  if (ctx.oauth || (!seeds.settings && !seeds.installerUserId && personal.length === 0)) return;
+  const auth = await ctx.slack.client.auth.test().catch((err: unknown) => {
+    ctx.log.warn(
+      { err },
+      'auth.test failed: the workspace seeds (settings, installer, personal) were not stored',
+    );
+    return null;
+  });
+  const teamId = auth?.team_id;
+  if (!teamId) return;
+  const nowMs = Date.now();
+  if (seeds.settings) {
+    const current = await ctx.store.settings.get(teamId);
+    await ctx.store.settings.save(teamId, { ...current, ...seeds.settings }, seeds.installerUserId ?? 'seed');
+  }
+  if (seeds.installerUserId) {
+    await ctx.store.workspaces.saveInstallation({
+      teamId,
+      teamName: auth.team ?? null,
+      enterpriseId: null,
+      botToken: ctx.config.slack.botToken ?? '',
+      botUserId: auth.user_id ?? '',
+      botId: auth.bot_id ?? null,
+      scopes: [],
+      installerUserId: seeds.installerUserId,
+      installedMs: nowMs,
+    });
+  }
+  for (const [slackUserId, account] of personal) {
+    await ctx.store.workspaces.setPersonalAccount(teamId, slackUserId, {
+      slackUserId,
+      email: account.email,
+      apiKey: account.apiKey,
+      connectedMs: nowMs,
+    });
+  }
 }

@@ -1,5 +1,15 @@
 import type { App } from '@slack/bolt';
-import { answerRefusal, entryRefusal, type RefusableArgs } from '../features/access/entry-guard.js';
+import {
+  answerBlocked,
+  answerRefusal,
+  entryRefusal,
+  type RefusableArgs,
+} from '../features/access/entry-guard.js';
+import {
+  buildNotConnectedMessage,
+  buildNotConnectedModal,
+  NOT_INSTALLED_WORDS,
+} from '../features/access/views.js';
 import { crmCommandCallback } from '../features/command/handlers.js';
 import {
   connectMeCallback,
@@ -51,9 +61,54 @@ import { linkSharedCallback } from '../features/unfurl/handlers.js';
 import { withRequestContext } from '../platform/request-context.js';
 import type { ReceiptContext } from '../platform/slack/create-app.js';
 import { ACTION, CALLBACK, COMMAND, EVENT, SHORTCUT } from '../platform/slack/ids.js';
+import { buildNotice } from '../platform/slack/message.js';
+import { buildStatusModal } from '../platform/slack/modal-parts.js';
 import type { Deps } from './deps.js';
 import { describeRequest, requestContextOf } from './request-info.js';
 import { RETRY_WRITES } from './retry-writes.js';
+import type { TeamDeps } from './workspaces.js';
+
+/** OAuth mode: what app_uninstalled and tokens_revoked do (see create-bot.ts). */
+export interface WorkspaceLifecycle {
+  uninstalled(teamId: string): Promise<void>;
+  botTokensRevoked(teamId: string): Promise<void>;
+}
+
+/** The request's team's deps (null: the team has no installation). */
+export type TeamResolver = (teamId: string) => Promise<TeamDeps | null>;
+
+/** A listener built from its team's deps (cheap: closures; kept per deps object). */
+type Factory<A> = (deps: Deps) => (args: A) => Promise<void>;
+
+/** The request's team: the one Bolt authorized it for, else the payload's. */
+function teamOf(body: unknown, context: { teamId?: string }): string {
+  const b = (body ?? {}) as { team_id?: string; team?: { id?: string } | null };
+  return context.teamId ?? b.team_id ?? b.team?.id ?? '';
+}
+
+/**
+ * What still works before the workspace is connected to Agile: `/crm help`, `/crm connect` and
+ * `/crm disconnect` (and `me`), the connect feature's buttons and forms, App Home and its settings.
+ */
+export function worksUnconnected(raw: unknown): boolean {
+  const body = (raw ?? {}) as {
+    command?: string;
+    text?: string;
+    type?: string;
+    actions?: { action_id?: string }[];
+    view?: { callback_id?: string };
+    event?: { type?: string };
+  };
+  if (typeof body.command === 'string') {
+    const verb = (body.text ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+    return verb === '' || verb === 'help' || verb === 'connect' || verb === 'disconnect';
+  }
+  const actionId = body.actions?.[0]?.action_id ?? '';
+  if (/^(connect|disconnect)_/.test(actionId)) return true;
+  if (actionId === ACTION.homeSettings || actionId === ACTION.homeUserLink) return true;
+  if (/^(connect|disconnect)/.test(body.view?.callback_id ?? '')) return true;
+  return body.event?.type === EVENT.appHomeOpened;
+}
 
 type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; context: object };
 
@@ -65,7 +120,8 @@ type Acked = { ack: (...answer: never[]) => Promise<void>; body: unknown; contex
  * until no other request is still waiting for its ack; bounded, see platform/slack/ack-gate.ts) and the
  * in-flight count. Bolt spreads fresh args into each middleware, so the ack is wrapped here.
  */
-function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<void>) {
+function afterAck<A extends Acked>(deps: Deps, teams: TeamResolver, factory: Factory<A>) {
+  const built = new WeakMap<Deps, (args: A) => Promise<void>>();
   return (args: A): Promise<void> => {
     const receipt: ReceiptContext = args.context;
     const receivedAtMs = receipt.receivedAtMs ?? Date.now();
@@ -83,12 +139,45 @@ function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<vo
               await deps.afterPendingAcks();
             },
           };
-          const refused = await entryRefusal(deps, args.body);
-          if (refused) {
-            await answerRefusal(deps, gated as unknown as RefusableArgs, refused);
-            deps.logger.info({ reason: refused.reason, ...labels }, 'request refused: not a member');
+          const refusable = gated as unknown as RefusableArgs;
+          const team = await teams(teamOf(args.body, args.context));
+          if (!team) {
+            // Installation gone (uninstalled or token revoked): no CRM data.
+            await answerBlocked(
+              deps,
+              refusable,
+              buildNotice('info', NOT_INSTALLED_WORDS),
+              buildStatusModal({
+                callbackId: CALLBACK.accessRefusal,
+                title: 'Agile CRM',
+                text: NOT_INSTALLED_WORDS,
+              }),
+            );
             outcome = 'refused';
             return;
+          }
+          const teamDeps = team.deps;
+          const refused = await entryRefusal(teamDeps, args.body);
+          if (refused) {
+            await answerRefusal(teamDeps, refusable, refused);
+            teamDeps.logger.info({ reason: refused.reason, ...labels }, 'request refused: not a member');
+            outcome = 'refused';
+            return;
+          }
+          if (!team.connected && !worksUnconnected(args.body)) {
+            await answerBlocked(
+              teamDeps,
+              refusable,
+              buildNotConnectedMessage(teamDeps.connection.installerUserId),
+              buildNotConnectedModal(),
+            );
+            outcome = 'not_connected';
+            return;
+          }
+          let listener = built.get(teamDeps);
+          if (!listener) {
+            listener = factory(teamDeps);
+            built.set(teamDeps, listener);
           }
           await listener(gated);
           outcome = 'ok';
@@ -106,8 +195,10 @@ function afterAck<A extends Acked>(deps: Deps, listener: (args: A) => Promise<vo
  */
 function onEvent<A extends { body: unknown; context: object }>(
   deps: Deps,
-  listener: (args: A) => Promise<void>,
+  teams: TeamResolver | null,
+  factory: Factory<A>,
 ) {
+  const built = new WeakMap<Deps, (args: A) => Promise<void>>();
   return (args: A): Promise<void> => {
     const receipt: ReceiptContext = args.context;
     const receivedAtMs = receipt.receivedAtMs ?? Date.now();
@@ -117,6 +208,21 @@ function onEvent<A extends { body: unknown; context: object }>(
       deps.inFlight.run(async () => {
         let outcome = 'error';
         try {
+          // Team-less events (uninstall) run on the shared deps; the others on their team's, once connected.
+          let target = deps;
+          if (teams) {
+            const team = await teams(teamOf(args.body, args.context));
+            if (!team?.connected) {
+              outcome = team ? 'not_connected' : 'refused';
+              return;
+            }
+            target = team.deps;
+          }
+          let listener = built.get(target);
+          if (!listener) {
+            listener = factory(target);
+            built.set(target, listener);
+          }
           await listener(args);
           outcome = 'ok';
         } finally {
@@ -128,53 +234,211 @@ function onEvent<A extends { body: unknown; context: object }>(
 }
 
 /** The table of Slack surfaces → named callbacks. */
-export function registerListeners(app: App, deps: Deps): void {
-  const gate = <A extends Acked>(listener: (args: A) => Promise<void>) => afterAck(deps, listener);
-  app.command(COMMAND.crm, gate(crmCommandCallback(deps)));
-  app.shortcut(SHORTCUT.logToCrm, gate(logToCrmCallback(deps)));
-  app.shortcut(SHORTCUT.logThreadToCrm, gate(logThreadCallback(deps)));
-  app.view(CALLBACK.threadModal, gate(threadSubmissionCallback(deps)));
-  app.event(EVENT.linkShared, onEvent(deps, linkSharedCallback(deps)));
-  app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
-  app.view({ callback_id: CALLBACK.noteModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
-  app.action(ACTION.retryWrite, gate(retryWriteCallback(deps, RETRY_WRITES)));
-  app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
-  app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
-  app.action(ACTION.createContact, gate(createContactCallback(deps)));
-  app.action(ACTION.digestComplete, gate(digestCompleteCallback(deps)));
-  app.action(ACTION.digestSnooze, gate(digestSnoozeCallback(deps)));
-  app.action(ACTION.digestReassign, gate(digestReassignCallback(deps)));
-  app.options(ACTION.contactPicker, gate(contactOptionsCallback(deps)));
-  app.options(ACTION.ticketPicker, gate(ticketOptionsCallback(deps)));
-  app.action(ACTION.ticketPicker, gate(ticketPickedCallback(deps)));
-  app.view(CALLBACK.ticketModal, gate(ticketSubmissionCallback(deps)));
-  app.view({ callback_id: CALLBACK.ticketModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
-  app.view(CALLBACK.taskModal, gate(taskSubmissionCallback(deps)));
-  app.view({ callback_id: CALLBACK.taskModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
-  app.action(ACTION.cardCreateTask, gate(cardCreateTaskCallback(deps)));
-  app.view(CALLBACK.dealModal, gate(dealSubmissionCallback(deps)));
-  app.view({ callback_id: CALLBACK.dealModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
-  app.action(ACTION.trackSelect, gate(trackSelectCallback(deps)));
-  app.action(ACTION.cardCreateDeal, gate(cardCreateDealCallback(deps)));
-  app.view(CALLBACK.moveModal, gate(moveSubmissionCallback(deps)));
-  app.view({ callback_id: CALLBACK.moveModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
-  app.options(ACTION.dealPicker, gate(dealOptionsCallback(deps)));
-  app.action(ACTION.dealPicker, gate(dealPickedCallback(deps)));
-  app.action(ACTION.dealMove, gate(dealMoveCallback(deps)));
-  app.action(ACTION.dealDisambiguate, gate(dealDisambiguateCallback(deps)));
+export function registerListeners(
+  app: App,
+  deps: Deps,
+  teams: TeamResolver,
+  lifecycle?: WorkspaceLifecycle,
+): void {
+  const gate = <A extends Acked>(factory: Factory<A>) => afterAck(deps, teams, factory);
+  app.command(
+    COMMAND.crm,
+    gate((d) => crmCommandCallback(d)),
+  );
+  app.shortcut(
+    SHORTCUT.logToCrm,
+    gate((d) => logToCrmCallback(d)),
+  );
+  app.shortcut(
+    SHORTCUT.logThreadToCrm,
+    gate((d) => logThreadCallback(d)),
+  );
+  app.view(
+    CALLBACK.threadModal,
+    gate((d) => threadSubmissionCallback(d)),
+  );
+  app.event(
+    EVENT.linkShared,
+    onEvent(deps, teams, (d) => linkSharedCallback(d)),
+  );
+  app.view(
+    CALLBACK.noteModal,
+    gate((d) => noteSubmissionCallback(d)),
+  );
+  app.view(
+    { callback_id: CALLBACK.noteModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
+  app.action(
+    ACTION.retryWrite,
+    gate((d) => retryWriteCallback(d, RETRY_WRITES)),
+  );
+  app.action(
+    ACTION.cardLogNote,
+    gate((d) => cardLogNoteCallback(d)),
+  );
+  app.action(
+    ACTION.cardShare,
+    gate((d) => cardShareCallback(d)),
+  );
+  app.action(
+    ACTION.createContact,
+    gate((d) => createContactCallback(d)),
+  );
+  app.action(
+    ACTION.digestComplete,
+    gate((d) => digestCompleteCallback(d)),
+  );
+  app.action(
+    ACTION.digestSnooze,
+    gate((d) => digestSnoozeCallback(d)),
+  );
+  app.action(
+    ACTION.digestReassign,
+    gate((d) => digestReassignCallback(d)),
+  );
+  app.options(
+    ACTION.contactPicker,
+    gate((d) => contactOptionsCallback(d)),
+  );
+  app.options(
+    ACTION.ticketPicker,
+    gate((d) => ticketOptionsCallback(d)),
+  );
+  app.action(
+    ACTION.ticketPicker,
+    gate((d) => ticketPickedCallback(d)),
+  );
+  app.view(
+    CALLBACK.ticketModal,
+    gate((d) => ticketSubmissionCallback(d)),
+  );
+  app.view(
+    { callback_id: CALLBACK.ticketModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
+  app.view(
+    CALLBACK.taskModal,
+    gate((d) => taskSubmissionCallback(d)),
+  );
+  app.view(
+    { callback_id: CALLBACK.taskModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
+  app.action(
+    ACTION.cardCreateTask,
+    gate((d) => cardCreateTaskCallback(d)),
+  );
+  app.view(
+    CALLBACK.dealModal,
+    gate((d) => dealSubmissionCallback(d)),
+  );
+  app.view(
+    { callback_id: CALLBACK.dealModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
+  app.action(
+    ACTION.trackSelect,
+    gate((d) => trackSelectCallback(d)),
+  );
+  app.action(
+    ACTION.cardCreateDeal,
+    gate((d) => cardCreateDealCallback(d)),
+  );
+  app.view(
+    CALLBACK.moveModal,
+    gate((d) => moveSubmissionCallback(d)),
+  );
+  app.view(
+    { callback_id: CALLBACK.moveModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
+  app.options(
+    ACTION.dealPicker,
+    gate((d) => dealOptionsCallback(d)),
+  );
+  app.action(
+    ACTION.dealPicker,
+    gate((d) => dealPickedCallback(d)),
+  );
+  app.action(
+    ACTION.dealMove,
+    gate((d) => dealMoveCallback(d)),
+  );
+  app.action(
+    ACTION.dealDisambiguate,
+    gate((d) => dealDisambiguateCallback(d)),
+  );
   // Events are acked by the receiver itself: the gate gets a no-op ack to time and order the work after.
-  const homeOpened = gate(appHomeOpenedCallback(deps));
+  const homeOpened = gate((d) => appHomeOpenedCallback(d));
   app.event(EVENT.appHomeOpened, (args) => homeOpened({ ...args, ack: async () => {} }));
-  app.action(ACTION.homeTaskComplete, gate(homeTaskCompleteCallback(deps)));
-  app.action(ACTION.homeTaskSnooze, gate(homeTaskSnoozeCallback(deps)));
-  app.action(ACTION.homeSettings, gate(homeSettingsCallback(deps)));
-  app.action(ACTION.homeUserLink, gate(homeUserLinkCallback(deps)));
-  app.action(ACTION.followPick, gate(followPickCallback(deps)));
-  app.action(ACTION.unfollow, gate(unfollowCallback(deps)));
-  app.action(ACTION.connectWorkspace, gate(connectWorkspaceCallback(deps)));
-  app.action(ACTION.connectMe, gate(connectMeCallback(deps)));
-  app.action(ACTION.disconnectWorkspace, gate(disconnectWorkspaceCallback(deps)));
-  app.action(ACTION.disconnectMe, gate(disconnectMeCallback(deps)));
-  app.view(CALLBACK.connectModal, gate(connectSubmissionCallback(deps)));
-  app.view(CALLBACK.disconnectModal, gate(disconnectSubmissionCallback(deps)));
+  app.action(
+    ACTION.homeTaskComplete,
+    gate((d) => homeTaskCompleteCallback(d)),
+  );
+  app.action(
+    ACTION.homeTaskSnooze,
+    gate((d) => homeTaskSnoozeCallback(d)),
+  );
+  app.action(
+    ACTION.homeSettings,
+    gate((d) => homeSettingsCallback(d)),
+  );
+  app.action(
+    ACTION.homeUserLink,
+    gate((d) => homeUserLinkCallback(d)),
+  );
+  app.action(
+    ACTION.followPick,
+    gate((d) => followPickCallback(d)),
+  );
+  app.action(
+    ACTION.unfollow,
+    gate((d) => unfollowCallback(d)),
+  );
+  app.action(
+    ACTION.connectWorkspace,
+    gate((d) => connectWorkspaceCallback(d)),
+  );
+  app.action(
+    ACTION.connectMe,
+    gate((d) => connectMeCallback(d)),
+  );
+  app.action(
+    ACTION.disconnectWorkspace,
+    gate((d) => disconnectWorkspaceCallback(d)),
+  );
+  app.action(
+    ACTION.disconnectMe,
+    gate((d) => disconnectMeCallback(d)),
+  );
+  app.view(
+    CALLBACK.connectModal,
+    gate((d) => connectSubmissionCallback(d)),
+  );
+  app.view(
+    CALLBACK.disconnectModal,
+    gate((d) => disconnectSubmissionCallback(d)),
+  );
+  if (lifecycle) {
+    // Bolt skips authorization for these two (the token may be gone already).
+    app.event(
+      EVENT.appUninstalled,
+      onEvent(
+        deps,
+        null,
+        () =>
+          async ({ body }) =>
+            lifecycle.uninstalled(teamOf(body, {})),
+      ),
+    );
+    app.event(
+      EVENT.tokensRevoked,
+      onEvent(deps, null, () => async ({ body }) => {
+        const event = (body as { event?: { tokens?: { bot?: string[] } } }).event;
+        const bots = event?.tokens?.bot ?? [];
+        if (bots.length > 0) await lifecycle.botTokensRevoked(teamOf(body, {}));
+      }),
+    );
+  }
 }

@@ -102,7 +102,12 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const agile = opts.agileBaseUrl
     ? null
     : (opts.shared?.agile ??
-      (await startAgileSimulator({ undocumented: !documentedOnlyRun(), ...opts.simulator })));
+      (await startAgileSimulator({
+        undocumented: !documentedOnlyRun(),
+        // Members personally connected log in to Agile with their own key: the simulator knows them.
+        members: Object.values(opts.workspace?.personal ?? {}),
+        ...opts.simulator,
+      })));
   const dir = mkdtempSync(join(tmpdir(), 'crm-bot-test-'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,

@@ -1,5 +1,7 @@
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import type { SlackMessage } from '../../platform/slack/message.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { type EntryRefusal, payloadEntryRefusal, profileEntryRefusal } from './policy.js';
 import { buildEntryRefusalMessage, buildEntryRefusalModal } from './views.js';
@@ -94,8 +96,25 @@ export async function answerRefusal(
   args: RefusableArgs,
   refused: Refused,
 ): Promise<void> {
+  await answerBlocked(
+    deps,
+    args,
+    buildEntryRefusalMessage(refused.reason, refused.workspace),
+    buildEntryRefusalModal(refused.reason, refused.workspace),
+  );
+}
+
+/**
+ * Answers a request that will not reach its listener (refused, workspace not connected) with `message`
+ * (or `modal` for a shortcut), in the way its surface allows, and nothing else.
+ */
+export async function answerBlocked(
+  deps: Pick<Deps, 'logger'>,
+  args: RefusableArgs,
+  message: SlackMessage,
+  modal: ModalView,
+): Promise<void> {
   const body = (args.body ?? {}) as GuardBody;
-  const message = buildEntryRefusalMessage(refused.reason, refused.workspace);
   const ack = args.ack ?? (async () => undefined);
   const fail = (err: unknown) => deps.logger.warn({ err }, 'could not tell a refused user why');
   if (typeof body.command === 'string') {
@@ -128,7 +147,7 @@ export async function answerRefusal(
         await args.client.views
           .open({
             trigger_id: body.trigger_id,
-            view: buildEntryRefusalModal(refused.reason, refused.workspace),
+            view: modal,
           })
           .catch(fail);
       }

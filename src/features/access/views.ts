@@ -90,3 +90,47 @@ export function buildPublicReplyRefusal(input: { ticketId: string; text: string 
 /** Share in channel refused: the channel is shared with another organisation. */
 export const EXTERNAL_CHANNEL_SHARE_WORDS =
   'this channel is shared with another organisation, and CRM cards are not shared into such channels. A workspace admin can allow it in the app’s Home tab';
+
+/**
+ * A workspace without an Agile account yet: how to connect and who can (plain text, escaped where shown).
+ * `installerUserId` is named as a Slack mention when known.
+ */
+export function notConnectedWords(): string {
+  return 'This workspace isn’t connected to Agile CRM yet. A workspace admin or owner, or the person who installed the app, runs `/crm connect` and enters the Agile domain, an Agile user’s email and that user’s API key (Agile: Admin Settings → Developers & API). Everything else works once that is done.';
+}
+
+export function buildNotConnectedMessage(installerUserId: string | null): SlackMessage {
+  const who = installerUserId ? ` (the app was installed by <@${escapeMrkdwn(installerUserId)}>)` : '';
+  const text = `ℹ️ ${escapeMrkdwn(notConnectedWords())}${who}`;
+  return {
+    text: truncate(text, LIMITS.fallbackText),
+    blocks: [
+      { type: 'section', text: mrkdwnText(text) },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.connectWorkspace,
+            text: plainText('Connect Agile CRM', LIMITS.buttonText),
+            style: 'primary',
+            value: 'connect_workspace',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The same for a shortcut (its answer is a modal). */
+export function buildNotConnectedModal(): ModalView {
+  return buildStatusModal({
+    callbackId: CALLBACK.accessRefusal,
+    title: 'Agile CRM',
+    text: `ℹ️ ${escapeMrkdwn(notConnectedWords())}`,
+  });
+}
+
+/** A request from a workspace whose installation is gone (uninstalled, token revoked). */
+export const NOT_INSTALLED_WORDS =
+  'This workspace hasn’t installed the Agile CRM app (or it was removed): a workspace admin can install it again.';

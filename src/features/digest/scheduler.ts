@@ -19,7 +19,19 @@ import { buildDigestFailureNotice } from './reply-views.js';
 import { dueRunOf, localDate } from './schedule.js';
 import { buildDigestMessages, type DigestMessages } from './views.js';
 
-export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'>;
+export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'> & {
+  /**
+   * Each schedule's team (its Agile account, its Slack token and poster); null = not installed or not
+   * connected: its digests are skipped. Without it every schedule is this deps' (one workspace).
+   */
+  forTeam?: (teamId: string) => Promise<Deps | null>;
+};
+
+/** Where one schedule's digest is read and posted. */
+interface TeamTarget {
+  deps: SchedulerDeps;
+  poster: DigestPoster;
+}
 
 export interface DigestSchedulerOptions {
   deps: SchedulerDeps;
@@ -131,7 +143,25 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   let started = false;
   let stopped = false;
 
-  async function execute(schedule: StoredSchedule, run: DigestRun): Promise<void> {
+  /** Teams already logged as skipped (logged once, not every minute). */
+  const skippedTeams = new Set<string>();
+
+  async function targetOf(teamId: string): Promise<TeamTarget | null> {
+    if (!deps.forTeam) return { deps, poster };
+    const team = await deps.forTeam(teamId);
+    if (!team) {
+      if (!skippedTeams.has(teamId)) {
+        skippedTeams.add(teamId);
+        log.info({ teamId }, 'digests skipped: the workspace is not installed or not connected to Agile');
+      }
+      return null;
+    }
+    skippedTeams.delete(teamId);
+    return { deps: team, poster: team.digestPoster };
+  }
+
+  async function execute(schedule: StoredSchedule, run: DigestRun, target: TeamTarget): Promise<void> {
+    const { poster } = target;
     const channel = schedule.channelId;
     const runLog = log.child({ channel, scheduleId: schedule.id, localDate: run.localDate, runId: run.id });
     // A run taken over after its main message resumes its thread replies from the stored progress.
@@ -174,7 +204,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         // Built once: a retry resumes the same messages where posting stopped.
-        prepared ??= render(await loadDigest(deps, settingsOfSchedule(schedule), deps.now()));
+        prepared ??= render(await loadDigest(target.deps, settingsOfSchedule(schedule), deps.now()));
         if (progress.mainTs === undefined) {
           // Still ours? Heartbeats can stall (a frozen process, an unreachable database) long enough for
           // another instance to take the run over; then that instance posts it, not this one.
@@ -250,9 +280,9 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       .catch((err: unknown) => runLog.error({ err }, 'could not report the failed digest in the channel'));
   }
 
-  function launch(schedule: StoredSchedule, run: DigestRun): void {
+  function launch(schedule: StoredSchedule, run: DigestRun, target: TeamTarget): void {
     held.add(run.id);
-    const job = execute(schedule, run)
+    const job = execute(schedule, run, target)
       .catch((err: unknown) => log.error({ err, runId: run.id }, 'digest job crashed'))
       .finally(() => {
         held.delete(run.id);
@@ -265,6 +295,8 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     const staleMain = staleRunOf(schedule, now, staleClaimMs);
     const stale = staleMain ?? staleThreadRunOf(schedule, now, staleClaimMs);
     if (!stale || held.has(stale.id)) return false;
+    const target = await targetOf(schedule.teamId);
+    if (!target) return false;
     const input = { runId: stale.id, seenUpdatedMs: stale.updatedMs, instanceId, staleAfterMs: staleClaimMs };
     const run = await (staleMain
       ? deps.store.digestRuns.takeOver(input)
@@ -274,7 +306,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
       { scheduleId: schedule.id, localDate: run.localDate, runId: run.id, from: stale.instanceId },
       'took over a digest run whose instance stopped heart-beating',
     );
-    launch(schedule, run);
+    launch(schedule, run, target);
     return true;
   }
 
@@ -310,10 +342,13 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         continue;
       }
       report.due++;
+      // Only a due schedule asks for its team (cached): a team gone or not connected is skipped.
+      const target = await targetOf(schedule.teamId);
+      if (!target) continue;
       const run = await deps.store.digestRuns.claim(schedule.id, due.localDate, instanceId);
       if (!run) continue;
       report.claimed++;
-      launch(schedule, run);
+      launch(schedule, run, target);
     }
     return report;
   }

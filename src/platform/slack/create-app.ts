@@ -7,6 +7,25 @@ import { toBoltLogger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { type AckGate, createAckGate } from './ack-gate.js';
 import { meteredSlackFetch } from './api-metrics.js';
+import { BOT_SCOPES } from './ids.js';
+import type { CachedInstallationStore } from './installation-store.js';
+import { describeInstallFailure, installFailurePage, installSuccessPage, sendHtml } from './oauth-pages.js';
+
+/** OAuth mode (README → Installing the Slack app): installs by "Add to Slack", tokens per team. */
+export interface SlackOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  installationStore: CachedInstallationStore;
+}
+
+export const INSTALL_PATH = '/slack/install';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
+/** Slack's authorize page, beside its Web API (`https://slack.com/api/` → `https://slack.com/oauth/v2/authorize`). */
+export function authorizeUrlFor(apiUrl: string | undefined): string {
+  return new URL('../oauth/v2/authorize', apiUrl ?? 'https://slack.com/api/').toString();
+}
 
 export interface SlackAppOptions {
   config: Config;
@@ -18,12 +37,16 @@ export interface SlackAppOptions {
   now?: () => Date;
   /** Served on GET /metrics (HTTP and console modes; Socket Mode only on METRICS_PORT). */
   metrics: Metrics;
+  /** OAuth mode: Bolt's installer on GET /slack/install and /slack/oauth_redirect, authorize per team. */
+  oauth?: SlackOAuthOptions;
 }
 
 export interface SlackApp {
   app: App;
-  /** The bot-token Web API client for work outside a request (directories, scheduler). */
+  /** The bot-token Web API client for work outside a request (single-workspace; token-less in OAuth mode). */
   client: WebClient;
+  /** Web API client options every per-team client uses too (API URL, retries, metrics). */
+  clientOptions: ConstructorParameters<typeof WebClient>[1];
   /** Lets post-ack work yield to requests still waiting for their ack (HTTP mode). */
   ackGate: AckGate;
   start(port?: number): Promise<{ port: number | null }>;
@@ -80,6 +103,85 @@ function cachedAuthorize(
 }
 
 /**
+ * Bolt's own OAuth flow on the HTTP receiver: GET /slack/install sets the state cookie and redirects to
+ * Slack's authorize page (directInstall); GET /slack/oauth_redirect checks the state against the cookie,
+ * exchanges the code with oauth.v2.access (at SLACK_API_URL) and saves the installation. Our pages say
+ * what to do next, or why it failed with a link to try again.
+ */
+function oauthReceiverOptions(
+  oauth: SlackOAuthOptions,
+  apiUrl: string | undefined,
+  clientOptions: ConstructorParameters<typeof WebClient>[1],
+  logger: Logger,
+) {
+  // (apiUrl is in clientOptions as slackApiUrl; the authorize page sits beside it.)
+  const log = logger.child({ component: 'slack-oauth' });
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    scopes: [...BOT_SCOPES],
+    installationStore: oauth.installationStore,
+    installerOptions: {
+      installPath: INSTALL_PATH,
+      redirectUriPath: OAUTH_REDIRECT_PATH,
+      directInstall: true,
+      stateVerification: true,
+      authorizationUrl: authorizeUrlFor(apiUrl),
+      clientOptions: { ...clientOptions, retryConfig: { retries: 1 } },
+      callbackOptions: {
+        success: (
+          installation: { team?: { id: string; name?: string } },
+          _o: unknown,
+          _req: IncomingMessage,
+          res: ServerResponse,
+        ) => {
+          log.info({ teamId: installation.team?.id }, 'app installed in a workspace');
+          sendHtml(res, 200, installSuccessPage(installation.team?.name));
+        },
+        failure: (error: Error, _o: unknown, _req: IncomingMessage, res: ServerResponse) => {
+          const reason = describeInstallFailure(error);
+          log.warn({ err: error, reason }, 'app install failed');
+          sendHtml(res, 400, installFailurePage(reason, INSTALL_PATH));
+        },
+      },
+    },
+  };
+}
+
+/** What a member of a workspace without an installation is told (on the request's response_url). */
+export const NOT_INSTALLED_TEXT =
+  "This workspace hasn't installed the Agile CRM app (or it was removed). A workspace admin can install it again from the app's install page (/slack/install).";
+
+/**
+ * OAuth mode: a request whose team has no installation fails Bolt's authorize and reaches no listener
+ * (no CRM data). Its response_url (no token needed) still lets us say why; every other error is
+ * logged and rethrown as Bolt's default handler does.
+ */
+function notInstalledAnswer(logger: Logger) {
+  return async ({ error, body }: { error: Error & { code?: string }; body?: unknown }) => {
+    if (error.code !== 'slack_bolt_authorization_error') {
+      logger.error({ err: error }, 'unhandled error in a Slack listener');
+      throw error;
+    }
+    const b = (body ?? {}) as { team_id?: string; team?: { id?: string }; response_url?: string };
+    logger.warn(
+      { teamId: b.team?.id ?? b.team_id },
+      'request from a workspace without an installation refused',
+    );
+    if (typeof b.response_url !== 'string') return;
+    fetch(b.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: NOT_INSTALLED_TEXT }),
+      signal: AbortSignal.timeout(5000),
+    }).catch((err: unknown) =>
+      logger.warn({ err }, 'could not answer a request from a workspace without an installation'),
+    );
+  };
+}
+
+/**
  * Bolt in HTTP mode (every Slack request on POST /slack/events, signatures verified) or Socket Mode
  * when SLACK_APP_TOKEN is set. The console mode uses HTTP mode too: same code path as production.
  */
@@ -90,6 +192,7 @@ export function createSlackApp({
   health,
   now = () => new Date(),
   metrics,
+  oauth,
 }: SlackAppOptions): SlackApp {
   const startedAt = new Date().toISOString();
   const boltLogger = toBoltLogger(logger);
@@ -159,6 +262,7 @@ export function createSlackApp({
         receivedAtMs: receivedAt.get(req),
         slackRequestTimestamp: firstHeader(req, 'x-slack-request-timestamp'),
       }),
+      ...(oauth ? oauthReceiverOptions(oauth, config.slack.apiUrl, clientOptions, logger) : {}),
     });
     const boltListener = receiver.requestListener;
     receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
@@ -176,17 +280,20 @@ export function createSlackApp({
       if (req.method === 'POST') ackGate.track(res);
       boltListener(req, res);
     };
+    // OAuth mode: Bolt authorizes each request from its team's installation (receiver.installer).
     app = new App({
-      authorize,
+      ...(oauth ? { extendedErrorHandler: true } : { authorize }),
       receiver,
       logger: boltLogger,
       clientOptions,
     });
+    if (oauth) app.error(notInstalledAnswer(logger));
   }
 
   return {
     app,
     client,
+    clientOptions,
     ackGate,
     async start(port = config.port) {
       if (socket) {

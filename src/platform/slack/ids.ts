@@ -15,7 +15,35 @@ export const SHORTCUT = {
 export const EVENT = {
   linkShared: 'link_shared',
   appHomeOpened: 'app_home_opened',
+  /** OAuth mode: the app was removed from a workspace (its data is deleted) or its bot token revoked. */
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
 } as const;
+
+/**
+ * The bot scopes the app asks for (manifest.yml oauth_config.scopes.bot and the OAuth install URL):
+ * one list, so an install by OAuth grants what the manifest declares.
+ */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'users:read.email',
+  'reactions:write',
+  'files:write',
+  'im:write',
+  'channels:read',
+  'groups:read',
+  'im:read',
+  'mpim:read',
+  'links:read',
+  'links:write',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'mpim:history',
+] as const;
 
 /** Modal callback_ids. */
 export const CALLBACK = {

@@ -126,10 +126,14 @@ describe('/crm audit', () => {
         'time (UTC)': new Date(NOW).toISOString(),
         'slack user id': 'U0ALICE',
         'slack user name': 'Alice Archer',
-        'agile user': sim().credentials.email,
+        // Alice is personally connected: her writes go out with her own key, recorded as her.
+        'agile user': DEFAULT_USER_PERSONAL.U0ALICE?.email,
         outcome: 'ok',
       });
     }
+    const writes = sim().requests.filter((r) => r.method !== 'GET' && r.status < 300);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes.map((r) => r.user))).toEqual(new Set([DEFAULT_USER_PERSONAL.U0ALICE?.email]));
     expect(rows?.[0]?.summary).toBe('Called about the renewal');
     expect(rows?.[2]?.summary).toBe('Acme robotics enterprise licence: Proposal → Won');
     t.slack.assertNoViolations();

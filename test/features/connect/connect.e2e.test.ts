@@ -258,7 +258,7 @@ describe('/crm connect me (a personal account)', () => {
   });
 
   // Needs the per-user Agile clients (h-install: personal-client writes read from store.workspaces).
-  it.skip('then a note they log is written with their own credentials', async () => {
+  it('then a note they log is written with their own credentials', async () => {
     await connectWorkspaceAsAlice();
     await t.bot.deps.accounts.connectPersonal(TEAM.id, {
       slackUserId: RAJ.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, linkSharedEvent } from '../../helpers/payloads.js';
+import { CHANNEL, linkSharedEvent, TEAM, USER } from '../../helpers/payloads.js';
 import { simulatorOf } from '../../helpers/test-bot.js';
 import { useTestBot } from '../../helpers/use-test-bot.js';
 
@@ -112,13 +112,14 @@ describe('link unfurls', () => {
   it('an externally shared channel gets cards when the workspace admin allows it', async () => {
     t.slack.channels.set('C0SHARED', { name: 'partners', isExtShared: true });
     const id = contactId('ada.lovelace@northwind.example.com');
-    const deps = t.bot.deps;
-    const before = deps.settings;
-    deps.settings = { ...before, externalChannelsAllowed: true };
+    // The admin's switch (App Home) is a store row: every request of the team reads it from there.
+    const settings = t.bot.deps.store.settings;
+    const before = await settings.get(TEAM.id);
+    await settings.save(TEAM.id, { ...before, externalChannelsAllowed: true }, USER.id);
     try {
       await share([`https://${DOMAIN}.agilecrm.com/#contact/${id}`], { channel: 'C0SHARED' });
     } finally {
-      deps.settings = before;
+      await settings.save(TEAM.id, before, USER.id);
     }
     expect(unfurlCalls()).toHaveLength(1);
     t.slack.assertNoViolations();

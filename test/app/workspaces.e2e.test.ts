@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgileSimulator, startAgileSimulator } from '../../src/devkit/sandbox/agile-simulator.js';
+import { NOT_INSTALLED_TEXT } from '../../src/platform/slack/create-app.js';
+import { ENTERPRISE_INSTALL_REFUSED } from '../../src/platform/slack/installation-store.js';
+import {
+  FAKE_OAUTH,
+  type FakeSlack,
+  type FakeTeam,
+  RESPONSE,
+  startFakeSlack,
+} from '../helpers/fake-slack.js';
+import { eventEnvelope } from '../helpers/payloads.js';
+import { documentedOnlyRun, startTestBot, TEST_BOT_TOKEN, type TestBot } from '../helpers/test-bot.js';
+
+/**
+ * Two workspaces installed through the real OAuth routes (GET /slack/install → Slack's authorize page
+ * → GET /slack/oauth_redirect) against the fake Slack, each connected to its own Agile simulator
+ * (AGILE_BASE_URL = http://proxy/{domain}/dev/: the proxy sends /alpha/… to one simulator and /beta/…
+ * to the other). The database is one SQLite file the test keeps, so a restart reads it again.
+ */
+
+const ALPHA = { id: 'T0ALPHA', name: 'Alpha & Co', domain: 'alpha-co' };
+const BETA = { id: 'T0BETA', name: 'Beta Ltd', domain: 'beta-ltd' };
+const GAMMA = { id: 'T0GAMMA', name: 'Gamma', domain: 'gamma' };
+const GRID = { id: 'T0GRID', name: 'Grid Org', domain: 'grid', enterpriseId: 'E0GRID' };
+const userOf = (teamId: string, name: string) => ({
+  id: `U0${name.toUpperCase()}${teamId.slice(2)}`,
+  name,
+  realName: `${name} of ${teamId}`,
+  displayName: name,
+  email: `${name}@${teamId.toLowerCase()}.example.com`,
+  tz: 'UTC',
+  isAdmin: true,
+});
+const ADA = 'ada.lovelace@northwind.example.com';
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const STATE_SECRET = 'state-secret-for-the-oauth-test-0123456789';
+
+let slack: FakeSlack;
+let simA: AgileSimulator;
+let simB: AgileSimulator;
+let proxy: Server;
+let dir: string;
+let t: TestBot;
+const teams: Record<string, FakeTeam> = {};
+
+/** /alpha/dev/… → simulator A's /dev/…, /beta/dev/… → B's: one AGILE_BASE_URL template for both. */
+async function startDomainProxy(targets: Record<string, AgileSimulator>): Promise<Server> {
+  const server = createServer((req, res) => {
+    const match = /^\/([^/]+)(\/dev\/.*)$/.exec(req.url ?? '');
+    const sim = match?.[1] ? targets[match[1]] : undefined;
+    if (!match?.[2] || !sim) {
+      res.writeHead(404).end('unknown domain');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = new URL(match[2] ?? '/', sim.url);
+      fetch(target, {
+        method: req.method,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+        ) as Record<string, string>,
+        body: ['GET', 'HEAD'].includes(req.method ?? 'GET') ? undefined : Buffer.concat(chunks),
+      }).then(
+        async (answer) => {
+          res.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'text/plain',
+          });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        },
+        () => res.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function oauthBot(): Promise<TestBot> {
+  const { port } = proxy.address() as AddressInfo;
+  return startTestBot({
+    shared: { slack },
+    agileBaseUrl: `http://127.0.0.1:${port}/{domain}/dev/`,
+    scheduler: { enabled: false },
+    followPoller: { enabled: false },
+    env: {
+      SLACK_BOT_TOKEN: '',
+      SLACK_CLIENT_ID: FAKE_OAUTH.clientId,
+      SLACK_CLIENT_SECRET: FAKE_OAUTH.clientSecret,
+      SLACK_STATE_SECRET: STATE_SECRET,
+      ENCRYPTION_KEY,
+      AGILE_EMAIL: '',
+      AGILE_API_KEY: '',
+      DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`,
+    },
+  });
+}
+
+/** The browser's trip: /slack/install (state cookie) → authorize stand-in → /slack/oauth_redirect. */
+async function install(
+  teamId: string,
+  opts: { cookie?: boolean } = {},
+): Promise<{ status: number; html: string }> {
+  const start = await fetch(`${t.baseUrl}/slack/install`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const cookie = start.headers.get('set-cookie')?.split(';')[0] ?? '';
+  expect(cookie).toMatch(/^slack-app-oauth-state=.+/);
+  const authorize = new URL(start.headers.get('location') ?? '');
+  expect(authorize.searchParams.get('client_id')).toBe(FAKE_OAUTH.clientId);
+  expect(authorize.searchParams.get('scope')).toContain('commands');
+  authorize.searchParams.set('team', teamId);
+  const slackAnswer = await fetch(authorize, { redirect: 'manual' });
+  expect(slackAnswer.status).toBe(302);
+  const back = slackAnswer.headers.get('location') ?? '';
+  expect(back.startsWith(`${t.baseUrl}/slack/oauth_redirect?`)).toBe(true);
+  const done = await fetch(back, {
+    redirect: 'manual',
+    headers: opts.cookie === false ? {} : { cookie },
+  });
+  return { status: done.status, html: await done.text() };
+}
+
+async function connect(teamId: string, domain: string, sim: AgileSimulator): Promise<void> {
+  await t.bot.deps.accounts.connectWorkspace(teamId, {
+    domain,
+    email: sim.credentials.email,
+    apiKey: sim.credentials.apiKey,
+    connectedBy: userOf(teamId, 'admin').id,
+    connectedMs: Date.now(),
+  });
+}
+
+/** `/crm {text}` from a member of `teamId`; resolves with the ack and the response_url posts. */
+async function command(teamId: string, text: string) {
+  const user = userOf(teamId, 'admin');
+  const responseId = `r-${teamId}-${Math.random().toString(36).slice(2)}`;
+  const res = await t.command(text, {
+    user: { id: user.id, username: user.name, name: user.name, team_id: teamId },
+    responseUrl: slack.responseUrl(responseId),
+    overrides: { team_id: teamId, team_domain: teamId.toLowerCase() },
+  });
+  await t.idle();
+  const posts = slack.log.filter((c) => c.kind === RESPONSE && c.responseId === responseId);
+  return { res, posts, text: JSON.stringify([res.json ?? res.body, ...posts.map((p) => p.args)]) };
+}
+
+/** The API key a request to a simulator was sent with (Basic auth: email:key). */
+const keyOf = (r: AgileSimulator['requests'][number]) => {
+  const basic = /^Basic (.+)$/.exec(r.headers.authorization ?? '')?.[1] ?? '';
+  return Buffer.from(basic, 'base64').toString().split(':')[1];
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'crm-workspaces-'));
+  slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN });
+  for (const team of [ALPHA, BETA, GAMMA, GRID]) {
+    teams[team.id] = slack.addTeam({ ...team, users: [userOf(team.id, 'admin'), userOf(team.id, 'member')] });
+  }
+  const undocumented = !documentedOnlyRun();
+  simA = await startAgileSimulator({
+    undocumented,
+    email: 'api@alpha.example.com',
+    apiKey: 'alpha-agile-key-0001',
+  });
+  simB = await startAgileSimulator({
+    undocumented,
+    email: 'api@beta.example.com',
+    apiKey: 'beta-agile-key-0002',
+    seed: false,
+  });
+  proxy = await startDomainProxy({ [ALPHA.domain]: simA, [BETA.domain]: simB });
+  t = await oauthBot();
+  slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
+});
+
+afterAll(async () => {
+  await t?.close();
+  await Promise.all([slack?.close(), simA?.close(), simB?.close()]);
+  await new Promise((resolve) => proxy?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('OAuth install, per-workspace Agile, uninstall', () => {
+  it('installs two workspaces through /slack/install and /slack/oauth_redirect', async () => {
+    for (const team of [ALPHA, BETA]) {
+      const done = await install(team.id);
+      expect(done.status).toBe(200);
+      // Escaped team name, and the next step.
+      expect(done.html).toContain(`Installed in ${team.name.replace('&', '&amp;')}.`);
+      expect(done.html).toContain('/crm connect');
+    }
+    expect(slack.oauthExchanges.map((e) => [e.ok, e.teamId])).toEqual([
+      [true, ALPHA.id],
+      [true, BETA.id],
+    ]);
+    const stored = await t.bot.deps.store.workspaces.getInstallation(ALPHA.id);
+    expect(stored).toMatchObject({
+      teamId: ALPHA.id,
+      botToken: teams[ALPHA.id]?.botToken,
+      installerUserId: 'U0ALICE',
+      botUserId: teams[ALPHA.id]?.botUserId,
+    });
+  });
+
+  it('answers a workspace not connected to Agile with how to connect, except /crm help', async () => {
+    const gamma = await install(GAMMA.id);
+    expect(gamma.status).toBe(200);
+    const lookup = await command(GAMMA.id, `lookup ${ADA}`);
+    expect(lookup.res.status).toBe(200);
+    expect(lookup.text).toContain('isn’t connected to Agile CRM yet');
+    expect(lookup.text).toContain('/crm connect');
+    expect(lookup.text).toContain('connect_workspace');
+    expect(lookup.text).not.toContain('Ada');
+    const help = await command(GAMMA.id, 'help');
+    expect(help.text).not.toContain('isn’t connected');
+    expect(help.text).toContain('/crm');
+  });
+
+  it('reads each workspace’s own Agile: a contact of one is never visible from the other', async () => {
+    await connect(ALPHA.id, ALPHA.domain, simA);
+    await connect(BETA.id, BETA.domain, simB);
+    const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
+    expect(fromAlpha.text).toContain('Ada Lovelace');
+    const betaBefore = simB.requests.length;
+    const fromBeta = await command(BETA.id, `lookup ${ADA}`);
+    expect(fromBeta.text).not.toContain('Ada Lovelace');
+    expect(fromBeta.text).not.toContain('Northwind');
+    // Beta's lookup went to Beta's Agile with Beta's key, and never to Alpha's.
+    const betaCalls = simB.requests.slice(betaBefore);
+    expect(betaCalls.length).toBeGreaterThan(0);
+    expect(new Set(simA.requests.map(keyOf))).toEqual(new Set([simA.credentials.apiKey]));
+    expect(new Set(simB.requests.map(keyOf))).toEqual(new Set([simB.credentials.apiKey]));
+    // Each workspace's Slack calls used its own bot token.
+    for (const team of [ALPHA, BETA]) {
+      const fake = teams[team.id];
+      expect(fake?.log.length).toBeGreaterThan(0);
+      expect(new Set(fake?.log.map((c) => c.token))).toEqual(new Set([fake?.botToken]));
+    }
+  });
+
+  it('refuses a request from a workspace that never installed the app, with no CRM data', async () => {
+    const before = simA.requests.length + simB.requests.length;
+    const refused = await command('T0STRANGER', `lookup ${ADA}`);
+    expect(refused.res.status).toBe(200);
+    const post = await slack.waitFor(RESPONSE, (c) => String(c.args.text ?? '') === NOT_INSTALLED_TEXT);
+    expect(post.args.response_type).toBe('ephemeral');
+    expect(refused.text).not.toContain('Ada');
+    expect(simA.requests.length + simB.requests.length).toBe(before);
+  });
+
+  it('shows a failure page with a link to try again for a bad state, a lost cookie or a used code', async () => {
+    const forged = await fetch(
+      `${t.baseUrl}/slack/oauth_redirect?code=${slack.issueCode(GAMMA.id)}&state=forged`,
+    );
+    expect(forged.status).toBe(400);
+    const html = await forged.text();
+    expect(html).toContain('The app was not installed');
+    expect(html).toContain('href="/slack/install"');
+    const noCookie = await install(GAMMA.id, { cookie: false });
+    expect(noCookie.status).toBe(400);
+    expect(noCookie.html).toContain('another browser');
+    const grid = await install(GRID.id);
+    expect(grid.status).toBe(400);
+    expect(grid.html).toContain(ENTERPRISE_INSTALL_REFUSED.slice(0, 40));
+    expect(await t.bot.deps.store.workspaces.getInstallation(GRID.id)).toBeUndefined();
+  });
+
+  it('keeps installations and connections across a restart, and no secret in clear in the file', async () => {
+    await t.close();
+    t = await oauthBot();
+    slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
+    const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
+    expect(fromAlpha.text).toContain('Ada Lovelace');
+    const bytes = ['bot.sqlite', 'bot.sqlite-wal']
+      .map((f) => join(dir, f))
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
+    expect(bytes).toContain(ALPHA.id);
+    for (const secret of [
+      teams[ALPHA.id]?.botToken,
+      teams[BETA.id]?.botToken,
+      simA.credentials.apiKey,
+      simB.credentials.apiKey,
+    ]) {
+      expect(secret).toBeTruthy();
+      expect(bytes).not.toContain(secret);
+    }
+  });
+
+  it('tokens_revoked forgets the bot token; app_uninstalled deletes the team’s data and refuses it', async () => {
+    const store = t.bot.deps.store;
+    await store.digestSchedules.upsert({
+      teamId: BETA.id,
+      channelId: 'C0BETASALES',
+      time: '09:00',
+      timeZone: 'UTC',
+      horizonDays: 1,
+      weekdaysOnly: false,
+      ownerEmails: null,
+      userId: userOf(BETA.id, 'admin').id,
+    });
+    const uninstall = await t.event({ ...eventEnvelope({ type: 'app_uninstalled' }), team_id: BETA.id });
+    expect(uninstall.status).toBe(200);
+    await t.idle();
+    await expect.poll(() => store.workspaces.getInstallation(BETA.id)).toBeUndefined();
+    expect(await store.workspaces.getWorkspaceAccount(BETA.id)).toBeUndefined();
+    expect(await store.digestSchedules.get('C0BETASALES')).toBeUndefined();
+    expect(await t.bot.deps.forTeam(BETA.id)).toBeNull();
+    const before = simB.requests.length;
+    const refused = await command(BETA.id, `lookup ${ADA}`);
+    expect(refused.res.status).toBe(200);
+    await slack.waitFor(
+      RESPONSE,
+      (c) => Boolean(c.responseId?.startsWith(`r-${BETA.id}`)) && c.args.text === NOT_INSTALLED_TEXT,
+    );
+    expect(simB.requests.length).toBe(before);
+    // Alpha is untouched.
+    expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
+
+    const revoked = await t.event({
+      ...eventEnvelope({ type: 'tokens_revoked', tokens: { bot: [teams[ALPHA.id]?.botUserId] } }),
+      team_id: ALPHA.id,
+    });
+    expect(revoked.status).toBe(200);
+    await t.idle();
+    await expect.poll(() => store.workspaces.getInstallation(ALPHA.id)).toBeUndefined();
+    // The Agile account stays until app_uninstalled (a reinstall finds it connected).
+    expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
+    expect(await t.bot.deps.forTeam(ALPHA.id)).toBeNull();
+    const reinstalled = await install(ALPHA.id);
+    expect(reinstalled.status).toBe(200);
+    expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('Ada Lovelace');
+  });
+});
