@@ -403,17 +403,53 @@ describe('"Connect your Agile account" elsewhere', () => {
   });
 });
 
-describe('single-workspace env mode', () => {
-  it('/crm disconnect says the account comes from AGILE_* and changes nothing', async () => {
-    t.bot.deps.agileAccountFromEnv = true;
-    try {
-      await t.command('disconnect', { user: user(ALICE) });
-      expect(await ephemeral()).toContain('comes from the bot’s configuration');
-      t.slack.reset();
-      await t.command('connect', { user: user(ALICE) });
-      expect(await ephemeral()).toContain('connect your own Agile account');
-    } finally {
-      t.bot.deps.agileAccountFromEnv = false;
-    }
+describe('single-workspace env mode (AGILE_* configured)', () => {
+  let env: TestBot;
+  beforeAll(async () => {
+    env = await startTestBot({
+      users: [ALICE, RAJ],
+      scheduler: { enabled: false },
+      followPoller: { enabled: false },
+    });
+  });
+  afterAll(() => env.close());
+
+  it('/crm disconnect and /crm connect say the account comes from AGILE_* and change nothing', async () => {
+    await env.command('disconnect', { user: user(ALICE) });
+    const said = await env.slack.waitFor(RESPONSE);
+    expect(textOf(said.args.blocks)).toContain('comes from the bot’s configuration');
+    expect(textOf(said.args.blocks)).toContain('can’t be removed from Slack');
+    env.slack.reset();
+    await env.command('connect', { user: user(ALICE) });
+    const again = await env.slack.waitFor(RESPONSE);
+    expect(textOf(again.args.blocks)).toContain('connect your own Agile account');
+    await env.idle();
+    expect(env.slack.calls('views.open')).toHaveLength(0);
+  });
+
+  it('a member still connects personally (stored in the workspaces store)', async () => {
+    const agile = env.agile;
+    if (!agile) throw new Error('the env bot runs on its own simulator');
+    agile.addMember({ email: RAJ.email, apiKey: RAJ_KEY });
+    await env.command('connect me', { user: user(RAJ) });
+    await env.slack.waitFor('views.open');
+    const view = [...env.slack.views.values()].filter((v) => v.view.type === 'modal').at(-1);
+    if (!view) throw new Error('no form');
+    const res = await env.interact(
+      viewSubmissionPayload({
+        user: user(RAJ),
+        callbackId: CALLBACK.connectModal,
+        id: view.id,
+        privateMetadata: String(view.view.private_metadata ?? ''),
+        values: {
+          [BLOCK.agileEmail]: { [ACTION.agileEmailInput]: RAJ.email },
+          [BLOCK.agileApiKey]: { [ACTION.agileApiKeyInput]: RAJ_KEY },
+        },
+      }),
+    );
+    expect(textOf(answerOf(res).view)).toContain(`as ${RAJ.email}`);
+    expect(await env.bot.deps.store.workspaces.getPersonalAccount(TEAM.id, RAJ.id)).toMatchObject({
+      email: RAJ.email,
+    });
   });
 });
