@@ -139,7 +139,9 @@ function buttonCallback(deps: Deps, scope: ConnectScope, start: typeof startConn
       inModal: where === 'modal',
       answer: async (message, s) => {
         if (where === 'home') {
-          await deps.home.publish(deps, client, actor, { notice: message.text });
+          await deps.home
+            .publish(deps, client, actor, { notice: message.text })
+            .catch((err: unknown) => deps.logger.warn({ err }, 'could not answer in App Home'));
         } else if (where === 'modal') {
           await client.views.push({
             trigger_id: body.trigger_id,

@@ -48,7 +48,8 @@ beforeAll(async () => {
     scheduler: { enabled: false },
     followPoller: { enabled: false },
     shared: { agile: sim },
-    env: { AGILE_BASE_URL: sim.urlTemplate, AGILE_DOMAIN: 'sandbox' },
+    // Debug logs: the strongest check that the API key is never logged.
+    env: { AGILE_BASE_URL: sim.urlTemplate, AGILE_DOMAIN: 'sandbox', LOG_LEVEL: 'debug' },
     // As in OAuth mode: the workspace's account is the one connected from Slack, not AGILE_*.
     workspace: { agileAccountFromEnv: false },
   });
