@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgileSimulator, startAgileSimulator } from '../../src/devkit/sandbox/agile-simulator.js';
 import { NOT_INSTALLED_TEXT } from '../../src/platform/slack/create-app.js';
@@ -16,6 +17,7 @@ import {
   startFakeSlack,
 } from '../helpers/fake-slack.js';
 import { eventEnvelope } from '../helpers/payloads.js';
+import { createTestDatabase, dropTestDatabase, postgresProblem } from '../helpers/postgres.js';
 import { documentedOnlyRun, startTestBot, TEST_BOT_TOKEN, type TestBot } from '../helpers/test-bot.js';
 
 /**
@@ -47,8 +49,13 @@ let simA: AgileSimulator;
 let simB: AgileSimulator;
 let proxy: Server;
 let dir: string;
+let databaseUrl: string;
+let pgDatabase: string | undefined;
 let t: TestBot;
 const teams: Record<string, FakeTeam> = {};
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The bot's clock runs this far ahead of the real one (Bolt checks request timestamps on the real one). */
+let clockOffsetMs = 0;
 
 /** /alpha/dev/… → simulator A's /dev/…, /beta/dev/… → B's: one AGILE_BASE_URL template for both. */
 async function startDomainProxy(targets: Record<string, AgileSimulator>): Promise<Server> {
@@ -89,7 +96,9 @@ function oauthBot(): Promise<TestBot> {
   return startTestBot({
     shared: { slack },
     agileBaseUrl: `http://127.0.0.1:${port}/{domain}/dev/`,
-    scheduler: { enabled: false },
+    now: () => new Date(Date.now() + clockOffsetMs),
+    // Ticked by hand (its first tick at start finds no schedule).
+    scheduler: { tickMs: 3_600_000, perChannelIntervalMs: 0, retryDelaysMs: [] },
     followPoller: { enabled: false },
     env: {
       SLACK_BOT_TOKEN: '',
@@ -99,7 +108,7 @@ function oauthBot(): Promise<TestBot> {
       ENCRYPTION_KEY,
       AGILE_EMAIL: '',
       AGILE_API_KEY: '',
-      DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`,
+      DATABASE_URL: databaseUrl,
     },
   });
 }
@@ -152,192 +161,268 @@ async function command(teamId: string, text: string) {
   return { res, posts, text: JSON.stringify([res.json ?? res.body, ...posts.map((p) => p.args)]) };
 }
 
+/** Everything the database holds: the SQLite file (and its WAL) as bytes, or every PostgreSQL row. */
+async function databaseContents(kind: 'sqlite' | 'postgres'): Promise<string> {
+  if (kind === 'sqlite') {
+    return ['bot.sqlite', 'bot.sqlite-wal']
+      .map((f) => join(dir, f))
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const dumps: string[] = [];
+    for (const { table_name } of tables.rows) {
+      const rows = await client.query(`SELECT row_to_json(t)::text AS j FROM "${table_name}" t`);
+      dumps.push(...rows.rows.map((r: { j: string }) => r.j));
+    }
+    return dumps.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
 /** The API key a request to a simulator was sent with (Basic auth: email:key). */
 const keyOf = (r: AgileSimulator['requests'][number]) => {
   const basic = /^Basic (.+)$/.exec(r.headers.authorization ?? '')?.[1] ?? '';
   return Buffer.from(basic, 'base64').toString().split(':')[1];
 };
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'crm-workspaces-'));
-  slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN });
-  for (const team of [ALPHA, BETA, GAMMA, GRID]) {
-    teams[team.id] = slack.addTeam({ ...team, users: [userOf(team.id, 'admin'), userOf(team.id, 'member')] });
-  }
-  const undocumented = !documentedOnlyRun();
-  simA = await startAgileSimulator({
-    undocumented,
-    email: 'api@alpha.example.com',
-    apiKey: 'alpha-agile-key-0001',
-  });
-  simB = await startAgileSimulator({
-    undocumented,
-    email: 'api@beta.example.com',
-    apiKey: 'beta-agile-key-0002',
-    seed: false,
-  });
-  proxy = await startDomainProxy({ [ALPHA.domain]: simA, [BETA.domain]: simB });
-  t = await oauthBot();
-  slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
-});
+const POSTGRES_PROBLEM = await postgresProblem();
 
-afterAll(async () => {
-  await t?.close();
-  await Promise.all([slack?.close(), simA?.close(), simB?.close()]);
-  await new Promise((resolve) => proxy?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('OAuth install, per-workspace Agile, uninstall', () => {
-  it('installs two workspaces through /slack/install and /slack/oauth_redirect', async () => {
-    for (const team of [ALPHA, BETA]) {
-      const done = await install(team.id);
-      expect(done.status).toBe(200);
-      // Escaped team name, and the next step.
-      expect(done.html).toContain(`Installed in ${team.name.replace('&', '&amp;')}.`);
-      expect(done.html).toContain('/crm connect');
+describe.each(['sqlite', 'postgres'] as const)(
+  'OAuth install, per-workspace Agile, uninstall (%s)',
+  (kind) => {
+    if (kind === 'postgres' && POSTGRES_PROBLEM) {
+      it.skip(`PostgreSQL unavailable: ${POSTGRES_PROBLEM}`, () => {});
+      return;
     }
-    expect(slack.oauthExchanges.map((e) => [e.ok, e.teamId])).toEqual([
-      [true, ALPHA.id],
-      [true, BETA.id],
-    ]);
-    const stored = await t.bot.deps.store.workspaces.getInstallation(ALPHA.id);
-    expect(stored).toMatchObject({
-      teamId: ALPHA.id,
-      botToken: teams[ALPHA.id]?.botToken,
-      installerUserId: 'U0ALICE',
-      botUserId: teams[ALPHA.id]?.botUserId,
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'crm-workspaces-'));
+      if (kind === 'postgres') {
+        const db = await createTestDatabase('crm_workspaces');
+        pgDatabase = db.name;
+        databaseUrl = db.url;
+      } else {
+        databaseUrl = `sqlite:${join(dir, 'bot.sqlite')}`;
+      }
+      slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN });
+      for (const team of [ALPHA, BETA, GAMMA, GRID]) {
+        teams[team.id] = slack.addTeam({
+          ...team,
+          users: [userOf(team.id, 'admin'), userOf(team.id, 'member')],
+        });
+      }
+      const undocumented = !documentedOnlyRun();
+      simA = await startAgileSimulator({
+        undocumented,
+        email: 'api@alpha.example.com',
+        apiKey: 'alpha-agile-key-0001',
+      });
+      simB = await startAgileSimulator({
+        undocumented,
+        email: 'api@beta.example.com',
+        apiKey: 'beta-agile-key-0002',
+        seed: false,
+      });
+      proxy = await startDomainProxy({ [ALPHA.domain]: simA, [BETA.domain]: simB });
+      t = await oauthBot();
+      slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
     });
-  });
 
-  it('answers a workspace not connected to Agile with how to connect, except /crm help', async () => {
-    const gamma = await install(GAMMA.id);
-    expect(gamma.status).toBe(200);
-    const lookup = await command(GAMMA.id, `lookup ${ADA}`);
-    expect(lookup.res.status).toBe(200);
-    expect(lookup.text).toContain('isn’t connected to Agile CRM yet');
-    expect(lookup.text).toContain('/crm connect');
-    expect(lookup.text).toContain('connect_workspace');
-    expect(lookup.text).not.toContain('Ada');
-    const help = await command(GAMMA.id, 'help');
-    expect(help.text).not.toContain('isn’t connected');
-    expect(help.text).toContain('/crm');
-  });
-
-  it('reads each workspace’s own Agile: a contact of one is never visible from the other', async () => {
-    await connect(ALPHA.id, ALPHA.domain, simA);
-    await connect(BETA.id, BETA.domain, simB);
-    const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
-    expect(fromAlpha.text).toContain('Ada Lovelace');
-    const betaBefore = simB.requests.length;
-    const fromBeta = await command(BETA.id, `lookup ${ADA}`);
-    expect(fromBeta.text).not.toContain('Ada Lovelace');
-    expect(fromBeta.text).not.toContain('Northwind');
-    // Beta's lookup went to Beta's Agile with Beta's key, and never to Alpha's.
-    const betaCalls = simB.requests.slice(betaBefore);
-    expect(betaCalls.length).toBeGreaterThan(0);
-    expect(new Set(simA.requests.map(keyOf))).toEqual(new Set([simA.credentials.apiKey]));
-    expect(new Set(simB.requests.map(keyOf))).toEqual(new Set([simB.credentials.apiKey]));
-    // Each workspace's Slack calls used its own bot token.
-    for (const team of [ALPHA, BETA]) {
-      const fake = teams[team.id];
-      expect(fake?.log.length).toBeGreaterThan(0);
-      expect(new Set(fake?.log.map((c) => c.token))).toEqual(new Set([fake?.botToken]));
-    }
-  });
-
-  it('refuses a request from a workspace that never installed the app, with no CRM data', async () => {
-    const before = simA.requests.length + simB.requests.length;
-    const refused = await command('T0STRANGER', `lookup ${ADA}`);
-    expect(refused.res.status).toBe(200);
-    const post = await slack.waitFor(RESPONSE, (c) => String(c.args.text ?? '') === NOT_INSTALLED_TEXT);
-    expect(post.args.response_type).toBe('ephemeral');
-    expect(refused.text).not.toContain('Ada');
-    expect(simA.requests.length + simB.requests.length).toBe(before);
-  });
-
-  it('shows a failure page with a link to try again for a bad state, a lost cookie or a used code', async () => {
-    const forged = await fetch(
-      `${t.baseUrl}/slack/oauth_redirect?code=${slack.issueCode(GAMMA.id)}&state=forged`,
-    );
-    expect(forged.status).toBe(400);
-    const html = await forged.text();
-    expect(html).toContain('The app was not installed');
-    expect(html).toContain('href="/slack/install"');
-    const noCookie = await install(GAMMA.id, { cookie: false });
-    expect(noCookie.status).toBe(400);
-    expect(noCookie.html).toContain('another browser');
-    const grid = await install(GRID.id);
-    expect(grid.status).toBe(400);
-    expect(grid.html).toContain(ENTERPRISE_INSTALL_REFUSED.slice(0, 40));
-    expect(await t.bot.deps.store.workspaces.getInstallation(GRID.id)).toBeUndefined();
-  });
-
-  it('keeps installations and connections across a restart, and no secret in clear in the file', async () => {
-    await t.close();
-    t = await oauthBot();
-    slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
-    const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
-    expect(fromAlpha.text).toContain('Ada Lovelace');
-    const bytes = ['bot.sqlite', 'bot.sqlite-wal']
-      .map((f) => join(dir, f))
-      .filter(existsSync)
-      .map((f) => readFileSync(f).toString('latin1'))
-      .join('\n');
-    expect(bytes).toContain(ALPHA.id);
-    for (const secret of [
-      teams[ALPHA.id]?.botToken,
-      teams[BETA.id]?.botToken,
-      simA.credentials.apiKey,
-      simB.credentials.apiKey,
-    ]) {
-      expect(secret).toBeTruthy();
-      expect(bytes).not.toContain(secret);
-    }
-  });
-
-  it('tokens_revoked forgets the bot token; app_uninstalled deletes the team’s data and refuses it', async () => {
-    const store = t.bot.deps.store;
-    await store.digestSchedules.upsert({
-      teamId: BETA.id,
-      channelId: 'C0BETASALES',
-      time: '09:00',
-      timeZone: 'UTC',
-      horizonDays: 1,
-      weekdaysOnly: false,
-      ownerEmails: null,
-      userId: userOf(BETA.id, 'admin').id,
+    afterAll(async () => {
+      await t?.close();
+      await Promise.all([slack?.close(), simA?.close(), simB?.close()]);
+      await new Promise((resolve) => proxy?.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+      if (pgDatabase) await dropTestDatabase(pgDatabase);
+      pgDatabase = undefined;
     });
-    const uninstall = await t.event({ ...eventEnvelope({ type: 'app_uninstalled' }), team_id: BETA.id });
-    expect(uninstall.status).toBe(200);
-    await t.idle();
-    await expect.poll(() => store.workspaces.getInstallation(BETA.id)).toBeUndefined();
-    expect(await store.workspaces.getWorkspaceAccount(BETA.id)).toBeUndefined();
-    expect(await store.digestSchedules.get('C0BETASALES')).toBeUndefined();
-    expect(await t.bot.deps.forTeam(BETA.id)).toBeNull();
-    const before = simB.requests.length;
-    const refused = await command(BETA.id, `lookup ${ADA}`);
-    expect(refused.res.status).toBe(200);
-    await slack.waitFor(
-      RESPONSE,
-      (c) => Boolean(c.responseId?.startsWith(`r-${BETA.id}`)) && c.args.text === NOT_INSTALLED_TEXT,
-    );
-    expect(simB.requests.length).toBe(before);
-    // Alpha is untouched.
-    expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
 
-    const revoked = await t.event({
-      ...eventEnvelope({ type: 'tokens_revoked', tokens: { bot: [teams[ALPHA.id]?.botUserId] } }),
-      team_id: ALPHA.id,
+    it('installs two workspaces through /slack/install and /slack/oauth_redirect', async () => {
+      for (const team of [ALPHA, BETA]) {
+        const done = await install(team.id);
+        expect(done.status).toBe(200);
+        // Escaped team name, and the next step.
+        expect(done.html).toContain(`Installed in ${team.name.replace('&', '&amp;')}.`);
+        expect(done.html).toContain('/crm connect');
+      }
+      expect(slack.oauthExchanges.map((e) => [e.ok, e.teamId])).toEqual([
+        [true, ALPHA.id],
+        [true, BETA.id],
+      ]);
+      const stored = await t.bot.deps.store.workspaces.getInstallation(ALPHA.id);
+      expect(stored).toMatchObject({
+        teamId: ALPHA.id,
+        botToken: teams[ALPHA.id]?.botToken,
+        installerUserId: 'U0ALICE',
+        botUserId: teams[ALPHA.id]?.botUserId,
+      });
     });
-    expect(revoked.status).toBe(200);
-    await t.idle();
-    await expect.poll(() => store.workspaces.getInstallation(ALPHA.id)).toBeUndefined();
-    // The Agile account stays until app_uninstalled (a reinstall finds it connected).
-    expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
-    expect(await t.bot.deps.forTeam(ALPHA.id)).toBeNull();
-    const reinstalled = await install(ALPHA.id);
-    expect(reinstalled.status).toBe(200);
-    expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('Ada Lovelace');
-  });
-});
+
+    it('answers a workspace not connected to Agile with how to connect, except /crm help', async () => {
+      const gamma = await install(GAMMA.id);
+      expect(gamma.status).toBe(200);
+      const lookup = await command(GAMMA.id, `lookup ${ADA}`);
+      expect(lookup.res.status).toBe(200);
+      expect(lookup.text).toContain('isn’t connected to Agile CRM yet');
+      expect(lookup.text).toContain('/crm connect');
+      expect(lookup.text).toContain('connect_workspace');
+      expect(lookup.text).not.toContain('Ada');
+      const help = await command(GAMMA.id, 'help');
+      expect(help.text).not.toContain('isn’t connected');
+      expect(help.text).toContain('/crm');
+    });
+
+    it('reads each workspace’s own Agile: a contact of one is never visible from the other', async () => {
+      await connect(ALPHA.id, ALPHA.domain, simA);
+      await connect(BETA.id, BETA.domain, simB);
+      const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
+      expect(fromAlpha.text).toContain('Ada Lovelace');
+      const betaBefore = simB.requests.length;
+      const fromBeta = await command(BETA.id, `lookup ${ADA}`);
+      expect(fromBeta.text).not.toContain('Ada Lovelace');
+      expect(fromBeta.text).not.toContain('Northwind');
+      // Beta's lookup went to Beta's Agile with Beta's key, and never to Alpha's.
+      const betaCalls = simB.requests.slice(betaBefore);
+      expect(betaCalls.length).toBeGreaterThan(0);
+      expect(new Set(simA.requests.map(keyOf))).toEqual(new Set([simA.credentials.apiKey]));
+      expect(new Set(simB.requests.map(keyOf))).toEqual(new Set([simB.credentials.apiKey]));
+      // Each workspace's Slack calls used its own bot token.
+      for (const team of [ALPHA, BETA]) {
+        const fake = teams[team.id];
+        expect(fake?.log.length).toBeGreaterThan(0);
+        expect(new Set(fake?.log.map((c) => c.token))).toEqual(new Set([fake?.botToken]));
+      }
+    });
+
+    it('posts each workspace’s digest with its own token, and skips a workspace not connected', async () => {
+      const schedule = (teamId: string, channelId: string) =>
+        t.bot.deps.store.digestSchedules.upsert({
+          teamId,
+          channelId,
+          time: '00:00',
+          timeZone: 'UTC',
+          horizonDays: 7,
+          weekdaysOnly: false,
+          ownerEmails: null,
+          userId: userOf(teamId, 'admin').id,
+        });
+      await schedule(ALPHA.id, 'C0ALPHADIGEST');
+      await schedule(GAMMA.id, 'C0GAMMADIGEST');
+      // A schedule saved after today's 00:00 first posts tomorrow: the bot's clock moves a day on.
+      clockOffsetMs = DAY_MS;
+      const report = await t.bot.digestScheduler?.tick();
+      expect(report).toMatchObject({ schedules: 2, due: 2, claimed: 1 });
+      const post = await teams[ALPHA.id]?.waitFor(
+        'chat.postMessage',
+        (c) => c.args.channel === 'C0ALPHADIGEST',
+        10_000,
+      );
+      expect(post?.token).toBe(teams[ALPHA.id]?.botToken);
+      await t.bot.digestScheduler?.tick();
+      expect(teams[GAMMA.id]?.calls('chat.postMessage')).toEqual([]);
+      expect(slack.calls('chat.postMessage')).toEqual([]);
+      clockOffsetMs = 0;
+      for (const channel of ['C0ALPHADIGEST', 'C0GAMMADIGEST']) {
+        await t.bot.deps.store.digestSchedules.delete(channel);
+      }
+    });
+
+    it('refuses a request from a workspace that never installed the app, with no CRM data', async () => {
+      const before = simA.requests.length + simB.requests.length;
+      const refused = await command('T0STRANGER', `lookup ${ADA}`);
+      expect(refused.res.status).toBe(200);
+      const post = await slack.waitFor(RESPONSE, (c) => String(c.args.text ?? '') === NOT_INSTALLED_TEXT);
+      expect(post.args.response_type).toBe('ephemeral');
+      expect(refused.text).not.toContain('Ada');
+      expect(simA.requests.length + simB.requests.length).toBe(before);
+    });
+
+    it('shows a failure page with a link to try again for a bad state, a lost cookie or a used code', async () => {
+      const forged = await fetch(
+        `${t.baseUrl}/slack/oauth_redirect?code=${slack.issueCode(GAMMA.id)}&state=forged`,
+      );
+      expect(forged.status).toBe(400);
+      const html = await forged.text();
+      expect(html).toContain('The app was not installed');
+      expect(html).toContain('href="/slack/install"');
+      const noCookie = await install(GAMMA.id, { cookie: false });
+      expect(noCookie.status).toBe(400);
+      expect(noCookie.html).toContain('another browser');
+      const grid = await install(GRID.id);
+      expect(grid.status).toBe(400);
+      expect(grid.html).toContain(ENTERPRISE_INSTALL_REFUSED.slice(0, 40));
+      expect(await t.bot.deps.store.workspaces.getInstallation(GRID.id)).toBeUndefined();
+    });
+
+    it('keeps installations and connections across a restart, and no secret in clear in the file', async () => {
+      await t.close();
+      t = await oauthBot();
+      slack.redirectUrl = `${t.baseUrl}/slack/oauth_redirect`;
+      const fromAlpha = await command(ALPHA.id, `lookup ${ADA}`);
+      expect(fromAlpha.text).toContain('Ada Lovelace');
+      const bytes = await databaseContents(kind);
+      expect(bytes).toContain(ALPHA.id);
+      for (const secret of [
+        teams[ALPHA.id]?.botToken,
+        teams[BETA.id]?.botToken,
+        simA.credentials.apiKey,
+        simB.credentials.apiKey,
+      ]) {
+        expect(secret).toBeTruthy();
+        expect(bytes).not.toContain(secret);
+      }
+    });
+
+    it('tokens_revoked forgets the bot token; app_uninstalled deletes the team’s data and refuses it', async () => {
+      const store = t.bot.deps.store;
+      await store.digestSchedules.upsert({
+        teamId: BETA.id,
+        channelId: 'C0BETASALES',
+        time: '09:00',
+        timeZone: 'UTC',
+        horizonDays: 1,
+        weekdaysOnly: false,
+        ownerEmails: null,
+        userId: userOf(BETA.id, 'admin').id,
+      });
+      const uninstall = await t.event({ ...eventEnvelope({ type: 'app_uninstalled' }), team_id: BETA.id });
+      expect(uninstall.status).toBe(200);
+      await t.idle();
+      await expect.poll(() => store.workspaces.getInstallation(BETA.id)).toBeUndefined();
+      expect(await store.workspaces.getWorkspaceAccount(BETA.id)).toBeUndefined();
+      expect(await store.digestSchedules.get('C0BETASALES')).toBeUndefined();
+      expect(await t.bot.deps.forTeam(BETA.id)).toBeNull();
+      const before = simB.requests.length;
+      const refused = await command(BETA.id, `lookup ${ADA}`);
+      expect(refused.res.status).toBe(200);
+      await slack.waitFor(
+        RESPONSE,
+        (c) => Boolean(c.responseId?.startsWith(`r-${BETA.id}`)) && c.args.text === NOT_INSTALLED_TEXT,
+      );
+      expect(simB.requests.length).toBe(before);
+      // Alpha is untouched.
+      expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
+
+      const revoked = await t.event({
+        ...eventEnvelope({ type: 'tokens_revoked', tokens: { bot: [teams[ALPHA.id]?.botUserId] } }),
+        team_id: ALPHA.id,
+      });
+      expect(revoked.status).toBe(200);
+      await t.idle();
+      await expect.poll(() => store.workspaces.getInstallation(ALPHA.id)).toBeUndefined();
+      // The Agile account stays until app_uninstalled (a reinstall finds it connected).
+      expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
+      expect(await t.bot.deps.forTeam(ALPHA.id)).toBeNull();
+      const reinstalled = await install(ALPHA.id);
+      expect(reinstalled.status).toBe(200);
+      expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('Ada Lovelace');
+    });
+  },
+);
