@@ -72,6 +72,8 @@ export interface BotOptions {
     settings?: Partial<WorkspaceSettings>;
     installerUserId?: string;
     personal?: Record<string, { email: string; apiKey: string }>;
+    /** Whether AGILE_* set the workspace's account (default: they do when configured); tests of connect flows say false. */
+    agileAccountFromEnv?: boolean;
   };
   /** The poller of followed records (on by default); tests turn its timer off and call tick(). */
   followPoller?: { enabled?: boolean; instanceId?: string };
@@ -138,6 +140,19 @@ export async function createBot({
     'stored secrets checked against the encryption key',
   );
   const accounts = createAgileAccounts(store, log.child({ component: 'accounts' }));
+  // Logins checked by /crm connect (and members' own clients): the console's sandbox serves `/{domain}/dev/`.
+  const agileTemplate = sandbox ? sandbox.urlTemplate : config.agileBaseUrlTemplate;
+  const agileAccountFromEnv = workspace.agileAccountFromEnv ?? config.agile !== null;
+  const agileClientFor: Deps['agileClientFor'] = (domain, email, apiKey, options) =>
+    createAgileClient({
+      baseUrl: domain ? agileBaseUrlFor(agileTemplate, domain) : agileConfig.baseUrl,
+      email,
+      apiKey,
+      logger: log.child({ component: 'agile' }),
+      metrics,
+      ...agileOptions,
+      ...options,
+    });
   const installations = oauth ? createInstallationStore(store.workspaces, now) : null;
   const slack = createSlackApp({
     config,
@@ -188,6 +203,8 @@ export async function createBot({
     agile,
     store,
     accounts,
+    agileClientFor,
+    agileAccountFromEnv,
     now,
     slackUsers: createSlackUserDirectory(slack.client, log, now, metrics),
     owners: createOwnerDirectory(agile, now, { apiEmail: agileConfig.email }),
@@ -220,6 +237,8 @@ export async function createBot({
     followPollIntervalSec: config.pollIntervalSec,
     forTeam: (teamId) => workspaces.forTeam(teamId),
   };
+  // The workspace's account: AGILE_* when configured (single workspace), else the one connected from Slack
+  // (OAuth mode; the console, whose sandbox account is stored at start).
   const envAccount: TeamAgileAccount = {
     domain: envDomain,
     baseUrl: agileConfig.baseUrl,
@@ -242,12 +261,12 @@ export async function createBot({
       return { botToken: config.slack.botToken ?? '', installerUserId: installed?.installerUserId ?? null };
     },
     accountOf: async (teamId) => {
-      if (!oauth) return envAccount;
+      if (agileAccountFromEnv) return envAccount;
       const account = await store.workspaces.getWorkspaceAccount(teamId);
       if (!account) return undefined;
       return {
         domain: account.domain,
-        baseUrl: agileBaseUrlOf(config, account.domain),
+        baseUrl: agileBaseUrlFor(agileTemplate, account.domain),
         email: account.email,
         apiKey: account.apiKey,
       };
@@ -435,10 +454,6 @@ const PER_TEAM_CACHE_ENTRIES = 1000;
 
 /** The Agile base URL of a workspace not connected yet: any call fails at once (nothing listens there). */
 const NOT_CONNECTED_URL = 'http://agile-not-connected.invalid/dev/';
-
-function agileBaseUrlOf(config: Config, domain: string): string {
-  return agileBaseUrlFor(config.agileBaseUrlTemplate, domain);
-}
 
 /**
  * BotOptions.workspace (tests, the console) written to the store at start-up, under the env token's

@@ -24,6 +24,15 @@ export interface Deps {
   store: Store;
   /** Connecting and disconnecting Agile accounts (workspace and personal); tells per-team caches. */
   accounts: AgileAccounts;
+  /** An Agile client for one login at one domain (AGILE_BASE_URL's `{domain}` filled; null: the bot's own base URL). */
+  agileClientFor(
+    domain: string | null,
+    email: string,
+    apiKey: string,
+    options?: { timeoutMs?: number; retries?: number },
+  ): AgileClient;
+  /** The workspace's Agile account comes from AGILE_* (single-workspace mode): `/crm connect`/`disconnect` can't change it. */
+  agileAccountFromEnv: boolean;
   now: () => Date;
   /** Slack user profiles (time zone, email, name) and email → Slack user id, cached. */
   slackUsers: SlackUserDirectory;

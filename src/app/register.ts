@@ -11,6 +11,14 @@ import {
   NOT_INSTALLED_WORDS,
 } from '../features/access/views.js';
 import { crmCommandCallback } from '../features/command/handlers.js';
+import {
+  connectMeCallback,
+  connectSubmissionCallback,
+  connectWorkspaceCallback,
+  disconnectMeCallback,
+  disconnectSubmissionCallback,
+  disconnectWorkspaceCallback,
+} from '../features/connect/handlers.js';
 import { cardShareCallback } from '../features/contact-card/handlers.js';
 import { contactOptionsCallback } from '../features/contacts/handlers.js';
 import {
@@ -387,6 +395,30 @@ export function registerListeners(
   app.action(
     ACTION.unfollow,
     gate((d) => unfollowCallback(d)),
+  );
+  app.action(
+    ACTION.connectWorkspace,
+    gate((d) => connectWorkspaceCallback(d)),
+  );
+  app.action(
+    ACTION.connectMe,
+    gate((d) => connectMeCallback(d)),
+  );
+  app.action(
+    ACTION.disconnectWorkspace,
+    gate((d) => disconnectWorkspaceCallback(d)),
+  );
+  app.action(
+    ACTION.disconnectMe,
+    gate((d) => disconnectMeCallback(d)),
+  );
+  app.view(
+    CALLBACK.connectModal,
+    gate((d) => connectSubmissionCallback(d)),
+  );
+  app.view(
+    CALLBACK.disconnectModal,
+    gate((d) => disconnectSubmissionCallback(d)),
   );
   if (lifecycle) {
     // Bolt skips authorization for these two (the token may be gone already).

@@ -49,10 +49,43 @@ export class ConsoleRefusedError extends Error {
   }
 }
 
+/** The console user's own REST API key in the sandbox (she is Alice Moreno there too). */
+const CONSOLE_PERSONAL_KEY = 'sandbox-personal-key';
+
 /** The console user (Alice, a user of the sandbox too) connected to the sandbox with her own email. */
 function consolePersonalConnection(): Record<string, { email: string; apiKey: string }> {
   const me = CONSOLE_USERS[0];
-  return me?.email ? { [me.id]: { email: me.email, apiKey: 'sandbox-personal-key' } } : {};
+  return me?.email ? { [me.id]: { email: me.email, apiKey: CONSOLE_PERSONAL_KEY } } : {};
+}
+
+/**
+ * On the embedded sandbox the console's workspace starts connected to it (domain `sandbox`) and Alice
+ * personally, as stored connections (the store keeps them across runs; the sandbox learns Alice's key
+ * afresh each start): `/crm disconnect`, `/crm connect me` and the rest then work as in a real workspace.
+ */
+async function connectConsoleToSandbox(bot: Bot): Promise<void> {
+  const sandbox = bot.sandbox;
+  const me = CONSOLE_USERS[0];
+  if (!sandbox || !me?.email) return;
+  sandbox.addMember({ email: me.email, apiKey: CONSOLE_PERSONAL_KEY });
+  const { accounts, store } = bot.deps;
+  const nowMs = bot.deps.now().getTime();
+  if (!(await store.workspaces.getWorkspaceAccount(CONSOLE_TEAM.id))) {
+    await accounts.connectWorkspace(CONSOLE_TEAM.id, {
+      domain: 'sandbox',
+      ...sandbox.credentials,
+      connectedBy: me.id,
+      connectedMs: nowMs,
+    });
+  }
+  if (!(await store.workspaces.getPersonalAccount(CONSOLE_TEAM.id, me.id))) {
+    await accounts.connectPersonal(CONSOLE_TEAM.id, {
+      slackUserId: me.id,
+      email: me.email,
+      apiKey: CONSOLE_PERSONAL_KEY,
+      connectedMs: nowMs,
+    });
+  }
 }
 
 /** The app's config with this process's throwaway Slack credentials and the emulated Web API. */
@@ -141,6 +174,7 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     // tried (public ticket replies need it); against a real Agile account, nobody is until they connect.
     workspace: config.agile ? {} : { personal: consolePersonalConnection() },
   });
+  await connectConsoleToSandbox(bot);
   await bot.start(bound);
 
   return {

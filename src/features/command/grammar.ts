@@ -5,6 +5,9 @@ import { ALL_USAGES, COMMAND_USAGE, type CommandName } from './usage.js';
 
 export type ModalName = 'note' | 'task' | 'deal' | 'move' | 'ticket';
 
+/** Whose Agile account: the workspace's (admins) or the user's own. */
+export type ConnectScope = 'workspace' | 'personal';
+
 export type DealRef = { kind: 'id'; id: string } | { kind: 'name'; name: string };
 
 /**
@@ -37,6 +40,9 @@ export type CrmCommand =
   | { kind: 'unfollow'; target: FollowRef }
   /** This channel's follows. */
   | { kind: 'following' }
+  /** `/crm connect` (the workspace's Agile account, admins) or `/crm connect me` (the user's own). */
+  | { kind: 'connect'; scope: ConnectScope }
+  | { kind: 'disconnect'; scope: ConnectScope }
   /** `days`: null = the default window; `userId`: a Slack user id, null = everyone. */
   | { kind: 'audit'; days: number | null; userId: string | null }
   /** `message` and `usage` are plain text (may hold backticks) and must be escaped before mrkdwn. */
@@ -63,6 +69,8 @@ const KEYWORDS: Record<string, CommandName | 'ticket'> = {
   follow: 'follow',
   unfollow: 'unfollow',
   following: 'following',
+  connect: 'connect',
+  disconnect: 'disconnect',
 };
 
 const MAX_ECHO = 40;
@@ -148,6 +156,9 @@ function parse(raw: string): CrmCommand {
       return rest.trim() === ''
         ? { kind: 'following' }
         : usageError('following', '`/crm following` takes nothing after it. Type just `/crm following`.');
+    case 'connect':
+    case 'disconnect':
+      return parseConnect(command, rest);
     default:
       return unknownCommand(word, rest);
   }
@@ -269,6 +280,18 @@ export function parseFollowRef(rest: string): FollowRef | null {
   if (value.startsWith('#') && ticketId) return { kind: 'id', id: ticketId, hint: 'ticket' };
   if (/^\d+$/.test(value)) return { kind: 'id', id: value, hint: null };
   return { kind: 'name', name: value };
+}
+
+/** `connect` / `disconnect` alone (the workspace's account), `… me` (mine), `… workspace` (said in full). */
+function parseConnect(command: 'connect' | 'disconnect', rest: string): CrmCommand {
+  const word = rest.trim().toLowerCase();
+  if (word === '' || word === 'workspace') return { kind: command, scope: 'workspace' };
+  if (word === 'me' || word === 'my account' || word === 'myself')
+    return { kind: command, scope: 'personal' };
+  return usageError(
+    command,
+    `\`/crm ${command}\` takes nothing (the workspace's Agile account) or \`me\` (your own), not \`${echo(rest)}\`.`,
+  );
 }
 
 /** More than any retention anyone sets; the export clamps to the real one. */

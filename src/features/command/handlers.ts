@@ -3,6 +3,7 @@ import type { CommandArgs, CommandHandler, ModalOpener } from '../../platform/sl
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { auditCommandHandler } from '../audit/handlers.js';
+import { connectCommandHandler, disconnectCommandHandler } from '../connect/handlers.js';
 import { openDealModalFromCommand } from '../deal/command-handler.js';
 import { digestCommandHandler } from '../digest/command-handler.js';
 import { followCommandHandler, followingCommandHandler, unfollowCommandHandler } from '../follow/handlers.js';
@@ -39,6 +40,8 @@ const HANDLERS: Handlers = {
   follow: followCommandHandler,
   unfollow: unfollowCommandHandler,
   following: followingCommandHandler,
+  connect: connectCommandHandler,
+  disconnect: disconnectCommandHandler,
   help: async (_cmd, { respond }) => {
     await respond({ response_type: 'ephemeral', ...buildHelpMessage() });
   },

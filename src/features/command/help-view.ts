@@ -28,7 +28,7 @@ export function buildHelpMessage(): SlackMessage {
     ),
   );
   return {
-    text: 'How to use /crm: lookup, note, task, deal, move, reply, digest, follow. Type /crm help for examples.',
+    text: 'How to use /crm: lookup, note, task, deal, move, reply, digest, follow, connect. Type /crm help for examples.',
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Agile CRM from Slack', emoji: true } },
       ...sections,

@@ -59,6 +59,16 @@ export const COMMAND_USAGE = {
     example: '/crm following',
     what: 'The records this channel follows, with Unfollow buttons',
   },
+  connect: {
+    usage: '/crm connect [me]',
+    example: '/crm connect me',
+    what: "Connect Agile CRM: `me` your own account (your changes are made as you); alone the workspace's (admins)",
+  },
+  disconnect: {
+    usage: '/crm disconnect [me]',
+    example: '/crm disconnect me',
+    what: "Disconnect your own Agile account (`me`), or the workspace's (admins)",
+  },
   status: { usage: '/crm status', example: '/crm status', what: "The bot's health (workspace admins)" },
   audit: {
     usage: '/crm audit [days N] [user @someone]',

@@ -97,8 +97,10 @@ export interface SubmitPlan<T> {
   errorMessage?: (err: unknown) => string | undefined;
   /** Shown while a slow CRM is still saving (the ack must not wait past Slack's 3 s). */
   savingView: () => View;
-  /** Replaces the saving view when the slow write succeeded. */
+  /** Replaces the saving view when the slow write succeeded (and the form itself, with showDone). */
   doneView: (result: T) => View;
+  /** A write within the budget turns the form into doneView instead of closing it (e.g. "Connected"). */
+  showDone?: boolean;
   /** The form again, with everything typed and the error on top, when the slow write failed. */
   failedView: (message: string, err: unknown) => View;
   /** How long to wait for the CRM before acking with the saving view; ~2 s leaves room in Slack's 3. */
@@ -154,7 +156,9 @@ export async function submitForm<T>(
   }
 
   if (first !== TIMEOUT) {
-    await ack();
+    if (plan.showDone && first.status === 'done')
+      await ack({ response_action: 'update', view: plan.doneView(first.result) });
+    else await ack();
     // in_progress: the same submission is being saved by an earlier delivery, which will confirm.
     if (first.status === 'done')
       await safely(deps.logger, () => plan.onSuccess(first.result, { replayed: first.replayed }));

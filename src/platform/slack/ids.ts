@@ -55,6 +55,10 @@ export const CALLBACK = {
   /** The small modal a shortcut opens to say the user may not use the app (no submit). */
   accessRefusal: 'access_refusal',
   threadModal: 'thread_modal',
+  /** `/crm connect [me]` and the Connect buttons: the Agile credentials form (its metadata says whose). */
+  connectModal: 'connect_modal',
+  /** The "Disconnect …?" confirmation (its metadata says whose). */
+  disconnectModal: 'disconnect_modal',
 } as const;
 
 export const ACTION = {
@@ -112,6 +116,10 @@ export const ACTION = {
   connectMe: 'connect_me',
   disconnectWorkspace: 'disconnect_workspace',
   disconnectMe: 'disconnect_me',
+  /** The connect form's inputs (prefixed `connect_` like every id of that flow). */
+  agileDomainInput: 'connect_domain_input',
+  agileEmailInput: 'connect_email_input',
+  agileApiKeyInput: 'connect_api_key_input',
   /** App Home: my task's Complete / Snooze 1 day; the value is the digest task value (id and shown due). */
   homeTaskComplete: 'home_task_complete',
   homeTaskSnooze: 'home_task_snooze',
@@ -144,6 +152,10 @@ export const BLOCK = {
   reply: 'reply',
   visibility: 'visibility',
   logAgain: 'log_again',
+  /** The connect form's inputs (errors show under them). */
+  agileDomain: 'agile_domain',
+  agileEmail: 'agile_email',
+  agileApiKey: 'agile_api_key',
   /** Digest item blocks are `<prefix><taskId>` so a click can re-render its own item in place. */
   digestTaskPrefix: 'digest_task:',
   digestTaskActionsPrefix: 'digest_actions:',

@@ -18,6 +18,8 @@ const KINDS = new Set([
   'follow',
   'unfollow',
   'following',
+  'connect',
+  'disconnect',
   'error',
 ]);
 

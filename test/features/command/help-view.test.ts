@@ -69,6 +69,8 @@ describe('buildHelpMessage', () => {
         'follow',
         'unfollow',
         'following',
+        'connect',
+        'disconnect',
       ]),
     );
     for (const e of examples) expect(parseCrmCommand(e).kind).not.toBe('error');
