@@ -36,6 +36,7 @@ import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
+import { heldReplyCancelCallback } from '../features/ticket/held-handlers.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
@@ -140,6 +141,7 @@ export function registerListeners(app: App, deps: Deps): void {
   app.options(ACTION.ticketPicker, gate(ticketOptionsCallback(deps)));
   app.action(ACTION.ticketPicker, gate(ticketPickedCallback(deps)));
   app.view(CALLBACK.ticketModal, gate(ticketSubmissionCallback(deps)));
+  app.action(ACTION.heldReplyCancel, gate(heldReplyCancelCallback(deps)));
   app.view({ callback_id: CALLBACK.ticketModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.view(CALLBACK.taskModal, gate(taskSubmissionCallback(deps)));
   app.view({ callback_id: CALLBACK.taskModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));

@@ -1,9 +1,11 @@
 import { NOTE_FORM_RETRY, retryNoteForm } from '../features/note/submit-handler.js';
 import type { RetryWrite } from '../features/retry/handlers.js';
 import { retryTaskForm, TASK_FORM_RETRY } from '../features/task/submit-handler.js';
+import { HELD_REPLY_RETRY, retryHeldReply } from '../features/ticket/held-sender.js';
 
 /** The writes a failure DM's Retry can run again (see platform/slack/failed-write.ts), by kind. */
 export const RETRY_WRITES: Readonly<Record<string, RetryWrite>> = {
   [NOTE_FORM_RETRY]: retryNoteForm,
   [TASK_FORM_RETRY]: retryTaskForm,
+  [HELD_REPLY_RETRY]: retryHeldReply,
 };

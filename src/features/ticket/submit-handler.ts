@@ -8,6 +8,7 @@ import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { buildTicketHeldModal } from './held-views.js';
 import { replyLanded } from './landed.js';
 import {
   buildTicketReplyFailedMessages,
@@ -82,6 +83,7 @@ export function ticketSubmissionCallback(deps: Deps) {
       text,
       visibility,
       seen,
+      subject,
     });
 
     const formView = (extra: {
@@ -142,6 +144,8 @@ export function ticketSubmissionCallback(deps: Deps) {
       savingView: () => buildTicketSavingModal({ channelId: meta.channelId, ticketId, subject, mark: seen }),
       doneView: (outcome) => {
         shownInModal = true;
+        if (outcome.kind === 'queued')
+          return buildTicketHeldModal({ ticketId, subject, holdSec: outcome.holdSec });
         return outcome.kind === 'sent'
           ? buildTicketDoneModal({ ticketId, subject, visibility: outcome.visibility })
           : formView({
@@ -159,6 +163,8 @@ export function ticketSubmissionCallback(deps: Deps) {
           timeZone,
         }),
       onSuccess: async (outcome) => {
+        // A held reply's confirmation is its DM (with Cancel), already sent.
+        if (outcome.kind === 'queued') return;
         if (outcome.kind === 'sent') {
           await notify(
             buildTicketReplySentMessage({ ticketId, subject, visibility: outcome.visibility, text }),

@@ -3,6 +3,8 @@ import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { type HoldDeps, holdPublicReply } from './held.js';
+import type { HeldReplyPayload } from './held-views.js';
 import { replyLanded } from './landed.js';
 import {
   OPTIONS_BUDGET_MS,
@@ -46,7 +48,7 @@ export function bareTicket(ticketId: string, subject = ''): TicketSummary {
 }
 
 /** Sends one reply (public: emailed to the requester) or private note, audited. */
-function sendReply(
+export function sendReply(
   deps: Pick<Deps, 'tickets'> & { audit: AuditTrail },
   actor: Actor,
   reply: { ticketId: string; text: string; visibility: Visibility; subject?: string },
@@ -117,6 +119,8 @@ export async function loadTicketThread(
 
 export type ReplyOutcome =
   | { kind: 'sent'; visibility: Visibility }
+  /** A public reply held TICKET_REPLY_HOLD_SECONDS (its DM has Cancel); held-sender.ts sends it. */
+  | { kind: 'queued'; holdSec: number }
   /** Newer messages than the user saw: nothing sent; the modal shows them and the next Send confirms. */
   | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
 
@@ -134,7 +138,7 @@ export interface ModalReply {
 
 /** A validated Reply to ticket submission: the thread is read at once, the write waits for the caller. */
 export function startModalReply(
-  deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit'> & HoldDeps,
   input: {
     actor: Actor;
     viewId: string;
@@ -142,6 +146,7 @@ export function startModalReply(
     text: string;
     visibility: Visibility;
     seen: ThreadMark;
+    subject?: string;
   },
 ): ModalReply {
   const { ticketId, text, visibility, seen } = input;
@@ -159,6 +164,10 @@ export function startModalReply(
         if (attempt.afterUnknown && replyLanded(messages, text, visibility))
           return { kind: 'sent', visibility };
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
+        if (visibility === 'public' && deps.ticketReplyHoldSec > 0) {
+          await holdPublicReply(deps, input.actor, { ticketId, text, subject: input.subject });
+          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec };
+        }
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
       }),
@@ -172,15 +181,18 @@ export type QuickReplyOutcome =
   | { kind: 'needs_connection' }
   | { kind: 'no_ticket' }
   | { kind: 'in_progress' }
-  | { kind: 'sent'; subject: string; replayed: boolean };
+  | { kind: 'sent'; subject: string; replayed: boolean }
+  /** Held TICKET_REPLY_HOLD_SECONDS with Cancel in the author's DM (a repeat within the minute is the same hold). */
+  | { kind: 'queued'; payload: HeldReplyPayload; holdSec: number; replayed: boolean };
 
 /**
- * `/crm reply <ticket id> <text>`: a PUBLIC reply at once (the command says so). The same user, ticket
+ * `/crm reply <ticket id> <text>`: a PUBLIC reply (the command says so), held TICKET_REPLY_HOLD_SECONDS
+ * first (0: at once). The same user, ticket
  * and text within QUICK_PATH_TTL_SEC of the first send is one reply: a re-sent command must not email
  * the customer twice. CRM failures throw.
  */
 export async function quickReply(
-  deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'> & HoldDeps,
   actor: Actor,
   input: { ticketId: string; text: string },
 ): Promise<QuickReplyOutcome> {
@@ -188,6 +200,21 @@ export async function quickReply(
   if (!mayReplyPublicly(deps.connection)) return { kind: 'needs_connection' };
   const ticket = await deps.tickets.findTicket(ticketId);
   if (!ticket) return { kind: 'no_ticket' };
+  if (deps.ticketReplyHoldSec > 0) {
+    const held = await runOnce(
+      deps.store,
+      onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim()),
+      async () => (await holdPublicReply(deps, actor, { ticketId, text, ticket })).payload,
+      { ttlSec: QUICK_PATH_TTL_SEC },
+    );
+    if (held.status === 'in_progress') return { kind: 'in_progress' };
+    return {
+      kind: 'queued',
+      payload: held.result,
+      holdSec: deps.ticketReplyHoldSec,
+      replayed: held.replayed,
+    };
+  }
   const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
   const outcome = await runOnce(
     deps.store,
