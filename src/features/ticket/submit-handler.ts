@@ -8,7 +8,7 @@ import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { mayReplyPublicly } from '../access/policy.js';
-import { buildTicketHeldModal } from './held-views.js';
+import { buildHeldAckMessage, buildTicketHeldModal } from './held-views.js';
 import { replyLanded } from './landed.js';
 import {
   buildTicketReplyFailedMessages,
@@ -163,8 +163,14 @@ export function ticketSubmissionCallback(deps: Deps) {
           timeZone,
         }),
       onSuccess: async (outcome) => {
-        // A held reply's confirmation is its DM (with Cancel), already sent.
-        if (outcome.kind === 'queued') return;
+        // A held reply: said where it was asked (as /crm reply does); its DM, already sent, has Cancel.
+        if (outcome.kind === 'queued') {
+          if (!shownInModal) {
+            const { payload, holdSec } = outcome;
+            await notify(buildHeldAckMessage({ ticketId, payload, holdSec, replayed: false }));
+          }
+          return;
+        }
         if (outcome.kind === 'sent') {
           await notify(
             buildTicketReplySentMessage({ ticketId, subject, visibility: outcome.visibility, text }),

@@ -120,7 +120,7 @@ export async function loadTicketThread(
 export type ReplyOutcome =
   | { kind: 'sent'; visibility: Visibility }
   /** A public reply held TICKET_REPLY_HOLD_SECONDS (its DM has Cancel); held-sender.ts sends it. */
-  | { kind: 'queued'; holdSec: number }
+  | { kind: 'queued'; holdSec: number; payload: HeldReplyPayload }
   /** Newer messages than the user saw: nothing sent; the modal shows them and the next Send confirms. */
   | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
 
@@ -165,8 +165,12 @@ export function startModalReply(
           return { kind: 'sent', visibility };
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
         if (visibility === 'public' && deps.ticketReplyHoldSec > 0) {
-          await holdPublicReply(deps, input.actor, { ticketId, text, subject: input.subject });
-          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec };
+          const { payload } = await holdPublicReply(deps, input.actor, {
+            ticketId,
+            text,
+            subject: input.subject,
+          });
+          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec, payload };
         }
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
