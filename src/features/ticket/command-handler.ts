@@ -29,10 +29,10 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
     } else if (outcome.kind === 'no_ticket') {
       await fail(noTicketWords(ticketId));
     } else if (outcome.kind === 'queued') {
-      const { payload, holdSec, replayed } = outcome;
+      const { pendingSendId: id, payload, holdSec, replayed } = outcome;
       await respond({
         response_type: 'ephemeral',
-        ...buildHeldAckMessage({ ticketId, payload, holdSec, replayed }),
+        ...buildHeldAckMessage({ id, ticketId, payload, holdSec, replayed }),
       });
     } else if (outcome.kind === 'in_progress') {
       await respond({ response_type: 'ephemeral', ...buildTicketReplyInProgressMessage(ticketId) });

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
-import { heldPayloadOf } from './held.js';
+import { heldPayloadOf, heldTargetOf } from './held.js';
 import { show } from './held-sender.js';
 import { buildCancelRefusedMessage, buildHeldCancelledMessages } from './held-views.js';
 
@@ -41,6 +41,16 @@ export function heldReplyCancelCallback(deps: Deps) {
       ));
     }
     deps.logger.info({ pendingSendId: id, ticketId: send.ticketId }, 'held reply cancelled by its author');
-    await show(deps, cancelled, buildHeldCancelledMessages(send.ticketId, heldPayloadOf(send)));
+    const messages = buildHeldCancelledMessages(send.ticketId, heldPayloadOf(send));
+    await show(deps, cancelled, messages);
+    // Clicked on the "Sending in" answer where it was asked: that one says so too (the DM has the text).
+    const target = heldTargetOf(cancelled);
+    const inDm = target && body.channel?.id === target.channel && body.message?.ts === target.ts;
+    const first = messages[0];
+    if (!inDm && first) {
+      await respond({ replace_original: true, text: first.text, blocks: first.blocks.slice(0, 1) }).catch(
+        (err: unknown) => deps.logger.warn({ err }, 'could not update the held reply answer'),
+      );
+    }
   };
 }

@@ -55,22 +55,7 @@ export function buildHeldReplyMessage(input: {
       `⏳ Sending in ${input.holdSec} s: your public reply to ticket #${input.ticketId}`,
       LIMITS.fallbackText,
     ),
-    blocks: [
-      { type: 'section', text: mrkdwnText(line) },
-      quote(p.text),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION.heldReplyCancel,
-            text: { type: 'plain_text', text: 'Cancel' },
-            style: 'danger',
-            value: input.id,
-          },
-        ],
-      },
-    ],
+    blocks: [{ type: 'section', text: mrkdwnText(line) }, quote(p.text), cancelButton(input.id)],
   };
 }
 
@@ -120,16 +105,38 @@ export function buildCancelRefusedMessage(
   return { text: line, blocks: [{ type: 'section', text: mrkdwnText(line) }] };
 }
 
-/** The quick command's answer: where the Cancel is. */
+function cancelButton(id: string): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION.heldReplyCancel,
+        text: { type: 'plain_text', text: 'Cancel' },
+        style: 'danger',
+        value: id,
+      },
+    ],
+  };
+}
+
+/** The answer where the reply was asked (the command's channel): "Sending in 30 s" with Cancel right there. */
 export function buildHeldAckMessage(input: {
+  id: string;
   ticketId: string;
   payload: HeldReplyPayload;
   holdSec: number;
   replayed: boolean;
 }): SlackMessage {
   const again = input.replayed ? ' (you sent the same command again: it is still one reply)' : '';
-  const line = `⏳ *Sending in ${input.holdSec} s* — your public reply to ${ticketWords(input.ticketId, input.payload)}${again}. To cancel it, use *Cancel* on the message I just sent you (your messages with this app).`;
-  return { text: truncate(line, LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwnText(line) }] };
+  const line = `⏳ *Sending in ${input.holdSec} s* — your public reply to ${ticketWords(input.ticketId, input.payload)}${again}. Cancel it here or from the message I sent you; I tell you there when it is sent.`;
+  return {
+    text: truncate(
+      `⏳ Sending in ${input.holdSec} s: your public reply to ticket #${input.ticketId}`,
+      LIMITS.fallbackText,
+    ),
+    blocks: [{ type: 'section', text: mrkdwnText(line) }, cancelButton(input.id)],
+  };
 }
 
 /** The modal after a held public reply: where the Cancel is. */

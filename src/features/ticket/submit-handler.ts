@@ -166,8 +166,8 @@ export function ticketSubmissionCallback(deps: Deps) {
         // A held reply: said where it was asked (as /crm reply does); its DM, already sent, has Cancel.
         if (outcome.kind === 'queued') {
           if (!shownInModal) {
-            const { payload, holdSec } = outcome;
-            await notify(buildHeldAckMessage({ ticketId, payload, holdSec, replayed: false }));
+            const { pendingSendId: id, payload, holdSec } = outcome;
+            await notify(buildHeldAckMessage({ id, ticketId, payload, holdSec, replayed: false }));
           }
           return;
         }

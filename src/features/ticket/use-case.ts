@@ -120,7 +120,7 @@ export async function loadTicketThread(
 export type ReplyOutcome =
   | { kind: 'sent'; visibility: Visibility }
   /** A public reply held TICKET_REPLY_HOLD_SECONDS (its DM has Cancel); held-sender.ts sends it. */
-  | { kind: 'queued'; holdSec: number; payload: HeldReplyPayload }
+  | { kind: 'queued'; holdSec: number; payload: HeldReplyPayload; pendingSendId: string }
   /** Newer messages than the user saw: nothing sent; the modal shows them and the next Send confirms. */
   | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
 
@@ -165,12 +165,12 @@ export function startModalReply(
           return { kind: 'sent', visibility };
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
         if (visibility === 'public' && deps.ticketReplyHoldSec > 0) {
-          const { payload } = await holdPublicReply(deps, input.actor, {
+          const { send, payload } = await holdPublicReply(deps, input.actor, {
             ticketId,
             text,
             subject: input.subject,
           });
-          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec, payload };
+          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec, payload, pendingSendId: send.id };
         }
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
@@ -187,7 +187,7 @@ export type QuickReplyOutcome =
   | { kind: 'in_progress' }
   | { kind: 'sent'; subject: string; replayed: boolean }
   /** Held TICKET_REPLY_HOLD_SECONDS with Cancel in the author's DM (a repeat within the minute is the same hold). */
-  | { kind: 'queued'; payload: HeldReplyPayload; holdSec: number; replayed: boolean };
+  | { kind: 'queued'; pendingSendId: string; payload: HeldReplyPayload; holdSec: number; replayed: boolean };
 
 /**
  * `/crm reply <ticket id> <text>`: a PUBLIC reply (the command says so), held TICKET_REPLY_HOLD_SECONDS
@@ -208,13 +208,16 @@ export async function quickReply(
     const held = await runOnce(
       deps.store,
       onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim()),
-      async () => (await holdPublicReply(deps, actor, { ticketId, text, ticket })).payload,
+      async () => {
+        const { send, payload } = await holdPublicReply(deps, actor, { ticketId, text, ticket });
+        return { pendingSendId: send.id, payload };
+      },
       { ttlSec: QUICK_PATH_TTL_SEC },
     );
     if (held.status === 'in_progress') return { kind: 'in_progress' };
     return {
       kind: 'queued',
-      payload: held.result,
+      ...held.result,
       holdSec: deps.ticketReplyHoldSec,
       replayed: held.replayed,
     };

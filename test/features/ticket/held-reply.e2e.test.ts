@@ -152,7 +152,7 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     slack.assertNoViolations();
   });
 
-  it('the modal: Send closes it, "Sending in 30 s" in the channel and Cancel in the DM; sent after the hold', async () => {
+  it('the modal: Send closes it, "Sending in 30 s" with Cancel in the channel and in the DM; sent after the hold', async () => {
     const t = await bot();
     const res = await t.interact(
       viewSubmissionPayload({
@@ -172,6 +172,7 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     expect(said.args).toMatchObject({ channel: 'C0SALES', user: 'U0ALICE' });
     expect(String(said.args.text)).toMatch(/Sending in 30 s/);
     expect(String(said.args.text)).not.toMatch(/sent on ticket/i);
+    expect(JSON.stringify(said.args.blocks)).toContain(ACTION.heldReplyCancel);
     await heldDm();
     expect(sent('2')).toHaveLength(0);
     later(31);
@@ -220,6 +221,28 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     const again = await slack.waitFor(RESPONSE, (c) => c.responseId === 'again');
     expect(String(again.args.text)).toMatch(/already cancelled/);
     slack.assertNoViolations();
+  });
+
+  it('Cancel on the "Sending in 30 s" answer in the channel works too: both say "Cancelled — not sent"', async () => {
+    const t = await bot();
+    await t.command('reply 2 Cancel me from the channel');
+    const ack = await slack.waitFor(RESPONSE);
+    expect(validateMessage({ text: ack.args.text, blocks: ack.args.blocks })).toEqual([]);
+    const dm = await heldDm();
+    const button = (ack.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION.heldReplyCancel);
+    expect(button?.value).toBe(dm.id);
+    await t.idle();
+    await clickCancel(t, { channel: 'C0SALES', ts: '1767225600.000100', id: dm.id }, 'U0ALICE', 'eph');
+    await t.idle();
+    const replaced = await slack.waitFor(RESPONSE, (c) => c.responseId === 'eph');
+    expect(replaced.args).toMatchObject({ replace_original: true });
+    expect(String(replaced.args.text)).toMatch(/Cancelled — not sent/);
+    expect(dmNow(dm.channel, dm.ts).text).toMatch(/Cancelled — not sent/);
+    later(31);
+    expect(await t.bot.heldReplies.tick()).toBe(0);
+    expect(sent('2')).toHaveLength(0);
   });
 
   it('Cancel from anyone but the author is refused and the reply still goes out', async () => {

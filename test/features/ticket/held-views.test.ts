@@ -38,7 +38,9 @@ describe('held reply views', () => {
     const quoted = cancelled.map((m) => JSON.stringify(m.blocks)).join('');
     expect(quoted).toContain('end');
     expect(
-      validateMessage(buildHeldAckMessage({ ticketId: '5712', payload, holdSec: 30, replayed: true })),
+      validateMessage(
+        buildHeldAckMessage({ id: 'P1', ticketId: '5712', payload, holdSec: 30, replayed: true }),
+      ),
     ).toEqual([]);
     expect(
       validateView(buildTicketHeldModal({ ticketId: '5712', subject: payload.subject, holdSec: 30 })),
