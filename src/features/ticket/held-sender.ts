@@ -40,6 +40,9 @@ export const HELD_REPLY_RETRY = 'ticket.held';
 const DEFAULT_TICK_MS = 1000;
 /** Far longer than a send (a thread read and a write, each with the client's timeouts and retries). */
 const DEFAULT_LEASE_MS = 120_000;
+/** Finished rows (and the text they hold) are kept as long as their failure DM's Retry works. */
+const KEEP_FINISHED_MS = RETRY_KEEP_SEC * 1000;
+const PURGE_EVERY_MS = 60 * 60_000;
 
 const whatOf = (send: PendingSend) => {
   const { subject } = heldPayloadOf(send);
@@ -158,6 +161,7 @@ export function createHeldReplySender(opts: {
   let ticking: Promise<number> | undefined;
   let started = false;
   let stopped = false;
+  let purgedAtMs = 0;
 
   async function run(send: PendingSend): Promise<void> {
     if (stopped) {
@@ -179,6 +183,13 @@ export function createHeldReplySender(opts: {
   }
 
   async function tickOnce(): Promise<number> {
+    const nowMs = deps.now().getTime();
+    if (nowMs - purgedAtMs >= PURGE_EVERY_MS) {
+      purgedAtMs = nowMs;
+      await deps.store.pendingSends
+        .purgeFinishedBefore(nowMs - KEEP_FINISHED_MS)
+        .catch((err: unknown) => log.warn({ err }, 'could not purge finished held replies'));
+    }
     const claimed = await deps.store.pendingSends.claimDue(instanceId, leaseMs);
     await Promise.all(
       claimed.map((send) =>

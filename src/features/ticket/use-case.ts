@@ -170,7 +170,13 @@ export function startModalReply(
             text,
             subject: input.subject,
           });
-          return { kind: 'queued', holdSec: deps.ticketReplyHoldSec, payload, pendingSendId: send.id };
+          // The text stays in the pending send only, not in this key's stored result.
+          return {
+            kind: 'queued',
+            holdSec: deps.ticketReplyHoldSec,
+            payload: { ...payload, text: '' },
+            pendingSendId: send.id,
+          };
         }
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
@@ -210,7 +216,8 @@ export async function quickReply(
       onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim()),
       async () => {
         const { send, payload } = await holdPublicReply(deps, actor, { ticketId, text, ticket });
-        return { pendingSendId: send.id, payload };
+        // The text stays in the pending send only, not in this key's stored result.
+        return { pendingSendId: send.id, payload: { ...payload, text: '' } };
       },
       { ttlSec: QUICK_PATH_TTL_SEC },
     );

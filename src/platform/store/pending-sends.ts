@@ -61,6 +61,8 @@ export interface PendingSendsRepository {
   markFailed(id: string, error: string): Promise<boolean>;
   /** Hands a claim back (shutdown before the send started): held again, due at once. */
   release(id: string, instanceId: string): Promise<boolean>;
+  /** Deletes sent, cancelled and failed rows last changed before cutoffMs (their text goes with them). */
+  purgeFinishedBefore(cutoffMs: number): Promise<number>;
 }
 
 function toSend(r: PendingSendsTable): PendingSend {
@@ -228,6 +230,15 @@ export function createPendingSendsRepository({ db, nowMs }: RepoContext): Pendin
         .where('claimed_by', '=', instanceId)
         .executeTakeFirst();
       return affected(r) === 1;
+    },
+
+    async purgeFinishedBefore(cutoffMs) {
+      const r = await db
+        .deleteFrom('pending_sends')
+        .where('status', 'in', ['sent', 'cancelled', 'failed'])
+        .where('updated_ms', '<', cutoffMs)
+        .executeTakeFirst();
+      return affected(r);
     },
   };
 }

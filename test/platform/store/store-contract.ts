@@ -869,6 +869,24 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(again).toMatchObject({ id: send.id, attempts: 2, claimedBy: 'b' });
         await drain();
       });
+
+      it('purges finished rows past the cutoff, never held or sending ones', async () => {
+        const held = await hold(one, { dueInSec: 3600 });
+        const sending = await hold(one, { dueInSec: 0 });
+        await one.pendingSends.claimDue('a', 10 * 86_400_000);
+        const before = clock.now().getTime();
+        clock.advanceSec(60);
+        const purged = await one.pendingSends.purgeFinishedBefore(before + 1);
+        expect(purged).toBeGreaterThanOrEqual(1);
+        expect(await one.pendingSends.get(held.send.id)).toMatchObject({ status: 'held' });
+        expect(await one.pendingSends.get(sending.send.id)).toMatchObject({ status: 'sending' });
+        await one.pendingSends.markSent(sending.send.id);
+        expect(await one.pendingSends.purgeFinishedBefore(before + 1)).toBe(0);
+        expect(await one.pendingSends.purgeFinishedBefore(clock.now().getTime() + 1)).toBeGreaterThanOrEqual(
+          1,
+        );
+        expect(await one.pendingSends.get(sending.send.id)).toBeUndefined();
+      });
     });
 
     describe('cache', () => {
