@@ -23,7 +23,10 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
       await respond({ response_type: 'ephemeral', ...message });
   };
   try {
-    const outcome = await quickReply(deps, actorOfCommand(command), cmd);
+    const outcome = await quickReply(deps, actorOfCommand(command), {
+      ...cmd,
+      responseUrl: command.response_url,
+    });
     if (outcome.kind === 'needs_connection') {
       await respond({ response_type: 'ephemeral', ...buildPublicReplyRefusal({ ticketId, text }) });
     } else if (outcome.kind === 'no_ticket') {

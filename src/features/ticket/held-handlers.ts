@@ -42,10 +42,10 @@ export function heldReplyCancelCallback(deps: Deps) {
     }
     deps.logger.info({ pendingSendId: id, ticketId: send.ticketId }, 'held reply cancelled by its author');
     const messages = buildHeldCancelledMessages(send.ticketId, heldPayloadOf(send));
-    await show(deps, cancelled, messages);
     // Clicked on the "Sending in" answer where it was asked: that one says so too (the DM has the text).
     const target = heldTargetOf(cancelled);
     const inDm = target && body.channel?.id === target.channel && body.message?.ts === target.ts;
+    await show(deps, cancelled, messages, { answer: !!inDm });
     const first = messages[0];
     if (!inDm && first) {
       await respond({ replace_original: true, text: first.text, blocks: first.blocks.slice(0, 1) }).catch(

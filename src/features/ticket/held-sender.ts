@@ -13,7 +13,7 @@ import {
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { PendingSend } from '../../platform/store/index.js';
 import { defaultInstanceId } from '../digest/scheduler.js';
-import { type HeldTarget, heldPayloadOf, heldTargetOf, sendHeldReply } from './held.js';
+import { type HeldTarget, heldPayloadOf, heldResponseUrlOf, heldTargetOf, sendHeldReply } from './held.js';
 import { buildHeldSentMessage } from './held-views.js';
 
 /**
@@ -49,14 +49,34 @@ const whatOf = (send: PendingSend) => {
   return `Your public reply to ticket #${send.ticketId}${subject ? ` “${subject}”` : ''}`;
 };
 
-/** Replaces the hold's DM (or posts a new one when it has none); never throws. */
+/** The command's "Sending in" answer (ephemeral) becomes the outcome's first block; never throws. */
+async function replaceAnswer(logger: Deps['logger'], send: PendingSend, first: SlackMessage): Promise<void> {
+  const url = heldResponseUrlOf(send);
+  if (!url) return;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: first.text, blocks: first.blocks.slice(0, 1) }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok)
+      logger.info({ status: res.status }, 'the held reply answer could not be replaced (expired?)');
+  } catch (err) {
+    logger.info({ err }, 'the held reply answer could not be replaced');
+  }
+}
+
+/** Replaces the hold's DM (or posts a new one when it has none) and the command's answer; never throws. */
 export async function show(
   deps: Pick<Deps, 'slackClient' | 'logger'>,
   send: PendingSend,
   messages: SlackMessage[],
+  opts: { answer?: boolean } = {},
 ): Promise<void> {
   const [first, ...rest] = messages;
   if (!first) return;
+  if (opts.answer !== false) await replaceAnswer(deps.logger, send, first);
   let target: HeldTarget | null = heldTargetOf(send);
   try {
     if (target) {

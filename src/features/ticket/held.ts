@@ -28,6 +28,12 @@ export function heldTargetOf(send: Pick<PendingSend, 'target'>): HeldTarget | nu
     : null;
 }
 
+/** The command's response_url (valid 30 minutes) when the hold came from `/crm reply`: its answer is updated too. */
+export function heldResponseUrlOf(send: Pick<PendingSend, 'target'>): string | null {
+  const t = send.target as { responseUrl?: unknown } | null;
+  return t && typeof t.responseUrl === 'string' ? t.responseUrl : null;
+}
+
 export function heldPayloadOf(send: Pick<PendingSend, 'payload'>): HeldReplyPayload {
   const p = (send.payload ?? {}) as Partial<HeldReplyPayload>;
   return {
@@ -57,7 +63,14 @@ export type HoldDeps = Pick<
 export async function holdPublicReply(
   deps: HoldDeps,
   actor: Actor,
-  input: { ticketId: string; text: string; subject?: string; ticket?: TicketSummary | null },
+  input: {
+    ticketId: string;
+    text: string;
+    subject?: string;
+    ticket?: TicketSummary | null;
+    /** The command's response_url: its "Sending in" answer turns into the outcome too. */
+    responseUrl?: string;
+  },
 ): Promise<{ send: PendingSend; payload: HeldReplyPayload }> {
   const { ticketId, text } = input;
   const [ticket, timeZone] = await Promise.all([
@@ -97,7 +110,7 @@ export async function holdPublicReply(
       blocks: message.blocks,
     });
     if (posted.ts) {
-      const target: HeldTarget = { channel: posted.channel ?? channel, ts: posted.ts };
+      const target = { channel: posted.channel ?? channel, ts: posted.ts, responseUrl: input.responseUrl };
       await deps.store.pendingSends.setTarget(send.id, target);
       send.target = target;
     }
@@ -106,6 +119,11 @@ export async function holdPublicReply(
       { err, pendingSendId: send.id },
       'could not DM the held reply (it is still sent when due)',
     );
+    if (input.responseUrl) {
+      const target = { responseUrl: input.responseUrl };
+      await deps.store.pendingSends.setTarget(send.id, target).catch(() => undefined);
+      send.target = target;
+    }
   }
   return { send, payload };
 }

@@ -204,7 +204,7 @@ export type QuickReplyOutcome =
 export async function quickReply(
   deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'> & HoldDeps,
   actor: Actor,
-  input: { ticketId: string; text: string },
+  input: { ticketId: string; text: string; responseUrl?: string },
 ): Promise<QuickReplyOutcome> {
   const { ticketId, text } = input;
   if (!mayReplyPublicly(deps.connection)) return { kind: 'needs_connection' };
@@ -215,7 +215,12 @@ export async function quickReply(
       deps.store,
       onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim()),
       async () => {
-        const { send, payload } = await holdPublicReply(deps, actor, { ticketId, text, ticket });
+        const { send, payload } = await holdPublicReply(deps, actor, {
+          ticketId,
+          text,
+          ticket,
+          responseUrl: input.responseUrl,
+        });
         // The text stays in the pending send only, not in this key's stored result.
         return { pendingSendId: send.id, payload: { ...payload, text: '' } };
       },

@@ -145,6 +145,10 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     ]);
     const done = dmNow(dm.channel, dm.ts);
     expect(done.text).toMatch(/Sent to .+ at \d\d:\d\d:\d\d/);
+    // The "Sending in 30 s" answer in the channel turned into the outcome too (its response_url).
+    const replaced = await slack.waitFor(RESPONSE, (c) => c.args.replace_original === true);
+    expect(String(replaced.args.text)).toMatch(/Sent to/);
+    expect(JSON.stringify(replaced.args.blocks)).not.toContain(ACTION.heldReplyCancel);
     expect(blocksText(done.blocks)).not.toContain(ACTION.heldReplyCancel);
     // The audit names the author: sent as them, not as the workspace.
     const audit = await t.bot.deps.store.audit.list({ teamId: 'T0TEST', sinceMs: 0, limit: 10 });
@@ -210,6 +214,8 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     await t.idle();
     const cancelled = dmNow(dm.channel, dm.ts);
     expect(cancelled.text).toMatch(/Cancelled — not sent/);
+    const answer = await slack.waitFor(RESPONSE, (c) => c.args.replace_original === true);
+    expect(String(answer.args.text)).toMatch(/Cancelled — not sent/);
     expect(blocksText(cancelled.blocks)).toContain('Please ignore the previous email');
     expect(blocksText(cancelled.blocks)).not.toContain(ACTION.heldReplyCancel);
     later(60);
