@@ -210,10 +210,39 @@ export async function quickReply(
   if (!mayReplyPublicly(deps.connection)) return { kind: 'needs_connection' };
   const ticket = await deps.tickets.findTicket(ticketId);
   if (!ticket) return { kind: 'no_ticket' };
-  if (deps.ticketReplyHoldSec > 0) {
+  if (deps.ticketReplyHoldSec > 0) return quickHold(deps, actor, { ...input, ticket });
+  const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
+  const outcome = await runOnce(
+    deps.store,
+    key,
+    async (attempt) => {
+      if (attempt.afterUnknown && replyLanded(await deps.tickets.thread(ticketId), text, 'public')) return;
+      await sendReply(deps, actor, { ticketId, text, visibility: 'public', subject: ticket.subject });
+    },
+    { ttlSec: QUICK_PATH_TTL_SEC },
+  );
+  if (outcome.status === 'in_progress') return { kind: 'in_progress' };
+  return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
+}
+
+/** Cancelled holds in a row the same command may start again within the minute (a bound, not a rule). */
+const MAX_REHOLDS = 5;
+
+/**
+ * The quick path's hold. The same command within the minute is the same hold (a re-delivery, a double
+ * send), unless that hold was cancelled: typing it again after Cancel holds it anew. Already sent: says so.
+ */
+async function quickHold(
+  deps: Pick<Deps, 'store'> & HoldDeps,
+  actor: Actor,
+  input: { ticketId: string; text: string; responseUrl?: string; ticket: TicketSummary },
+): Promise<QuickReplyOutcome> {
+  const { ticketId, text, ticket } = input;
+  let after: string | null = null;
+  for (let i = 0; i < MAX_REHOLDS; i++) {
     const held = await runOnce(
       deps.store,
-      onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim()),
+      onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim(), after),
       async () => {
         const { send, payload } = await holdPublicReply(deps, actor, {
           ticketId,
@@ -227,25 +256,22 @@ export async function quickReply(
       { ttlSec: QUICK_PATH_TTL_SEC },
     );
     if (held.status === 'in_progress') return { kind: 'in_progress' };
-    return {
+    const queued: QuickReplyOutcome = {
       kind: 'queued',
       ...held.result,
       holdSec: deps.ticketReplyHoldSec,
       replayed: held.replayed,
     };
+    if (!held.replayed) return queued;
+    const earlier = await deps.store.pendingSends.get(held.result.pendingSendId);
+    if (earlier?.status === 'cancelled') {
+      after = earlier.id;
+      continue;
+    }
+    if (earlier?.status === 'sent') return { kind: 'sent', subject: ticket.subject, replayed: true };
+    return queued;
   }
-  const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
-  const outcome = await runOnce(
-    deps.store,
-    key,
-    async (attempt) => {
-      if (attempt.afterUnknown && replyLanded(await deps.tickets.thread(ticketId), text, 'public')) return;
-      await sendReply(deps, actor, { ticketId, text, visibility: 'public', subject: ticket.subject });
-    },
-    { ttlSec: QUICK_PATH_TTL_SEC },
-  );
-  if (outcome.status === 'in_progress') return { kind: 'in_progress' };
-  return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
+  return { kind: 'in_progress' };
 }
 
 export type { Actor };

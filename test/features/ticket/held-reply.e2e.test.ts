@@ -251,6 +251,35 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     expect(sent('2')).toHaveLength(0);
   });
 
+  it('the same command again: one hold while held, a new hold after Cancel, "already sent" after the send', async () => {
+    const t = await bot();
+    const holds = () =>
+      slack.calls('chat.postMessage').filter((c) => String(c.args.text).includes('Sending in 30 s'));
+    await t.command('reply 1 Typed twice');
+    const dm = await heldDm();
+    await t.idle();
+    await t.command('reply 1 Typed twice');
+    await t.idle();
+    expect(holds()).toHaveLength(1);
+    expect(JSON.stringify(slack.calls(RESPONSE).at(-1)?.args.blocks)).toMatch(/still one reply/);
+
+    await clickCancel(t, dm);
+    await t.idle();
+    await t.command('reply 1 Typed twice');
+    await t.idle();
+    expect(holds()).toHaveLength(2);
+    later(31);
+    expect(await t.bot.heldReplies.tick()).toBe(1);
+    expect(sent('1')).toHaveLength(1);
+
+    later(5);
+    await t.command('reply 1 Typed twice');
+    await t.idle();
+    expect(holds()).toHaveLength(2);
+    expect(String(slack.calls(RESPONSE).at(-1)?.args.text)).toMatch(/nothing sent twice/);
+    expect(sent('1')).toHaveLength(1);
+  });
+
   it('Cancel from anyone but the author is refused and the reply still goes out', async () => {
     const t = await bot();
     await t.command('reply 3 We are on it');
