@@ -9,6 +9,7 @@ import { createDigestScheduler, type DigestScheduler } from '../features/digest/
 import { createFollowPoller, type FollowPoller } from '../features/follow/poller.js';
 import { createHomeService } from '../features/home/service.js';
 import { createDealDirectory } from '../features/pipeline/deal-directory.js';
+import { createHeldReplySender, type HeldReplySender } from '../features/ticket/held-sender.js';
 import { createTicketService } from '../features/ticket/tickets.js';
 import { type AgileClient, createAgileClient } from '../platform/agile/index.js';
 import { createOwnerDirectory } from '../platform/agile/owner-directory.js';
@@ -77,6 +78,8 @@ export interface BotOptions {
   };
   /** The poller of followed records (on by default); tests turn its timer off and call tick(). */
   followPoller?: { enabled?: boolean; instanceId?: string };
+  /** The sender of held public ticket replies (on by default; ticks every second); tests call tick(). */
+  heldReplies?: { enabled?: boolean; instanceId?: string; tickMs?: number; leaseMs?: number };
 }
 
 export interface Bot {
@@ -89,6 +92,8 @@ export interface Bot {
   digestScheduler: DigestScheduler | null;
   /** Polls the records followed with `/crm follow`; its timer runs only when BotOptions.followPoller.enabled is not false. */
   followPoller: FollowPoller;
+  /** Sends held public ticket replies when due (TICKET_REPLY_HOLD_SECONDS); its timer runs unless BotOptions.heldReplies.enabled is false. */
+  heldReplies: HeldReplySender;
   /** Purges expired keys and cache entries and audit rows past AUDIT_RETENTION_DAYS (hourly once started). */
   housekeeping: StoreHousekeeping;
   /** Every team's deps (bounded LRU): deps.forTeam reads it; invalidate after changing a team's store rows. */
@@ -111,6 +116,7 @@ export async function createBot({
   scheduler: schedulerOptions = {},
   workspace = {},
   followPoller: followPollerOptions = {},
+  heldReplies: heldRepliesOptions = {},
 }: BotOptions): Promise<Bot> {
   const log = logger ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const startedAt = now();
@@ -235,6 +241,7 @@ export async function createBot({
     agileDomain: envDomain,
     slackClient: slack.client,
     followPollIntervalSec: config.pollIntervalSec,
+    ticketReplyHoldSec: config.ticketReplyHoldSec,
     forTeam: (teamId) => workspaces.forTeam(teamId),
   };
   // The workspace's account: AGILE_* when configured (single workspace), else the one connected from Slack
@@ -367,6 +374,12 @@ export async function createBot({
     intervalMs: config.pollIntervalSec * 1000,
     instanceId: followPollerOptions.instanceId ?? schedulerOptions.instanceId,
   });
+  const heldReplies = createHeldReplySender({
+    deps,
+    instanceId: heldRepliesOptions.instanceId ?? schedulerOptions.instanceId,
+    tickMs: heldRepliesOptions.tickMs,
+    leaseMs: heldRepliesOptions.leaseMs,
+  });
   const lifecycle = {
     /** app_uninstalled: every row of the team (tokens, Agile accounts, schedules, follows…) and its caches. */
     async uninstalled(teamId: string) {
@@ -395,6 +408,7 @@ export async function createBot({
     sandbox,
     digestScheduler,
     followPoller,
+    heldReplies,
     housekeeping,
     workspaces,
     installations,
@@ -402,6 +416,8 @@ export async function createBot({
       const started = await slack.start(port);
       digestScheduler?.start();
       if (followPollerOptions.enabled !== false) followPoller.start();
+      // Held replies that fell due while no instance ran are sent at the first tick (once: claims are leased).
+      if (heldRepliesOptions.enabled !== false) heldReplies.start();
       housekeeping.start();
       return started;
     },
@@ -413,6 +429,8 @@ export async function createBot({
       const remaining = () => Math.max(0, deadlineMs - Date.now());
       const schedulerStopped = digestScheduler?.stop();
       const pollerStopped = followPoller.stop();
+      // Sends already started finish; claims not started are handed back (sent by the next instance).
+      const heldStopped = heldReplies.stop();
       await slack.stop();
       if (inFlight.count > 0) {
         log.info({ inFlight: inFlight.count }, 'shutdown: waiting for work in flight');
@@ -432,6 +450,11 @@ export async function createBot({
         log.error('shutdown deadline passed with a digest still being posted');
       }
       await pollerStopped;
+      if ((await within(heldStopped, Math.max(1000, remaining()))) === TIMEOUT) {
+        log.error(
+          'shutdown deadline passed with a held ticket reply still being sent (its lease lapses, then it is checked and sent once)',
+        );
+      }
       await housekeeping.stop();
       const unfinished = store.idempotency.held();
       if (unfinished.length > 0) {

@@ -70,6 +70,8 @@ export interface Deps {
   agileDomain: string | null;
   /** Seconds between two polls of the followed records (CRM_POLL_INTERVAL). */
   followPollIntervalSec: number;
+  /** Seconds a public ticket reply is held (with Cancel) before it is sent; 0 = at once (TICKET_REPLY_HOLD_SECONDS). */
+  ticketReplyHoldSec: number;
   /** The Slack Web API with this team's bot token (background work: pollers, DMs outside a request). */
   slackClient: WebClient;
   /**

@@ -54,6 +54,7 @@ import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
+import { heldReplyCancelCallback } from '../features/ticket/held-handlers.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
@@ -312,6 +313,10 @@ export function registerListeners(
   app.view(
     CALLBACK.ticketModal,
     gate((d) => ticketSubmissionCallback(d)),
+  );
+  app.action(
+    ACTION.heldReplyCancel,
+    gate((d) => heldReplyCancelCallback(d)),
   );
   app.view(
     { callback_id: CALLBACK.ticketModal, type: 'view_closed' },

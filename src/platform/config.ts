@@ -64,6 +64,10 @@ const HELP: Record<string, { why: string; example: string }> = {
     why: 'Seconds between two checks of the followed CRM records (/crm follow); at least 5',
     example: '300',
   },
+  TICKET_REPLY_HOLD_SECONDS: {
+    why: 'How long a public ticket reply is held (with a Cancel button) before it is emailed; 0 = send at once',
+    example: '30',
+  },
   AUDIT_RETENTION_DAYS: {
     why: 'How many days the audit trail of CRM writes is kept (and the most /crm audit can export)',
     example: '90',
@@ -177,6 +181,15 @@ const envSchema = z.object({
       .max(86_400, { error: 'must be at most 86400 seconds (a day)' })
       .optional(),
   ),
+  TICKET_REPLY_HOLD_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int({ error: 'must be a whole number of seconds' })
+      .min(0, { error: 'must be 0 or more' })
+      .max(600, { error: 'must be at most 600 seconds' })
+      .default(30),
+  ),
   SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -280,6 +293,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Seconds between two polls of the followed records (CRM_POLL_INTERVAL; 300, or 15 in the console). */
   pollIntervalSec: number;
+  /** How long a public ticket reply is held before it is sent (TICKET_REPLY_HOLD_SECONDS, default 30; 0 = at once). */
+  ticketReplyHoldSec: number;
   /** On SIGTERM, how long in-flight work may run before the process exits (SHUTDOWN_TIMEOUT_SECONDS, default 20). */
   shutdownTimeoutSeconds?: number;
 }
@@ -420,6 +435,7 @@ export function loadConfig(
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     pollIntervalSec:
       e.CRM_POLL_INTERVAL ?? (mode === 'console' ? CONSOLE_POLL_INTERVAL_SEC : DEFAULT_POLL_INTERVAL_SEC),
+    ticketReplyHoldSec: e.TICKET_REPLY_HOLD_SECONDS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

@@ -41,6 +41,8 @@ export interface TestBotOptions {
   scheduler?: BotOptions['scheduler'];
   /** The follow poller (e.g. `{ enabled: false }`: tests call bot.followPoller.tick()). */
   followPoller?: BotOptions['followPoller'];
+  /** The held-reply sender (e.g. `{ enabled: false }`: tests call bot.heldReplies.tick()). */
+  heldReplies?: BotOptions['heldReplies'];
   /**
    * The permission model's seeds: admin settings, the installer, users personally connected to Agile
    * (`personal: { [slackUserId]: { email, apiKey } }`): written to the store at start-up; the personal
@@ -120,6 +122,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`,
     LOG_LEVEL: 'info',
     PORT: '0',
+    // Public ticket replies go out at once unless a test is about the hold (it sets its own length).
+    TICKET_REPLY_HOLD_SECONDS: '0',
     ...opts.env,
   });
 
@@ -141,6 +145,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     scheduler: opts.scheduler,
     workspace: opts.workspace,
     followPoller: opts.followPoller,
+    heldReplies: opts.heldReplies,
     ...(opts.agileOptions ? { agileOptions: opts.agileOptions } : {}),
   });
   const { port } = await bot.start(0);

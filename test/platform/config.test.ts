@@ -70,6 +70,17 @@ describe('loadConfig defaults', () => {
     }
   });
 
+  it('holds public ticket replies 30 s unless TICKET_REPLY_HOLD_SECONDS says otherwise (0 = at once)', () => {
+    expect(loadConfig(HTTP_ENV).ticketReplyHoldSec).toBe(30);
+    expect(loadConfig({ ...HTTP_ENV, TICKET_REPLY_HOLD_SECONDS: '0' }).ticketReplyHoldSec).toBe(0);
+    expect(loadConfig({ ...HTTP_ENV, TICKET_REPLY_HOLD_SECONDS: ' 10 ' }).ticketReplyHoldSec).toBe(10);
+    for (const bad of ['-1', '2.5', '601', 'soon']) {
+      const err = problemsOf({ ...HTTP_ENV, TICKET_REPLY_HOLD_SECONDS: bad });
+      expect(err.problems.map((p) => p.variable)).toEqual(['TICKET_REPLY_HOLD_SECONDS']);
+      expect(err.message).toContain('Example: TICKET_REPLY_HOLD_SECONDS=30');
+    }
+  });
+
   it('polls followed records every 300 s (15 s in the console) unless CRM_POLL_INTERVAL says otherwise (at least 5)', () => {
     expect(loadConfig(HTTP_ENV).pollIntervalSec).toBe(300);
     expect(loadConfig({}).pollIntervalSec).toBe(15);

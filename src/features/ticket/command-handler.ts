@@ -4,6 +4,7 @@ import type { CommandHandler, ModalOpener } from '../../platform/slack/command-t
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
 import { buildPublicReplyRefusal } from '../access/views.js';
+import { buildHeldAckMessage } from './held-views.js';
 import {
   buildTicketReplyFailedMessages,
   buildTicketReplyInProgressMessage,
@@ -14,7 +15,7 @@ import { buildTicketLoadingModal, buildTicketModal, buildTicketUnavailableModal 
 import type { TicketModalMetadata } from './schema.js';
 import { loadTicketForm, quickReply } from './use-case.js';
 
-/** `/crm reply <ticket id> <text>`: a public reply at once, confirmed (or refused, text quoted back) ephemerally. */
+/** `/crm reply <ticket id> <text>`: a public reply (held first, see held.ts), confirmed (or refused, text quoted back) ephemerally. */
 export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { command, respond }, deps) => {
   const { ticketId, text } = cmd;
   const fail = async (reason: string, unknown = false) => {
@@ -22,12 +23,21 @@ export const replyCommandHandler: CommandHandler<'reply'> = async (cmd, { comman
       await respond({ response_type: 'ephemeral', ...message });
   };
   try {
-    const outcome = await quickReply(deps, actorOfCommand(command), cmd);
+    const outcome = await quickReply(deps, actorOfCommand(command), {
+      ...cmd,
+      responseUrl: command.response_url,
+    });
     if (outcome.kind === 'needs_connection') {
       for (const message of buildPublicReplyRefusal({ ticketId, text }))
         await respond({ response_type: 'ephemeral', ...message });
     } else if (outcome.kind === 'no_ticket') {
       await fail(noTicketWords(ticketId));
+    } else if (outcome.kind === 'queued') {
+      const { pendingSendId: id, payload, holdSec, replayed } = outcome;
+      await respond({
+        response_type: 'ephemeral',
+        ...buildHeldAckMessage({ id, ticketId, payload, holdSec, replayed }),
+      });
     } else if (outcome.kind === 'in_progress') {
       await respond({ response_type: 'ephemeral', ...buildTicketReplyInProgressMessage(ticketId) });
     } else {

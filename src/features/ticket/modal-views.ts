@@ -61,7 +61,7 @@ export function buildTicketOptions(tickets: TicketSummary[]): { options: PlainTe
   return { options: tickets.slice(0, LIMITS.selectOptions).map(ticketOption) };
 }
 
-function buildTicketStatusModal(text: string, meta?: TicketModalMetadata): ModalView {
+export function buildTicketStatusModal(text: string, meta?: TicketModalMetadata): ModalView {
   return buildStatusModal({
     callbackId: CALLBACK.ticketModal,
     title: TITLE,

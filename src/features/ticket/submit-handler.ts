@@ -9,6 +9,7 @@ import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
 import { TIMEOUT, within } from '../../platform/within.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { buildHeldAckMessage, buildTicketHeldModal } from './held-views.js';
 import { replyLanded } from './landed.js';
 import {
   buildTicketReplyFailedMessages,
@@ -89,6 +90,7 @@ export function ticketSubmissionCallback(deps: Deps) {
       text,
       visibility,
       seen,
+      subject,
     };
     const reply = startModalReply(deps, replyInput);
 
@@ -155,6 +157,8 @@ export function ticketSubmissionCallback(deps: Deps) {
       savingView: () => buildTicketSavingModal({ channelId: meta.channelId, ticketId, subject, mark: seen }),
       doneView: (outcome) => {
         shownInModal = true;
+        if (outcome.kind === 'queued')
+          return buildTicketHeldModal({ ticketId, subject, holdSec: outcome.holdSec });
         return outcome.kind === 'sent'
           ? buildTicketDoneModal({ ticketId, subject, visibility: outcome.visibility })
           : formView({
@@ -172,6 +176,14 @@ export function ticketSubmissionCallback(deps: Deps) {
           timeZone,
         }),
       onSuccess: async (outcome) => {
+        // A held reply: said where it was asked (as /crm reply does); its DM, already sent, has Cancel.
+        if (outcome.kind === 'queued') {
+          if (!shownInModal) {
+            const { pendingSendId: id, payload, holdSec } = outcome;
+            await notify(buildHeldAckMessage({ id, ticketId, payload, holdSec, replayed: false }));
+          }
+          return;
+        }
         if (outcome.kind === 'sent') {
           await notify(
             buildTicketReplySentMessage({ ticketId, subject, visibility: outcome.visibility, text }),
@@ -204,6 +216,12 @@ export async function retryTicketForm(deps: Deps, stored: unknown): Promise<Retr
   const what = input.visibility === 'public' ? 'public reply sent' : 'private note added';
   if (outcome.result.kind === 'sent')
     return { status: 'done', summary: `${what} on ticket ${input.ticketId}` };
+  // A public reply is held first (TICKET_REPLY_HOLD_SECONDS): its own DM has Cancel and says when it is sent.
+  if (outcome.result.kind === 'queued')
+    return {
+      status: 'done',
+      summary: `public reply to ticket ${input.ticketId} held: sending in ${outcome.result.holdSec} s (Cancel in the DM)`,
+    };
   const n = outcome.result.newMessages.length;
   return {
     status: 'refused',

@@ -3,6 +3,8 @@ import { type AuditTrail, audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
 import { mayReplyPublicly } from '../access/policy.js';
+import { type HoldDeps, holdPublicReply } from './held.js';
+import type { HeldReplyPayload } from './held-views.js';
 import { replyLanded } from './landed.js';
 import {
   OPTIONS_BUDGET_MS,
@@ -46,7 +48,7 @@ export function bareTicket(ticketId: string, subject = ''): TicketSummary {
 }
 
 /** Sends one reply (public: emailed to the requester) or private note, audited. */
-function sendReply(
+export function sendReply(
   deps: Pick<Deps, 'tickets'> & { audit: AuditTrail },
   actor: Actor,
   reply: { ticketId: string; text: string; visibility: Visibility; subject?: string },
@@ -117,6 +119,8 @@ export async function loadTicketThread(
 
 export type ReplyOutcome =
   | { kind: 'sent'; visibility: Visibility }
+  /** A public reply held TICKET_REPLY_HOLD_SECONDS (its DM has Cancel); held-sender.ts sends it. */
+  | { kind: 'queued'; holdSec: number; payload: HeldReplyPayload; pendingSendId: string }
   /** Newer messages than the user saw: nothing sent; the modal shows them and the next Send confirms. */
   | { kind: 'held'; newMessages: ThreadMessage[]; messages: ThreadMessage[] };
 
@@ -140,10 +144,11 @@ export interface ModalReplyInput {
   text: string;
   visibility: Visibility;
   seen: ThreadMark;
+  subject?: string;
 }
 
 export function startModalReply(
-  deps: Pick<Deps, 'tickets' | 'store' | 'audit'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit'> & HoldDeps,
   input: ModalReplyInput,
 ): ModalReply {
   const { ticketId, text, visibility, seen } = input;
@@ -161,6 +166,20 @@ export function startModalReply(
         if (attempt.afterUnknown && replyLanded(messages, text, visibility))
           return { kind: 'sent', visibility };
         if (newMessages.length > 0) return { kind: 'held', newMessages, messages };
+        if (visibility === 'public' && deps.ticketReplyHoldSec > 0) {
+          const { send, payload } = await holdPublicReply(deps, input.actor, {
+            ticketId,
+            text,
+            subject: input.subject,
+          });
+          // The text stays in the pending send only, not in this key's stored result.
+          return {
+            kind: 'queued',
+            holdSec: deps.ticketReplyHoldSec,
+            payload: { ...payload, text: '' },
+            pendingSendId: send.id,
+          };
+        }
         await sendReply(deps, input.actor, { ticketId, text, visibility });
         return { kind: 'sent', visibility };
       }),
@@ -174,22 +193,26 @@ export type QuickReplyOutcome =
   | { kind: 'needs_connection' }
   | { kind: 'no_ticket' }
   | { kind: 'in_progress' }
-  | { kind: 'sent'; subject: string; replayed: boolean };
+  | { kind: 'sent'; subject: string; replayed: boolean }
+  /** Held TICKET_REPLY_HOLD_SECONDS with Cancel in the author's DM (a repeat within the minute is the same hold). */
+  | { kind: 'queued'; pendingSendId: string; payload: HeldReplyPayload; holdSec: number; replayed: boolean };
 
 /**
- * `/crm reply <ticket id> <text>`: a PUBLIC reply at once (the command says so). The same user, ticket
+ * `/crm reply <ticket id> <text>`: a PUBLIC reply (the command says so), held TICKET_REPLY_HOLD_SECONDS
+ * first (0: at once). The same user, ticket
  * and text within QUICK_PATH_TTL_SEC of the first send is one reply: a re-sent command must not email
  * the customer twice. CRM failures throw.
  */
 export async function quickReply(
-  deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'>,
+  deps: Pick<Deps, 'tickets' | 'store' | 'audit' | 'connection'> & HoldDeps,
   actor: Actor,
-  input: { ticketId: string; text: string },
+  input: { ticketId: string; text: string; responseUrl?: string },
 ): Promise<QuickReplyOutcome> {
   const { ticketId, text } = input;
   if (!mayReplyPublicly(deps.connection)) return { kind: 'needs_connection' };
   const ticket = await deps.tickets.findTicket(ticketId);
   if (!ticket) return { kind: 'no_ticket' };
+  if (deps.ticketReplyHoldSec > 0) return quickHold(deps, actor, { ...input, ticket });
   const key = onceKey('ticket.quick', actor.teamId, actor.userId, ticketId, text.trim());
   const outcome = await runOnce(
     deps.store,
@@ -202,6 +225,55 @@ export async function quickReply(
   );
   if (outcome.status === 'in_progress') return { kind: 'in_progress' };
   return { kind: 'sent', subject: ticket.subject, replayed: outcome.replayed };
+}
+
+/** Cancelled holds in a row the same command may start again within the minute (a bound, not a rule). */
+const MAX_REHOLDS = 5;
+
+/**
+ * The quick path's hold. The same command within the minute is the same hold (a re-delivery, a double
+ * send), unless that hold was cancelled: typing it again after Cancel holds it anew. Already sent: says so.
+ */
+async function quickHold(
+  deps: Pick<Deps, 'store'> & HoldDeps,
+  actor: Actor,
+  input: { ticketId: string; text: string; responseUrl?: string; ticket: TicketSummary },
+): Promise<QuickReplyOutcome> {
+  const { ticketId, text, ticket } = input;
+  let after: string | null = null;
+  for (let i = 0; i < MAX_REHOLDS; i++) {
+    const held = await runOnce(
+      deps.store,
+      onceKey('ticket.quick.hold', actor.teamId, actor.userId, ticketId, text.trim(), after),
+      async () => {
+        const { send, payload } = await holdPublicReply(deps, actor, {
+          ticketId,
+          text,
+          ticket,
+          responseUrl: input.responseUrl,
+        });
+        // The text stays in the pending send only, not in this key's stored result.
+        return { pendingSendId: send.id, payload: { ...payload, text: '' } };
+      },
+      { ttlSec: QUICK_PATH_TTL_SEC },
+    );
+    if (held.status === 'in_progress') return { kind: 'in_progress' };
+    const queued: QuickReplyOutcome = {
+      kind: 'queued',
+      ...held.result,
+      holdSec: deps.ticketReplyHoldSec,
+      replayed: held.replayed,
+    };
+    if (!held.replayed) return queued;
+    const earlier = await deps.store.pendingSends.get(held.result.pendingSendId);
+    if (earlier?.status === 'cancelled') {
+      after = earlier.id;
+      continue;
+    }
+    if (earlier?.status === 'sent') return { kind: 'sent', subject: ticket.subject, replayed: true };
+    return queued;
+  }
+  return { kind: 'in_progress' };
 }
 
 export type { Actor };

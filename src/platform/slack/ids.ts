@@ -102,6 +102,8 @@ export const ACTION = {
   logAgain: 'log_again',
   /** Retry in the DM about a save that failed after its modal closed; the value is the pending write's id. */
   retryWrite: 'retry_write',
+  /** Cancel on a held public ticket reply ("Sending in 30 s"); the value is the pending send's id. */
+  heldReplyCancel: 'held_reply_cancel',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
   digestComplete: 'digest_complete',
   digestSnooze: 'digest_snooze',

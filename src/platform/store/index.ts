@@ -14,6 +14,7 @@ import { createFollowsRepository, type FollowsRepository } from './follows.js';
 import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
+import { createPendingSendsRepository, type PendingSendsRepository } from './pending-sends.js';
 import type { Database } from './schema.js';
 import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
@@ -36,6 +37,12 @@ export type { Follow, FollowInput, FollowKind, FollowsRepository } from './follo
 export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
+export type {
+  PendingSend,
+  PendingSendInput,
+  PendingSendStatus,
+  PendingSendsRepository,
+} from './pending-sends.js';
 export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
@@ -68,6 +75,8 @@ export interface Store {
    * `workspaces.deleteTeam` removes everything the store holds for a team (app_uninstalled).
    */
   readonly workspaces: WorkspacesRepository;
+  /** Public ticket replies held before sending, so their author can cancel them (features/ticket). */
+  readonly pendingSends: PendingSendsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -174,6 +183,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     threadLogs: createThreadLogsRepository(ctx),
     follows: createFollowsRepository(ctx),
     workspaces: createWorkspacesRepository(ctx, opts.keyring ?? devKeyring(), logger),
+    pendingSends: createPendingSendsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

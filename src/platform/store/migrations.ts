@@ -218,6 +218,33 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       )`,
     ],
   },
+  {
+    // Public ticket replies held a few seconds before they are sent (so they can be cancelled).
+    name: '009_pending_sends',
+    statements: [
+      `CREATE TABLE pending_sends (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        target_json TEXT,
+        ticket_id TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        due_ms BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_ms BIGINT,
+        lease_ms BIGINT,
+        attempts INTEGER NOT NULL,
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL,
+        error TEXT
+      )`,
+      'CREATE UNIQUE INDEX pending_sends_key ON pending_sends (idempotency_key)',
+      // The sender reads what is due (held) or stranded (sending, lease lapsed).
+      'CREATE INDEX pending_sends_due ON pending_sends (status, due_ms)',
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

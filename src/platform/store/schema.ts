@@ -174,6 +174,30 @@ export interface AgilePersonalAccountsTable {
   connected_ms: number;
 }
 
+export interface PendingSendsTable {
+  id: string;
+  team_id: string;
+  user_id: string;
+  /** Where the confirmation is (JSON: the DM's channel and ts); null until it is posted. */
+  target_json: string | null;
+  ticket_id: string;
+  /** What is sent, exactly as typed, and what the confirmations show (JSON). */
+  payload_json: string;
+  /** The send's runOnce key: one send per hold, even across instances and restarts. */
+  idempotency_key: string;
+  due_ms: number;
+  status: 'held' | 'sending' | 'sent' | 'cancelled' | 'failed';
+  claimed_by: string | null;
+  claimed_ms: number | null;
+  /** How long a claim lasts: a 'sending' row whose claim is older is re-claimed (its holder died). */
+  lease_ms: number | null;
+  /** Claims so far: from the second on, the send first checks whether the reply landed. */
+  attempts: number;
+  created_ms: number;
+  updated_ms: number;
+  error: string | null;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -195,5 +219,6 @@ export interface Database {
   slack_installations: SlackInstallationsTable;
   agile_workspace_accounts: AgileWorkspaceAccountsTable;
   agile_personal_accounts: AgilePersonalAccountsTable;
+  pending_sends: PendingSendsTable;
   store_migrations: StoreMigrationsTable;
 }

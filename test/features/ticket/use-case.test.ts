@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HoldDeps } from '../../../src/features/ticket/held.js';
 import type { ThreadMessage, TicketService } from '../../../src/features/ticket/tickets.js';
 import { messagesSince, quickReply, threadMark } from '../../../src/features/ticket/use-case.js';
 import { keyRecordingStore, recordingAuditTrail } from '../../helpers/recording-store.js';
@@ -51,7 +52,9 @@ describe('quickReply', () => {
     } as unknown as TicketService;
     const { audit, writes } = recordingAuditTrail();
     const connection = { workspace: null, personal: { email: 'u1@example.com' }, installerUserId: null };
-    return { deps: { tickets, store, audit, connection }, keys, replies, writes };
+    // Held replies have their own tests (held-reply.e2e.test.ts): here the reply is sent at once.
+    const holdOff = { ticketReplyHoldSec: 0 } as unknown as HoldDeps;
+    return { deps: { ...holdOff, tickets, store, audit, connection }, keys, replies, writes };
   }
 
   it('keys on team, user, ticket and text (trimmed), never on a clock or a trigger id', async () => {

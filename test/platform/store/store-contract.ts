@@ -947,6 +947,142 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
       });
     });
 
+    describe('pendingSends', () => {
+      // A database of their own: listDue sees every row of the database.
+      let cfg: DatabaseConfig;
+      const clock = fakeClock();
+      let one: Store;
+      let two: Store;
+      beforeAll(async () => {
+        cfg = await target.freshDatabase();
+        one = await open({ now: clock.now }, cfg);
+        two = await open({ now: clock.now }, cfg);
+      });
+      const hold = (s: Store, over: Partial<{ userId: string; dueInSec: number; key: string }> = {}) =>
+        s.pendingSends.hold({
+          teamId: 'T1',
+          userId: over.userId ?? 'U1',
+          ticketId: '42',
+          payload: { text: 'Exactly  as typed\n<b>', subject: 'SSO' },
+          idempotencyKey: over.key ?? uid('held'),
+          dueMs: clock.now().getTime() + (over.dueInSec ?? 30) * 1000,
+        });
+      const drain = async () => {
+        // Leaves no due row behind for the next test.
+        clock.advanceSec(3600);
+        for (const s of await one.pendingSends.claimDue('drain', 1000, 100))
+          await one.pendingSends.markSent(s.id);
+      };
+
+      it('holds once per idempotency key, keeps the payload, and is not due before its time', async () => {
+        const key = uid('held');
+        const first = await hold(one, { key });
+        const again = await hold(two, { key });
+        expect(first.created).toBe(true);
+        expect(again).toEqual({ send: first.send, created: false });
+        expect(first.send).toMatchObject({ status: 'held', attempts: 0, ticketId: '42', target: null });
+        expect((await one.pendingSends.get(first.send.id))?.payload).toEqual({
+          text: 'Exactly  as typed\n<b>',
+          subject: 'SSO',
+        });
+        await one.pendingSends.setTarget(first.send.id, { channel: 'D1', ts: '1.2' });
+        expect((await two.pendingSends.get(first.send.id))?.target).toEqual({ channel: 'D1', ts: '1.2' });
+        expect(await one.pendingSends.claimDue('a', 60_000)).toEqual([]);
+        clock.advanceSec(30);
+        expect((await one.pendingSends.listDue()).map((s) => s.id)).toEqual([first.send.id]);
+        await drain();
+      });
+
+      it('cancel: only the author, only while held', async () => {
+        const { send } = await hold(one);
+        expect(await one.pendingSends.cancel(send.id, 'U2')).toBeNull();
+        const cancelled = await one.pendingSends.cancel(send.id, 'U1');
+        expect(cancelled?.status).toBe('cancelled');
+        expect(await one.pendingSends.cancel(send.id, 'U1')).toBeNull();
+        clock.advanceSec(31);
+        expect(await one.pendingSends.claimDue('a', 60_000)).toEqual([]);
+      });
+
+      it('a cancel and a claim racing: exactly one wins, every time', async () => {
+        for (let i = 0; i < 8; i++) {
+          const { send } = await hold(one, { dueInSec: 0 });
+          const [cancelled, claimed] = await Promise.all([
+            i % 2 ? one.pendingSends.cancel(send.id, 'U1') : two.pendingSends.cancel(send.id, 'U1'),
+            i % 2 ? two.pendingSends.claimDue('b', 60_000) : one.pendingSends.claimDue('a', 60_000),
+          ]);
+          const won = claimed.some((c) => c.id === send.id);
+          expect(Number(cancelled !== null) + Number(won)).toBe(1);
+          expect((await one.pendingSends.get(send.id))?.status).toBe(won ? 'sending' : 'cancelled');
+          if (won) await one.pendingSends.markSent(send.id);
+        }
+      });
+
+      it('two instances claiming at once get each due row once, with a lease', async () => {
+        const held = await Promise.all([1, 2, 3, 4, 5].map(() => hold(one, { dueInSec: 0 })));
+        const [a, b] = await Promise.all([
+          one.pendingSends.claimDue('a', 60_000),
+          two.pendingSends.claimDue('b', 60_000),
+        ]);
+        const ids = [...a, ...b].map((s) => s.id).sort();
+        expect(ids).toEqual(held.map((h) => h.send.id).sort());
+        for (const s of a)
+          expect(s).toMatchObject({ status: 'sending', claimedBy: 'a', leaseMs: 60_000, attempts: 1 });
+        expect(await one.pendingSends.claimDue('c', 60_000)).toEqual([]);
+        for (const s of [...a, ...b]) expect(await one.pendingSends.markSent(s.id)).toBe(true);
+        expect(await one.pendingSends.markSent(a[0]?.id ?? b[0]?.id ?? '')).toBe(false);
+      });
+
+      it('a lapsed lease is claimed again (once), an unlapsed one is not', async () => {
+        const { send } = await hold(one, { dueInSec: 0 });
+        const [first] = await one.pendingSends.claimDue('dead', 60_000);
+        expect(first?.id).toBe(send.id);
+        clock.advanceSec(59);
+        expect(await two.pendingSends.claimDue('b', 60_000)).toEqual([]);
+        clock.advanceSec(1);
+        expect((await two.pendingSends.listDue()).map((s) => s.id)).toEqual([send.id]);
+        const [again, twice] = await Promise.all([
+          one.pendingSends.claimDue('a', 60_000),
+          two.pendingSends.claimDue('b', 60_000),
+        ]);
+        const reclaimed = [...(again ?? []), ...(twice ?? [])];
+        expect(reclaimed).toHaveLength(1);
+        expect(reclaimed[0]).toMatchObject({ id: send.id, status: 'sending', attempts: 2 });
+        expect(await one.pendingSends.cancel(send.id, 'U1')).toBeNull();
+        expect(await one.pendingSends.markFailed(send.id, 'HTTP 500')).toBe(true);
+        expect(await one.pendingSends.get(send.id)).toMatchObject({ status: 'failed', error: 'HTTP 500' });
+        // A retry that got through afterwards.
+        expect(await one.pendingSends.markSent(send.id)).toBe(true);
+      });
+
+      it('release hands a claim back as held and due', async () => {
+        const { send } = await hold(one, { dueInSec: 0 });
+        await one.pendingSends.claimDue('a', 60_000);
+        expect(await one.pendingSends.release(send.id, 'b')).toBe(false);
+        expect(await one.pendingSends.release(send.id, 'a')).toBe(true);
+        const [again] = await two.pendingSends.claimDue('b', 60_000);
+        expect(again).toMatchObject({ id: send.id, attempts: 2, claimedBy: 'b' });
+        await drain();
+      });
+
+      it('purges finished rows past the cutoff, never held or sending ones', async () => {
+        const held = await hold(one, { dueInSec: 3600 });
+        const sending = await hold(one, { dueInSec: 0 });
+        await one.pendingSends.claimDue('a', 10 * 86_400_000);
+        const before = clock.now().getTime();
+        clock.advanceSec(60);
+        const purged = await one.pendingSends.purgeFinishedBefore(before + 1);
+        expect(purged).toBeGreaterThanOrEqual(1);
+        expect(await one.pendingSends.get(held.send.id)).toMatchObject({ status: 'held' });
+        expect(await one.pendingSends.get(sending.send.id)).toMatchObject({ status: 'sending' });
+        await one.pendingSends.markSent(sending.send.id);
+        expect(await one.pendingSends.purgeFinishedBefore(before + 1)).toBe(0);
+        expect(await one.pendingSends.purgeFinishedBefore(clock.now().getTime() + 1)).toBeGreaterThanOrEqual(
+          1,
+        );
+        expect(await one.pendingSends.get(sending.send.id)).toBeUndefined();
+      });
+    });
+
     describe('cache', () => {
       it('returns values until they expire, overwrites, and purges expired entries', async () => {
         const clock = fakeClock();
