@@ -15,6 +15,7 @@ import { createLoggedMessagesRepository, type LoggedMessagesRepository } from '.
 import { migratePostgres, migrateSqlite } from './migrations.js';
 import type { Database } from './schema.js';
 import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
+import { createUndoActionsRepository, type UndoActionsRepository } from './undo-actions.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
 import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
 
@@ -35,6 +36,13 @@ export type { ClaimResult, IdempotencyRepository } from './idempotency.js';
 export type { LoggedMessage, LoggedMessageInput, LoggedMessagesRepository } from './logged-messages.js';
 export { MIGRATIONS } from './migrations.js';
 export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
+export type {
+  UndoAction,
+  UndoActionInput,
+  UndoActionsRepository,
+  UndoClaim,
+  UndoStatus,
+} from './undo-actions.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
 
@@ -55,6 +63,8 @@ export interface Store {
   readonly threadLogs: ThreadLogsRepository;
   /** Records followed in channels, their last-seen snapshots and the poll claims (features/follow). */
   readonly follows: FollowsRepository;
+  /** Writes their authors may undo for 10 minutes (features/undo). */
+  readonly undoActions: UndoActionsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -158,6 +168,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     userLinks: createUserLinksRepository(ctx),
     threadLogs: createThreadLogsRepository(ctx),
     follows: createFollowsRepository(ctx),
+    undoActions: createUndoActionsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

@@ -142,6 +142,23 @@ export interface FollowPollsTable {
   claimed_ms: number;
 }
 
+export interface UndoActionsTable {
+  id: string;
+  team_id: string;
+  user_id: string;
+  kind: string;
+  /** JSON: the Agile ids the write touched, as strings (they exceed 2^53). */
+  refs_json: string;
+  /** JSON: what the undo restores (null for a create, which the undo deletes). */
+  previous_json: string | null;
+  /** JSON: the fields the write set, as Agile showed them after it; compared before undoing. */
+  fingerprint_json: string;
+  created_ms: number;
+  expires_ms: number;
+  status: 'open' | 'undone' | 'expired' | 'failed';
+  undone_ms: number | null;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -160,5 +177,6 @@ export interface Database {
   thread_logs: ThreadLogsTable;
   follows: FollowsTable;
   follow_polls: FollowPollsTable;
+  undo_actions: UndoActionsTable;
   store_migrations: StoreMigrationsTable;
 }
