@@ -33,6 +33,7 @@ import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
 import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/handlers.js';
+import { undoWriteCallback } from '../features/undo/handlers.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
 import { logThreadCallback, threadSubmissionCallback } from '../features/thread/handlers.js';
@@ -130,6 +131,7 @@ export function registerListeners(app: App, deps: Deps): void {
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
   app.view({ callback_id: CALLBACK.noteModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.retryWrite, gate(retryWriteCallback(deps, RETRY_WRITES)));
+  app.action(ACTION.undoWrite, gate(undoWriteCallback(deps)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
   app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
   app.action(ACTION.createContact, gate(createContactCallback(deps)));

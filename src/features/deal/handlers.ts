@@ -6,6 +6,8 @@ import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform
 import { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { notifyUser } from '../../platform/slack/notify.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { dealCreateUndo } from '../undo/specs.js';
 import {
   dealErrorBlock,
   dealFormSchema,
@@ -136,7 +138,7 @@ export function dealSubmissionCallback(deps: Deps) {
           client,
           deps.logger,
           { user: body.user.id, channel: meta.channel },
-          buildDealCreatedMessage(deal),
+          await confirmWithUndo(deps, actor, buildDealCreatedMessage(deal), dealCreateUndo(deal)),
         );
       },
     });

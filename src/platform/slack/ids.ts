@@ -68,6 +68,8 @@ export const ACTION = {
   visibility: 'visibility',
   /** "Log it again" checkbox of the Log thread form, shown when the thread was logged before. */
   logAgain: 'log_again',
+  /** Undo on a write's confirmation (features/undo); the value is the undo action's id. */
+  undoWrite: 'undo_write',
   /** Retry in the DM about a save that failed after its modal closed; the value is the pending write's id. */
   retryWrite: 'retry_write',
   /** Digest item buttons; the value carries the task (see views/digest.ts). */
