@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
+import { confirmTaskChange } from '../undo/task-change.js';
 import { applyDigestClick, type DigestActionKind, type DigestClickInput } from './click-use-case.js';
 import { buildDigestClickNotice } from './reply-views.js';
 import { buildDigestMessageUpdate, parseDigestTaskValue, taskIdFromDigestBlockId } from './views.js';
@@ -40,7 +41,10 @@ async function digestClick(deps: Deps, args: DigestActionArgs, action: DigestAct
     return;
   }
   const outcome = await applyDigestClick(deps, input);
-  const notice = buildDigestClickNotice(outcome);
+  const notice =
+    outcome.kind === 'applied'
+      ? await confirmTaskChange(deps, input.actor, outcome)
+      : buildDigestClickNotice(outcome);
   if (notice) {
     await args
       .respond({ response_type: 'ephemeral', replace_original: false, ...notice })

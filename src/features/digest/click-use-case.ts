@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import type { DomainUser } from '../../platform/agile/index.js';
+import type { DomainUser, Task } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
@@ -64,8 +64,17 @@ export type DigestClickOutcome =
   | { kind: 'not_updated'; error: unknown }
   /** The same click again (re-delivered, or still being handled): nothing written, nothing re-rendered. */
   | { kind: 'repeated' }
-  /** Written; `render` is absent when the message could not be prepared for re-rendering. */
-  | { kind: 'applied'; render?: DigestClickRender };
+  /**
+   * Written; `render` is absent when the message could not be prepared for re-rendering. `task` and
+   * `before` (the task as read just before the change; null if that read failed) are for its Undo.
+   */
+  | {
+      kind: 'applied';
+      render?: DigestClickRender;
+      change: DigestChange;
+      task: DigestTask;
+      before: Task | null;
+    };
 
 export type DigestChange =
   | { kind: 'complete' }
@@ -232,13 +241,16 @@ export async function writeTaskChange(
     /** How long the key answers "done" (runOnce's default: a day). */
     ttlSec?: number;
   },
-): Promise<{ kind: 'written'; task: DigestTask } | { kind: 'repeated' }> {
+): Promise<{ kind: 'written'; task: DigestTask; before: Task | null } | { kind: 'repeated' }> {
   const { actor, action, taskId, change, key } = input;
   const once = input.ttlSec === undefined ? {} : { ttlSec: input.ttlSec };
+  // The task just before the change, for its Undo; a failed read only means no Undo.
+  let before: Task | null = null;
   const outcome = await runOnce(
     deps.store,
     key,
     async () => {
+      before = await deps.agile.tasks.get(taskId).catch(() => null);
       const task = await audited(
         deps.audit,
         {
@@ -263,7 +275,7 @@ export async function writeTaskChange(
     once,
   );
   if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
-  return { kind: 'written', task: outcome.result };
+  return { kind: 'written', task: outcome.result, before };
 }
 
 /** A digest button: changes the task once per click (message + action + task + pick), whatever the deliveries. */
@@ -285,8 +297,9 @@ export async function applyDigestClick(
   const { change } = prepared;
 
   const key = onceKey('digest.click', actor.teamId, channelId, messageTs, action, taskId, input.pickedUserId);
+  let written: Awaited<ReturnType<typeof writeTaskChange>>;
   try {
-    const written = await writeTaskChange(deps, {
+    written = await writeTaskChange(deps, {
       actor,
       action,
       taskId,
@@ -300,10 +313,11 @@ export async function applyDigestClick(
     deps.logger.warn({ err: error, taskId, kind: action }, 'digest action failed');
     return { kind: 'not_updated', error };
   }
+  const applied = { kind: 'applied' as const, change, task: written.task, before: written.before };
   try {
-    return { kind: 'applied', render: await renderOf(deps, input) };
+    return { ...applied, render: await renderOf(deps, input) };
   } catch (err) {
     deps.logger.warn({ err, channel: channelId, ts: messageTs }, 'could not update the digest message');
-    return { kind: 'applied' };
+    return applied;
   }
 }

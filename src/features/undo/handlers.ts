@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
-import { undoWrite } from './use-case.js';
+import { type UndoOutcome, undoWrite } from './use-case.js';
 import {
   buildNotAuthorMessage,
   buildUndoClosedMessage,
@@ -13,55 +13,62 @@ import {
 
 type UndoArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
+/** What the confirmation turns into; undefined when the Undo stays (another try, or not theirs). */
+function closingOf(outcome: UndoOutcome, userId: string): UndoClosing | undefined {
+  switch (outcome.kind) {
+    case 'too_late':
+    case 'missing':
+      return { kind: 'too_late' };
+    case 'changed':
+    case 'gone':
+      return { kind: outcome.kind, label: outcome.label };
+    case 'undone':
+      return { kind: 'undone', label: outcome.label, what: outcome.what, userId, atMs: outcome.atMs };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Undo clicked on a confirmation: ack, undo (or refuse), then replace the confirmation with what
- * happened and no button — through response_url, which reaches ephemeral messages too. Refusals that
- * leave the Undo usable (someone else clicked, Agile failed) answer ephemerally instead.
+ * happened and no button — through response_url, which reaches ephemeral messages too; on the App
+ * Home tab, by publishing it again with that line. Refusals that leave the Undo usable (someone else
+ * clicked, Agile failed) answer ephemerally instead. A second click on a used Undo does nothing.
  */
 export function undoWriteCallback(deps: Deps) {
-  return async ({ ack, body, action, respond }: UndoArgs): Promise<void> => {
+  return async ({ ack, body, action, respond, client }: UndoArgs): Promise<void> => {
     await ack();
     const actor = actorOfBody(body);
-    const outcome = await undoWrite(deps, { actor, undoId: action.value ?? '' }).catch((err: unknown) => {
+    const undoId = action.value ?? '';
+    const outcome: UndoOutcome = await undoWrite(deps, { actor, undoId }).catch((err: unknown) => {
       deps.logger.error({ err }, 'undo could not run');
-      return {
-        kind: 'failed' as const,
-        label: 'this change',
-        reason: 'the bot could not reach its database',
-      };
+      return { kind: 'failed', label: 'this change', reason: 'the bot could not reach its database' };
     });
-    const ephemeral = (message: SlackMessage) =>
-      respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    const replace = (closing: UndoClosing) =>
-      respond({
-        replace_original: true,
-        ...buildUndoClosedMessage(body.message?.blocks as KnownBlock[] | undefined, closing),
-      });
-    const answer = async () => {
-      switch (outcome.kind) {
-        case 'not_author':
-          return ephemeral(buildNotAuthorMessage(outcome.authorId));
-        case 'failed':
-          return ephemeral(buildUndoFailedMessage(outcome.label, outcome.reason));
-        case 'too_late':
-        case 'missing':
-          return replace({ kind: 'too_late' });
-        case 'changed':
-        case 'gone':
-          return replace({ kind: outcome.kind, label: outcome.label });
-        case 'undone':
-          return replace({
-            kind: 'undone',
-            label: outcome.label,
-            what: outcome.what,
-            userId: actor.userId,
-            atMs: outcome.atMs,
-          });
-        case 'closed':
-          return undefined;
+    const closing = closingOf(outcome, actor.userId);
+    const answer = async (): Promise<unknown> => {
+      if (outcome.kind === 'closed') return;
+      if (body.view?.type === 'home') {
+        const notice = closing
+          ? buildUndoClosedMessage(undefined, closing).text
+          : outcome.kind === 'failed'
+            ? buildUndoFailedMessage(outcome.label, outcome.reason).text
+            : undefined;
+        return deps.home.publish(deps, client, actor, {
+          fresh: true,
+          ...(notice ? { notice, undoId: closing ? null : undoId } : {}),
+        });
       }
+      if (closing)
+        return respond({
+          replace_original: true,
+          ...buildUndoClosedMessage(body.message?.blocks as KnownBlock[] | undefined, closing),
+        });
+      const ephemeral = (message: SlackMessage) =>
+        respond({ response_type: 'ephemeral', replace_original: false, ...message });
+      if (outcome.kind === 'not_author') return ephemeral(buildNotAuthorMessage(outcome.authorId));
+      if (outcome.kind === 'failed') return ephemeral(buildUndoFailedMessage(outcome.label, outcome.reason));
     };
-    await answer()?.catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an Undo click'));
+    await answer().catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an Undo click'));
     deps.logger.info({ outcome: outcome.kind }, 'undo click handled');
   };
 }

@@ -143,3 +143,13 @@ export function taskChangeUndo(
     }
   }
 }
+
+/** The digest's change as the undo sees it (the new owner by id). */
+export function taskChangeOf(
+  change:
+    | { kind: 'complete' }
+    | { kind: 'snooze'; newDueEpochSec: number }
+    | { kind: 'reassign'; owner: { id: string } },
+): TaskChange {
+  return change.kind === 'reassign' ? { kind: 'reassign', ownerId: String(change.owner.id) } : change;
+}

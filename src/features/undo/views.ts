@@ -3,6 +3,7 @@ import { slackDate } from '../../platform/slack/format.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import { UNDO_BLOCK_ID, UNDO_WINDOW_MS } from './offer.js';
+import type { TaskChange } from './specs.js';
 
 const MINUTES = UNDO_WINDOW_MS / 60_000;
 
@@ -54,4 +55,20 @@ export function buildUndoFailedMessage(label: string, reason: string): SlackMess
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A digest or App Home task change, confirmed privately to whoever made it (the Undo goes under it). */
+export function buildTaskChangedMessage(
+  task: { subject: string; dueEpochSec: number },
+  change: TaskChange,
+  ownerName?: string,
+): SlackMessage {
+  const subject = `“${escapeMrkdwn(task.subject)}”`;
+  const line =
+    change.kind === 'complete'
+      ? `✅ Completed ${subject}.`
+      : change.kind === 'snooze'
+        ? `✅ Snoozed ${subject} to ${slackDate(change.newDueEpochSec)}.`
+        : `✅ Reassigned ${subject} to ${escapeMrkdwn(ownerName ?? 'its new owner')}.`;
+  return { text: truncate(line, LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwnText(line) }] };
 }
