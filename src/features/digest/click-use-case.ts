@@ -78,7 +78,8 @@ export type DigestClickOutcome =
 
 export type DigestChange =
   | { kind: 'complete' }
-  | { kind: 'snooze'; newDueEpochSec: number }
+  /** `fromDueEpochSec`: the due the button showed (what an Undo puts back). */
+  | { kind: 'snooze'; newDueEpochSec: number; fromDueEpochSec?: number }
   | { kind: 'reassign'; owner: DomainUser };
 
 /** The digest message a click came from, as digest actions are recorded (thread replies are their own). */
@@ -117,7 +118,7 @@ async function changeOf(
       const { timeZone } = await digestView(deps, input.channelId, input.actor.userId);
       const at = clickMs(input, deps.now);
       const newDueEpochSec = snoozedDueEpochSec(input.shownDueEpochSec, at, timeZone);
-      return { change: { kind: 'snooze', newDueEpochSec } };
+      return { change: { kind: 'snooze', newDueEpochSec, fromDueEpochSec: input.shownDueEpochSec } };
     }
     case 'reassign': {
       if (!input.pickedUserId) return { refused: { kind: 'ignored' } };
@@ -244,13 +245,15 @@ export async function writeTaskChange(
 ): Promise<{ kind: 'written'; task: DigestTask; before: Task | null } | { kind: 'repeated' }> {
   const { actor, action, taskId, change, key } = input;
   const once = input.ttlSec === undefined ? {} : { ttlSec: input.ttlSec };
-  // The task just before the change, for its Undo; a failed read only means no Undo.
+  // What the task had before the change, for its Undo. Only Reassign reads it (the previous owner is
+  // not on the button); Complete reopens, Snooze restores the due the button showed. A failed read
+  // only means no Undo.
   let before: Task | null = null;
   const outcome = await runOnce(
     deps.store,
     key,
     async () => {
-      before = await deps.agile.tasks.get(taskId).catch(() => null);
+      if (change.kind === 'reassign') before = await deps.agile.tasks.get(taskId).catch(() => null);
       const task = await audited(
         deps.audit,
         {

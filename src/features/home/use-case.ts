@@ -315,6 +315,7 @@ export async function applyHomeTaskAction(
     change = {
       kind: 'snooze',
       newDueEpochSec: snoozedDueEpochSec(shownDueEpochSec, input.clickMs, timeZone),
+      fromDueEpochSec: shownDueEpochSec,
     };
   }
   // One write per task and due shown within a sliding minute: a double click or a re-delivery writes

@@ -97,41 +97,41 @@ export function contactCreateUndo(contact: Contact, name: string): UndoSpec {
 
 export type TaskChange =
   | { kind: 'complete' }
-  | { kind: 'snooze'; newDueEpochSec: number }
+  | { kind: 'snooze'; newDueEpochSec: number; fromDueEpochSec?: number }
   | { kind: 'reassign'; ownerId: string };
 
 /**
- * A digest or App Home task change: the undo puts back what `before` had. None when the task could not
- * be read before the change (there would be nothing sure to put back).
+ * A digest or App Home task change: Complete reopens (is_complete false, the status `before` had, else
+ * YET_TO_START), Snooze puts back the due the button showed, Reassign the owner `before` had (read just
+ * before the change). None when there is nothing sure to put back.
  */
 export function taskChangeUndo(
   task: { id: string; subject: string },
   before: Task | null | undefined,
   change: TaskChange,
 ): UndoSpec | null {
-  if (!before) return null;
   const refs = { taskId: task.id };
-  const label = `the task ${quoted(task.subject || before.subject)}`;
+  const label = `the task ${quoted(task.subject || before?.subject || task.id)}`;
   switch (change.kind) {
     case 'complete':
       return {
         kind: 'digest.complete',
         refs,
         label,
-        previous: { is_complete: false, status: before.status ?? 'YET_TO_START' },
+        previous: { is_complete: false, status: before?.status ?? 'YET_TO_START' },
         fingerprint: { is_complete: true },
       };
     case 'snooze':
-      if (before.due === undefined) return null;
+      if (change.fromDueEpochSec === undefined) return null;
       return {
         kind: 'digest.snooze',
         refs,
         label,
-        previous: { due: before.due },
+        previous: { due: change.fromDueEpochSec },
         fingerprint: { due: change.newDueEpochSec },
       };
     case 'reassign': {
-      const previousOwner = before.taskOwner?.id ?? before.owner_id;
+      const previousOwner = before?.taskOwner?.id ?? before?.owner_id;
       if (!previousOwner) return null;
       return {
         kind: 'digest.reassign',
@@ -148,7 +148,7 @@ export function taskChangeUndo(
 export function taskChangeOf(
   change:
     | { kind: 'complete' }
-    | { kind: 'snooze'; newDueEpochSec: number }
+    | { kind: 'snooze'; newDueEpochSec: number; fromDueEpochSec?: number }
     | { kind: 'reassign'; owner: { id: string } },
 ): TaskChange {
   return change.kind === 'reassign' ? { kind: 'reassign', ownerId: String(change.owner.id) } : change;

@@ -9,7 +9,7 @@ import { buildTaskChangedMessage } from './views.js';
 export interface AppliedTaskChange {
   change:
     | { kind: 'complete' }
-    | { kind: 'snooze'; newDueEpochSec: number }
+    | { kind: 'snooze'; newDueEpochSec: number; fromDueEpochSec?: number }
     | { kind: 'reassign'; owner: { id: string; name?: string; email?: string } };
   task: { id: string; subject: string; dueEpochSec: number };
   before: Task | null;
