@@ -17,7 +17,7 @@ export type UndoClosing =
 export function undoClosingText(closing: UndoClosing): string {
   switch (closing.kind) {
     case 'undone':
-      return `↩️ Undone by <@${closing.userId}> at ${slackDate(closing.atMs / 1000)}: ${escapeMrkdwn(closing.what)}.`;
+      return `↩️ Undone by <@${closing.userId}> at ${slackTime(closing.atMs)}: ${escapeMrkdwn(closing.what)}.`;
     case 'too_late':
       return `Too late to undo (${MINUTES} minutes).`;
     case 'changed':
@@ -51,6 +51,13 @@ export function buildNotAuthorMessage(authorId: string): SlackMessage {
 export function buildUndoFailedMessage(label: string, reason: string): SlackMessage {
   const text = `⚠️ Could not undo ${escapeMrkdwn(label)}: ${escapeMrkdwn(reason)}. Nothing was changed — try Undo again.`;
   return { text: truncate(text, LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwnText(text) }] };
+}
+
+/** The time in each reader's zone (Slack renders it); the fallback is UTC. */
+function slackTime(ms: number): string {
+  const sec = Math.trunc(ms / 1000);
+  const utc = new Date(sec * 1000).toISOString().slice(11, 16);
+  return `<!date^${sec}^{time}|${utc} UTC>`;
 }
 
 function capitalise(s: string): string {
