@@ -73,7 +73,7 @@ export async function confirmWithUndo<M extends SlackMessage>(
 /** The undo id a confirmation carries (its Undo button's value), if any. */
 export function undoIdOf(blocks: readonly KnownBlock[]): string | null {
   const block = blocks.find((b) => b.block_id === UNDO_BLOCK_ID);
-  if (!block || block.type !== 'actions') return null;
+  if (block?.type !== 'actions') return null;
   const button = block.elements[0];
   return button && button.type === 'button' ? (button.value ?? null) : null;
 }

@@ -77,7 +77,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('Undo in the console, in a rea
 
     await undo.click();
     await message('Undone by').waitFor();
-    await expect.poll(() => sandbox.notes.some((n) => n.subject === subject), { timeout: STEP_MS }).toBe(false);
+    await expect
+      .poll(() => sandbox.notes.some((n) => n.subject === subject), { timeout: STEP_MS })
+      .toBe(false);
     expect(await page.locator('#messages').getByRole('button', { name: /Undo/ }).count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'undo-2-undone.png') });
   });
