@@ -47,7 +47,8 @@ export function undoWriteCallback(deps: Deps) {
     const closing = closingOf(outcome, actor.userId);
     const answer = async (): Promise<unknown> => {
       if (outcome.kind === 'closed') return;
-      if (body.view?.type === 'home') {
+      // Undo sits in messages and on the Home tab only (never in a modal): a click from a view is Home's.
+      if (body.view) {
         const notice = closing
           ? buildUndoClosedMessage(undefined, closing).text
           : outcome.kind === 'failed'

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ACTION } from '../../../src/platform/slack/ids.js';
+import { encodeNoteMeta } from '../../../src/features/note/schema.js';
+import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage } from '../../helpers/block-kit-validator.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { DEFAULT_USERS, RESPONSE } from '../../helpers/fake-slack.js';
-import { blockActionsPayload, CHANNEL, TEAM, USER } from '../../helpers/payloads.js';
+import {
+  blockActionsPayload,
+  CHANNEL,
+  type StateMap,
+  TEAM,
+  USER,
+  viewSubmissionPayload,
+} from '../../helpers/payloads.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 /** Ahead of real time (Bolt checks request timestamps against the real clock). */
@@ -325,6 +333,41 @@ describe('Undo a digest change', () => {
     expect(task.dueEpochSec).toBe(due);
   });
 
+  it('Reassign → Undo gives the task back to its previous owner', async () => {
+    await command('digest now');
+    const main = (t.slack.messages.get(CHANNEL.id) ?? []).find((m) => !m.threadTs) as FakeMessage;
+    const item = firstItem(main);
+    const task = sim().state.tasks.find((x) => x.id === item.taskId);
+    const other = sim().state.users.find((u) => u.id !== task?.ownerId && u.email);
+    if (!task || !other) throw new Error('no task or other Agile user');
+    const previousOwner = task.ownerId;
+    const picked = 'U0PICKED';
+    t.slack.users.set(picked, {
+      id: picked,
+      name: 'p',
+      realName: 'Picked',
+      displayName: 'p',
+      email: other.email,
+      tz: 'UTC',
+    });
+    const before = t.slack.calls(RESPONSE).length;
+    // Alice administers the workspace: she may reassign anyone's task.
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.digestReassign,
+        blockId: item.blockId,
+        action: { type: 'users_select', selected_user: picked, value: undefined },
+        message: { ts: main.ts, text: main.text, blocks: main.blocks as unknown[] },
+      }),
+    );
+    const confirmation = await nextResponse(before);
+    expect(text(confirmation)).toContain('Reassigned');
+    expect(task.ownerId).toBe(other.id);
+    const answer = await undoAnswer(undoIdIn(confirmation.args.blocks) ?? '');
+    expect(text(answer)).toContain('back with its previous owner');
+    expect(task.ownerId).toBe(previousOwner);
+  });
+
   it('the Undo of a digest change is refused to others', async () => {
     const { task, undoId } = await digestClick(ACTION.digestComplete);
     const answer = await undoAnswer(undoId, BOB);
@@ -332,3 +375,113 @@ describe('Undo a digest change', () => {
     expect(task.isComplete).toBe(true);
   });
 });
+
+describe('Undo from forms and App Home', () => {
+  it('the Log note form: the ephemeral confirmation carries Undo', async () => {
+    const contactId = contactIdByEmail(ADA);
+    const values: StateMap = {
+      [BLOCK.contact]: {
+        [ACTION.contactPicker]: { type: 'external_select', value: contactId, text: 'Ada Lovelace' },
+      },
+      [BLOCK.subject]: { [ACTION.subjectInput]: { type: 'plain_text_input', value: 'Form note' } },
+      [BLOCK.note]: { [ACTION.noteInput]: { type: 'plain_text_input', value: 'Written in the form' } },
+    };
+    const privateMetadata = encodeNoteMeta({ channel: CHANNEL.id, channelName: CHANNEL.name });
+    await t.interact(viewSubmissionPayload({ callbackId: CALLBACK.noteModal, privateMetadata, values }));
+    const eph = await t.slack.waitFor('chat.postEphemeral');
+    const undoId = undoIdIn(eph.args.blocks);
+    expect(undoId).toBeDefined();
+    expect(text(await undoAnswer(undoId ?? ''))).toContain('Undone by');
+    expect(sim().state.notes.some((n) => n.subject === 'Form note')).toBe(false);
+  });
+
+  it('the Create deal form: the ephemeral confirmation carries Undo, which deletes the deal', async () => {
+    await t.command('deal');
+    const update = await t.slack.waitFor('views.update');
+    const view = update.args.view as { private_metadata: string };
+    const track = sim().state.tracks.find((x) => x.name === 'Sales') ?? sim().state.tracks[0];
+    const values: StateMap = {
+      [BLOCK.dealName]: { [ACTION.dealName]: { type: 'plain_text_input', value: 'Undo deal' } },
+      [BLOCK.value]: { [ACTION.dealValue]: { type: 'number_input', value: '1200' } },
+      [BLOCK.probability]: { [ACTION.probability]: { type: 'number_input', value: '40' } },
+      [BLOCK.track]: { [ACTION.trackSelect]: { type: 'static_select', value: track?.id ?? '' } },
+      [BLOCK.milestone]: { [ACTION.milestoneSelect]: { type: 'static_select', value: 'New' } },
+      [BLOCK.closeDate]: { [ACTION.closeDate]: { type: 'datepicker', selected_date: '2030-06-30' } },
+      [BLOCK.contact]: { [ACTION.contactPicker]: { type: 'multi_external_select', values: [] } },
+      [BLOCK.description]: { [ACTION.description]: { type: 'plain_text_input', value: null } },
+      [BLOCK.owner]: { [ACTION.ownerSelect]: { type: 'static_select', value: null } },
+    };
+    await t.interact(
+      viewSubmissionPayload({
+        callbackId: CALLBACK.dealModal,
+        id: String(update.args.view_id),
+        privateMetadata: view.private_metadata,
+        values,
+      }),
+    );
+    const eph = await t.slack.waitFor('chat.postEphemeral');
+    expect(sim().state.deals.some((d) => d.name === 'Undo deal')).toBe(true);
+    expect(text(await undoAnswer(undoIdIn(eph.args.blocks) ?? ''))).toContain('Undone by');
+    expect(sim().state.deals.some((d) => d.name === 'Undo deal')).toBe(false);
+  });
+
+  it('App Home Complete: Undo at the top of the Home tab reopens the task', async () => {
+    const alice = sim().state.users.find((u) => u.email === ALICE_AGILE);
+    const task = sim()
+      .state.tasks.filter((x) => x.ownerId === alice?.id && !x.isComplete)
+      .sort((a, b) => a.dueEpochSec - b.dueEpochSec)[0];
+    if (!task) throw new Error('Alice has pending tasks in the seed');
+    const publishes = () => t.slack.calls('views.publish').length;
+    const homeView = () => {
+      const v = [...t.slack.views.values()].find((x) => x.userId === USER.id && x.view.type === 'home');
+      if (!v) throw new Error('no home');
+      return v;
+    };
+    let before = publishes();
+    await t.event({
+      token: 'x',
+      team_id: TEAM.id,
+      api_app_id: 'A0CRM',
+      type: 'event_callback',
+      event_id: 'EvUndoHome',
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_home_opened', user: USER.id, channel: `D${USER.id}`, tab: 'home', event_ts: '1.2' },
+    });
+    await vi.waitFor(() => expect(publishes()).toBeGreaterThan(before), { timeout: 5000 });
+    await t.idle();
+    const row = ((homeView().view.blocks ?? []) as Block[]).find(
+      (b) => b.block_id === `home_task:${task.id}`,
+    );
+    const complete = row?.elements?.find((e) => e.action_id === ACTION.homeTaskComplete);
+    before = publishes();
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.homeTaskComplete,
+        blockId: `home_task:${task.id}`,
+        action: { type: 'button', value: complete?.value },
+        view: { id: homeView().id },
+      }),
+    );
+    await vi.waitFor(() => expect(publishes()).toBeGreaterThan(before), { timeout: 5000 });
+    await t.idle();
+    expect(task.isComplete).toBe(true);
+    const undoId = undoIdIn(homeView().view.blocks);
+    expect(undoId).toBeDefined();
+    expect(JSON.stringify(homeView().view.blocks)).toContain('Completed');
+
+    before = publishes();
+    await clickUndoInView(undoId ?? '', homeView().id);
+    await vi.waitFor(() => expect(publishes()).toBeGreaterThan(before), { timeout: 5000 });
+    expect(task.isComplete).toBe(false);
+    expect(JSON.stringify(homeView().view.blocks)).toContain('Undone by');
+    expect(undoIdIn(homeView().view.blocks)).toBeUndefined();
+  });
+});
+
+async function clickUndoInView(undoId: string, viewId: string) {
+  const handled = undoHandled();
+  await t.interact(
+    blockActionsPayload({ actionId: ACTION.undoWrite, blockId: 'undo', value: undoId, view: { id: viewId } }),
+  );
+  await vi.waitFor(() => expect(undoHandled()).toBe(handled + 1), { timeout: 5000 });
+}
