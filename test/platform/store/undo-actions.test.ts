@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
+import { createStoreHousekeeping } from '../../../src/platform/store/housekeeping.js';
 import { openStore, type Store, type UndoActionInput } from '../../../src/platform/store/index.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
 
@@ -119,5 +121,20 @@ describe.each(targets)('undo actions store: %s', (_name, fresh) => {
     const kept = await store.undoActions.record(input());
     expect(await store.undoActions.purgeBefore(t)).toBe(1);
     expect(await store.undoActions.get(kept.id)).toBeDefined();
+  });
+
+  it('housekeeping deletes undo rows a day after their write', async () => {
+    const old = await store.undoActions.record(input());
+    t += 24 * 60 * 60_000 + 1;
+    const recent = await store.undoActions.record(input());
+    const housekeeping = createStoreHousekeeping({
+      store,
+      logger: pino({ level: 'silent' }),
+      now,
+      auditRetentionDays: 90,
+    });
+    expect((await housekeeping.run()).undoActions).toBe(1);
+    expect(await store.undoActions.get(old.id)).toBeUndefined();
+    expect(await store.undoActions.get(recent.id)).toBeDefined();
   });
 });
