@@ -74,6 +74,8 @@ export type DigestClickOutcome =
       change: DigestChange;
       task: DigestTask;
       before: Task | null;
+      /** The click's idempotency key: an Undo releases it, so the same click works again. */
+      key: string;
     };
 
 export type DigestChange =
@@ -316,7 +318,7 @@ export async function applyDigestClick(
     deps.logger.warn({ err: error, taskId, kind: action }, 'digest action failed');
     return { kind: 'not_updated', error };
   }
-  const applied = { kind: 'applied' as const, change, task: written.task, before: written.before };
+  const applied = { kind: 'applied' as const, change, task: written.task, before: written.before, key };
   try {
     return { ...applied, render: await renderOf(deps, input) };
   } catch (err) {

@@ -294,7 +294,7 @@ export type HomeTaskAction = 'complete' | 'snooze';
 
 export type HomeTaskOutcome =
   /** `applied` says what changed, for the Undo. */
-  | { kind: 'done'; applied: { change: DigestChange; task: DigestTask; before: Task | null } }
+  | { kind: 'done'; applied: { change: DigestChange; task: DigestTask; before: Task | null; key: string } }
   | { kind: 'repeated' }
   | { kind: 'failed'; error: string };
 
@@ -332,7 +332,7 @@ export async function applyHomeTaskAction(
       ttlSec: QUICK_PATH_TTL_SEC,
     });
     if (written.kind === 'repeated') return { kind: 'repeated' };
-    return { kind: 'done', applied: { change, task: written.task, before: written.before } };
+    return { kind: 'done', applied: { change, task: written.task, before: written.before, key } };
   } catch (err) {
     deps.logger.warn({ err, taskId, action }, 'App Home task action failed');
     return { kind: 'failed', error: describeAgileError(err) };

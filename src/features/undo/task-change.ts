@@ -13,6 +13,8 @@ export interface AppliedTaskChange {
     | { kind: 'reassign'; owner: { id: string; name?: string; email?: string } };
   task: { id: string; subject: string; dueEpochSec: number };
   before: Task | null;
+  /** The change's idempotency key (and digest action key): released by a successful Undo. */
+  key?: string;
 }
 
 /** The private confirmation of a digest / App Home task change, with its Undo when one is possible. */
@@ -25,5 +27,7 @@ export function confirmTaskChange(
   const ownerName =
     applied.change.kind === 'reassign' ? applied.change.owner.name || applied.change.owner.email : undefined;
   const message = buildTaskChangedMessage(applied.task, change, ownerName);
-  return confirmWithUndo(deps, actor, message, taskChangeUndo(applied.task, applied.before, change));
+  const spec = taskChangeUndo(applied.task, applied.before, change);
+  if (spec && applied.key) spec.refs.onceKey = applied.key;
+  return confirmWithUndo(deps, actor, message, spec);
 }

@@ -54,7 +54,7 @@ export async function undoWrite(
   if (claim.kind !== 'claimed') return { kind: 'closed' };
 
   const kind = action.kind;
-  const { label = 'the record', ...refs } = action.refs;
+  const { label = 'the record', onceKey: changeKey, ...refs } = action.refs;
   try {
     const check = await checkRecord(deps.agile, kind, refs, action.fingerprint);
     if (check.kind !== 'unchanged') {
@@ -67,6 +67,13 @@ export async function undoWrite(
       { action: `${kind}.undo`, actor, summary: label, ids: refs, written: () => ({ recordIds: refs }) },
       () => revertRecord(deps.agile, kind, refs, action.previous),
     );
+    // The change may be made again (the same digest or Home button): forget that it was made once.
+    if (changeKey) {
+      await Promise.all([
+        deps.store.idempotency.forget(changeKey),
+        deps.store.digestActions.release(changeKey),
+      ]).catch((err: unknown) => deps.logger.warn({ err, undoId }, 'could not release the undone change'));
+    }
   } catch (err) {
     deps.logger.warn({ err, kind, undoId }, 'undo failed');
     await deps.store.undoActions

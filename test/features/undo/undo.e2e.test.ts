@@ -475,6 +475,17 @@ describe('Undo from forms and App Home', () => {
     expect(task.isComplete).toBe(false);
     expect(JSON.stringify(homeView().view.blocks)).toContain('Undone by');
     expect(undoIdIn(homeView().view.blocks)).toBeUndefined();
+
+    // Changed my mind again: the same Complete works again (the undone click is forgotten).
+    await t.interact(
+      blockActionsPayload({
+        actionId: ACTION.homeTaskComplete,
+        blockId: `home_task:${task.id}`,
+        action: { type: 'button', value: complete?.value },
+        view: { id: homeView().id },
+      }),
+    );
+    await vi.waitFor(() => expect(task.isComplete).toBe(true), { timeout: 5000 });
   });
 });
 

@@ -137,4 +137,14 @@ describe.each(targets)('undo actions store: %s', (_name, fresh) => {
     expect(await store.undoActions.get(old.id)).toBeUndefined();
     expect(await store.undoActions.get(recent.id)).toBeDefined();
   });
+
+  it('idempotency.forget drops a done key (an undone write may be made again), never one in progress', async () => {
+    await store.idempotency.claim('k-done', 30);
+    await store.idempotency.complete('k-done', { ok: true });
+    await store.idempotency.claim('k-running', 30);
+    await other.idempotency.forget('k-done');
+    await other.idempotency.forget('k-running');
+    expect((await store.idempotency.claim('k-done', 30)).status).toBe('claimed');
+    expect((await other.idempotency.claim('k-running', 30)).status).not.toBe('claimed');
+  });
 });
