@@ -13,6 +13,7 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from '../features/digest/action-handlers.js';
+import { restoreDigestLine } from '../features/digest/undo-line.js';
 import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import {
   appHomeOpenedCallback,
@@ -131,7 +132,7 @@ export function registerListeners(app: App, deps: Deps): void {
   app.view(CALLBACK.noteModal, gate(noteSubmissionCallback(deps)));
   app.view({ callback_id: CALLBACK.noteModal, type: 'view_closed' }, gate(savingViewClosedCallback(deps)));
   app.action(ACTION.retryWrite, gate(retryWriteCallback(deps, RETRY_WRITES)));
-  app.action(ACTION.undoWrite, gate(undoWriteCallback(deps)));
+  app.action(ACTION.undoWrite, gate(undoWriteCallback(deps, restoreDigestLine)));
   app.action(ACTION.cardLogNote, gate(cardLogNoteCallback(deps)));
   app.action(ACTION.cardShare, gate(cardShareCallback(deps)));
   app.action(ACTION.createContact, gate(createContactCallback(deps)));

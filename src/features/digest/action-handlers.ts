@@ -41,16 +41,26 @@ async function digestClick(deps: Deps, args: DigestActionArgs, action: DigestAct
     return;
   }
   const outcome = await applyDigestClick(deps, input);
+  const message = body.message;
+  // The message as it was before this click: an Undo puts this task's line back from it.
+  const digestMessage = message && {
+    channel: input.channelId,
+    ts: input.messageTs,
+    text: message.text ?? 'CRM digest',
+    blocks: (message.blocks ?? []) as unknown[],
+  };
   const notice =
     outcome.kind === 'applied'
-      ? await confirmTaskChange(deps, input.actor, outcome)
+      ? await confirmTaskChange(deps, input.actor, {
+          ...outcome,
+          ...(digestMessage ? { digestMessage } : {}),
+        })
       : buildDigestClickNotice(outcome);
   if (notice) {
     await args
       .respond({ response_type: 'ephemeral', replace_original: false, ...notice })
       .catch((err: unknown) => deps.logger.warn({ err }, 'could not answer a digest click'));
   }
-  const message = body.message;
   if (outcome.kind === 'applied' && outcome.render && message) {
     const blocks = buildDigestMessageUpdate((message.blocks ?? []) as KnownBlock[], outcome.render.items, {
       timeZone: outcome.render.timeZone,

@@ -214,7 +214,10 @@ function changeSummary(task: DigestTask, change: DigestChange): string {
  * Every item handled so far in the message (from the store, not only this click), so two people
  * clicking two items at once cannot undo each other's update.
  */
-async function renderOf(deps: DigestClickDeps, input: DigestClickInput): Promise<DigestClickRender> {
+export async function renderOf(
+  deps: DigestClickDeps,
+  input: Pick<DigestClickInput, 'channelId' | 'messageTs' | 'actor'>,
+): Promise<DigestClickRender> {
   const view = await digestView(deps, input.channelId, input.actor.userId);
   const handled = await deps.store.digestActions.listForRun(messageRunId(input.channelId, input.messageTs));
   const tasks = handled.map((a) => a.detail as DigestTask).filter((t) => t && typeof t.id === 'string');

@@ -35,7 +35,14 @@ function closingOf(outcome: UndoOutcome, userId: string): UndoClosing | undefine
  * Home tab, by publishing it again with that line. Refusals that leave the Undo usable (someone else
  * clicked, Agile failed) answer ephemerally instead. A second click on a used Undo does nothing.
  */
-export function undoWriteCallback(deps: Deps) {
+/** Called after a successful undo, e.g. to put a digest line back (wired in app/register.ts). */
+export type AfterUndo = (
+  deps: Deps,
+  actor: { teamId: string; userId: string },
+  undone: { kind: string; previous: Record<string, unknown> | null },
+) => Promise<void>;
+
+export function undoWriteCallback(deps: Deps, afterUndo?: AfterUndo) {
   return async ({ ack, body, action, respond, client }: UndoArgs): Promise<void> => {
     await ack();
     const actor = actorOfBody(body);
@@ -70,6 +77,7 @@ export function undoWriteCallback(deps: Deps) {
       if (outcome.kind === 'failed') return ephemeral(buildUndoFailedMessage(outcome.label, outcome.reason));
     };
     await answer().catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an Undo click'));
+    if (outcome.kind === 'undone' && afterUndo) await afterUndo(deps, actor, outcome.undone);
     deps.logger.info({ outcome: outcome.kind }, 'undo click handled');
   };
 }

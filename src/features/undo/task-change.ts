@@ -15,6 +15,8 @@ export interface AppliedTaskChange {
   before: Task | null;
   /** The change's idempotency key (and digest action key): released by a successful Undo. */
   key?: string;
+  /** The digest message clicked, as it was before the click: its line is put back after an Undo. */
+  digestMessage?: { channel: string; ts: string; text: string; blocks: unknown[] };
 }
 
 /** The private confirmation of a digest / App Home task change, with its Undo when one is possible. */
@@ -29,5 +31,7 @@ export function confirmTaskChange(
   const message = buildTaskChangedMessage(applied.task, change, ownerName);
   const spec = taskChangeUndo(applied.task, applied.before, change);
   if (spec && applied.key) spec.refs.onceKey = applied.key;
+  if (spec && applied.digestMessage)
+    spec.previous = { ...spec.previous, digestMessage: applied.digestMessage };
   return confirmWithUndo(deps, actor, message, spec);
 }

@@ -5,7 +5,14 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { checkRecord, isUndoKind, revertRecord, type UndoKind } from './kinds.js';
 
 export type UndoOutcome =
-  | { kind: 'undone'; label: string; what: string; atMs: number }
+  /** `undone`: what was undone, for the surfaces that show it (the digest line). */
+  | {
+      kind: 'undone';
+      label: string;
+      what: string;
+      atMs: number;
+      undone: { kind: string; previous: Record<string, unknown> | null };
+    }
   /** Someone else clicked the author's Undo (a confirmation in a channel). */
   | { kind: 'not_author'; authorId: string }
   /** Already undone (a double click), or refused for good earlier: nothing to do. */
@@ -86,5 +93,6 @@ export async function undoWrite(
     label,
     what: undoneWords(kind, label, action.previous),
     atMs: deps.now().getTime(),
+    undone: { kind, previous: action.previous },
   };
 }

@@ -316,10 +316,21 @@ describe('Undo a digest change', () => {
     expect(text(confirmation)).toContain('Completed');
     expect(confirmation.args.response_type).toBe('ephemeral');
     expect(task.isComplete).toBe(true);
+    await t.idle(); // the digest message is updated after the confirmation
+    const completedLine = t.slack.calls('chat.update').at(-1);
+    expect(JSON.stringify(completedLine?.args.blocks)).toContain('Completed by');
     const answer = await undoAnswer(undoId, owner);
     expect(text(answer)).toContain('is open again');
     expect(task.isComplete).toBe(false);
     expect(task.status).not.toBe('COMPLETED');
+    // The digest's line is back: the task with its buttons, no "Completed by".
+    const restored = t.slack.calls('chat.update').at(-1);
+    expect(restored).not.toBe(completedLine);
+    expect(restored?.args.ts).toBe(completedLine?.args.ts);
+    const blocks = JSON.stringify(restored?.args.blocks);
+    expect(blocks).not.toContain('Completed by');
+    expect(blocks).toContain(`"action_id":"${ACTION.digestComplete}"`);
+    expect(blocks).toContain(task.id);
   });
 
   it('Snooze → Undo restores the previous due date', async () => {
