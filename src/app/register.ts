@@ -31,6 +31,7 @@ import {
   digestReassignCallback,
   digestSnoozeCallback,
 } from '../features/digest/action-handlers.js';
+import { restoreDigestLine } from '../features/digest/undo-line.js';
 import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import {
   appHomeOpenedCallback,
@@ -58,6 +59,7 @@ import { heldReplyCancelCallback } from '../features/ticket/held-handlers.js';
 import { ticketOptionsCallback } from '../features/ticket/options-handler.js';
 import { ticketPickedCallback } from '../features/ticket/picker-handler.js';
 import { ticketSubmissionCallback } from '../features/ticket/submit-handler.js';
+import { undoWriteCallback } from '../features/undo/handlers.js';
 import { linkSharedCallback } from '../features/unfurl/handlers.js';
 import { withRequestContext } from '../platform/request-context.js';
 import type { ReceiptContext } from '../platform/slack/create-app.js';
@@ -273,6 +275,10 @@ export function registerListeners(
   app.action(
     ACTION.retryWrite,
     gate((d) => retryWriteCallback(d, RETRY_WRITES)),
+  );
+  app.action(
+    ACTION.undoWrite,
+    gate((d) => undoWriteCallback(d, restoreDigestLine)),
   );
   app.action(
     ACTION.cardLogNote,

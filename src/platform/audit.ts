@@ -4,8 +4,20 @@ import { currentRequest } from './request-context.js';
 import type { Actor } from './slack/actor.js';
 import type { AuditOutcome, AuditRecordIds, Store } from './store/index.js';
 
+/** The writes the Undo button reverts (features/undo): their undo is audited as `<write>.undo`. */
+type UndoableAuditAction =
+  | 'note.create'
+  | 'task.create'
+  | 'deal.create'
+  | 'deal.move'
+  | 'contact.create'
+  | 'digest.complete'
+  | 'digest.snooze'
+  | 'digest.reassign';
+
 /** What a write from Slack is recorded as (the `action` column). */
 export type AuditAction =
+  | `${UndoableAuditAction}.undo`
   | 'note.create'
   | 'task.create'
   | 'deal.create'

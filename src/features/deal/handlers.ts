@@ -7,6 +7,8 @@ import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform
 import { BLOCK } from '../../platform/slack/ids.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { notifyUser } from '../../platform/slack/notify.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { dealCreateUndo } from '../undo/specs.js';
 import {
   dealErrorBlock,
   dealFormSchema,
@@ -144,7 +146,7 @@ export function dealSubmissionCallback(deps: Deps) {
           client,
           deps.logger,
           { user: body.user.id, channel: meta.channel },
-          buildDealCreatedMessage(deal),
+          await confirmWithUndo(deps, input.actor, buildDealCreatedMessage(deal), dealCreateUndo(deal)),
         );
       },
     });

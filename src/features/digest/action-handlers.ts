@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
+import { confirmTaskChange } from '../undo/task-change.js';
 import { applyDigestClick, type DigestActionKind, type DigestClickInput } from './click-use-case.js';
 import { buildDigestClickNotice } from './reply-views.js';
 import {
@@ -45,14 +46,27 @@ async function digestClick(deps: Deps, args: DigestActionArgs, action: DigestAct
     return;
   }
   const outcome = await applyDigestClick(deps, input);
-  // Failure words name the task as the message shows it, not by an id.
-  const notice = buildDigestClickNotice(outcome, digestSubjectOf(body.message?.blocks, input.taskId));
+  const message = body.message;
+  // The message as it was before this click: an Undo puts this task's line back from it.
+  const digestMessage = message && {
+    channel: input.channelId,
+    ts: input.messageTs,
+    text: message.text ?? 'CRM digest',
+    blocks: (message.blocks ?? []) as unknown[],
+  };
+  const notice =
+    outcome.kind === 'applied'
+      ? await confirmTaskChange(deps, input.actor, {
+          ...outcome,
+          ...(digestMessage ? { digestMessage } : {}),
+        })
+      : // Failure words name the task as the message shows it, not by an id.
+        buildDigestClickNotice(outcome, digestSubjectOf(body.message?.blocks, input.taskId));
   if (notice) {
     await args
       .respond({ response_type: 'ephemeral', replace_original: false, ...notice })
       .catch((err: unknown) => deps.logger.warn({ err }, 'could not answer a digest click'));
   }
-  const message = body.message;
   if (outcome.kind === 'applied' && outcome.render && message) {
     const blocks = buildDigestMessageUpdate((message.blocks ?? []) as KnownBlock[], outcome.render.items, {
       timeZone: outcome.render.timeZone,

@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import type { DomainUser } from '../../platform/agile/index.js';
+import type { DomainUser, Task } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
@@ -64,12 +64,24 @@ export type DigestClickOutcome =
   | { kind: 'not_updated'; error: unknown }
   /** The same click again (re-delivered, or still being handled): nothing written, nothing re-rendered. */
   | { kind: 'repeated' }
-  /** Written; `render` is absent when the message could not be prepared for re-rendering. */
-  | { kind: 'applied'; render?: DigestClickRender };
+  /**
+   * Written; `render` is absent when the message could not be prepared for re-rendering. `task` and
+   * `before` (the task as read just before the change; null if that read failed) are for its Undo.
+   */
+  | {
+      kind: 'applied';
+      render?: DigestClickRender;
+      change: DigestChange;
+      task: DigestTask;
+      before: Task | null;
+      /** The click's idempotency key: an Undo releases it, so the same click works again. */
+      key: string;
+    };
 
 export type DigestChange =
   | { kind: 'complete' }
-  | { kind: 'snooze'; newDueEpochSec: number }
+  /** `fromDueEpochSec`: the due the button showed (what an Undo puts back). */
+  | { kind: 'snooze'; newDueEpochSec: number; fromDueEpochSec?: number }
   | { kind: 'reassign'; owner: DomainUser };
 
 /** The digest message a click came from, as digest actions are recorded (thread replies are their own). */
@@ -108,7 +120,7 @@ async function changeOf(
       const { timeZone } = await digestView(deps, input.channelId, input.actor.userId);
       const at = clickMs(input, deps.now);
       const newDueEpochSec = snoozedDueEpochSec(input.shownDueEpochSec, at, timeZone);
-      return { change: { kind: 'snooze', newDueEpochSec } };
+      return { change: { kind: 'snooze', newDueEpochSec, fromDueEpochSec: input.shownDueEpochSec } };
     }
     case 'reassign': {
       if (!input.pickedUserId) return { refused: { kind: 'ignored' } };
@@ -202,7 +214,10 @@ function changeSummary(task: DigestTask, change: DigestChange): string {
  * Every item handled so far in the message (from the store, not only this click), so two people
  * clicking two items at once cannot undo each other's update.
  */
-async function renderOf(deps: DigestClickDeps, input: DigestClickInput): Promise<DigestClickRender> {
+export async function renderOf(
+  deps: DigestClickDeps,
+  input: Pick<DigestClickInput, 'channelId' | 'messageTs' | 'actor'>,
+): Promise<DigestClickRender> {
   const view = await digestView(deps, input.channelId, input.actor.userId);
   const handled = await deps.store.digestActions.listForRun(messageRunId(input.channelId, input.messageTs));
   const tasks = handled.map((a) => a.detail as DigestTask).filter((t) => t && typeof t.id === 'string');
@@ -232,13 +247,18 @@ export async function writeTaskChange(
     /** How long the key answers "done" (runOnce's default: a day). */
     ttlSec?: number;
   },
-): Promise<{ kind: 'written'; task: DigestTask } | { kind: 'repeated' }> {
+): Promise<{ kind: 'written'; task: DigestTask; before: Task | null } | { kind: 'repeated' }> {
   const { actor, action, taskId, change, key } = input;
   const once = input.ttlSec === undefined ? {} : { ttlSec: input.ttlSec };
+  // What the task had before the change, for its Undo. Only Reassign reads it (the previous owner is
+  // not on the button); Complete reopens, Snooze restores the due the button showed. A failed read
+  // only means no Undo.
+  let before: Task | null = null;
   const outcome = await runOnce(
     deps.store,
     key,
     async () => {
+      if (change.kind === 'reassign') before = await deps.agile.tasks.get(taskId).catch(() => null);
       const task = await audited(
         deps.audit,
         {
@@ -263,7 +283,7 @@ export async function writeTaskChange(
     once,
   );
   if (outcome.status !== 'done' || outcome.replayed) return { kind: 'repeated' };
-  return { kind: 'written', task: outcome.result };
+  return { kind: 'written', task: outcome.result, before };
 }
 
 /** A digest button: changes the task once per click (message + action + task + pick), whatever the deliveries. */
@@ -285,8 +305,9 @@ export async function applyDigestClick(
   const { change } = prepared;
 
   const key = onceKey('digest.click', actor.teamId, channelId, messageTs, action, taskId, input.pickedUserId);
+  let written: Awaited<ReturnType<typeof writeTaskChange>>;
   try {
-    const written = await writeTaskChange(deps, {
+    written = await writeTaskChange(deps, {
       actor,
       action,
       taskId,
@@ -300,10 +321,11 @@ export async function applyDigestClick(
     deps.logger.warn({ err: error, taskId, kind: action }, 'digest action failed');
     return { kind: 'not_updated', error };
   }
+  const applied = { kind: 'applied' as const, change, task: written.task, before: written.before, key };
   try {
-    return { kind: 'applied', render: await renderOf(deps, input) };
+    return { ...applied, render: await renderOf(deps, input) };
   } catch (err) {
     deps.logger.warn({ err, channel: channelId, ts: messageTs }, 'could not update the digest message');
-    return { kind: 'applied' };
+    return applied;
   }
 }

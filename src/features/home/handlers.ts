@@ -9,6 +9,8 @@ import type { Deps } from '../../app/deps.js';
 import { type Actor, actorOfBody } from '../../platform/slack/actor.js';
 import { escapeMrkdwn } from '../../platform/slack/mrkdwn.js';
 import { parseDigestTaskValue } from '../digest/views.js';
+import { undoIdOf } from '../undo/offer.js';
+import { confirmTaskChange } from '../undo/task-change.js';
 import { applyHomeTaskAction, type HomeTaskAction, saveHomeSettings, saveUserLink } from './use-case.js';
 import { parseUserLinkValue, slackUserOfLinkBlock } from './views.js';
 
@@ -17,9 +19,15 @@ type HomeOpenedArgs = Omit<SlackEventMiddlewareArgs<'app_home_opened'>, 'ack'> &
   AllMiddlewareArgs & { ack: () => Promise<void> };
 type HomeActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-async function republish(deps: Deps, client: WebClient, actor: Actor, notice?: string): Promise<void> {
+async function republish(
+  deps: Deps,
+  client: WebClient,
+  actor: Actor,
+  notice?: string,
+  undoId?: string | null,
+): Promise<void> {
   await deps.home
-    .publish(deps, client, actor, notice ? { notice } : {})
+    .publish(deps, client, actor, notice ? { notice, undoId: undoId ?? null } : {})
     .catch((err: unknown) => deps.logger.warn({ err }, 'could not publish App Home'));
 }
 
@@ -50,6 +58,17 @@ function homeTaskCallback(deps: Deps, action: HomeTaskAction) {
       shownDueEpochSec: value.dueEpochSec,
       clickMs: Number(element.action_ts) * 1000 || deps.now().getTime(),
     });
+    if (outcome.kind === 'done') {
+      // The confirmation and its Undo at the top of the Home tab (App Home has no ephemeral messages).
+      const confirmed = await confirmTaskChange(deps, actor, outcome.applied);
+      const undoId = undoIdOf(confirmed.blocks);
+      await republish(deps, client, actor, confirmed.text, undoId);
+      deps.logger.info(
+        { action, taskId: value.taskId, outcome: outcome.kind },
+        'App Home task action handled',
+      );
+      return;
+    }
     const notice =
       outcome.kind === 'failed'
         ? `⚠️ Could not ${action === 'complete' ? 'complete' : 'snooze'} the task: ${escapeMrkdwn(outcome.error)}`

@@ -19,7 +19,7 @@ export interface HomeService {
     deps: Deps,
     client: WebClient,
     actor: Actor,
-    opts?: { fresh?: boolean; notice?: string },
+    opts?: { fresh?: boolean; notice?: string; undoId?: string | null },
   ): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export function createHomeService(now: () => Date = () => new Date(), maxUsers?:
       const data = await loadHome(deps, actor);
       await client.views.publish({
         user_id: actor.userId,
-        view: buildHomeView(data, deps.now(), opts.notice),
+        view: buildHomeView(data, deps.now(), opts.notice, opts.undoId),
       });
     },
   };

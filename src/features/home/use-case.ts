@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { collect, type DomainUser } from '../../platform/agile/index.js';
+import { collect, type DomainUser, type Task } from '../../platform/agile/index.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { channelLabel } from '../../platform/slack/format.js';
@@ -292,7 +292,11 @@ export async function loadHome(deps: HomeDeps, actor: Actor): Promise<HomeData> 
 
 export type HomeTaskAction = 'complete' | 'snooze';
 
-export type HomeTaskOutcome = { kind: 'done' } | { kind: 'repeated' } | { kind: 'failed'; error: string };
+export type HomeTaskOutcome =
+  /** `applied` says what changed, for the Undo. */
+  | { kind: 'done'; applied: { change: DigestChange; task: DigestTask; before: Task | null; key: string } }
+  | { kind: 'repeated' }
+  | { kind: 'failed'; error: string };
 
 /**
  * Complete / Snooze 1 day from App Home: the digest's task write (once per task and shown due, audited).
@@ -311,6 +315,7 @@ export async function applyHomeTaskAction(
     change = {
       kind: 'snooze',
       newDueEpochSec: snoozedDueEpochSec(shownDueEpochSec, input.clickMs, timeZone),
+      fromDueEpochSec: shownDueEpochSec,
     };
   }
   // One write per task and due shown within a sliding minute: a double click or a re-delivery writes
@@ -326,7 +331,8 @@ export async function applyHomeTaskAction(
       runId: null,
       ttlSec: QUICK_PATH_TTL_SEC,
     });
-    return { kind: written.kind === 'written' ? 'done' : 'repeated' };
+    if (written.kind === 'repeated') return { kind: 'repeated' };
+    return { kind: 'done', applied: { change, task: written.task, before: written.before, key } };
   } catch (err) {
     deps.logger.warn({ err, taskId, action }, 'App Home task action failed');
     return { kind: 'failed', error: describeAgileError(err) };

@@ -17,6 +17,7 @@ import type { WorkspaceSettings } from '../../platform/workspace/settings.js';
 import type { DigestTask } from '../digest/digest-model.js';
 import { encodeDigestTaskValue, formatDue, taskTypeInWords } from '../digest/views.js';
 import { buildMoveButton } from '../pipeline/views.js';
+import { undoBlock } from '../undo/offer.js';
 import type { HomeAdminData, HomeData, HomeDeal, HomeDigest, MappingRow } from './use-case.js';
 
 /** Tasks and deals listed at most: each task is two blocks, and the Home tab holds 100. */
@@ -295,12 +296,14 @@ function mappingBlocks(admin: HomeAdminData): KnownBlock[] {
 }
 
 /** The Home tab: connection, my tasks and deals, my channels' digests; settings and mapping for admins. */
-export function buildHomeView(data: HomeData, now: Date, notice?: string): HomeView {
+export function buildHomeView(data: HomeData, now: Date, notice?: string, undoId?: string | null): HomeView {
   const nowEpochSec = Math.floor(now.getTime() / 1000);
   const blocks: KnownBlock[] = [
     header('Agile CRM'),
     // The answer to my last click here (App Home has no ephemeral messages); already mrkdwn-safe.
     ...(notice ? [section(notice)] : []),
+    // The last change's Undo (features/undo), under its confirmation.
+    ...(notice && undoId ? [undoBlock(undoId)] : []),
     ...connectionBlocks(data),
     divider,
     ...tasksBlocks(data, nowEpochSec),

@@ -1,9 +1,12 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
+import { getFullName } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { writeFailureWords } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { isEmail } from '../../platform/text.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { contactCreateUndo } from '../undo/specs.js';
 import { createContactFromOffer } from './use-case.js';
 import { buildContactCreatedMessage } from './views.js';
 
@@ -24,9 +27,10 @@ export function createContactCallback(deps: Deps) {
       await tellError(`"${email}" is not an email I can create a contact from.`);
       return;
     }
+    const actor = actorOfBody(body);
     try {
       const outcome = await createContactFromOffer(deps, {
-        ...actorOfBody(body),
+        ...actor,
         channel: body.container?.channel_id ?? body.channel?.id ?? '',
         offerTs: body.container?.message_ts ?? body.message?.ts ?? action.action_ts,
         email,
@@ -35,10 +39,20 @@ export function createContactCallback(deps: Deps) {
         deps.logger.info('Create contact: a repeated click; the first one answers');
         return;
       }
+      const { contact } = outcome.card;
+      const undo =
+        outcome.created && !outcome.replayed
+          ? contactCreateUndo(contact, getFullName(contact) ?? email)
+          : null;
       await respond({
         response_type: 'ephemeral',
         replace_original: true,
-        ...buildContactCreatedMessage(outcome.card, outcome.created),
+        ...(await confirmWithUndo(
+          deps,
+          actor,
+          buildContactCreatedMessage(outcome.card, outcome.created),
+          undo,
+        )),
       });
     } catch (err) {
       deps.logger.warn({ err }, 'Create contact failed');

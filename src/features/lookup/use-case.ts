@@ -201,7 +201,7 @@ export interface CreateContactInput {
 }
 
 export type CreateContactOutcome =
-  | { status: 'done'; card: ContactCardData; created: boolean }
+  | { status: 'done'; card: ContactCardData; created: boolean; replayed: boolean }
   /** The same offer is being answered by an earlier click. */
   | { status: 'in_progress' };
 
@@ -242,7 +242,7 @@ export async function createContactFromOffer(
   const contact = await deps.agile.contacts.get(outcome.result.contactId);
   if (!contact) throw new Error('the new contact could not be read back');
   const card = { contact, activity: await fetchActivity(deps.agile, contact.id, deps.now) };
-  return { status: 'done', card, created: outcome.result.created };
+  return { status: 'done', card, created: outcome.result.created, replayed: outcome.replayed };
 }
 
 /** The Agile user's email (as Agile spells it) of a Slack user, if they have one; never throws. */

@@ -1,5 +1,7 @@
 import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { moveUndo } from '../undo/specs.js';
 import { moveFailureOf, openMoveForm } from './handlers.js';
 import { MoveError } from './move-deal.js';
 import { quickMove } from './use-case.js';
@@ -34,7 +36,9 @@ export const moveCommandHandler: CommandHandler<'move'> = async (cmd, { command,
   const actor = actorOfCommand(command);
   try {
     const outcome = await quickMove(deps, actor, { dealText, milestone, reason });
-    await respond({ response_type: 'ephemeral', ...buildQuickMoveMessage(outcome) });
+    const message = buildQuickMoveMessage(outcome);
+    const undo = outcome.kind === 'moved' && !outcome.replayed ? moveUndo(outcome.result) : null;
+    await respond({ response_type: 'ephemeral', ...(await confirmWithUndo(deps, actor, message, undo)) });
   } catch (err) {
     if (!(err instanceof MoveError)) deps.logger.warn({ err }, 'quick move failed');
     const typed = `/crm ${(command.text ?? '').trim()}`;

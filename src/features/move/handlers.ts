@@ -17,6 +17,8 @@ import { BLOCK, CALLBACK } from '../../platform/slack/ids.js';
 import { buildNotice } from '../../platform/slack/message.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { OPTIONS_BUDGET_MS } from '../contacts/handlers.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { moveUndo } from '../undo/specs.js';
 import { MoveError } from './move-deal.js';
 import {
   decodeDisambiguation,
@@ -228,7 +230,7 @@ export function moveSubmissionCallback(deps: Deps) {
           client,
           deps.logger,
           { user: body.user.id, channel: meta.channel },
-          buildDealMovedMessage(result),
+          await confirmWithUndo(deps, actorOfBody(body), buildDealMovedMessage(result), moveUndo(result)),
         );
         // Moved from App Home: the Home tab shows the deal at its new milestone.
         if (meta.home) {
@@ -275,7 +277,8 @@ export function dealDisambiguateCallback(deps: Deps) {
     }
     const messageTs = body.container?.message_ts ?? body.message?.ts ?? (action as ButtonAction).action_ts;
     try {
-      const outcome = await moveChosenDeal(deps, actorOfBody(body), {
+      const actor = actorOfBody(body);
+      const outcome = await moveChosenDeal(deps, actor, {
         channel: channelOf(body),
         messageTs,
         ...choice,
@@ -285,7 +288,14 @@ export function dealDisambiguateCallback(deps: Deps) {
         await respond({
           replace_original: true,
           response_type: 'ephemeral',
-          ...buildDealMovedMessage(outcome.result),
+          ...(outcome.replayed
+            ? buildDealMovedMessage(outcome.result)
+            : await confirmWithUndo(
+                deps,
+                actor,
+                buildDealMovedMessage(outcome.result),
+                moveUndo(outcome.result),
+              )),
         });
     } catch (err) {
       deps.logger.warn({ err }, 'move after disambiguation failed');

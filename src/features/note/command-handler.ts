@@ -3,6 +3,8 @@ import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { noteUndo } from '../undo/specs.js';
 import {
   buildNoteLoggedMessage,
   buildQuickNoteDuplicateMessage,
@@ -26,9 +28,10 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
     for (const m of Array.isArray(message) ? message : [message])
       await respond({ response_type: 'ephemeral', ...m });
   };
+  const actor = actorOfCommand(command);
   try {
     const outcome = await logQuickNote(deps, {
-      ...actorOfCommand(command),
+      ...actor,
       channelName: command.channel_name,
       email,
       text,
@@ -41,7 +44,7 @@ export const noteCommandHandler: CommandHandler<'note'> = async (cmd, { command,
       case 'duplicate':
         return reply(buildQuickNoteDuplicateMessage(outcome));
       case 'logged':
-        return reply(buildNoteLoggedMessage(outcome));
+        return reply(await confirmWithUndo(deps, actor, buildNoteLoggedMessage(outcome), noteUndo(outcome)));
     }
   } catch (err) {
     deps.logger.warn({ err }, '/crm note failed');

@@ -6,6 +6,8 @@ import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/for
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { noteUndo } from '../undo/specs.js';
 import {
   alreadyLoggedError,
   buildNoteAlreadyLoggedMessage,
@@ -93,16 +95,18 @@ export function noteSubmissionCallback(deps: Deps) {
           return;
         }
         if (message) await markMessageLogged(client, deps.logger, message);
-        await notifyUser(
-          client,
-          deps.logger,
-          target,
-          buildNoteLoggedMessage({
-            contactName: contact.name,
-            subject: result.subject,
-            permalink: result.permalink,
-          }),
-        );
+        const logged = buildNoteLoggedMessage({
+          contactName: contact.name,
+          subject: result.subject,
+          permalink: result.permalink,
+        });
+        const undo = noteUndo({
+          contactId: contact.id,
+          noteId: result.noteId,
+          subject: result.subject,
+          contactName: contact.name,
+        });
+        await notifyUser(client, deps.logger, target, await confirmWithUndo(deps, input, logged, undo));
       },
       errorBlock: noteErrorBlock,
       savingView: buildNoteSavingModal,

@@ -226,7 +226,7 @@ export function quickNoteKey(actor: Actor, email: string, text: string): string 
 export type QuickNoteOutcome =
   | { kind: 'invalid'; reason: string }
   | { kind: 'unknown_contact' }
-  | { kind: 'logged'; contactName: string; subject: string }
+  | { kind: 'logged'; contactName: string; subject: string; contactId: string; noteId: string }
   /** The same command again within the window: not written twice. */
   | { kind: 'duplicate'; contactName: string; inProgress: boolean };
 
@@ -259,7 +259,13 @@ export async function logQuickNote(
   );
   if (outcome.status === 'in_progress' || outcome.replayed)
     return { kind: 'duplicate', contactName, inProgress: outcome.status === 'in_progress' };
-  return { kind: 'logged', contactName, subject: deriveSubject(input.text) };
+  return {
+    kind: 'logged',
+    contactName,
+    subject: deriveSubject(input.text),
+    contactId: contact.id,
+    noteId: outcome.result.noteId,
+  };
 }
 
 /** Past this the card's form opens without the contact preselected (the user can still pick it). */

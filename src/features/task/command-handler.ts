@@ -5,6 +5,8 @@ import { actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler, ModalOpener } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { openForm } from '../../platform/slack/form-flow.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { taskCreateUndo } from '../undo/specs.js';
 import type { TaskModalMetadata } from './schema.js';
 import { loadTaskForm, quickTask } from './use-case.js';
 import {
@@ -97,6 +99,8 @@ export const taskCommandHandler: CommandHandler<'task'> = async (cmd, { command,
     await answer(buildTaskInProgressMessage());
   } else {
     const { task, timeZone, defaultedDue, replayed } = outcome;
-    await answer(buildTaskCreatedMessage(task, { timeZone, now: deps.now(), defaultedDue, replayed }));
+    const created = buildTaskCreatedMessage(task, { timeZone, now: deps.now(), defaultedDue, replayed });
+    // A replay: the first send's confirmation carries the Undo.
+    await answer(replayed ? created : await confirmWithUndo(deps, actor, created, taskCreateUndo(task)));
   }
 };

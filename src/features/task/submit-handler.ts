@@ -5,6 +5,8 @@ import { parseForm, type SubmitArgs, submitForm } from '../../platform/slack/for
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
 import { readState } from '../../platform/slack/view-state.js';
+import { confirmWithUndo } from '../undo/offer.js';
+import { taskCreateUndo } from '../undo/specs.js';
 import { decodeTaskMetadata, type TaskFormInput, taskFormSchema } from './schema.js';
 import { createTaskFromForm, ownerChoices, type TaskFormWrite, taskErrorField } from './use-case.js';
 import {
@@ -75,13 +77,15 @@ export function taskSubmissionCallback(deps: Deps) {
         what: `Your task “${form.data.subject}”`,
         typed: [form.data.subject, form.data.description].filter(Boolean).join('\n\n'),
       },
-      onSuccess: (task, { replayed }) =>
-        notifyUser(
+      onSuccess: async (task, { replayed }) => {
+        const created = buildTaskCreatedMessage(task, { timeZone: meta.timeZone, now: deps.now(), replayed });
+        await notifyUser(
           client,
           deps.logger,
           { user: body.user.id, ...(meta.channelId ? { channel: meta.channelId } : {}) },
-          buildTaskCreatedMessage(task, { timeZone: meta.timeZone, now: deps.now(), replayed }),
-        ),
+          replayed ? created : await confirmWithUndo(deps, actor, created, taskCreateUndo(task)),
+        );
+      },
       errorBlock: (err) => {
         const field = taskErrorField(err);
         // Without an owner input (owners not loaded) the error must land on an input that exists.

@@ -544,6 +544,18 @@ export function createAgileClient(opts: AgileClientOptions) {
 
     listForContact: (contactId: string) => contacts.notes(contactId),
 
+    /**
+     * Reference: DELETE api/contacts/{contact_id}/notes/{note_id} "removes the relationship between the
+     * note and the contact"; 204.
+     */
+    deleteForContact: async (contactId: string, noteId: string): Promise<void> => {
+      await http.request({
+        method: 'DELETE',
+        path: path`api/contacts/${contactId}/notes/${noteId}`,
+        schema: anyAnswer,
+      });
+    },
+
     listForDeal: (dealId: string) =>
       list({ method: 'GET', path: path`api/opportunity/${dealId}/notes`, schema: noteList }),
   };

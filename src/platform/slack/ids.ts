@@ -100,6 +100,8 @@ export const ACTION = {
   visibility: 'visibility',
   /** "Log it again" checkbox of the Log thread form, shown when the thread was logged before. */
   logAgain: 'log_again',
+  /** Undo on a write's confirmation (features/undo); the value is the undo action's id. */
+  undoWrite: 'undo_write',
   /** Retry in the DM about a save that failed after its modal closed; the value is the pending write's id. */
   retryWrite: 'retry_write',
   /** Cancel on a held public ticket reply ("Sending in 30 s"); the value is the pending send's id. */

@@ -9,10 +9,13 @@ export interface PurgeReport {
   cacheEntries: number;
   auditRows: number;
   digestRuns: number;
+  undoActions: number;
 }
 
 /** Finished digest runs are kept this long (each schedule's latest run is always kept). */
 export const DIGEST_RUN_RETENTION_DAYS = 30;
+/** Undo rows are kept a day: their window is 10 minutes, the rest is for looking back at a click. */
+export const UNDO_RETENTION_MS = DAY_MS;
 
 /** Deletes expired keys and cache entries, and audit rows past retention: at start, then every interval. */
 export interface StoreHousekeeping {
@@ -24,7 +27,7 @@ export interface StoreHousekeeping {
 }
 
 export function createStoreHousekeeping(opts: {
-  store: Pick<Store, 'purgeExpired' | 'audit' | 'digestRuns'>;
+  store: Pick<Store, 'purgeExpired' | 'audit' | 'digestRuns' | 'undoActions'>;
   logger: Logger;
   now: () => Date;
   auditRetentionDays: number;
@@ -42,9 +45,9 @@ export function createStoreHousekeeping(opts: {
       ...expired,
       auditRows: await store.audit.purgeOlderThan(cutoffMs),
       digestRuns: await store.digestRuns.purgeOlderThan(runsCutoffMs),
+      undoActions: await store.undoActions.purgeBefore(opts.now().getTime() - UNDO_RETENTION_MS),
     };
-    if (report.idempotencyKeys + report.cacheEntries + report.auditRows + report.digestRuns > 0)
-      logger.info(report, 'store housekeeping purged old rows');
+    if (Object.values(report).some((n) => n > 0)) logger.info(report, 'store housekeeping purged old rows');
     return report;
   };
 

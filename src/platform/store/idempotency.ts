@@ -25,6 +25,8 @@ export interface IdempotencyRepository {
   complete(key: string, result: unknown, keepSec?: number): Promise<void>;
   /** Forgets an in-progress key (the write failed) so a retry can claim it. */
   release(key: string): Promise<void>;
+  /** Forgets a done key: its write was undone (features/undo), so the same intent may write again. */
+  forget(key: string): Promise<void>;
   /**
    * The write got no answer (timeout, connection dropped after sending): it may have been saved. The
    * key stays, in state unknown, until it expires; the next claim gets it with `afterUnknown`.
@@ -130,6 +132,10 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
         .where('status', '=', 'in_progress')
         .execute();
       held.delete(key);
+    },
+
+    async forget(key) {
+      await db.deleteFrom('idempotency_keys').where('key', '=', key).where('status', '=', 'done').execute();
     },
 
     async release(key) {

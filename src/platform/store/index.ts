@@ -17,6 +17,7 @@ import { migratePostgres, migrateSqlite } from './migrations.js';
 import { createPendingSendsRepository, type PendingSendsRepository } from './pending-sends.js';
 import type { Database } from './schema.js';
 import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
+import { createUndoActionsRepository, type UndoActionsRepository } from './undo-actions.js';
 import { createUserLinksRepository, type UserLinksRepository } from './user-links.js';
 import { createWorkspaceSettingsRepository, type WorkspaceSettingsRepository } from './workspace-settings.js';
 import { createWorkspacesRepository, type WorkspacesRepository } from './workspaces.js';
@@ -44,6 +45,13 @@ export type {
   PendingSendsRepository,
 } from './pending-sends.js';
 export type { ThreadLog, ThreadLogInput, ThreadLogsRepository, ThreadLogTarget } from './thread-logs.js';
+export type {
+  UndoAction,
+  UndoActionInput,
+  UndoActionsRepository,
+  UndoClaim,
+  UndoStatus,
+} from './undo-actions.js';
 export type { UserLink, UserLinksRepository } from './user-links.js';
 export type { WorkspaceSettingsRepository } from './workspace-settings.js';
 export type {
@@ -77,6 +85,8 @@ export interface Store {
   readonly workspaces: WorkspacesRepository;
   /** Public ticket replies held before sending, so their author can cancel them (features/ticket). */
   readonly pendingSends: PendingSendsRepository;
+  /** Writes their authors may undo for 10 minutes (features/undo). */
+  readonly undoActions: UndoActionsRepository;
   /** The database's applied migrations: how many, and the newest one's name (`/crm status`). */
   migrationState(): Promise<MigrationState>;
   /** Every write made from Slack (see platform/audit.ts); kept AUDIT_RETENTION_DAYS. */
@@ -184,6 +194,7 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     follows: createFollowsRepository(ctx),
     workspaces: createWorkspacesRepository(ctx, opts.keyring ?? devKeyring(), logger),
     pendingSends: createPendingSendsRepository(ctx),
+    undoActions: createUndoActionsRepository(ctx),
     async migrationState() {
       const rows = await db.selectFrom('store_migrations').select('name').execute();
       const names = rows.map((r) => r.name).sort();

@@ -199,6 +199,27 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
     ],
   },
   {
+    // Undo: one row per confirmed write, open for 10 minutes; claimed once (status open → undone).
+    name: '007_undo',
+    statements: [
+      `CREATE TABLE undo_actions (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        refs_json TEXT NOT NULL,
+        previous_json TEXT,
+        fingerprint_json TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        undone_ms BIGINT
+      )`,
+      // Housekeeping deletes old rows by time.
+      'CREATE INDEX undo_actions_created ON undo_actions (created_ms)',
+    ],
+  },
+  {
     // App Home: a workspace's admin settings and manual Slack user → Agile email overrides.
     name: '008_workspace_settings',
     statements: [

@@ -198,6 +198,23 @@ export interface PendingSendsTable {
   error: string | null;
 }
 
+export interface UndoActionsTable {
+  id: string;
+  team_id: string;
+  user_id: string;
+  kind: string;
+  /** JSON: the Agile ids the write touched, as strings (they exceed 2^53). */
+  refs_json: string;
+  /** JSON: what the undo restores (null for a create, which the undo deletes). */
+  previous_json: string | null;
+  /** JSON: the fields the write set, as Agile showed them after it; compared before undoing. */
+  fingerprint_json: string;
+  created_ms: number;
+  expires_ms: number;
+  status: 'open' | 'undone' | 'expired' | 'failed';
+  undone_ms: number | null;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_ms: number;
@@ -220,5 +237,6 @@ export interface Database {
   agile_workspace_accounts: AgileWorkspaceAccountsTable;
   agile_personal_accounts: AgilePersonalAccountsTable;
   pending_sends: PendingSendsTable;
+  undo_actions: UndoActionsTable;
   store_migrations: StoreMigrationsTable;
 }
