@@ -74,6 +74,9 @@ export async function undoWrite(
       { action: `${kind}.undo`, actor, summary: label, ids: refs, written: () => ({ recordIds: refs }) },
       () => revertRecord(deps.agile, kind, refs, action.previous),
     );
+    await deps.store.undoActions
+      .markUndone(undoId)
+      .catch((err: unknown) => deps.logger.error({ err, undoId }, 'undone in Agile, but not marked so'));
     // The change may be made again (the same digest or Home button): forget that it was made once.
     if (changeKey) {
       await Promise.all([

@@ -211,7 +211,7 @@ export interface UndoActionsTable {
   fingerprint_json: string;
   created_ms: number;
   expires_ms: number;
-  status: 'open' | 'undone' | 'expired' | 'failed';
+  status: 'open' | 'undoing' | 'undone' | 'expired' | 'failed';
   undone_ms: number | null;
 }
 

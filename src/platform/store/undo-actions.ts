@@ -4,6 +4,9 @@ import type { UndoActionsTable } from './schema.js';
 
 export type UndoStatus = UndoActionsTable['status'];
 
+/** How long a click's claim holds before another click may take it over (an undo takes seconds). */
+export const UNDO_LEASE_MS = 60_000;
+
 /** A write made from Slack that its author may undo until `expiresMs` (features/undo). */
 export interface UndoAction {
   id: string;
@@ -46,13 +49,16 @@ export interface UndoActionsRepository {
   record(input: UndoActionInput): Promise<UndoAction>;
   get(id: string): Promise<UndoAction | undefined>;
   /**
-   * open → undone, for one caller only (a conditional UPDATE): two clicks at once, one claim.
-   * An open action past its window becomes expired instead.
+   * open → undoing, for one caller only (a conditional UPDATE): two clicks at once, one claim. An
+   * open action past its window becomes expired instead. An `undoing` claim older than UNDO_LEASE_MS
+   * (its process died between the claim and Agile's answer) may be claimed again.
    */
   claim(id: string): Promise<UndoClaim>;
-  /** undone → open again: the Agile call failed, the user may try again within the window. */
+  /** undoing → undone: Agile applied the revert. */
+  markUndone(id: string): Promise<void>;
+  /** undoing → open again: the Agile call failed, the user may try again within the window. */
   release(id: string): Promise<void>;
-  /** undone → failed: the record changed in Agile since, so this undo is closed for good. */
+  /** undoing → failed: the record changed in Agile since, so this undo is closed for good. */
   markFailed(id: string): Promise<void>;
   /** Deletes actions created before cutoffMs; resolves to how many. */
   purgeBefore(cutoffMs: number): Promise<number>;
@@ -112,10 +118,15 @@ export function createUndoActionsRepository({ db, nowMs }: RepoContext): UndoAct
       const now = nowMs();
       const r = await db
         .updateTable('undo_actions')
-        .set({ status: 'undone', undone_ms: now })
+        .set({ status: 'undoing', undone_ms: now })
         .where('id', '=', id)
-        .where('status', '=', 'open')
-        .where('expires_ms', '>', now)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'open'), eb('expires_ms', '>', now)]),
+            // A click whose process died mid-undo: taken over once its lease lapsed (the check runs again).
+            eb.and([eb('status', '=', 'undoing'), eb('undone_ms', '<=', now - UNDO_LEASE_MS)]),
+          ]),
+        )
         .executeTakeFirst();
       const action = await get(id);
       if (!action) return { kind: 'missing' };
@@ -133,12 +144,21 @@ export function createUndoActionsRepository({ db, nowMs }: RepoContext): UndoAct
       return { kind: 'closed', action };
     },
 
+    async markUndone(id) {
+      await db
+        .updateTable('undo_actions')
+        .set({ status: 'undone', undone_ms: nowMs() })
+        .where('id', '=', id)
+        .where('status', '=', 'undoing')
+        .execute();
+    },
+
     async release(id) {
       await db
         .updateTable('undo_actions')
         .set({ status: 'open', undone_ms: null })
         .where('id', '=', id)
-        .where('status', '=', 'undone')
+        .where('status', '=', 'undoing')
         .execute();
     },
 

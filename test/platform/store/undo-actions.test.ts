@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createStoreHousekeeping } from '../../../src/platform/store/housekeeping.js';
 import { openStore, type Store, type UndoActionInput } from '../../../src/platform/store/index.js';
+import { UNDO_LEASE_MS } from '../../../src/platform/store/undo-actions.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-undo-'));
@@ -88,9 +89,25 @@ describe.each(targets)('undo actions store: %s', (_name, fresh) => {
     const a = await store.undoActions.record(input());
     const claims = await Promise.all([store.undoActions.claim(a.id), other.undoActions.claim(a.id)]);
     expect(claims.map((c) => c.kind).sort()).toEqual(['claimed', 'closed']);
-    expect(await store.undoActions.get(a.id)).toMatchObject({ status: 'undone', undoneMs: t });
+    expect(await store.undoActions.get(a.id)).toMatchObject({ status: 'undoing', undoneMs: t });
+    expect((await store.undoActions.claim(a.id)).kind).toBe('closed');
+    await store.undoActions.markUndone(a.id);
+    expect((await store.undoActions.get(a.id))?.status).toBe('undone');
+    t += UNDO_LEASE_MS;
     expect((await store.undoActions.claim(a.id)).kind).toBe('closed');
     expect((await store.undoActions.claim('missing')).kind).toBe('missing');
+  });
+
+  it('a claim whose process died mid-undo is taken over once its lease lapsed, by one click', async () => {
+    const a = await store.undoActions.record(input());
+    expect((await store.undoActions.claim(a.id)).kind).toBe('claimed');
+    t += UNDO_LEASE_MS - 1;
+    expect((await other.undoActions.claim(a.id)).kind).toBe('closed');
+    t += 1;
+    const again = await Promise.all([store.undoActions.claim(a.id), other.undoActions.claim(a.id)]);
+    expect(again.map((c) => c.kind).sort()).toEqual(['claimed', 'closed']);
+    await other.undoActions.markUndone(a.id);
+    expect((await store.undoActions.get(a.id))?.status).toBe('undone');
   });
 
   it('release reopens a claim (a failed Agile call) and markFailed closes it for good', async () => {
