@@ -252,21 +252,25 @@ export async function createBot({
     email: agileConfig.email ?? '',
     apiKey: agileConfig.apiKey ?? '',
   };
+  const slackOf = async (teamId: string, fresh = false) => {
+    const installed = await (installations && !fresh
+      ? installations.get(teamId)
+      : store.workspaces.getInstallation(teamId));
+    if (installations) {
+      return installed
+        ? { botToken: installed.botToken, installerUserId: installed.installerUserId }
+        : undefined;
+    }
+    // Single workspace: the env token; the installer is a store row (seeded from BotOptions.workspace).
+    return { botToken: config.slack.botToken ?? '', installerUserId: installed?.installerUserId ?? null };
+  };
   const workspaces: Workspaces = createWorkspaces({
     shared,
     repo: store.workspaces,
-    slackOf: async (teamId) => {
-      const installed = await (installations
-        ? installations.get(teamId)
-        : store.workspaces.getInstallation(teamId));
-      if (installations) {
-        return installed
-          ? { botToken: installed.botToken, installerUserId: installed.installerUserId }
-          : undefined;
-      }
-      // Single workspace: the env token; the installer is a store row (seeded from BotOptions.workspace).
-      return { botToken: config.slack.botToken ?? '', installerUserId: installed?.installerUserId ?? null };
-    },
+    slackOf: (teamId) => slackOf(teamId),
+    freshSlackOf: (teamId) => slackOf(teamId, true),
+    onStale: (teamId) => installations?.invalidate(teamId),
+    nowMs: () => now().getTime(),
     accountOf: async (teamId) => {
       if (agileAccountFromEnv) return envAccount;
       const account = await store.workspaces.getWorkspaceAccount(teamId);

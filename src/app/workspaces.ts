@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AgileClient } from '../platform/agile/index.js';
 import type { AuditTrail } from '../platform/audit.js';
@@ -8,11 +9,15 @@ import type { Deps } from './deps.js';
 
 /** How many teams' deps (Agile clients, caches, Slack client) are kept in memory at once. */
 export const MAX_CACHED_TEAMS = 500;
-/**
- * Kept at most this long, then rebuilt from the store: another instance's connect, disconnect or
- * settings change reaches this one within it (this instance's own changes invalidate at once).
- */
+/** Kept at most this long, then rebuilt from the store (fresh caches). */
 const TEAM_TTL_MS = 5 * 60_000;
+/**
+ * A cached team used after this long is compared with the store in the background (its installation,
+ * Agile accounts and settings): another instance's connect, disconnect or settings change reaches this
+ * one within about this long, without rebuilding caches when nothing changed. This instance's own
+ * changes invalidate at once.
+ */
+export const TEAM_REVALIDATE_MS = 30_000;
 
 /** A team's Slack side: its bot token and who installed the app. */
 export interface TeamSlack {
@@ -68,6 +73,11 @@ export interface WorkspacesOptions {
   maxTeams?: number;
   /** Called when a team's deps leave the cache (evicted, expired, invalidated). */
   onDrop?: (deps: Deps) => void;
+  /** The team's Slack side read past any cache (the background comparison); default slackOf. */
+  freshSlackOf?(teamId: string): Promise<TeamSlack | undefined>;
+  /** The comparison found the store changed (another instance): drop other caches of the team too. */
+  onStale?(teamId: string): void;
+  nowMs?: () => number;
 }
 
 /** A team as its listeners see it. */
@@ -92,6 +102,27 @@ interface Personal {
   client?: AgileClient;
 }
 
+/** When a cached team was last compared with the store, and what the store held then. */
+interface Checked {
+  atMs: number;
+  fingerprint: string;
+  running: boolean;
+}
+
+/** One digest of everything a team's deps are built from (secrets included, hashed: never kept twice). */
+function fingerprintOf(
+  slack: TeamSlack | undefined,
+  account: TeamAgileAccount | undefined,
+  personal: PersonalAgileAccount[],
+  settings: unknown,
+): string {
+  const people = personal
+    .map((p) => [p.slackUserId, p.email, p.apiKey])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const facts = [slack?.botToken, slack?.installerUserId, account, people, settings];
+  return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+}
+
 /**
  * Every team's deps, built on first use and kept in a bounded LRU: its Slack client with its own bot
  * token, its Agile client from its connected account, its caches, its settings and connections.
@@ -100,6 +131,8 @@ interface Personal {
  */
 export function createWorkspaces(opts: WorkspacesOptions): Workspaces {
   const { shared } = opts;
+  const nowMs = opts.nowMs ?? Date.now;
+  const checks = new WeakMap<TeamDeps, Checked>();
   const cache = new LRUCache<string, Promise<TeamDeps | null>>({
     max: opts.maxTeams ?? MAX_CACHED_TEAMS,
     ttl: TEAM_TTL_MS,
@@ -161,13 +194,51 @@ export function createWorkspaces(opts: WorkspacesOptions): Workspaces {
     for (const key of LAZY_CORE_KEYS) {
       Object.defineProperty(deps, key, { get: () => core[key], enumerable: true, configurable: true });
     }
-    return { deps, connected: account !== undefined };
+    const team: TeamDeps = { deps, connected: account !== undefined };
+    checks.set(team, {
+      atMs: nowMs(),
+      fingerprint: fingerprintOf(slack, account, personalList, settings),
+      running: false,
+    });
+    return team;
+  }
+
+  /** Stale-while-revalidate: the cached team serves this request; a changed store drops it for the next. */
+  async function revalidate(teamId: string, team: TeamDeps): Promise<void> {
+    const check = checks.get(team);
+    if (!check || check.running || nowMs() - check.atMs < TEAM_REVALIDATE_MS) return;
+    check.running = true;
+    try {
+      const [slack, account, personalList, settings] = await Promise.all([
+        (opts.freshSlackOf ?? opts.slackOf)(teamId),
+        opts.accountOf(teamId),
+        opts.repo.listPersonalAccounts(teamId),
+        shared.store.settings.get(teamId),
+      ]);
+      if (fingerprintOf(slack, account, personalList, settings) === check.fingerprint) {
+        check.atMs = nowMs();
+        return;
+      }
+      shared.logger.info(
+        { teamId },
+        'workspace changed in the store (another instance): rebuilt on next use',
+      );
+      opts.onStale?.(teamId);
+      workspaces.invalidate(teamId);
+    } catch (err) {
+      shared.logger.warn({ err, teamId }, 'could not compare a cached workspace with the store');
+    } finally {
+      check.running = false;
+    }
   }
 
   const workspaces: Workspaces = {
     teamDeps(teamId) {
       const hit = cache.get(teamId);
-      if (hit) return hit;
+      if (hit) {
+        void hit.then((team) => (team ? revalidate(teamId, team) : undefined)).catch(() => undefined);
+        return hit;
+      }
       const built = build(teamId).then(
         (team) => {
           // Not installed: not kept (an install may land any moment, on any instance).

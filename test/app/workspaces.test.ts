@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/app/deps.js';
 import {
   createWorkspaces,
+  TEAM_REVALIDATE_MS,
   type TeamCore,
   type TeamSlack,
   type WorkspacesOptions,
@@ -27,7 +28,12 @@ import { DEFAULT_SETTINGS } from '../../src/platform/workspace/settings.js';
 const clientOf = (email: string) => ({ whose: email }) as unknown as AgileClient;
 
 function harness(
-  opts: { installed?: string[]; connected?: string[]; personal?: PersonalAgileAccount[] } = {},
+  opts: {
+    installed?: string[];
+    connected?: string[];
+    personal?: PersonalAgileAccount[];
+    nowMs?: () => number;
+  } = {},
 ) {
   const builds: string[] = [];
   const audits: AuditWrite[] = [];
@@ -62,6 +68,7 @@ function harness(
       return clientOf(account.email);
     },
     maxTeams: 3,
+    nowMs: opts.nowMs,
   };
   return { workspaces: createWorkspaces(options), builds, audits, personalClients };
 }
@@ -82,6 +89,28 @@ describe('per-team deps (app/workspaces.ts)', () => {
     expect(await workspaces.forTeam('T2')).toBeNull();
     expect(await workspaces.teamDeps('T9')).toBeNull();
     expect(await workspaces.forTeam('T9')).toBeNull();
+  });
+
+  it("notices another instance's change within TEAM_REVALIDATE_MS, without rebuilding an unchanged team", async () => {
+    let t = 0;
+    const state = { installed: ['T1'], connected: ['T1'], nowMs: () => t };
+    const { workspaces, builds } = harness(state);
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await workspaces.teamDeps('T1'))?.connected).toBe(true);
+    t += TEAM_REVALIDATE_MS;
+    await workspaces.teamDeps('T1');
+    await settle();
+    expect(builds).toEqual(['T1']); // compared, unchanged: caches kept
+    state.connected = []; // another instance ran /crm disconnect
+    t += TEAM_REVALIDATE_MS - 1;
+    expect((await workspaces.teamDeps('T1'))?.connected).toBe(true);
+    await settle();
+    t += 1;
+    // This request is served from the cache (no added latency); the comparison drops the team.
+    expect((await workspaces.teamDeps('T1'))?.connected).toBe(true);
+    await settle();
+    expect((await workspaces.teamDeps('T1'))?.connected).toBe(false);
+    expect(builds).toEqual(['T1', 'T1']);
   });
 
   it('keeps at most maxTeams teams, and rebuilds a team after invalidate', async () => {
