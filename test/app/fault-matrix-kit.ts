@@ -45,7 +45,12 @@ export const FAULTS: Fault[] = [
     words: /rejected the input: Invalid input/,
     written: 0,
   },
-  { name: '401', fault: { kind: 'status', status: 401 }, words: /rejected our API key/, written: 0 },
+  {
+    name: '401',
+    fault: { kind: 'status', status: 401 },
+    words: /rejected the Agile email and API key/,
+    written: 0,
+  },
   {
     name: '429 with Retry-After',
     fault: { kind: 'status', status: 429, headers: { 'Retry-After': '7' } },

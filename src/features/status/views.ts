@@ -38,7 +38,7 @@ function agileLine(check: Check<null>): string {
       return notInTime(check, 'Agile CRM');
     case 'failed':
       if (isAgileError(check.error) && check.error.kind === 'auth') {
-        return `${BAD} key rejected: check AGILE_EMAIL / AGILE_API_KEY (${check.ms} ms)`;
+        return `${BAD} key rejected: reconnect with /crm connect (or check AGILE_EMAIL / AGILE_API_KEY) (${check.ms} ms)`;
       }
       return `${BAD} ${escapeMrkdwn(describeAgileError(check.error))} (${check.ms} ms)`;
   }

@@ -30,7 +30,7 @@ function agileErrorWords(err: AgileError): string {
   const { reason, status } = err;
   switch (err.kind) {
     case 'auth':
-      return 'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY';
+      return 'the CRM rejected the Agile email and API key — an admin can reconnect with /crm connect (or fix AGILE_EMAIL / AGILE_API_KEY); your own login: /crm connect me';
     case 'not_found':
       if (err.unknownUserEmail !== undefined)
         return `the CRM has no user with the email ${err.unknownUserEmail}`;

@@ -246,7 +246,7 @@ describe('/crm lookup', () => {
     sim().faults.failNext(1, 401);
     const reply = await lookup('ada.lovelace@northwind.example.com');
     expect(allText(reply)).toContain(
-      'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY',
+      'the CRM rejected the Agile email and API key — an admin can reconnect with /crm connect (or fix AGILE_EMAIL / AGILE_API_KEY); your own login: /crm connect me',
     );
     expect(allText(reply)).toContain('ada.lovelace@northwind.example.com');
     t.slack.assertNoViolations();

@@ -463,7 +463,9 @@ describe('Log note', () => {
     const sub = await submit(values({ id: contactId(ADA), text: 'Ada Lovelace' }, 'Auth fails'), '{}');
     const body = sub.json as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
-    expect(body.errors[BLOCK.note]).toMatch(/rejected our API key.*AGILE_EMAIL \/ AGILE_API_KEY/);
+    expect(body.errors[BLOCK.note]).toMatch(
+      /rejected the Agile email and API key.*AGILE_EMAIL \/ AGILE_API_KEY/,
+    );
     t.slack.assertNoViolations();
   });
 
@@ -572,7 +574,7 @@ describe('Log note', () => {
       const r = await reply();
       const blocks = JSON.stringify(r.args.blocks);
       expect(blocks).toContain(
-        'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY',
+        'the CRM rejected the Agile email and API key — an admin can reconnect with /crm connect (or fix AGILE_EMAIL / AGILE_API_KEY); your own login: /crm connect me',
       );
       expect(blocks).toContain('Text kept on 401');
       t.slack.assertNoViolations();

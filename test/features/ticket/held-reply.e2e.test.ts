@@ -388,7 +388,7 @@ describe('held public ticket reply (TICKET_REPLY_HOLD_SECONDS=30)', () => {
     await t.bot.heldReplies.tick();
     expect(sent('4')).toHaveLength(0);
     const failed = dmNow(dm.channel, dm.ts);
-    expect(failed.text).toMatch(/was not saved: the CRM rejected our API key/);
+    expect(failed.text).toMatch(/was not saved: the CRM rejected the Agile email and API key/);
     expect(blocksText(failed.blocks)).toContain('Keep this text safe');
     const retry = (failed.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
       .flatMap((b) => b.elements ?? [])

@@ -258,12 +258,12 @@ describe('companies and users against the simulator', () => {
 });
 
 describe('auth', () => {
-  it('a 401 says to check AGILE_EMAIL / AGILE_API_KEY, without leaking the key', async () => {
+  it('a 401 says how to reconnect (or fix AGILE_EMAIL / AGILE_API_KEY), without leaking the key', async () => {
     const wrong = clientFor(sim, { apiKey: 'wrong-key', retries: 0 });
     const err = await failureOf(wrong.contacts.get('1'));
     expect(err.kind).toBe('auth');
     expect(err.status).toBe(401);
-    expect(describeAgileError(err)).toContain('check AGILE_EMAIL / AGILE_API_KEY');
+    expect(describeAgileError(err)).toContain('fix AGILE_EMAIL / AGILE_API_KEY');
     expect(`${err.message} ${JSON.stringify(err)}`).not.toContain('wrong-key');
     expect(requestsTo(sim, 'GET', '/dev/api/contacts/1')).toHaveLength(1);
   });

@@ -12,7 +12,7 @@ const error = (init: Omit<AgileErrorInit, 'message'>) =>
 describe('describeAgileError', () => {
   it('tells an admin what to check on auth failures', () => {
     expect(answered(401)).toBe(
-      'the CRM rejected our API key — ask an admin to check AGILE_EMAIL / AGILE_API_KEY',
+      'the CRM rejected the Agile email and API key — an admin can reconnect with /crm connect (or fix AGILE_EMAIL / AGILE_API_KEY); your own login: /crm connect me',
     );
     expect(answered(403)).toBe(answered(401));
   });
