@@ -122,7 +122,7 @@ let tokenSeq = 0;
 /** Digits only (message timestamps are built from it), unique per cell. */
 export const nextToken = () => `${Date.now() % 100_000}${++tokenSeq}`.padStart(7, '0');
 
-/** What the matrix files share about one bot: what the user was told, and the ways to act. */
+/** What the matrix files (and retry-writes) share about one bot: what the user was told, and the ways to act. */
 export function matrixKit(t: TestBot) {
   const sim = () => simulatorOf(t);
 
