@@ -6,27 +6,11 @@ import { type AgileSimulator, startAgileSimulator } from '../../../src/devkit/sa
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import { blockActionsPayload, TEAM, viewSubmissionPayload } from '../../helpers/payloads.js';
+import { SANDBOX_ALICE as ALICE, SANDBOX_RAJ as RAJ } from '../../helpers/sandbox-users.js';
 import type { SlackResponse } from '../../helpers/slack-requests.js';
 import { documentedOnlyRun, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
-/** Alice is a workspace admin (and the sandbox's Alice Moreno); Raj is a member (Raj Patel). */
-const ALICE = {
-  id: 'U0ALICE',
-  name: 'alice',
-  realName: 'Alice Moreno',
-  displayName: 'alice',
-  email: 'alice.moreno@example.com',
-  tz: 'Europe/Madrid',
-  isAdmin: true,
-};
-const RAJ = {
-  id: 'U0RAJ',
-  name: 'raj',
-  realName: 'Raj Patel',
-  displayName: 'raj',
-  email: 'raj.patel@example.com',
-  tz: 'Asia/Kolkata',
-};
+// ALICE is a workspace admin (and the sandbox's Alice Moreno); RAJ is a member (Raj Patel).
 const RAJ_KEY = 'raj-own-rest-api-key-7f3a';
 const ADMIN_KEY = 'admin-rest-api-key-91bd';
 const ADMIN_EMAIL = 'ops@example.com';
