@@ -64,37 +64,29 @@ describe('createTicker', () => {
     await t.stop();
   });
 
-  it("'settled': the next wait starts once the tick has finished", async () => {
-    const g = gatedWork();
-    const { t } = ticker(g.work, { nextAfter: 'settled' });
-    t.start();
-    g.finish();
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(g.calls).toBe(2);
-    // The second tick ends half-way through the wait: the next is 1000 ms after that, not at 2000.
-    await vi.advanceTimersByTimeAsync(500);
-    g.finish();
-    await vi.advanceTimersByTimeAsync(999);
-    expect(g.calls).toBe(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(g.calls).toBe(3);
-    g.finish();
-    await t.stop();
-  });
-
-  it("'fired' (default): the next wait starts as the timer fires", async () => {
-    const g = gatedWork();
-    const { t } = ticker(g.work);
-    t.start();
-    g.finish();
-    await vi.advanceTimersByTimeAsync(1000);
-    await vi.advanceTimersByTimeAsync(500);
-    g.finish();
-    await vi.advanceTimersByTimeAsync(500);
-    expect(g.calls).toBe(3);
-    g.finish();
-    await t.stop();
-  });
+  it.each([
+    { nextAfter: undefined, nextAtMs: 2000 },
+    { nextAfter: 'fired', nextAtMs: 2000 },
+    { nextAfter: 'settled', nextAtMs: 2500 },
+  ] as const)(
+    'nextAfter $nextAfter: a timed tick ending at 1500 ms is followed by one at $nextAtMs ms',
+    async ({ nextAfter, nextAtMs }) => {
+      const g = gatedWork();
+      const { t } = ticker(g.work, { nextAfter });
+      t.start();
+      g.finish();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(g.calls).toBe(2);
+      await vi.advanceTimersByTimeAsync(500);
+      g.finish();
+      await vi.advanceTimersByTimeAsync(nextAtMs - 1500 - 1);
+      expect(g.calls).toBe(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(g.calls).toBe(3);
+      g.finish();
+      await t.stop();
+    },
+  );
 
   it('stop waits for the running tick, and no tick comes after it', async () => {
     const g = gatedWork();
