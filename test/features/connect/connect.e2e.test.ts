@@ -117,6 +117,16 @@ async function connectWorkspaceAsAlice(typed: Typed = {}): Promise<SlackResponse
   });
 }
 
+/** Raj's own Agile account, stored directly (what `/crm connect me` would store). */
+function connectRajPersonally() {
+  return t.bot.deps.accounts.connectPersonal(TEAM.id, {
+    slackUserId: RAJ.id,
+    email: RAJ.email,
+    apiKey: RAJ_KEY,
+    connectedMs: Date.now(),
+  });
+}
+
 describe('/crm connect (the workspace account)', () => {
   it('an admin connects: checked live, stored encrypted, "Connected", App Home refreshed', async () => {
     await t.command('connect', { user: user(ALICE) });
@@ -245,12 +255,7 @@ describe('/crm connect me (a personal account)', () => {
   // Needs the per-user Agile clients (h-install: personal-client writes read from store.workspaces).
   it('then a note they log is written with their own credentials', async () => {
     await connectWorkspaceAsAlice();
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     await t.command('note ada.lovelace@northwind.example.com Called about the renewal', { user: user(RAJ) });
     await t.slack.waitFor(RESPONSE);
     const write = sim.requests.find((r) => r.method === 'POST' && r.path.endsWith('api/notes'));
@@ -261,12 +266,7 @@ describe('/crm connect me (a personal account)', () => {
 describe('/crm disconnect', () => {
   it('disconnect me: a confirmation, then the personal account is gone', async () => {
     await connectWorkspaceAsAlice();
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     t.slack.reset();
     await t.command('disconnect me', { user: user(RAJ) });
     const view = await openedView();
@@ -340,12 +340,7 @@ describe('App Home buttons', () => {
     t.slack.reset();
     await homeClick(RAJ, ACTION.connectMe);
     expect(labels(await openedView())).toEqual(['Email', 'API key']);
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     t.slack.reset();
     await homeClick(RAJ, ACTION.disconnectMe);
     const confirm = await openedView();

@@ -450,15 +450,17 @@ describe('Undo from forms and App Home', () => {
       (b) => b.block_id === `home_task:${task.id}`,
     );
     const complete = row?.elements?.find((e) => e.action_id === ACTION.homeTaskComplete);
+    const clickComplete = () =>
+      t.interact(
+        blockActionsPayload({
+          actionId: ACTION.homeTaskComplete,
+          blockId: `home_task:${task.id}`,
+          action: { type: 'button', value: complete?.value },
+          view: { id: homeView().id },
+        }),
+      );
     before = publishes();
-    await t.interact(
-      blockActionsPayload({
-        actionId: ACTION.homeTaskComplete,
-        blockId: `home_task:${task.id}`,
-        action: { type: 'button', value: complete?.value },
-        view: { id: homeView().id },
-      }),
-    );
+    await clickComplete();
     await vi.waitFor(() => expect(publishes()).toBeGreaterThan(before), { timeout: 5000 });
     await t.idle();
     expect(task.isComplete).toBe(true);
@@ -474,14 +476,7 @@ describe('Undo from forms and App Home', () => {
     expect(undoIdIn(homeView().view.blocks)).toBeUndefined();
 
     // Changed my mind again: the same Complete works again (the undone click is forgotten).
-    await t.interact(
-      blockActionsPayload({
-        actionId: ACTION.homeTaskComplete,
-        blockId: `home_task:${task.id}`,
-        action: { type: 'button', value: complete?.value },
-        view: { id: homeView().id },
-      }),
-    );
+    await clickComplete();
     await vi.waitFor(() => expect(task.isComplete).toBe(true), { timeout: 5000 });
   });
 });
