@@ -12,18 +12,11 @@ import {
 import { ACTION } from '../../src/platform/slack/ids.js';
 import { DEFAULT_USERS } from '../helpers/fake-slack.js';
 import { blockActionsPayload, CHANNEL } from '../helpers/payloads.js';
+import { SANDBOX_RAJ as RAJ } from '../helpers/sandbox-users.js';
 import { TEST_BOT_TOKEN } from '../helpers/test-bot.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 import { describeMatrix, MATRIX_AGILE_OPTIONS, matrixKit, type Surface } from './fault-matrix-kit.js';
 
-const RAJ = {
-  id: 'U0RAJ',
-  name: 'raj',
-  realName: 'Raj Patel',
-  displayName: 'raj',
-  email: 'raj.patel@example.com',
-  tz: 'Asia/Kolkata',
-};
 const ZONE = 'America/New_York';
 const DAY_SEC = 86_400;
 

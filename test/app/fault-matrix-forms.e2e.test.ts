@@ -1,6 +1,5 @@
 // The fault matrix, form surfaces (the faults and checks: fault-matrix-kit.ts). A form answers a
 // failure under its input (Slack keeps everything typed); the same submission again is the retry.
-import { nextId } from '../../src/devkit/sandbox/state.js';
 import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../src/platform/slack/ids.js';
 import { messageActionPayload, type StateMap } from '../helpers/payloads.js';
 import { DEFAULT_USER_PERSONAL } from '../helpers/test-bot.js';
@@ -13,7 +12,7 @@ const t = useTestBot({
   // Public replies are sent with the user's own Agile account: the default user has one.
   workspace: { personal: DEFAULT_USER_PERSONAL },
 });
-const { sim, openForm, submit, pick } = matrixKit(t);
+const { sim, openForm, submit, pick, freshDeal, openTicketId } = matrixKit(t);
 
 const ADA = 'ada.lovelace@northwind.example.com';
 const adaId = () =>
@@ -30,18 +29,6 @@ const noteValues = (subject: string, note: string): StateMap => ({
 });
 const notesWithSubject = (subject: string) => sim().state.notes.filter((n) => n.subject === subject).length;
 
-/** A deal of its own per cell (the move writes it): a copy of an open Sales deal. */
-function freshDeal(token: string): string {
-  const state = sim().state;
-  const sales = state.tracks.find((x) => x.name === 'Sales');
-  const model = state.deals.find((d) => d.pipelineId === sales?.id && !/won|lost/i.test(d.milestone));
-  if (!model) throw new Error('no open Sales deal to copy');
-  const id = nextId(state);
-  state.deals.push({ ...model, id, name: `Matrix deal ${token}`, milestone: 'Prospect', contactIds: [] });
-  return id;
-}
-
-const openTicketId = () => sim().state.tickets.find((x) => x.status !== 'CLOSED')?.id ?? '';
 async function openTicketForm(): Promise<string> {
   const opened = await openForm('ticket', CALLBACK.ticketModal);
   const ticketId = openTicketId();

@@ -7,6 +7,7 @@
 // and ends with exactly one write.
 import { describe, expect, it } from 'vitest';
 import type { FaultRule, TargetedFault } from '../../src/devkit/sandbox/agile-simulator.js';
+import { nextId } from '../../src/devkit/sandbox/state.js';
 import { RESPONSE } from '../helpers/fake-slack.js';
 import { blockActionsPayload, type StateMap, viewSubmissionPayload } from '../helpers/payloads.js';
 import { simulatorOf, type TestBot } from '../helpers/test-bot.js';
@@ -127,7 +128,7 @@ let tokenSeq = 0;
 /** Digits only (message timestamps are built from it), unique per cell. */
 export const nextToken = () => `${Date.now() % 100_000}${++tokenSeq}`.padStart(7, '0');
 
-/** What the matrix files share about one bot: what the user was told, and the ways to act. */
+/** What the matrix files (and retry-writes) share about one bot: what the user was told, and the ways to act. */
 export function matrixKit(t: TestBot) {
   const sim = () => simulatorOf(t);
 
@@ -209,7 +210,20 @@ export function matrixKit(t: TestBot) {
     return { viewId, meta: String(t.slack.views.get(viewId)?.view.private_metadata ?? '') };
   }
 
-  return { sim, said, answered, byCommand, openForm, submit, pick };
+  /** A deal of its own per cell (the move writes it): a copy of an open Sales deal, at Prospect. */
+  function freshDeal(token: string): string {
+    const state = sim().state;
+    const sales = state.tracks.find((x) => x.name === 'Sales');
+    const model = state.deals.find((d) => d.pipelineId === sales?.id && !/won|lost/i.test(d.milestone));
+    if (!model) throw new Error('no open Sales deal to copy');
+    const id = nextId(state);
+    state.deals.push({ ...model, id, name: `Matrix deal ${token}`, milestone: 'Prospect', contactIds: [] });
+    return id;
+  }
+
+  const openTicketId = () => sim().state.tickets.find((x) => x.status !== 'CLOSED')?.id ?? '';
+
+  return { sim, said, answered, byCommand, openForm, submit, pick, freshDeal, openTicketId };
 }
 
 /** The cells of `surfaces` × FAULTS, with the checks every cell makes. */

@@ -1,6 +1,5 @@
 // The fault matrix, command and button surfaces (the faults and checks: fault-matrix-kit.ts; forms and
 // digest buttons have their own files, run in parallel).
-import { nextId } from '../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../src/platform/slack/ids.js';
 import { blockActionsPayload } from '../helpers/payloads.js';
 import { DEFAULT_USER_PERSONAL } from '../helpers/test-bot.js';
@@ -13,24 +12,13 @@ const t = useTestBot({
   // Public replies are sent with the user's own Agile account: the default user has one.
   workspace: { personal: DEFAULT_USER_PERSONAL },
 });
-const { sim, answered, byCommand } = matrixKit(t);
+const { sim, answered, byCommand, freshDeal, openTicketId } = matrixKit(t);
 
 const ADA = 'ada.lovelace@northwind.example.com';
 const contactByEmail = (email: string) =>
   sim().state.contacts.find((c) =>
     c.properties.some((p) => p.name === 'email' && p.value.toLowerCase() === email),
   );
-const openTicketId = () => sim().state.tickets.find((x) => x.status !== 'CLOSED')?.id ?? '';
-/** A deal of its own per cell (the move writes it): a copy of an open Sales deal, at Prospect. */
-async function freshDeal(token: string): Promise<string> {
-  const state = sim().state;
-  const sales = state.tracks.find((x) => x.name === 'Sales');
-  const model = state.deals.find((d) => d.pipelineId === sales?.id && !/won|lost/i.test(d.milestone));
-  if (!model) throw new Error('no open Sales deal to copy');
-  const id = nextId(state);
-  state.deals.push({ ...model, id, name: `Matrix deal ${token}`, milestone: 'Prospect', contactIds: [] });
-  return id;
-}
 
 const SURFACES: Surface[] = [
   {
@@ -50,7 +38,7 @@ const SURFACES: Surface[] = [
   {
     name: 'quick move (/crm move … because …)',
     write: { method: 'PUT', path: 'api/opportunity/partial-update' },
-    open: freshDeal,
+    open: async (token) => freshDeal(token),
     act: (token, dealId) => byCommand(`move ${dealId} to Lost because ${token}`),
     // The move writes the milestone, then the reason as a deal note: one note per move, never two.
     count: (token) => sim().state.notes.filter((n) => n.description.includes(token)).length,
@@ -62,7 +50,7 @@ const SURFACES: Surface[] = [
     // and the note did not (text quoted back); no answer leaves the retry to find or write the note.
     name: 'quick move, its reason note (/crm move … because …)',
     write: { method: 'POST', path: 'api/opportunity/deals/notes' },
-    open: freshDeal,
+    open: async (token) => freshDeal(token),
     act: (token, dealId) => byCommand(`move ${dealId} to Lost because ${token}`),
     count: (token) => sim().state.notes.filter((n) => n.description.includes(token)).length,
     success: /moved/,

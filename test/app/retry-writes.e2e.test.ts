@@ -16,6 +16,7 @@ import {
 } from '../helpers/payloads.js';
 import { DEFAULT_USER_PERSONAL, simulatorOf } from '../helpers/test-bot.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
+import { matrixKit } from './fault-matrix-kit.js';
 
 // Above the form's 2 s budget (so the modal shows "Saving…" first), short enough for quick tests.
 const TIMEOUT_MS = 2300;
@@ -27,51 +28,10 @@ const t = useTestBot({
   workspace: { personal: DEFAULT_USER_PERSONAL },
 });
 const sim = () => simulatorOf(t);
+const { openForm, pick } = matrixKit(t);
 const DM = dmChannelOf(USER.id);
 
 type View = { blocks?: { block_id?: string }[]; private_metadata?: string; notify_on_close?: boolean };
-
-/** The filled form after `/crm <command>` (the newest view with that callback): its id and metadata. */
-async function openForm(command: string, callbackId: string): Promise<{ viewId: string; meta: string }> {
-  const from = t.slack.log.length;
-  await t.command(command);
-  await t.slack.waitFor('views.open', (c) => t.slack.log.indexOf(c) >= from);
-  await t.idle();
-  const view = [...t.slack.views.values()].filter((v) => v.view.callback_id === callbackId).at(-1);
-  if (!view) throw new Error(`no ${callbackId} view`);
-  return { viewId: view.id, meta: String(view.view.private_metadata ?? '') };
-}
-
-/** Picks a record in an open form (a block_actions on its picker) and waits for the form to follow. */
-async function pick(
-  viewId: string,
-  callbackId: string,
-  picker: { blockId: string; actionId: string },
-  value: string,
-): Promise<string> {
-  const before = t.slack.calls('views.update').length;
-  const current = t.slack.views.get(viewId);
-  await t.interact(
-    blockActionsPayload({
-      actionId: picker.actionId,
-      blockId: picker.blockId,
-      action: {
-        type: 'external_select',
-        selected_option: { value, text: { type: 'plain_text', text: value } },
-      },
-      view: {
-        id: viewId,
-        hash: current?.hash ?? '',
-        callbackId,
-        privateMetadata: String(current?.view.private_metadata ?? ''),
-        values: { [picker.blockId]: { [picker.actionId]: { type: 'external_select', value } } },
-      },
-    }),
-  );
-  await t.slack.waitFor('views.update', () => t.slack.calls('views.update').length > before);
-  await t.idle();
-  return String(t.slack.views.get(viewId)?.view.private_metadata ?? '');
-}
 
 /**
  * Submits with `fault` on the write: the modal turns into "Saving…" (asking to hear of its closing),
@@ -179,11 +139,11 @@ describe('Retry DMs of the forms', () => {
   }, 30_000);
 
   it('Move: reason and note come back; Retry moves once and writes the note once', async () => {
-    const { viewId } = await openForm('move', CALLBACK.moveModal);
+    const opened = await openForm('move', CALLBACK.moveModal);
     const deal = sim().state.deals.find((d) => d.name === 'Globex annual renewal');
     const dealId = deal?.id ?? '';
-    const meta = await pick(
-      viewId,
+    const { viewId, meta } = await pick(
+      opened,
       CALLBACK.moveModal,
       { blockId: BLOCK.deal, actionId: ACTION.dealPicker },
       dealId,
@@ -217,9 +177,9 @@ describe('Retry DMs of the forms', () => {
 
   const ticketForm = async () => {
     const ticketId = sim().state.tickets.find((x) => x.status !== 'CLOSED')?.id ?? '';
-    const { viewId } = await openForm('ticket', CALLBACK.ticketModal);
-    const meta = await pick(
-      viewId,
+    const opened = await openForm('ticket', CALLBACK.ticketModal);
+    const { viewId, meta } = await pick(
+      opened,
       CALLBACK.ticketModal,
       { blockId: BLOCK.ticket, actionId: ACTION.ticketPicker },
       ticketId,

@@ -5,6 +5,7 @@ import type { Metrics } from '../../platform/metrics.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import { createTicker } from '../../platform/ticker.js';
 import {
   digestFailureOf,
   type LoadedDigest,
@@ -136,12 +137,10 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
   const held = new Set<string>();
   const sleep = opts.sleep ?? realSleep;
   const shutdown = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
   /** When the timer's tick is due (epoch ms, injected clock): its lag is measured against it. */
   let dueAtMs: number | undefined;
-  let ticking: Promise<TickReport> | undefined;
-  let started = false;
-  let stopped = false;
+  /** When the timer now set is due: dueAtMs once it fires. */
+  let timerDueMs: number | undefined;
 
   /** Teams already logged as skipped (logged once, not every minute). */
   const skippedTeams = new Set<string>();
@@ -246,7 +245,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         const permanent = err instanceof DigestPostError && err.permanent;
         // Shutting down is no verdict on the digest: the run stays 'claimed' and, once its heartbeat is
         // stale, the next instance (or this one restarted) takes it over the same local day.
-        const final = !stopped && (permanent || attempt === attempts);
+        const final = !ticker.stopped && (permanent || attempt === attempts);
         if (!posted) {
           const failure = describeFailure(err);
           await (final
@@ -254,15 +253,15 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
             : deps.store.digestRuns.noteFailedAttempt(run.id, instanceId, failure)
           ).catch((e: unknown) => runLog.error({ err: e }, 'could not record the failed digest attempt'));
         }
-        if (final || stopped) break;
+        if (final || ticker.stopped) break;
         await sleep(retryDelays[attempt - 1] ?? 0, shutdown.signal);
-        if (stopped) break;
+        if (ticker.stopped) break;
       }
     }
     if (posted && !recorded) {
       runLog.error({ ts: progress.mainTs }, 'digest posted but its run could not be recorded as posted');
     }
-    if (stopped) return;
+    if (ticker.stopped) return;
     opts.metrics?.digestRuns.inc({ outcome: 'failed' });
     const code = lastError instanceof DigestPostError ? lastError.code : undefined;
     if (code && CHANNEL_ERRORS.has(code)) {
@@ -325,7 +324,7 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     const schedules = await deps.store.digestSchedules.listEnabled();
     const report: TickReport = { schedules: schedules.length, due: 0, claimed: 0, takenOver: 0 };
     for (const schedule of schedules) {
-      if (stopped) break;
+      if (ticker.stopped) break;
       let due: { localDate: string } | null;
       try {
         due = dueRunOf(schedule, now);
@@ -353,40 +352,28 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
     return report;
   }
 
+  const ticker = createTicker({
+    work: tickOnce,
+    delayMs: () => {
+      const delay = opts.tickMs ?? MINUTE_MS - (deps.now().getTime() % MINUTE_MS) + TICK_OFFSET_MS;
+      timerDueMs = deps.now().getTime() + delay;
+      return delay;
+    },
+    onFire: () => {
+      dueAtMs = timerDueMs;
+    },
+    onError: (err) => log.error({ err }, 'digest tick failed'),
+  });
+
   const scheduler: DigestScheduler = {
     instanceId,
-    tick() {
-      // A slow database must not stack ticks: a tick still running answers for the next one.
-      ticking ??= tickOnce().finally(() => {
-        ticking = undefined;
-      });
-      return ticking;
-    },
-    start() {
-      if (started || stopped) return;
-      started = true;
-      const run = () => {
-        scheduler.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed'));
-      };
-      const next = () => {
-        if (stopped) return;
-        const delay = opts.tickMs ?? MINUTE_MS - (deps.now().getTime() % MINUTE_MS) + TICK_OFFSET_MS;
-        const due = deps.now().getTime() + delay;
-        timer = setTimeout(() => {
-          dueAtMs = due;
-          run();
-          next();
-        }, delay);
-        timer.unref();
-      };
-      run();
-      next();
-    },
+    // A slow database must not stack ticks: a tick still running answers for the next one.
+    tick: ticker.tick,
+    start: ticker.start,
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      const stopping = ticker.stop();
       shutdown.abort();
-      await ticking?.catch(() => undefined);
+      await stopping;
       const holding = [...held];
       await scheduler.idle();
       // Runs cut short (main message or thread replies still to post) are let go, so the next tick of

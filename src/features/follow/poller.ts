@@ -5,6 +5,7 @@ import { type Contact, type Deal, isAgileError, type Note, type Track } from '..
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { Follow } from '../../platform/store/index.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
+import { createTicker } from '../../platform/ticker.js';
 import { CHANNEL_ERRORS, DigestPostError } from '../digest/poster.js';
 import { isLostMilestone, isWonMilestone, trackOfDeal } from '../pipeline/milestones.js';
 import { type ThreadMessage, toThreadMessage } from '../ticket/tickets.js';
@@ -135,10 +136,6 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
   const contactCheckEvery = Math.max(1, opts.contactCheckEvery ?? 10);
   /** Team → epoch ms until which its polls are skipped (Agile answered 429). */
   const backoffUntil = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<PollReport> | undefined;
-  let started = false;
-  let stopped = false;
 
   async function readTeam(
     teamDeps: Deps,
@@ -388,7 +385,7 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
       byTeam.set(f.teamId, list);
     }
     for (const [teamId, teamFollows] of byTeam) {
-      if (stopped) break;
+      if (ticker.stopped) break;
       if ((backoffUntil.get(teamId) ?? 0) > nowMs) {
         report.skipped += teamFollows.length;
         continue;
@@ -425,46 +422,19 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     return report;
   }
 
-  const poller: FollowPoller = {
-    instanceId,
-    tick() {
-      // A slow poll must not stack: one still running answers for the next tick.
-      ticking ??= (async () => {
-        const stopTimer = deps.metrics.followPollSeconds.startTimer();
-        const report = await tickOnce();
-        if (report.follows > 0) stopTimer();
-        for (const result of ['posted', 'ended', 'skipped'] as const) {
-          if (report[result] > 0) deps.metrics.followUpdates.inc({ result }, report[result]);
-        }
-        return report;
-      })().finally(() => {
-        ticking = undefined;
-      });
-      return ticking;
+  // A slow poll must not stack: one still running answers for the next tick.
+  const ticker = createTicker({
+    async work() {
+      const stopTimer = deps.metrics.followPollSeconds.startTimer();
+      const report = await tickOnce();
+      if (report.follows > 0) stopTimer();
+      for (const result of ['posted', 'ended', 'skipped'] as const) {
+        if (report[result] > 0) deps.metrics.followUpdates.inc({ result }, report[result]);
+      }
+      return report;
     },
-    start() {
-      if (started || stopped) return;
-      started = true;
-      const run = () => {
-        poller.tick().catch((err: unknown) => log.error({ err }, 'follow poll failed'));
-      };
-      const next = () => {
-        if (stopped) return;
-        const delay = intervalMs - (deps.now().getTime() % intervalMs) + TICK_OFFSET_MS;
-        timer = setTimeout(() => {
-          run();
-          next();
-        }, delay);
-        timer.unref();
-      };
-      run();
-      next();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await ticking?.catch(() => undefined);
-    },
-  };
-  return poller;
+    delayMs: () => intervalMs - (deps.now().getTime() % intervalMs) + TICK_OFFSET_MS,
+    onError: (err) => log.error({ err }, 'follow poll failed'),
+  });
+  return { instanceId, tick: ticker.tick, start: ticker.start, stop: ticker.stop };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../platform/slack/failed-write.js';
 import type { SlackMessage } from '../../platform/slack/message.js';
 import type { PendingSend } from '../../platform/store/index.js';
+import { createTicker } from '../../platform/ticker.js';
 import { defaultInstanceId } from '../digest/scheduler.js';
 import { type HeldTarget, heldPayloadOf, heldResponseUrlOf, heldTargetOf, sendHeldReply } from './held.js';
 import { buildHeldSentMessage } from './held-views.js';
@@ -177,14 +178,10 @@ export function createHeldReplySender(opts: {
   const instanceId = opts.instanceId ?? defaultInstanceId();
   const tickMs = Math.max(10, opts.tickMs ?? DEFAULT_TICK_MS);
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<number> | undefined;
-  let started = false;
-  let stopped = false;
   let purgedAtMs = 0;
 
   async function run(send: PendingSend): Promise<void> {
-    if (stopped) {
+    if (ticker.stopped) {
       // Claimed but not started: handed back so the next instance (or this one restarted) sends it at once.
       await deps.store.pendingSends.release(send.id, instanceId).catch(() => undefined);
       return;
@@ -221,37 +218,19 @@ export function createHeldReplySender(opts: {
     return claimed.length;
   }
 
-  const sender: HeldReplySender = {
+  // The next wait starts once a tick has settled: tickMs is the gap between ticks.
+  const ticker = createTicker({
+    work: tickOnce,
+    delayMs: () => tickMs,
+    nextAfter: 'settled',
+    onError: (err) => log.error({ err }, 'held reply tick failed'),
+  });
+  return {
     instanceId,
-    tick() {
-      ticking ??= tickOnce().finally(() => {
-        ticking = undefined;
-      });
-      return ticking;
-    },
-    start() {
-      if (started || stopped) return;
-      started = true;
-      const next = () => {
-        if (stopped) return;
-        timer = setTimeout(() => {
-          sender
-            .tick()
-            .catch((err: unknown) => log.error({ err }, 'held reply tick failed'))
-            .finally(next);
-        }, tickMs);
-        timer.unref();
-      };
-      sender.tick().catch((err: unknown) => log.error({ err }, 'held reply tick failed'));
-      next();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await ticking?.catch(() => undefined);
-    },
+    tick: ticker.tick,
+    start: ticker.start,
+    stop: ticker.stop,
   };
-  return sender;
 }
 
 /** Retry from the failure DM: the same send again (its key inside: a reply that landed is not sent twice). */

@@ -1,13 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningConsole, startConsole } from '../../../src/devkit/console/index.js';
-import type { SimulatorState } from '../../../src/devkit/sandbox/agile-simulator.js';
-import { loadConfig } from '../../../src/platform/config.js';
-import { createLogger } from '../../../src/platform/logger.js';
+import type { Locator } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK } from '../../../src/platform/slack/ids.js';
+import { CHROMIUM, STEP_MS, skipBrowserTests, useConsoleBrowser } from './browser-kit.js';
 
 /**
  * The console in a real browser (Debian's chromium): every flow of the product, done by hand as a
@@ -15,103 +9,33 @@ import { BLOCK } from '../../../src/platform/slack/ids.js';
  * Screenshots of each step go to test-results/console/.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const SHOTS = 'test-results/console';
-if (!haveChromium && !process.env.CI) {
+if (skipBrowserTests) {
   console.warn(`[console browser tests] skipped: ${CHROMIUM} not found (apt-get install chromium).`);
 }
 
-const STEP_MS = 10_000;
+describe.skipIf(skipBrowserTests)('the console in a real browser', () => {
+  const ui = useConsoleBrowser('browser');
+  const { state, send, message, shot, until, modal, block } = ui;
+  beforeAll(() => {
+    ui.page.on('dialog', (d) => void d.accept());
+  });
 
-let dir: string;
-let c: RunningConsole;
-let browser: BrowserContext;
-let page: Page;
-
-const state = (): SimulatorState => {
-  if (!c.bot.sandbox) throw new Error('console mode should run the embedded sandbox');
-  return c.bot.sandbox.state;
-};
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = STEP_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = probe();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+  async function openModal(title: string): Promise<void> {
+    await modal().locator('.modal-title', { hasText: title }).waitFor({ timeout: STEP_MS });
   }
-}
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  async function pickExternal(blockId: string, query: string, option: string | RegExp): Promise<void> {
+    const search = block(blockId).locator('input.search');
+    await search.waitFor({ timeout: STEP_MS });
+    await search.fill(query);
+    await block(blockId).locator('.options .option').filter({ hasText: option }).first().click();
+    await block(blockId).locator('.chip').filter({ hasText: option }).waitFor({ timeout: STEP_MS });
+  }
 
-async function send(text: string): Promise<void> {
-  const box = page.locator('#message-box');
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** The newest message containing `text` (the conversation re-renders, so locate by content). */
-const message = (text: string | RegExp): Locator =>
-  page.locator('#messages > .message').filter({ hasText: text }).last();
-
-const modal = () => page.locator('#modal-root .modal');
-const block = (blockId: string) => modal().locator(`[data-block-id="${blockId}"]`);
-
-async function openModal(title: string): Promise<void> {
-  await modal().locator('.modal-title', { hasText: title }).waitFor({ timeout: STEP_MS });
-}
-
-async function pickExternal(blockId: string, query: string, option: string | RegExp): Promise<void> {
-  const search = block(blockId).locator('input.search');
-  await search.waitFor({ timeout: STEP_MS });
-  await search.fill(query);
-  await block(blockId).locator('.options .option').filter({ hasText: option }).first().click();
-  await block(blockId).locator('.chip').filter({ hasText: option }).waitFor({ timeout: STEP_MS });
-}
-
-async function submitModal(): Promise<void> {
-  await modal().locator('.modal-foot button.primary').click();
-  await page.locator('#modal-root .overlay').waitFor({ state: 'detached', timeout: STEP_MS });
-}
-
-describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser', () => {
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI must install it (.ci/run does).`);
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'crm-console-browser-'));
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'silent' });
-    c = await startConsole({ config, logger: createLogger('silent'), port: 0 });
-    browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1280, height: 860 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(STEP_MS);
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(`${c.baseUrl}/?channel=sales&token=${c.token}`);
-    await page.locator('#message-box').waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await c?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  async function submitModal(): Promise<void> {
+    await modal().locator('.modal-foot button.primary').click();
+    await ui.page.locator('#modal-root .overlay').waitFor({ state: 'detached', timeout: STEP_MS });
+  }
 
   it('looks up a contact: the card shows what the sandbox holds, only to me', async () => {
     const grace = state().contacts.find((x) =>
@@ -214,9 +138,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
   it("moves a deal's milestone from the Move button on the contact card", async () => {
     const deal = state().deals.find((d) => d.name === 'Northwind fleet tracking rollout');
     expect(deal?.milestone).not.toBe('Won');
-    const card = page
+    const card = ui.page
       .locator('#messages > .message')
-      .filter({ hasText: 'Grace Hopper', has: page.getByRole('button', { name: 'Move' }) })
+      .filter({ hasText: 'Grace Hopper', has: ui.page.getByRole('button', { name: 'Move' }) })
       .last();
     await card.getByRole('button', { name: 'Move' }).first().click();
     await openModal('Move deal');
@@ -254,17 +178,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
   });
 
   it('runs the digest now for the channel', async () => {
-    await page.getByRole('button', { name: 'Run digest now' }).click();
-    const digest = page
+    await ui.page.getByRole('button', { name: 'Run digest now' }).click();
+    const digest = ui.page
       .locator('#messages > .message')
-      .filter({ has: page.locator('.header') })
+      .filter({ has: ui.page.locator('.header') })
       .last();
     await digest.waitFor({ timeout: STEP_MS });
     // The task created above is due in the future, but overdue seed tasks are listed by subject.
     const nowSec = Date.now() / 1000;
     const overdue = state().tasks.filter((t) => !t.isComplete && t.dueEpochSec < nowSec);
     expect(overdue.length).toBeGreaterThan(0);
-    const shown = (await page.locator('#messages').textContent()) ?? '';
+    const shown = (await ui.page.locator('#messages').textContent()) ?? '';
     expect(overdue.some((t) => shown.includes(t.subject))).toBe(true);
     await shot('7-digest');
 
@@ -293,8 +217,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('the console in a real browser
     // The seed has more pending tasks than one message holds: the rest is in the digest's thread.
     expect(await digest.textContent()).toMatch(/more in the thread/);
     await digest.locator('button.replies').click();
-    await page.locator('#thread-messages .message').nth(1).waitFor();
+    await ui.page.locator('#thread-messages .message').nth(1).waitFor();
     await shot('7-digest-thread');
-    expect(c.api.violations).toEqual([]);
+    expect(ui.c.api.violations).toEqual([]);
   });
 });

@@ -6,27 +6,11 @@ import { type AgileSimulator, startAgileSimulator } from '../../../src/devkit/sa
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import { blockActionsPayload, TEAM, viewSubmissionPayload } from '../../helpers/payloads.js';
+import { SANDBOX_ALICE as ALICE, SANDBOX_RAJ as RAJ } from '../../helpers/sandbox-users.js';
 import type { SlackResponse } from '../../helpers/slack-requests.js';
 import { documentedOnlyRun, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
-/** Alice is a workspace admin (and the sandbox's Alice Moreno); Raj is a member (Raj Patel). */
-const ALICE = {
-  id: 'U0ALICE',
-  name: 'alice',
-  realName: 'Alice Moreno',
-  displayName: 'alice',
-  email: 'alice.moreno@example.com',
-  tz: 'Europe/Madrid',
-  isAdmin: true,
-};
-const RAJ = {
-  id: 'U0RAJ',
-  name: 'raj',
-  realName: 'Raj Patel',
-  displayName: 'raj',
-  email: 'raj.patel@example.com',
-  tz: 'Asia/Kolkata',
-};
+// ALICE is a workspace admin (and the sandbox's Alice Moreno); RAJ is a member (Raj Patel).
 const RAJ_KEY = 'raj-own-rest-api-key-7f3a';
 const ADMIN_KEY = 'admin-rest-api-key-91bd';
 const ADMIN_EMAIL = 'ops@example.com';
@@ -130,6 +114,16 @@ async function connectWorkspaceAsAlice(typed: Typed = {}): Promise<SlackResponse
     email: ADMIN_EMAIL,
     apiKey: ADMIN_KEY,
     ...typed,
+  });
+}
+
+/** Raj's own Agile account, stored directly (what `/crm connect me` would store). */
+function connectRajPersonally() {
+  return t.bot.deps.accounts.connectPersonal(TEAM.id, {
+    slackUserId: RAJ.id,
+    email: RAJ.email,
+    apiKey: RAJ_KEY,
+    connectedMs: Date.now(),
   });
 }
 
@@ -261,12 +255,7 @@ describe('/crm connect me (a personal account)', () => {
   // Needs the per-user Agile clients (h-install: personal-client writes read from store.workspaces).
   it('then a note they log is written with their own credentials', async () => {
     await connectWorkspaceAsAlice();
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     await t.command('note ada.lovelace@northwind.example.com Called about the renewal', { user: user(RAJ) });
     await t.slack.waitFor(RESPONSE);
     const write = sim.requests.find((r) => r.method === 'POST' && r.path.endsWith('api/notes'));
@@ -277,12 +266,7 @@ describe('/crm connect me (a personal account)', () => {
 describe('/crm disconnect', () => {
   it('disconnect me: a confirmation, then the personal account is gone', async () => {
     await connectWorkspaceAsAlice();
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     t.slack.reset();
     await t.command('disconnect me', { user: user(RAJ) });
     const view = await openedView();
@@ -356,12 +340,7 @@ describe('App Home buttons', () => {
     t.slack.reset();
     await homeClick(RAJ, ACTION.connectMe);
     expect(labels(await openedView())).toEqual(['Email', 'API key']);
-    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
-      slackUserId: RAJ.id,
-      email: RAJ.email,
-      apiKey: RAJ_KEY,
-      connectedMs: Date.now(),
-    });
+    await connectRajPersonally();
     t.slack.reset();
     await homeClick(RAJ, ACTION.disconnectMe);
     const confirm = await openedView();

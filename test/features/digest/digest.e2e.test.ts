@@ -6,16 +6,9 @@ import { ACTION } from '../../../src/platform/slack/ids.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { DEFAULT_USERS } from '../../helpers/fake-slack.js';
 import { blockActionsPayload, CHANNEL, TEAM } from '../../helpers/payloads.js';
+import { SANDBOX_RAJ as RAJ, taskOwnerUser } from '../../helpers/sandbox-users.js';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
-const RAJ = {
-  id: 'U0RAJ',
-  name: 'raj',
-  realName: 'Raj Patel',
-  displayName: 'raj',
-  email: 'raj.patel@example.com',
-  tz: 'Asia/Kolkata',
-};
 const NOBODY = { ...RAJ, id: 'U0NOBODY', name: 'nobody', email: 'nobody@example.com' };
 
 /** Every wait the digest poster asks for (Retry-After); none of them is real. */
@@ -99,26 +92,8 @@ function clickPayload(message: FakeMessage, actionId: string, item: Item, user?:
   });
 }
 
-/**
- * The task's owner as a Slack user (same email as the Agile owner; New York time, like the default
- * user): only the owner may Complete or Snooze by default.
- */
-function ownerOf(taskId: string): { id: string } {
-  const state = t.agile?.state;
-  const ownerId = state?.tasks.find((x) => x.id === taskId)?.ownerId;
-  const email = state?.users.find((u) => u.id === ownerId)?.email;
-  if (!email) throw new Error(`task ${taskId} has no owner with an email`);
-  const id = `U0OWNER${ownerId}`;
-  t.slack.users.set(id, {
-    id,
-    name: 'owner',
-    realName: 'Task Owner',
-    displayName: 'owner',
-    email,
-    tz: 'America/New_York',
-  });
-  return { id };
-}
+/** The task's owner as a Slack user, in New York time like the default user. */
+const ownerOf = (taskId: string) => taskOwnerUser(t, taskId, 'America/New_York');
 
 async function postNow(): Promise<FakeMessage> {
   const answer = await command('digest now');

@@ -7,27 +7,10 @@ import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 import { mrkdwnTexts } from '../../helpers/blocks.js';
 import { blockActionsPayload, TEAM, viewSubmissionPayload } from '../../helpers/payloads.js';
+import { SANDBOX_ALICE as ALICE, SANDBOX_RAJ as RAJ } from '../../helpers/sandbox-users.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
-/** Alice is a workspace admin and the sandbox's Alice Moreno; Raj is a member and the sandbox's Raj Patel. */
-const ALICE = {
-  id: 'U0ALICE',
-  name: 'alice',
-  realName: 'Alice Moreno',
-  displayName: 'alice',
-  email: 'alice.moreno@example.com',
-  tz: 'Europe/Madrid',
-  isAdmin: true,
-};
-const RAJ = {
-  id: 'U0RAJ',
-  name: 'raj',
-  realName: 'Raj Patel',
-  displayName: 'raj',
-  email: 'raj.patel@example.com',
-  tz: 'Asia/Kolkata',
-};
-
+// ALICE is a workspace admin and the sandbox's Alice Moreno; RAJ is a member and the sandbox's Raj Patel.
 let t: TestBot;
 beforeAll(async () => {
   t = await startTestBot({ users: [ALICE, RAJ], scheduler: { enabled: false } });

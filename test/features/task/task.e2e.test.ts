@@ -4,7 +4,7 @@ import { dmChannelOf } from '../../../src/devkit/console/slack-web-api.js';
 import { BIG_ID_CONTACT_ID } from '../../../src/devkit/sandbox/seed.js';
 import { encodeTaskMetadata } from '../../../src/features/task/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
-import { DEFAULT_USERS, RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
+import { RESPONSE, type RecordedCall } from '../../helpers/fake-slack.js';
 import {
   blockActionsPayload,
   CHANNEL,
@@ -13,6 +13,7 @@ import {
   viewClosedPayload,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
+import { defaultUsersWithSandboxAlice } from '../../helpers/sandbox-users.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 /**
@@ -29,15 +30,8 @@ const ADA = 'ada.lovelace@northwind.example.com';
 let t: TestBot;
 let clock = NOW;
 beforeAll(async () => {
-  const [alice, bob] = DEFAULT_USERS;
-  t = await startTestBot({
-    now: () => clock,
-    users: [
-      // Alice has an Agile account under the same email; Bob has none.
-      { ...(alice as NonNullable<typeof alice>), email: 'alice.moreno@example.com', tz: LA },
-      { ...(bob as NonNullable<typeof bob>), email: 'bob@example.com', tz: 'Europe/Paris' },
-    ],
-  });
+  // Alice has an Agile account under the same email, in Los Angeles time; Bob has none.
+  t = await startTestBot({ now: () => clock, users: defaultUsersWithSandboxAlice({ tz: LA }) });
 });
 afterAll(async () => {
   await t?.close();

@@ -3,7 +3,7 @@ import { encodeNoteMeta } from '../../../src/features/note/schema.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { validateMessage } from '../../helpers/block-kit-validator.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
-import { DEFAULT_USERS, RESPONSE } from '../../helpers/fake-slack.js';
+import { RESPONSE } from '../../helpers/fake-slack.js';
 import {
   blockActionsPayload,
   CHANNEL,
@@ -12,6 +12,7 @@ import {
   USER,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
+import { defaultUsersWithSandboxAlice, taskOwnerUser } from '../../helpers/sandbox-users.js';
 import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 /** Ahead of real time (Bolt checks request timestamps against the real clock). */
@@ -23,10 +24,9 @@ const ALICE_AGILE = 'alice.moreno@example.com';
 let t: TestBot;
 let clock = NOW;
 beforeAll(async () => {
-  const [alice, bob] = DEFAULT_USERS;
   t = await startTestBot({
     now: () => clock,
-    users: [{ ...(alice as NonNullable<typeof alice>), email: ALICE_AGILE }, bob as NonNullable<typeof bob>],
+    users: defaultUsersWithSandboxAlice(),
     scheduler: { enabled: false, perChannelIntervalMs: 0, sleep: async () => undefined },
   });
 });
@@ -274,21 +274,7 @@ describe('Undo a digest change', () => {
     throw new Error('no digest item');
   }
   /** Makes the clicker the task's owner (only the owner may Complete / Snooze by default). */
-  function ownerOf(taskId: string): { id: string } {
-    const state = sim().state;
-    const ownerId = state.tasks.find((x) => x.id === taskId)?.ownerId;
-    const email = state.users.find((u) => u.id === ownerId)?.email ?? '';
-    const id = `U0OWNER${ownerId}`;
-    t.slack.users.set(id, {
-      id,
-      name: 'owner',
-      realName: 'Task Owner',
-      displayName: 'owner',
-      email,
-      tz: 'UTC',
-    });
-    return { id };
-  }
+  const ownerOf = (taskId: string) => taskOwnerUser(t, taskId, 'UTC');
   async function digestClick(actionId: string) {
     await command('digest now');
     const main = (t.slack.messages.get(CHANNEL.id) ?? []).find((m) => !m.threadTs);
@@ -464,15 +450,17 @@ describe('Undo from forms and App Home', () => {
       (b) => b.block_id === `home_task:${task.id}`,
     );
     const complete = row?.elements?.find((e) => e.action_id === ACTION.homeTaskComplete);
+    const clickComplete = () =>
+      t.interact(
+        blockActionsPayload({
+          actionId: ACTION.homeTaskComplete,
+          blockId: `home_task:${task.id}`,
+          action: { type: 'button', value: complete?.value },
+          view: { id: homeView().id },
+        }),
+      );
     before = publishes();
-    await t.interact(
-      blockActionsPayload({
-        actionId: ACTION.homeTaskComplete,
-        blockId: `home_task:${task.id}`,
-        action: { type: 'button', value: complete?.value },
-        view: { id: homeView().id },
-      }),
-    );
+    await clickComplete();
     await vi.waitFor(() => expect(publishes()).toBeGreaterThan(before), { timeout: 5000 });
     await t.idle();
     expect(task.isComplete).toBe(true);
@@ -488,14 +476,7 @@ describe('Undo from forms and App Home', () => {
     expect(undoIdIn(homeView().view.blocks)).toBeUndefined();
 
     // Changed my mind again: the same Complete works again (the undone click is forgotten).
-    await t.interact(
-      blockActionsPayload({
-        actionId: ACTION.homeTaskComplete,
-        blockId: `home_task:${task.id}`,
-        action: { type: 'button', value: complete?.value },
-        view: { id: homeView().id },
-      }),
-    );
+    await clickComplete();
     await vi.waitFor(() => expect(task.isComplete).toBe(true), { timeout: 5000 });
   });
 });

@@ -1,37 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../../src/platform/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FollowInput, openStore, type Store } from '../../../src/platform/store/index.js';
-import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
+import { storeTargets } from '../../helpers/store-targets.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'store-follows-'));
-let n = 0;
-const problem = await postgresProblem();
-if (problem !== null) {
-  if (process.env.CI) throw new Error(`PostgreSQL at ${ADMIN_URL} is unreachable: ${problem}`);
-  console.warn(`[store] PostgreSQL at ${ADMIN_URL} unreachable (${problem}): follows run on SQLite only`);
-}
-const pgDatabases: string[] = [];
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const name of pgDatabases.splice(0)) await dropTestDatabase(name);
-});
-
-const targets: [string, () => Promise<DatabaseConfig>][] = [
-  ['sqlite', async () => ({ kind: 'sqlite', path: join(dir, `db-${n++}.sqlite`) })],
-];
-if (problem === null) {
-  targets.push([
-    'postgres',
-    async () => {
-      const { name, url } = await createTestDatabase('test_follows');
-      pgDatabases.push(name);
-      return { kind: 'postgres', url };
-    },
-  ]);
-}
+const targets = await storeTargets('follows', 'follows');
 
 const input = (over: Partial<FollowInput> = {}): FollowInput => ({
   teamId: 'T1',

@@ -1,40 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../../src/platform/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStoreHousekeeping } from '../../../src/platform/store/housekeeping.js';
 import { openStore, type Store, type UndoActionInput } from '../../../src/platform/store/index.js';
 import { UNDO_LEASE_MS } from '../../../src/platform/store/undo-actions.js';
-import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
+import { storeTargets } from '../../helpers/store-targets.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'store-undo-'));
-let n = 0;
-const problem = await postgresProblem();
-if (problem !== null) {
-  if (process.env.CI) throw new Error(`PostgreSQL at ${ADMIN_URL} is unreachable: ${problem}`);
-  console.warn(`[store] PostgreSQL at ${ADMIN_URL} unreachable (${problem}): undo runs on SQLite only`);
-}
-const pgDatabases: string[] = [];
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const name of pgDatabases.splice(0)) await dropTestDatabase(name);
-});
-
-const targets: [string, () => Promise<DatabaseConfig>][] = [
-  ['sqlite', async () => ({ kind: 'sqlite', path: join(dir, `db-${n++}.sqlite`) })],
-];
-if (problem === null) {
-  targets.push([
-    'postgres',
-    async () => {
-      const { name, url } = await createTestDatabase('test_undo');
-      pgDatabases.push(name);
-      return { kind: 'postgres', url };
-    },
-  ]);
-}
+const targets = await storeTargets('undo', 'undo');
 
 // Above 2^53: must come back exactly as written.
 const BIG_ID = '9007199254740993123';
