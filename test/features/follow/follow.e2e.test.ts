@@ -289,6 +289,11 @@ describe('Follow a record', () => {
       .map((r) => r.path);
     expect(paths.filter((p) => /api\/opportunity$/.test(p)).length).toBeGreaterThan(0);
     expect(paths.filter((p) => /api\/opportunity\/\d+$/.test(p))).toEqual([]);
-    expect(paths.length).toBeLessThanOrEqual(report.records + 2);
+    // Deals: the list's pages and each deal's notes, at most one request per deal (+2 pages). Contacts
+    // followed by earlier tests add their own reads, and their existence check falls in a slot that
+    // depends on the clock, so they are counted apart.
+    const dealPaths = paths.filter((p) => p.includes('api/opportunity'));
+    expect(dealPaths.length).toBeLessThanOrEqual(ids.length + 2);
+    expect(paths.length).toBeLessThanOrEqual(2 * report.records + 2);
   });
 });
