@@ -61,6 +61,8 @@ export interface MoveResult {
   unchanged: boolean;
   /** A reason/note was written on the deal (Agile's answer is the deal, so there is no note id). */
   noteSaved?: boolean;
+  /** The note this move wrote, as sent: its Undo finds it among the deal's notes to delete it. */
+  note?: { subject: string; description: string };
   /** What the user typed as reason/note, not saved (nothing moved, or the CRM refused the note): quoted back. */
   unsavedNote?: string;
   /** The deal moved but the CRM refused its reason/note: why, in words (the text is `unsavedNote`). */
@@ -193,6 +195,7 @@ export async function moveDeal(
     probability: after.probability ?? deal.probability,
     unchanged: false,
     noteSaved: text !== undefined && noteFailure === undefined,
+    ...(text && !noteFailure ? { note: text } : {}),
     ...noteFailure,
   };
 }

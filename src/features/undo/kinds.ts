@@ -99,38 +99,68 @@ export async function checkRecord(
   }
 }
 
+/** What a revert did besides the obvious: a move's own note deleted too. */
+export interface Reverted {
+  noteDeleted?: boolean;
+}
+
+/**
+ * The note a move wrote, found among the deal's notes by its exact subject and text (Agile answers a
+ * deal note with the deal, so its id was never known); the newest when several match. A note edited
+ * in Agile since no longer matches and stays.
+ */
+async function deleteMoveNote(agile: AgileClient, dealId: string, note: unknown): Promise<boolean> {
+  const sent = note as { subject?: unknown; description?: unknown } | undefined;
+  if (typeof sent?.subject !== 'string' || typeof sent.description !== 'string') return false;
+  const notes = await agile.notes.listForDeal(dealId);
+  const ours = notes
+    .filter((n) => n.subject === sent.subject && n.description === sent.description)
+    .sort((a, b) => (b.created_time ?? 0) - (a.created_time ?? 0))[0];
+  if (!ours) return false;
+  await agile.notes.deleteMany([String(ours.id)]);
+  return true;
+}
+
 /** Reverts the write with the documented call. Agile errors throw. */
 export async function revertRecord(
   agile: AgileClient,
   kind: UndoKind,
   refs: Record<string, string>,
   previous: Record<string, unknown> | null,
-): Promise<void> {
+): Promise<Reverted> {
   const taskId = refs.taskId ?? '';
   switch (kind) {
     case 'note.create':
       // Reference: DELETE api/contacts/{contact_id}/notes/{note_id}.
-      return agile.notes.deleteForContact(refs.contactId ?? '', refs.noteId ?? '');
+      await agile.notes.deleteForContact(refs.contactId ?? '', refs.noteId ?? '');
+      return {};
     case 'task.create':
-      return agile.tasks.delete(taskId);
+      await agile.tasks.delete(taskId);
+      return {};
     case 'deal.create':
-      return agile.deals.delete(refs.dealId ?? '');
+      await agile.deals.delete(refs.dealId ?? '');
+      return {};
     case 'contact.create':
-      return agile.contacts.delete(refs.contactId ?? '');
-    case 'deal.move':
+      await agile.contacts.delete(refs.contactId ?? '');
+      return {};
+    case 'deal.move': {
+      // The note first: if the milestone update then fails, the retried Undo still finds the deal
+      // where the move left it (a milestone put back first would read as "changed since").
+      const noteDeleted = await deleteMoveNote(agile, refs.dealId ?? '', previous?.note);
       await agile.deals.updatePartial(refs.dealId ?? '', { milestone: String(previous?.milestone ?? '') });
-      return;
+      return { noteDeleted };
+    }
     case 'digest.complete':
       await agile.tasks.updatePartial(taskId, {
         is_complete: false,
         status: previous?.status === 'IN_PROGRESS' ? 'IN_PROGRESS' : ('YET_TO_START' satisfies TaskStatus),
       });
-      return;
+      return {};
     case 'digest.snooze':
       await agile.tasks.updatePartial(taskId, { due: Number(previous?.due) });
-      return;
+      return {};
     case 'digest.reassign':
       await agile.tasks.updatePartial(taskId, { owner_id: String(previous?.owner_id ?? '') });
-      return;
+      return {};
   }
 }

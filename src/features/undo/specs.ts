@@ -64,8 +64,9 @@ export function dealCreateUndo(deal: {
 }
 
 /**
- * A deal moved: the undo puts the previous milestone back unless the milestone changed since. None
- * when nothing moved, or when the deal had no milestone before (there is nothing to put back).
+ * A deal moved: the undo puts the previous milestone back unless the milestone changed since, and
+ * deletes the reason/note the move wrote. None when nothing moved, or when the deal had no milestone
+ * before (there is nothing to put back).
  */
 export function moveUndo(move: {
   dealId: string;
@@ -73,13 +74,14 @@ export function moveUndo(move: {
   before: string;
   after: string;
   unchanged: boolean;
+  note?: { subject: string; description: string };
 }): UndoSpec | null {
   if (move.unchanged || !move.before) return null;
   return {
     kind: 'deal.move',
     refs: { dealId: move.dealId },
     label: `the deal ${quoted(move.name)}`,
-    previous: { milestone: move.before },
+    previous: { milestone: move.before, ...(move.note ? { note: move.note } : {}) },
     fingerprint: { milestone: move.after },
   };
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import { checkRecord, isUndoKind, revertRecord, type UndoKind } from './kinds.js';
+import { checkRecord, isUndoKind, type Reverted, revertRecord, type UndoKind } from './kinds.js';
 
 export type UndoOutcome =
   /** `undone`: what was undone, for the surfaces that show it (the digest line). */
@@ -25,7 +25,12 @@ export type UndoOutcome =
   | { kind: 'missing' };
 
 /** What the undo did, in words (escaped by the views). */
-function undoneWords(kind: UndoKind, label: string, previous: Record<string, unknown> | null): string {
+function undoneWords(
+  kind: UndoKind,
+  label: string,
+  previous: Record<string, unknown> | null,
+  reverted: Reverted,
+): string {
   switch (kind) {
     case 'note.create':
     case 'task.create':
@@ -33,7 +38,9 @@ function undoneWords(kind: UndoKind, label: string, previous: Record<string, unk
     case 'contact.create':
       return `${label} was deleted`;
     case 'deal.move':
-      return `${label} is back at ${String(previous?.milestone ?? 'its previous milestone')}`;
+      return `${label} is back at ${String(previous?.milestone ?? 'its previous milestone')}${
+        reverted.noteDeleted ? ', and the note the move wrote on it was deleted' : ''
+      }`;
     case 'digest.complete':
       return `${label} is open again`;
     case 'digest.snooze':
@@ -62,6 +69,7 @@ export async function undoWrite(
 
   const kind = action.kind;
   const { label = 'the record', onceKey: changeKey, ...refs } = action.refs;
+  let reverted: Reverted;
   try {
     const check = await checkRecord(deps.agile, kind, refs, action.fingerprint);
     if (check.kind !== 'unchanged') {
@@ -69,7 +77,7 @@ export async function undoWrite(
       deps.logger.info({ kind, undoId, check: check.kind }, 'undo refused: the record changed since');
       return { kind: check.kind, label };
     }
-    await audited(
+    reverted = await audited(
       deps.audit,
       { action: `${kind}.undo`, actor, summary: label, ids: refs, written: () => ({ recordIds: refs }) },
       () => revertRecord(deps.agile, kind, refs, action.previous),
@@ -94,7 +102,7 @@ export async function undoWrite(
   return {
     kind: 'undone',
     label,
-    what: undoneWords(kind, label, action.previous),
+    what: undoneWords(kind, label, action.previous, reverted),
     atMs: deps.now().getTime(),
     undone: { kind, previous: action.previous },
   };

@@ -558,6 +558,19 @@ export function createAgileClient(opts: AgileClientOptions) {
 
     listForDeal: (dealId: string) =>
       list({ method: 'GET', path: path`api/opportunity/${dealId}/notes`, schema: noteList }),
+
+    /**
+     * Reference (deal notes): "POST - Deletes notes of the specific deal." at api/contacts/notes/bulk,
+     * form-encoded `ids=["…"]`; 204.
+     */
+    deleteMany: async (noteIds: readonly string[]): Promise<void> => {
+      await http.request({
+        method: 'POST',
+        path: 'api/contacts/notes/bulk',
+        form: { ids: JSON.stringify(noteIds.map(String)) },
+        schema: anyAnswer,
+      });
+    },
   };
 
   // ---- tasks ----

@@ -57,6 +57,8 @@ describe('undo specs', () => {
       previous: { milestone: 'New' },
       fingerprint: { milestone: 'Won' },
     });
+    const note = { subject: 'Moved to Lost: reason', description: 'Reason: budget' };
+    expect(moveUndo({ ...move, note })?.previous).toEqual({ milestone: 'New', note });
     expect(moveUndo({ ...move, unchanged: true })).toBeNull();
     expect(moveUndo({ ...move, before: '' })).toBeNull();
   });

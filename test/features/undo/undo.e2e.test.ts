@@ -222,6 +222,45 @@ describe('Undo a move', () => {
     expect(deal.milestone).toBe(previous);
   });
 
+  it('deletes the reason the move wrote on the deal, and keeps a note edited in Agile since', async () => {
+    const open = sim().state.deals.filter(
+      (d) => !d.archived && d.milestone && !/won|lost/i.test(d.milestone),
+    );
+    const [deal, other] = open.slice(2);
+    if (!deal || !other) throw new Error('no open deals in the seed');
+    const lostOf = (d: typeof deal) =>
+      sim()
+        .state.tracks.find((x) => x.id === d.pipelineId)
+        ?.milestones.split(',')
+        .find((m) => /lost/i.test(m));
+    const notesOn = (id: string) => sim().state.notes.filter((n) => n.dealIds.includes(id));
+    const before = deal.milestone;
+    const kept = notesOn(deal.id).length;
+
+    const reply = await command(`move ${deal.id} to ${lostOf(deal)} because budget cut in Q3`);
+    expect(deal.milestone).toBe(lostOf(deal));
+    expect(notesOn(deal.id)).toHaveLength(kept + 1);
+    const answer = await undoAnswer(undoIdIn(reply.args.blocks) ?? '');
+    expect(text(answer)).toContain(`is back at ${before}, and the note the move wrote on it was deleted`);
+    expect(deal.milestone).toBe(before);
+    expect(notesOn(deal.id)).toHaveLength(kept);
+    expect(
+      sim().requests.some((r) => r.method === 'POST' && r.path.endsWith('api/contacts/notes/bulk')),
+    ).toBe(true);
+
+    // Someone rewrote the reason in Agile: the milestone goes back, their note stays.
+    const otherBefore = other.milestone;
+    const second = await command(`move ${other.id} to ${lostOf(other)} because lost to a competitor`);
+    const written = notesOn(other.id).find((n) => n.description.includes('lost to a competitor'));
+    if (!written) throw new Error('the move wrote no note');
+    written.description = 'Lost to a competitor — they matched our price.';
+    const undone = await undoAnswer(undoIdIn(second.args.blocks) ?? '');
+    expect(text(undone)).toContain(`is back at ${otherBefore}`);
+    expect(text(undone)).not.toContain('note');
+    expect(other.milestone).toBe(otherBefore);
+    expect(notesOn(other.id)).toContainEqual(written);
+  });
+
   it('refuses when the milestone changed since', async () => {
     // Another deal than the test above's: the same quick move within a minute is answered, not redone.
     const deal = sim()
