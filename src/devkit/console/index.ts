@@ -52,12 +52,6 @@ export class ConsoleRefusedError extends Error {
 /** The console user's own REST API key in the sandbox (she is Alice Moreno there too). */
 const CONSOLE_PERSONAL_KEY = 'sandbox-personal-key';
 
-/** The console user (Alice, a user of the sandbox too) connected to the sandbox with her own email. */
-function consolePersonalConnection(): Record<string, { email: string; apiKey: string }> {
-  const me = CONSOLE_USERS[0];
-  return me?.email ? { [me.id]: { email: me.email, apiKey: CONSOLE_PERSONAL_KEY } } : {};
-}
-
 /**
  * On the embedded sandbox the console's workspace starts connected to it (domain `sandbox`) and Alice
  * personally, as stored connections (the store keeps them across runs; the sandbox learns Alice's key
@@ -170,10 +164,10 @@ export async function startConsole({ config, logger, now, port }: ConsoleOptions
     logger: log,
     now,
     extraRoutes: served.routes,
-    // On the embedded sandbox the console user is also personally connected, so every flow can be
-    // tried (public ticket replies need it); against a real Agile account, nobody is until they connect.
-    workspace: config.agile ? {} : { personal: consolePersonalConnection() },
   });
+  // On the embedded sandbox the console user is also personally connected, so every flow can be
+  // tried (public ticket replies need it); against a real Agile account, nobody is until they connect.
+  // Stored here rather than as a start-up seed: a seed asks auth.test of this very server, not yet listening.
   await connectConsoleToSandbox(bot);
   await bot.start(bound);
 

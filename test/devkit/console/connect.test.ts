@@ -10,11 +10,14 @@ import { ACTION, BLOCK } from '../../../src/platform/slack/ids.js';
 
 let dir: string;
 let c: RunningConsole;
+/** What the console logged at warn level or above while starting. */
+const startWarnings: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'crm-console-connect-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'silent' });
-  c = await startConsole({ config, logger: createLogger('silent'), port: 0 });
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'warn' });
+  const logger = createLogger('warn', { write: (line: string) => void startWarnings.push(line) });
+  c = await startConsole({ config, logger, port: 0 });
 });
 afterAll(async () => {
   await c?.stop();
@@ -25,6 +28,10 @@ const topModal = () => c.slack.snapshot().modal.at(-1);
 const plain = (value: string) => ({ type: 'plain_text_input', value });
 
 describe('console: connecting Agile', () => {
+  it('starts on a fresh database without a warning (what `npm start` prints first)', () => {
+    expect(startWarnings).toEqual([]);
+  });
+
   it('starts with the workspace and Alice connected to the sandbox (stored)', async () => {
     const workspaces = c.bot.deps.store.workspaces;
     expect(await workspaces.getWorkspaceAccount(CONSOLE_TEAM.id)).toMatchObject({ domain: 'sandbox' });
