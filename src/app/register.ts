@@ -260,10 +260,10 @@ export function registerListeners(
     CALLBACK.threadModal,
     gate((d) => threadSubmissionCallback(d)),
   );
-  app.event(
-    EVENT.linkShared,
-    onEvent(deps, teams, (d) => linkSharedCallback(d)),
-  );
+  // Through the gate like every request that reads the CRM: a guest or another organisation's user
+  // who posts a link gets no card (a refused event is answered with nothing).
+  const linkShared = gate((d) => linkSharedCallback(d));
+  app.event(EVENT.linkShared, (args) => linkShared({ ...args, ack: async () => {} }));
   app.view(
     CALLBACK.noteModal,
     gate((d) => noteSubmissionCallback(d)),
@@ -380,7 +380,7 @@ export function registerListeners(
     ACTION.dealDisambiguate,
     gate((d) => dealDisambiguateCallback(d)),
   );
-  // Events are acked by the receiver itself: the gate gets a no-op ack to time and order the work after.
+  // Events are acked by the receiver itself: the gate gets a no-op ack (as link_shared above).
   const homeOpened = gate((d) => appHomeOpenedCallback(d));
   app.event(EVENT.appHomeOpened, (args) => homeOpened({ ...args, ack: async () => {} }));
   app.action(

@@ -6,7 +6,9 @@ import { agileRecordUrl, parseAgileLink } from './agile-link.js';
 import { createUnfurlCards } from './use-case.js';
 import { buildUnfurlBlocks } from './views.js';
 
-type LinkSharedArgs = SlackEventMiddlewareArgs<'link_shared'> & AllMiddlewareArgs;
+/** With the no-op ack the gate gives events (app/register.ts). */
+type LinkSharedArgs = Omit<SlackEventMiddlewareArgs<'link_shared'>, 'ack'> &
+  AllMiddlewareArgs & { ack: () => Promise<void> };
 
 /** Slack sends at most a handful of links per message; never read more than this many records for one. */
 const MAX_LINKS = 10;
@@ -35,7 +37,8 @@ async function mayUnfurlIn(deps: Deps, client: LinkSharedArgs['client'], channel
  */
 export function linkSharedCallback(deps: Deps) {
   const cards = createUnfurlCards(deps.now);
-  return async ({ event, body, client }: LinkSharedArgs): Promise<void> => {
+  return async ({ ack, event, body, client }: LinkSharedArgs): Promise<void> => {
+    await ack();
     const domain = deps.agileDomain;
     if (!domain) {
       deps.logger.debug('unfurl: the Agile domain is unknown (set AGILE_DOMAIN); links not unfurled');

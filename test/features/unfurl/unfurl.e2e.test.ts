@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_USERS, type FakeUser } from '../../helpers/fake-slack.js';
 import { CHANNEL, linkSharedEvent, TEAM, USER } from '../../helpers/payloads.js';
 import { simulatorOf } from '../../helpers/test-bot.js';
 import { useTestBot } from '../../helpers/use-test-bot.js';
 
 const DOMAIN = 'acmecrm';
+const person = { tz: 'Europe/London', displayName: 'x' };
+const GUEST: FakeUser = { ...person, id: 'U0GUEST', name: 'gus', realName: 'Gus Guest', isRestricted: true };
+/** Slack Connect: another organisation's user (users.info says so). */
+const STRANGER: FakeUser = {
+  ...person,
+  id: 'U0STRANGE',
+  name: 'sten',
+  realName: 'Sten Ranger',
+  teamId: 'T0OTHER',
+  isStranger: true,
+};
 // debug: a link that gets no card leaves a debug line (and only that).
-const t = useTestBot({ env: { AGILE_DOMAIN: DOMAIN, LOG_LEVEL: 'debug' } });
+const t = useTestBot({
+  env: { AGILE_DOMAIN: DOMAIN, LOG_LEVEL: 'debug' },
+  users: [...DEFAULT_USERS, GUEST, STRANGER],
+});
 const sim = () => simulatorOf(t);
 
 type Unfurls = Record<string, { blocks: { type: string; text?: { text: string } }[] }>;
@@ -63,6 +78,21 @@ describe('link unfurls', () => {
     expect(dealCard).toContain(`Milestone *${deal.milestone}*`);
     expect(cardText(unfurls, ticketUrl)).toContain(`#${ticket.id}`);
     t.slack.assertNoViolations();
+  });
+
+  it.each([
+    ['a guest', GUEST, 'guest'],
+    ['another organisation’s user', STRANGER, 'external'],
+  ])('a link posted by %s unfurls nothing and reads nothing from Agile', async (_label, user, reason) => {
+    const url = `https://${DOMAIN}.agilecrm.com/#contact/${contactId('ada.lovelace@northwind.example.com')}`;
+    const before = sim().requests.length;
+    await share([url], { user: user.id });
+    expect(unfurlCalls()).toEqual([]);
+    expect(sim().requests.slice(before)).toEqual([]);
+    expect(t.logs.some((l) => l.msg === 'request refused: not a member' && l.reason === reason)).toBe(true);
+    // The same link from a member of the workspace unfurls.
+    await share([url]);
+    expect(unfurlCalls()).toHaveLength(1);
   });
 
   it('an unknown record gets no unfurl and nothing in the channel, only a debug line', async () => {
