@@ -9,18 +9,27 @@ const SECRET_KEY =
   /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie|encryption[-_]?key|^encryption$|keyring/i;
 /** Slack tokens are recognisable by shape even under an innocent key or inside a message. */
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
-/** `scheme://user:password@host` (postgres://, https://, …): the password goes, the user stays. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s@/?#]*@/gi;
-/** An Authorization value quoted anywhere in a string (an error message, a curl line). */
-const BEARER = /\b(Bearer)\s+[A-Za-z0-9+/=._~-]+/gi;
-const BASIC = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
-const EMAIL = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
+/**
+ * `scheme://user:password@host` (postgres://, https://, …): the password goes, the user stays. The
+ * password runs to the LAST `@` before the path (as URL parsers read `bot:p@ss@db`), and may hold `?`
+ * and `#`; a `/` ends it (a password with a raw `/` is no URL: the host would be read from it).
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s/]*@/gi;
+/** An Authorization value quoted anywhere in a string (an error message, a curl line, URL-encoded). */
+const BEARER = /\b(Bearer)(?:\s+|%20|\+)[A-Za-z0-9+/=._~%-]+/gi;
+const BASIC = /\b(Basic)(\s+|%20|\+)([A-Za-z0-9+/%]{4,}(?:=|%3D){0,2})(?![A-Za-z0-9+/=%])/gi;
+/** An address, also percent-encoded in a URL path (`search/email/ada%40example.com`). */
+const EMAIL = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*?(?:@|%40)([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/gi;
 const CENSOR = '[redacted]';
 const INFO_LEVEL = 30;
 
 /** "Basic <credentials>": base64 with a non-letter in it or that decodes to `user:password`, not "Basic Information". */
-function isBasicCredentials(b64: string): boolean {
-  return /[^A-Za-z]/.test(b64) || Buffer.from(b64, 'base64').toString('latin1').includes(':');
+function isBasicCredentials(b64: string, separator: string): boolean {
+  return (
+    /[^A-Za-z]/.test(b64) ||
+    !/^\s+$/.test(separator) ||
+    Buffer.from(b64, 'base64').toString('latin1').includes(':')
+  );
 }
 
 /** Secrets that have a recognisable shape in any string: Slack tokens, URL passwords, Basic/Bearer values. */
@@ -29,8 +38,8 @@ export function scrubString(text: string): string {
     .replace(SLACK_TOKEN, CENSOR)
     .replace(URL_CREDENTIALS, '$1:***@')
     .replace(BEARER, `$1 ${CENSOR}`)
-    .replace(BASIC, (whole, word: string, b64: string) =>
-      isBasicCredentials(b64) ? `${word} ${CENSOR}` : whole,
+    .replace(BASIC, (whole, word: string, separator: string, b64: string) =>
+      isBasicCredentials(b64, separator) ? `${word} ${CENSOR}` : whole,
     );
 }
 

@@ -154,6 +154,37 @@ describe('logger scrubbing of secrets inside strings, bindings and causes', () =
     );
   });
 
+  it.each([
+    [
+      'an @ in the password (URL parsers take the last one)',
+      'postgres://bot:p@ss@db:5432/crm',
+      'postgres://bot:***@db:5432/crm',
+    ],
+    ['a # in the password', 'postgres://bot:p#ss@db/crm', 'postgres://bot:***@db/crm'],
+    ['a ? in the password', 'postgres://bot:p?ss@db', 'postgres://bot:***@db'],
+    [
+      'a port and an address in the path (no credentials)',
+      'http://127.0.0.1:4010/dev/api/contacts/search/email/ada@x.example',
+      'http://127.0.0.1:4010/dev/api/contacts/search/email/ada@x.example',
+    ],
+    [
+      'credentials and an address in the query',
+      'https://u:pw@h/?q=a@b.example',
+      'https://u:***@h/?q=a@b.example',
+    ],
+  ])('URL passwords: %s', (_label, text, scrubbed) => {
+    expect(scrubString(text)).toBe(scrubbed);
+  });
+
+  it('hides URL-encoded Basic and Bearer values, and masks percent-encoded addresses at info', () => {
+    const basic = Buffer.from('ops@example.com:agile-key').toString('base64');
+    expect(scrubString(`Authorization=Basic%20${basic}`)).toBe('Authorization=Basic [redacted]');
+    expect(scrubString('auth=Bearer%20abc.def-ghi')).toBe('auth=Bearer [redacted]');
+    expect(maskEmails('GET api/contacts/search/email/ada.lovelace%40northwind.example')).toBe(
+      'GET api/contacts/search/email/a***@northwind.example',
+    );
+  });
+
   it('hides Basic and Bearer credentials anywhere in a string, not the word "Basic" in prose', () => {
     const basic = Buffer.from('ops@example.com:agile-key').toString('base64');
     const { logger, output } = memoryLogger();
