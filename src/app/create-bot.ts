@@ -166,7 +166,16 @@ export async function createBot({
     extraRoutes,
     now,
     metrics,
-    ...(oauth && installations ? { oauth: { ...oauth, installationStore: installations } } : {}),
+    ...(oauth && installations
+      ? {
+          oauth: {
+            ...oauth,
+            installationStore: installations,
+            connectedDomain: async (teamId: string) =>
+              (await store.workspaces.getWorkspaceAccount(teamId))?.domain,
+          },
+        }
+      : {}),
   });
   const newAgileClient = (account: { baseUrl: string; email: string; apiKey: string }): AgileClient =>
     createAgileClient({

@@ -327,6 +327,15 @@ describe.each(['sqlite', 'postgres'] as const)(
       }
     });
 
+    it('a reinstall of a connected workspace says it is still connected, with a link back to Slack', async () => {
+      const again = await install(BETA.id);
+      expect(again.status).toBe(200);
+      expect(again.html).toContain(`still connected to the Agile CRM account <code>${BETA.domain}</code>`);
+      expect(again.html).not.toContain('Next: an admin runs');
+      expect(again.html).toContain(`https://slack.com/app_redirect?app=A0CRM&amp;team=${BETA.id}`);
+      expect((await command(BETA.id, 'help')).text).toContain('/crm');
+    });
+
     it('posts each workspace’s digest with its own token, and skips a workspace not connected', async () => {
       const schedule = (teamId: string, channelId: string) =>
         t.bot.deps.store.digestSchedules.upsert({

@@ -248,6 +248,12 @@ describe('install pages', () => {
     expect(ok).not.toContain('<script>alert');
     expect(ok).toContain('Installed in &lt;script&gt;');
     expect(ok).toContain('/crm connect');
+    const connected = installSuccessPage('Acme', {
+      connectedDomain: 'acme<x>',
+      slackUrl: 'https://slack.com/x?a=1&b=2',
+    });
+    expect(connected).toContain('still connected to the Agile CRM account <code>acme&lt;x&gt;</code>');
+    expect(connected).toContain('<a href="https://slack.com/x?a=1&amp;b=2">Open Slack</a>');
     const failed = installFailurePage('Bad <state>', '/slack/install');
     expect(failed).toContain('Bad &lt;state&gt;');
     expect(failed).toContain('<a href="/slack/install">Try again</a>');

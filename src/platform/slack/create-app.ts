@@ -17,6 +17,8 @@ export interface SlackOAuthOptions {
   clientSecret: string;
   stateSecret: string;
   installationStore: CachedInstallationStore;
+  /** The Agile domain a workspace is connected to, if any: the success page of a reinstall says so. */
+  connectedDomain?: (teamId: string) => Promise<string | undefined>;
 }
 
 export const INSTALL_PATH = '/slack/install';
@@ -130,14 +132,27 @@ function oauthReceiverOptions(
       authorizationUrl: authorizeUrlFor(apiUrl),
       clientOptions: { ...clientOptions, retryConfig: { retries: 1 } },
       callbackOptions: {
-        success: (
-          installation: { team?: { id: string; name?: string } },
+        success: async (
+          installation: { team?: { id: string; name?: string }; appId?: string },
           _o: unknown,
           _req: IncomingMessage,
           res: ServerResponse,
         ) => {
-          log.info({ teamId: installation.team?.id }, 'app installed in a workspace');
-          sendHtml(res, 200, installSuccessPage(installation.team?.name));
+          const teamId = installation.team?.id;
+          log.info({ teamId }, 'app installed in a workspace');
+          const connectedDomain =
+            teamId && oauth.connectedDomain
+              ? await oauth.connectedDomain(teamId).catch((err: unknown) => {
+                  log.warn({ err, teamId }, 'could not tell whether the workspace is connected to Agile');
+                  return undefined;
+                })
+              : undefined;
+          // Slack's documented deep link into the app (its App Home) in that workspace.
+          const slackUrl =
+            teamId && installation.appId
+              ? `https://slack.com/app_redirect?app=${encodeURIComponent(installation.appId)}&team=${encodeURIComponent(teamId)}`
+              : undefined;
+          sendHtml(res, 200, installSuccessPage(installation.team?.name, { connectedDomain, slackUrl }));
         },
         failure: (error: Error, _o: unknown, _req: IncomingMessage, res: ServerResponse) => {
           const reason = describeInstallFailure(error);

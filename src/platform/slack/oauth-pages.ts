@@ -18,16 +18,29 @@ h1{font-size:1.4rem}code{background:#f4f4f4;padding:0 .25rem}a{color:#1264a3}</s
 <body>${body}</body></html>`;
 }
 
-/** After a successful install: where the app is now, and the one next step (connecting Agile). */
-export function installSuccessPage(teamName: string | undefined): string {
+/** After a successful install: where the app is now, and the one next step (connecting Agile, unless done). */
+export function installSuccessPage(
+  teamName: string | undefined,
+  opts: { connectedDomain?: string | undefined; slackUrl?: string | undefined } = {},
+): string {
   const where = teamName ? `Installed in ${escapeHtml(teamName)}.` : 'Installed.';
+  const open = opts.slackUrl ? `\n<p><a href="${escapeHtml(opts.slackUrl)}">Open Slack</a></p>` : '';
+  if (opts.connectedDomain) {
+    // A reinstall (new scopes, a revoked token replaced): the workspace's Agile connection is kept.
+    return page(
+      'Agile CRM is installed',
+      `<h1>${where}</h1>
+<p>The workspace is still connected to the Agile CRM account <code>${escapeHtml(opts.connectedDomain)}</code>:
+every command works as before. An admin can change it with <code>/crm connect</code>.</p>${open}`,
+    );
+  }
   return page(
     'Agile CRM is installed',
     `<h1>${where}</h1>
 <p>Next: an admin runs <code>/crm connect</code> in Slack to connect the workspace's Agile CRM account
 (Agile domain, email and API key). Until then the app answers every command with how to connect.</p>
 <p>Members can then connect their own Agile login with <code>/crm connect me</code>, so their changes are
-recorded in Agile as theirs.</p>`,
+recorded in Agile as theirs.</p>${open}`,
   );
 }
 
