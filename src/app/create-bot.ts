@@ -462,13 +462,22 @@ export async function createBot({
       if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
         log.error('shutdown deadline passed with a digest still being posted');
       }
-      await pollerStopped;
+      // A poll stuck in CRM calls (10 s an attempt, retried) is left behind: the next interval polls again.
+      if ((await within(pollerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
+        log.error(
+          'shutdown deadline passed with a follow poll still running (its follows are polled again at the next interval)',
+        );
+      }
       if ((await within(heldStopped, Math.max(1000, remaining()))) === TIMEOUT) {
         log.error(
           'shutdown deadline passed with a held ticket reply still being sent (its lease lapses, then it is checked and sent once)',
         );
       }
-      await housekeeping.stop();
+      if ((await within(housekeeping.stop(), Math.max(1000, remaining()))) === TIMEOUT) {
+        log.error(
+          'shutdown deadline passed with a store purge still running (it runs again at the next start)',
+        );
+      }
       const unfinished = store.idempotency.held();
       if (unfinished.length > 0) {
         log.error(
@@ -476,7 +485,10 @@ export async function createBot({
           'shutdown: writes not finished (retryable once their lease lapses)',
         );
       }
-      await store.close();
+      // A database that does not answer (partitioned) must not hold the exit.
+      if ((await within(store.close(), Math.max(1000, remaining()))) === TIMEOUT) {
+        log.error('shutdown deadline passed while closing the database connections');
+      }
       await sandbox?.close();
     },
   };

@@ -3,7 +3,7 @@ import { type AgileSimulator, startAgileSimulator } from '../../src/devkit/sandb
 import { fakeClock } from '../features/digest/scheduler-harness.js';
 import { type FakeSlack, RESPONSE, startFakeSlack } from '../helpers/fake-slack.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../helpers/postgres.js';
-import { startTestBot, TEST_BOT_TOKEN, type TestBot } from '../helpers/test-bot.js';
+import { documentedOnlyRun, startTestBot, TEST_BOT_TOKEN, type TestBot } from '../helpers/test-bot.js';
 
 /**
  * Scale-out (README → Running in production): two instances of the real bot behind a load balancer,
@@ -23,7 +23,7 @@ describe.runIf(problem === null)('two instances on one PostgreSQL database', () 
 
   beforeAll(async () => {
     slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN });
-    agile = await startAgileSimulator({ now: clock.now });
+    agile = await startAgileSimulator({ now: clock.now, undocumented: !documentedOnlyRun() });
     database = await createTestDatabase('test_instances');
     // Started together: both migrate the empty database at once (an advisory lock serialises them).
     instances = await Promise.all(

@@ -15,6 +15,7 @@ import { createIdempotencyRepository, type IdempotencyRepository } from './idemp
 import { createLoggedMessagesRepository, type LoggedMessagesRepository } from './logged-messages.js';
 import { migratePostgres, migrateSqlite } from './migrations.js';
 import { createPendingSendsRepository, type PendingSendsRepository } from './pending-sends.js';
+import { discardingBrokenClients } from './pg-pool.js';
 import type { Database } from './schema.js';
 import { createThreadLogsRepository, type ThreadLogsRepository } from './thread-logs.js';
 import { createUndoActionsRepository, type UndoActionsRepository } from './undo-actions.js';
@@ -108,6 +109,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** PostgreSQL statement_timeout (default 10 s); tests shorten it. */
   statementTimeoutMs?: number;
+  /** PostgreSQL: how long a new connection may take before the request fails (default 5 s); tests shorten it. */
+  connectTimeoutMs?: number;
   /** Encrypts the stored secrets (bot tokens, Agile API keys); default: the fixed development key. */
   keyring?: Keyring;
 }
@@ -119,6 +122,8 @@ const PG_INT8_OID = 20;
 const PG_CONNECT_TIMEOUT_MS = 5_000;
 /** The server cancels any statement running longer than this; the client gives up a little later. */
 const PG_STATEMENT_TIMEOUT_MS = 10_000;
+/** TCP keepalive probes start after this much silence on a connection (the OS default is 2 hours). */
+const PG_KEEPALIVE_DELAY_MS = 10_000;
 
 /**
  * Opens the database and brings its schema up to date. Safe when several processes open the same
@@ -151,10 +156,11 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
-      // TCP keepalive: a silently dropped connection (partition, NAT timeout) is noticed and replaced.
+      // TCP keepalive: a silently dropped idle connection (partition, NAT timeout) is noticed and replaced.
       keepAlive: true,
+      keepAliveInitialDelayMillis: PG_KEEPALIVE_DELAY_MS,
       statement_timeout: opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS,
       query_timeout: (opts.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS) + 2_000,
       // Times are BIGINT epoch ms: parse int8 to a number for this pool only (no global pg.types change).
@@ -167,7 +173,11 @@ export async function openStore(config: DatabaseConfig, opts: OpenStoreOptions =
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', (err) => logger.warn({ err }, 'postgres idle client error'));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // A client whose query timed out or lost its connection is destroyed, not reused (see pg-pool.ts).
+    const kyselyPool = discardingBrokenClients(pool, (err) =>
+      logger.warn({ err }, 'postgres connection discarded after a connection-level error'),
+    );
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
     try {
       await migratePostgres(db, nowMs(), logger);
     } catch (err) {

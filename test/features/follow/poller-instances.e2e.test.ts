@@ -6,7 +6,7 @@ import { type AgileSimulator, startAgileSimulator } from '../../../src/devkit/sa
 import type { DealRecord } from '../../../src/devkit/sandbox/state.js';
 import { type FakeSlack, startFakeSlack } from '../../helpers/fake-slack.js';
 import { ADMIN_URL, createTestDatabase, dropTestDatabase, postgresProblem } from '../../helpers/postgres.js';
-import { startTestBot, TEST_BOT_TOKEN, type TestBot } from '../../helpers/test-bot.js';
+import { documentedOnlyRun, startTestBot, TEST_BOT_TOKEN, type TestBot } from '../../helpers/test-bot.js';
 
 /**
  * Two instances of the real bot on one database poll the same followed records in the same slots: each
@@ -51,7 +51,7 @@ describe.each(databases)('follow polling on two instances sharing one %s', (_nam
 
   beforeAll(async () => {
     slack = await startFakeSlack({ botToken: TEST_BOT_TOKEN });
-    agile = await startAgileSimulator({ now });
+    agile = await startAgileSimulator({ now, undocumented: !documentedOnlyRun() });
     database = await makeDatabase();
     instances = await Promise.all(['one', 'two'].map(start));
   });
