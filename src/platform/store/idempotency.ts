@@ -35,9 +35,18 @@ export interface IdempotencyRepository {
   markUnknown(key: string, ttlSec: number): Promise<void>;
   /** Keys this store instance claimed and has neither completed nor released: its writes in flight. */
   held(): string[];
-  /** Deletes expired keys; returns how many. */
+  /**
+   * Deletes expired keys; returns how many. A lapsed lease (a write whose process died) is kept
+   * ORPHANED_KEEP_MS longer: until then the next claim of it is told `afterUnknown`.
+   */
   purgeExpired(): Promise<number>;
 }
+
+/**
+ * How long a key left in progress by a dead process (its lease lapsed) is kept before purgeExpired
+ * deletes it: as long as runOnce remembers an unknown outcome, for the same reason.
+ */
+export const ORPHANED_KEEP_MS = 60 * 60 * 1000;
 
 export function createIdempotencyRepository({ db, nowMs }: RepoContext): IdempotencyRepository {
   const held = new Set<string>();
@@ -169,7 +178,16 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
     },
 
     async purgeExpired() {
-      const r = await db.deleteFrom('idempotency_keys').where('expires_ms', '<=', nowMs()).executeTakeFirst();
+      const now = nowMs();
+      // A lapsed lease is an orphaned write, its outcome unknown: kept like an unknown key, so that a
+      // retry within the hour still checks whether it landed (see claim) instead of writing blindly.
+      const r = await db
+        .deleteFrom('idempotency_keys')
+        .where('expires_ms', '<=', now)
+        .where((eb) =>
+          eb.or([eb('status', '!=', 'in_progress'), eb('expires_ms', '<=', now - ORPHANED_KEEP_MS)]),
+        )
+        .executeTakeFirst();
       return affected(r);
     },
   };

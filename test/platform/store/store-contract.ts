@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createKeyring, keyId } from '../../../src/platform/secrets.js';
 import { pendingWriteKey } from '../../../src/platform/slack/failed-write.js';
+import { ORPHANED_KEEP_MS } from '../../../src/platform/store/idempotency.js';
 import {
   type AuditEntryInput,
   type DigestScheduleInput,
@@ -214,6 +215,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         clock.advanceSec(2);
         // Still in progress when it expired: its holder died mid-write, so the takeover checks first.
         expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed', afterUnknown: true });
+        await s.idempotency.complete(stale, 'found', 60);
         clock.advanceSec(61);
         const purged = await s.purgeExpired();
         expect(purged.idempotencyKeys).toBeGreaterThanOrEqual(1);
@@ -255,6 +257,29 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           { status: 'claimed', afterUnknown: true },
         ]);
         expect(claims.filter((c) => c?.status === 'in_progress')).toHaveLength(8);
+      });
+
+      it('purge keeps a lapsed lease for an hour (a retry still checks first), then deletes it', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('orphan');
+        await s.idempotency.claim(key, LEASE_SEC);
+        clock.advanceSec(LEASE_SEC + 1);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 0 });
+        clock.advanceSec(ORPHANED_KEEP_MS / 1000 - 2);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 0 });
+        clock.advanceSec(2);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 1 });
+        expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        // Within the hour, the retry after a purge run is told to check.
+        const other = uid('orphan');
+        await s.idempotency.claim(other, LEASE_SEC);
+        clock.advanceSec(600);
+        await s.purgeExpired();
+        expect(await s.idempotency.claim(other, LEASE_SEC)).toEqual({
+          status: 'claimed',
+          afterUnknown: true,
+        });
       });
 
       it('a done or unknown key past its expiry is a plain claim (a new write, nothing to check)', async () => {
