@@ -257,6 +257,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           { status: 'claimed', afterUnknown: true },
         ]);
         expect(claims.filter((c) => c?.status === 'in_progress')).toHaveLength(8);
+        await Promise.all([s, ...others].map((x) => x?.close())); // connections are shared with other tests
       });
 
       it('purge keeps a lapsed lease for an hour (a retry still checks first), then deletes it', async () => {
@@ -280,6 +281,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
           status: 'claimed',
           afterUnknown: true,
         });
+        await s.close();
       });
 
       it('a done or unknown key past its expiry is a plain claim (a new write, nothing to check)', async () => {
@@ -294,6 +296,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         clock.advanceSec(61);
         expect(await s.idempotency.claim(done, LEASE_SEC)).toEqual({ status: 'claimed' });
         expect(await s.idempotency.claim(unknown, LEASE_SEC)).toEqual({ status: 'claimed' });
+        await s.close();
       });
 
       it("the claim after an unknown outcome is a short lease, not the unknown key's day", async () => {
@@ -320,6 +323,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(await next.idempotency.renew(key, LEASE_SEC)).toBe(true);
         clock.advanceSec(LEASE_SEC - 1);
         expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        await Promise.all([s, retry, next].map((x) => x.close()));
       });
 
       it('a long write keeps its lease past LEASE_SEC, then its result replays for a day', async () => {
