@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isAgileError } from './agile/index.js';
+import { isAgileError, isOutcomeUnknown } from './agile/index.js';
 import { currentRequest } from './request-context.js';
 import type { Actor } from './slack/actor.js';
 import type { AuditOutcome, AuditRecordIds, Store } from './store/index.js';
@@ -80,12 +80,13 @@ export function createAuditTrail(opts: {
 }
 
 /**
- * How a failed write ended: `unknown` when the write got no answer (it may have been saved), else
+ * How a failed write ended: `unknown` when nobody knows whether the write was saved (isOutcomeUnknown:
+ * no answer, a dropped connection, a 502/504, a 500 naming App Engine's deadline), else
  * `failed`, with the error's kind (an Agile kind such as invalid, or a refusal such as reason_required).
  */
 export function failureOf(err: unknown): { outcome: AuditOutcome; errorKind: string } {
   if (isAgileError(err))
-    return { outcome: err.timedOut && err.write ? 'unknown' : 'failed', errorKind: err.kind };
+    return { outcome: isOutcomeUnknown(err) ? 'unknown' : 'failed', errorKind: err.kind };
   const kind = (err as { kind?: unknown } | null)?.kind;
   if (typeof kind === 'string') return { outcome: 'failed', errorKind: kind };
   return { outcome: 'failed', errorKind: err instanceof Error ? err.name : 'error' };

@@ -83,6 +83,32 @@ export const FAULTS: Fault[] = [
     retry: true,
   },
   {
+    // App Engine committed the write, then its gateway gave up waiting for the answer.
+    name: '504 after apply',
+    fault: {
+      kind: 'apply-then-status',
+      status: 504,
+      body: '<html><title>504 Gateway Timeout</title></html>',
+    },
+    times: 3,
+    words: /not answering properly right now \(HTTP 504\).*may have been saved/s,
+    written: 1,
+    retry: true,
+  },
+  {
+    // The request hit App Engine's deadline after the datastore committed the write.
+    name: '500 DeadlineExceededException after apply',
+    fault: {
+      kind: 'apply-then-status',
+      status: 500,
+      body: 'com.google.apphosting.api.DeadlineExceededException: This request (7d1f) started at 2026/03/10 08:00:00.000 UTC and was still executing at 2026/03/10 08:01:00.003 UTC.',
+    },
+    times: 3,
+    words: /not answering properly right now \(HTTP 500\).*may have been saved/s,
+    written: 1,
+    retry: true,
+  },
+  {
     name: 'hang (every request)',
     fault: 'all-hang',
     words: /did not answer in time/,

@@ -116,6 +116,19 @@ describe('shutdown of the real process (src/main.ts)', { timeout: 90_000 }, () =
     }
   };
 
+  /** The lease of `key` lapsed: its expiry moved into the past, as if nobody had renewed it for LEASE_SEC. */
+  const ageLease = (dbPath: string, key: string): void => {
+    const db = new BetterSqlite3(dbPath);
+    try {
+      const aged = db
+        .prepare("UPDATE idempotency_keys SET expires_ms = ? WHERE key = ? AND status = 'in_progress'")
+        .run(Date.now() - 1000, key);
+      expect(aged.changes).toBe(1);
+    } finally {
+      db.close();
+    }
+  };
+
   it('SIGTERM during a slow write: new requests are refused, the write finishes and is confirmed, exit 0', async () => {
     const c = await startChild();
     agile.faults.latencyMs = 1500;
@@ -175,7 +188,7 @@ describe('shutdown of the real process (src/main.ts)', { timeout: 90_000 }, () =
     ).toEqual([key]);
   });
 
-  it('a process killed mid-write leaves its key in progress only for the lease; a restarted process can retry it', async () => {
+  it('a process killed mid-write leaves its key in progress only for the lease; the same command retried after it finds the note and writes nothing twice', async () => {
     const c = await startChild();
     agile.faults.latencyMs = 3000;
     await quickNote(c, 'Killed mid-write');
@@ -184,6 +197,11 @@ describe('shutdown of the real process (src/main.ts)', { timeout: 90_000 }, () =
       interval: 50,
     });
     const [key = ''] = inProgressKeys(c.dbPath);
+    // Killed once the CRM has applied the note, before its (held back) answer arrives.
+    await vi.waitFor(() => expect(notesWith('Killed mid-write')).toHaveLength(1), {
+      timeout: 15_000,
+      interval: 50,
+    });
     c.proc.kill('SIGKILL');
     await c.exited;
     agile.faults.latencyMs = 0;
@@ -195,20 +213,34 @@ describe('shutdown of the real process (src/main.ts)', { timeout: 90_000 }, () =
     );
     expect(await soon.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
     await soon.close();
-    // …and once it lapses (nobody renews it) the same write can be claimed again: the retry proceeds.
-    const later = await openStore(
-      { kind: 'sqlite', path: c.dbPath },
-      { now: () => new Date(Date.now() + (LEASE_SEC + 1) * 1000) },
-    );
-    expect(await later.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
-    await later.idempotency.release(key);
-    await later.close();
+    // The lease lapses (nobody renews it): aged in the database as if LEASE_SEC had passed.
+    ageLease(c.dbPath, key);
 
-    // A restarted process on the same database: the same command goes through.
+    // A restarted process on the same database, and the SAME command again: the takeover of the
+    // dead write's key is an unknown outcome, so it first checks whether the note landed, finds it
+    // and writes nothing.
     const again = await startChild({}, c.dbPath);
+    const from = slack.log.length;
+    await quickNote(again, 'Killed mid-write');
+    const reply = await slack.waitFor(
+      'response',
+      (r) => slack.log.indexOf(r) >= from && String(r.args.text).includes('Ada Lovelace'),
+      10_000,
+    );
+    expect(String(reply.args.text)).not.toMatch(/not logged|may have been/i);
+    expect(notesWith('Killed mid-write')).toHaveLength(1);
+    expect(
+      agile.requests.filter(
+        (r) => r.method === 'POST' && /\/notes$/.test(r.path) && r.body.includes('Killed mid-write'),
+      ),
+    ).toHaveLength(1);
+    // A different command is a new write, as ever.
     await quickNote(again, 'Restarted and retried');
     await slack.waitFor('response', (r) => String(r.args.text).includes('Ada Lovelace'), 10_000);
-    expect(notesWith('Restarted and retried')).toHaveLength(1);
+    await vi.waitFor(() => expect(notesWith('Restarted and retried')).toHaveLength(1), {
+      timeout: 10_000,
+      interval: 50,
+    });
     again.proc.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { errorFromResponse } from '../../src/platform/agile/errors.js';
 import { AgileError } from '../../src/platform/agile/index.js';
 import { audited, auditSummary, createAuditTrail, failureOf } from '../../src/platform/audit.js';
 import { withRequestContext } from '../../src/platform/request-context.js';
@@ -80,6 +81,8 @@ describe('failureOf', () => {
         }),
       ),
     ).toEqual({ outcome: 'failed', errorKind: 'unavailable' });
+    const gateway = errorFromResponse({ status: 504, body: '', request: { method: 'POST', path: '/x' } });
+    expect(failureOf(gateway)).toEqual({ outcome: 'unknown', errorKind: 'unavailable' });
     expect(failureOf(Object.assign(new Error('x'), { kind: 'reason_required' }))).toEqual({
       outcome: 'failed',
       errorKind: 'reason_required',

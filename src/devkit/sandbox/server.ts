@@ -29,14 +29,18 @@ export interface RecordedRequest {
  * - `drop`: the connection is reset before anything is applied;
  * - `hang`: never answered and never applied (the client times out; close() ends it);
  * - `apply-then-drop`: applied, then the connection is reset instead of answering;
- * - `apply-then-hang`: applied, and the answer never comes (the client times out).
+ * - `apply-then-hang`: applied, and the answer never comes (the client times out);
+ * - `apply-then-status`: applied, then answered with that status/body instead of the result (App
+ *   Engine committed, then its gateway gave up with a 504, or the request hit its deadline: a 500
+ *   naming DeadlineExceededException).
  */
 export type TargetedFault =
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; contentType?: string }
   | { kind: 'drop' }
   | { kind: 'hang' }
   | { kind: 'apply-then-drop' }
-  | { kind: 'apply-then-hang' };
+  | { kind: 'apply-then-hang' }
+  | { kind: 'apply-then-status'; status: number; body?: string; contentType?: string };
 
 export interface FaultRule {
   /** HTTP method to match (any when absent). */
@@ -317,6 +321,11 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         if (fault.kind === 'hang') return;
         const applied = dispatch(deps, req, url, rawBody, record);
         record.status = applied.status;
+        if (fault.kind === 'apply-then-status') {
+          const body = fault.body ?? `Simulated failure after applying (status ${fault.status})`;
+          send(res, { status: fault.status, contentType: fault.contentType ?? 'text/plain', body }, record);
+          return;
+        }
         if (fault.kind === 'apply-then-drop') req.socket.destroy();
         return; // apply-then-hang: the answer is never sent
       }

@@ -33,6 +33,11 @@ export interface AgileErrorInit {
   unknownUserEmail?: string;
   /** Kind rate_limited: Agile's Retry-After, when it sent one. */
   retryAfterMs?: number;
+  /**
+   * Kind unavailable, status 500: the body names App Engine's own exception (a deadline, the
+   * datastore), not a complaint about the input (looksLikeTransientJavaException).
+   */
+  platformException?: boolean;
   cause?: unknown;
 }
 
@@ -52,6 +57,7 @@ export class AgileError extends Error {
   readonly badAnswer: BadAnswer | undefined;
   readonly unknownUserEmail: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly platformException: boolean;
 
   constructor(init: AgileErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -64,6 +70,7 @@ export class AgileError extends Error {
     this.badAnswer = init.badAnswer;
     this.unknownUserEmail = init.unknownUserEmail;
     this.retryAfterMs = init.retryAfterMs;
+    this.platformException = init.platformException ?? false;
   }
 }
 
@@ -71,12 +78,23 @@ export function isAgileError(err: unknown): err is AgileError {
   return err instanceof AgileError;
 }
 
+// Answers that come from in front of the application or after it ran out of time, not from a refusal:
+// a gateway that gave up waiting (504) or got a broken answer from the app (502). The write may have
+// been committed before that.
+const GATEWAY_STATUSES = new Set([502, 504]);
+
 /**
- * A write that was sent and got no answer (timed out, or the connection dropped): it may or may not
- * have been saved. Not a failure — a retry must first check whether it landed.
+ * A write whose outcome nobody knows: it may or may not have been saved. Not a failure — a retry must
+ * first check whether it landed. Either no answer came (timed out, or the connection dropped after
+ * sending), or the answer says the platform gave up on it without refusing it: a 502 or 504, or a 500
+ * naming App Engine's own exception (DeadlineExceededException, a datastore timeout): App Engine can
+ * commit and then hit its deadline. Any other answer (a 4xx, a 503, a 500 about the input or naming no
+ * exception) is taken as a refusal: nothing saved, the key is released.
  */
 export function isOutcomeUnknown(err: unknown): err is AgileError {
-  return err instanceof AgileError && err.write && err.kind === 'unavailable' && err.status === undefined;
+  if (!(err instanceof AgileError) || !err.write || err.kind !== 'unavailable') return false;
+  const { status } = err;
+  return status === undefined || GATEWAY_STATUSES.has(status) || (status === 500 && err.platformException);
 }
 
 const MAX_REASON_CHARS = 300;
@@ -218,6 +236,9 @@ export function errorFromResponse(failure: HttpFailure): AgileError {
     return new AgileError({
       ...base,
       kind: 'unavailable',
+      ...(status === 500 && body !== undefined && looksLikeTransientJavaException(body)
+        ? { platformException: true }
+        : {}),
       message: `Agile CRM answered ${status} to ${where}${because}`,
     });
   }

@@ -53,7 +53,7 @@ function agileErrorWords(err: AgileError): string {
         : 'the CRM rejected the input (no reason given) — check the values and try again';
     case 'unavailable': {
       if (status !== undefined)
-        return `the CRM is not answering properly right now (HTTP ${status})${TRY_LATER}`;
+        return `the CRM is not answering properly right now (HTTP ${status})${isOutcomeUnknown(err) ? UNKNOWN_OUTCOME : TRY_LATER}`;
       const what = err.timedOut ? 'the CRM did not answer in time' : 'the CRM could not be reached';
       return `${what}${err.write ? UNKNOWN_OUTCOME : TRY_LATER}`;
     }

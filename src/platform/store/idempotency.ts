@@ -13,7 +13,8 @@ export type ClaimResult =
 export interface IdempotencyRepository {
   /**
    * Atomic insert-if-absent. An in-progress key is a lease of `leaseSec` (renewed while the write
-   * runs, see runOnce); an expired key, e.g. one whose holder was killed mid-write, can be claimed again.
+   * runs, see runOnce). A lapsed lease (its holder was killed mid-write) or an unknown key is claimed
+   * again with `afterUnknown`: that write may have landed. A done key past its expiry is a plain claim.
    */
   claim(key: string, leaseSec: number): Promise<ClaimResult>;
   /** Extends the lease of a key still in progress; false when it is no longer in progress. */
@@ -34,9 +35,18 @@ export interface IdempotencyRepository {
   markUnknown(key: string, ttlSec: number): Promise<void>;
   /** Keys this store instance claimed and has neither completed nor released: its writes in flight. */
   held(): string[];
-  /** Deletes expired keys; returns how many. */
+  /**
+   * Deletes expired keys; returns how many. A lapsed lease (a write whose process died) is kept
+   * ORPHANED_KEEP_MS longer: until then the next claim of it is told `afterUnknown`.
+   */
   purgeExpired(): Promise<number>;
 }
+
+/**
+ * How long a key left in progress by a dead process (its lease lapsed) is kept before purgeExpired
+ * deletes it: as long as runOnce remembers an unknown outcome, for the same reason.
+ */
+export const ORPHANED_KEEP_MS = 60 * 60 * 1000;
 
 export function createIdempotencyRepository({ db, nowMs }: RepoContext): IdempotencyRepository {
   const held = new Set<string>();
@@ -56,6 +66,21 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           return { status: 'claimed' };
         }
 
+        // A key left in progress past its lease: its holder died mid-write (a renewing holder never lets
+        // it lapse). Whether that write reached the CRM is unknown, so the takeover checks first.
+        const orphaned = await db
+          .updateTable('idempotency_keys')
+          .set({ status: 'in_progress', created_ms: now, expires_ms: expires })
+          .where('key', '=', key)
+          .where('status', '=', 'in_progress')
+          .where('expires_ms', '<=', now)
+          .executeTakeFirst();
+        if (affected(orphaned) === 1) {
+          held.add(key);
+          return { status: 'claimed', afterUnknown: true };
+        }
+
+        // A done or unknown key past its expiry: the same intent is a new write.
         const takenOver = await db
           .updateTable('idempotency_keys')
           .set({
@@ -73,10 +98,11 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
           return { status: 'claimed' };
         }
 
-        // A write whose outcome is unknown: one retry at a time takes the key over to check it.
+        // A write whose outcome is unknown: one retry at a time takes the key over to check it, under a
+        // lease of its own (not the unknown key's long expiry), so a retry that dies too frees it soon.
         const afterUnknown = await db
           .updateTable('idempotency_keys')
-          .set({ status: 'in_progress' })
+          .set({ status: 'in_progress', expires_ms: expires })
           .where('key', '=', key)
           .where('status', '=', 'unknown')
           .executeTakeFirst();
@@ -152,7 +178,16 @@ export function createIdempotencyRepository({ db, nowMs }: RepoContext): Idempot
     },
 
     async purgeExpired() {
-      const r = await db.deleteFrom('idempotency_keys').where('expires_ms', '<=', nowMs()).executeTakeFirst();
+      const now = nowMs();
+      // A lapsed lease is an orphaned write, its outcome unknown: kept like an unknown key, so that a
+      // retry within the hour still checks whether it landed (see claim) instead of writing blindly.
+      const r = await db
+        .deleteFrom('idempotency_keys')
+        .where('expires_ms', '<=', now)
+        .where((eb) =>
+          eb.or([eb('status', '!=', 'in_progress'), eb('expires_ms', '<=', now - ORPHANED_KEEP_MS)]),
+        )
+        .executeTakeFirst();
       return affected(r);
     },
   };

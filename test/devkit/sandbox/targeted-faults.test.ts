@@ -38,6 +38,20 @@ describe('targeted faults (SimulatorFaults.inject)', () => {
     expect(notesWith('c')).toBe(1);
   });
 
+  it('apply-then-status: applied, then answered with the status (a 504, a 500 naming the deadline)', async () => {
+    const body = 'com.google.apphosting.api.DeadlineExceededException: still executing at 60s';
+    sim.faults.inject({
+      method: 'POST',
+      path: 'api/notes',
+      fault: { kind: 'apply-then-status', status: 500, body },
+    });
+    const answer = await call(sim, 'api/notes', note('f'));
+    expect(answer.status).toBe(500);
+    expect(answer.text).toBe(body);
+    expect(notesWith('f')).toBe(1);
+    expect(sim.requests.at(-1)?.fault).toBe('apply-then-status');
+  });
+
   it('hang and apply-then-hang: no answer; applied only in the second', async () => {
     sim.faults.inject({ method: 'POST', path: 'api/notes', fault: { kind: 'hang' } });
     await expect(

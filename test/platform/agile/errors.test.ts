@@ -3,8 +3,10 @@ import {
   AgileError,
   errorFromResponse,
   extractReason,
+  isOutcomeUnknown,
   looksLikeJavaException,
 } from '../../../src/platform/agile/errors.js';
+import { describeAgileError, writeFailureWords } from '../../../src/platform/slack/error-words.js';
 
 const request = { method: 'POST', path: 'api/opportunity' };
 
@@ -114,6 +116,74 @@ describe('AgileError', () => {
     const get = new AgileError({ kind: 'unavailable', message: 'x', request: { method: 'GET', path: 'p' } });
     expect(get).toMatchObject({ write: false, timedOut: false });
     expect(Object.keys(get)).not.toContain('userMessage');
+  });
+});
+
+describe('isOutcomeUnknown: may a write that failed have been saved?', () => {
+  const deadline =
+    'com.google.apphosting.api.DeadlineExceededException: This request (1) started at 2026/12/04 and was still executing at 60s';
+  const datastoreTimeout =
+    'com.google.appengine.api.datastore.DatastoreTimeoutException: The datastore operation timed out';
+  const answered = (method: string, status: number, body = '') =>
+    errorFromResponse({ status, body, request: { method, path: 'api/notes' } });
+
+  it("on a write (POST, PUT, DELETE): a 502, a 504, a 500 naming App Engine's deadline or datastore", () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      expect(isOutcomeUnknown(answered(method, 502)), `${method} 502`).toBe(true);
+      expect(isOutcomeUnknown(answered(method, 504, '<html>Gateway Timeout</html>')), `${method} 504`).toBe(
+        true,
+      );
+      expect(isOutcomeUnknown(answered(method, 500, deadline)), `${method} 500 deadline`).toBe(true);
+      expect(isOutcomeUnknown(answered(method, 500, datastoreTimeout)), `${method} 500 datastore`).toBe(true);
+    }
+    const noAnswer = new AgileError({ kind: 'unavailable', message: 'x', request, timedOut: true });
+    expect(isOutcomeUnknown(noAnswer)).toBe(true);
+    expect(answered('POST', 500, deadline).platformException).toBe(true);
+  });
+
+  it('never on a read: the same answers to a GET are plain failures', () => {
+    for (const [status, body] of [
+      [502, ''],
+      [504, ''],
+      [500, deadline],
+    ] as const) {
+      expect(isOutcomeUnknown(answered('GET', status, body)), `GET ${status}`).toBe(false);
+    }
+    const noAnswer = new AgileError({
+      kind: 'unavailable',
+      message: 'x',
+      request: { method: 'GET', path: 'p' },
+      timedOut: true,
+    });
+    expect(isOutcomeUnknown(noAnswer)).toBe(false);
+  });
+
+  it('definite failures on a write: bad input (400, a 500 about the input), 401, 403, 429, 503, a bare 500', () => {
+    const refusals = [
+      answered('POST', 400, 'Invalid input'),
+      answered('POST', 500, 'java.lang.NumberFormatException: For input string: "x"'),
+      answered('POST', 500, 'Internal Server Error'),
+      answered('POST', 401),
+      answered('POST', 403),
+      answered('POST', 429),
+      answered('POST', 503),
+      answered('PUT', 409),
+    ];
+    for (const err of refusals) expect(isOutcomeUnknown(err), `${err.status} ${err.reason}`).toBe(false);
+    expect(isOutcomeUnknown(new Error('x'))).toBe(false);
+  });
+
+  it('the user reads "may have been saved" for an unknown outcome, "not" for a refusal', () => {
+    const words = (err: unknown) =>
+      writeFailureWords(err, 'The note was not logged', 'The note may have been logged');
+    expect(words(answered('POST', 504))).toMatch(
+      /^The note may have been logged: .*HTTP 504.*may have been saved all the same\. Trying again is safe/,
+    );
+    expect(words(answered('POST', 500, deadline))).toMatch(/^The note may have been logged: .*HTTP 500/);
+    expect(words(answered('POST', 500, 'Internal Server Error'))).toMatch(
+      /^The note was not logged: .*HTTP 500\) — try again in a few minutes$/,
+    );
+    expect(describeAgileError(answered('GET', 504))).toMatch(/HTTP 504\) — try again in a few minutes$/);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseConfig } from '../../../src/platform/config.js';
 import { createKeyring, keyId } from '../../../src/platform/secrets.js';
 import { pendingWriteKey } from '../../../src/platform/slack/failed-write.js';
+import { ORPHANED_KEEP_MS } from '../../../src/platform/store/idempotency.js';
 import {
   type AuditEntryInput,
   type DigestScheduleInput,
@@ -212,7 +213,9 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         clock.advanceSec(59);
         expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'in_progress' });
         clock.advanceSec(2);
-        expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed' });
+        // Still in progress when it expired: its holder died mid-write, so the takeover checks first.
+        expect(await s.idempotency.claim(stale, 60)).toEqual({ status: 'claimed', afterUnknown: true });
+        await s.idempotency.complete(stale, 'found', 60);
         clock.advanceSec(61);
         const purged = await s.purgeExpired();
         expect(purged.idempotencyKeys).toBeGreaterThanOrEqual(1);
@@ -232,8 +235,95 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         const other = await open({ now: clock.now });
         expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
         clock.advanceSec(2);
-        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        // The dead holder's write may have reached the CRM: the takeover is told to check first.
+        expect(await other.idempotency.claim(key, LEASE_SEC)).toEqual({
+          status: 'claimed',
+          afterUnknown: true,
+        });
         expect(other.idempotency.held()).toEqual([key]);
+      });
+
+      it('a lapsed lease is taken over by one of several concurrent claims, with afterUnknown', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('killed');
+        await s.idempotency.claim(key, LEASE_SEC);
+        clock.advanceSec(LEASE_SEC + 1);
+        const others = [await open({ now: clock.now }), await open({ now: clock.now })];
+        const claims = await Promise.all(
+          Array.from({ length: 9 }, (_, i) => others[i % 2]?.idempotency.claim(key, LEASE_SEC)),
+        );
+        expect(claims.filter((c) => c?.status === 'claimed')).toEqual([
+          { status: 'claimed', afterUnknown: true },
+        ]);
+        expect(claims.filter((c) => c?.status === 'in_progress')).toHaveLength(8);
+        await Promise.all([s, ...others].map((x) => x?.close())); // connections are shared with other tests
+      });
+
+      it('purge keeps a lapsed lease for an hour (a retry still checks first), then deletes it', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('orphan');
+        await s.idempotency.claim(key, LEASE_SEC);
+        clock.advanceSec(LEASE_SEC + 1);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 0 });
+        clock.advanceSec(ORPHANED_KEEP_MS / 1000 - 2);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 0 });
+        clock.advanceSec(2);
+        expect(await s.purgeExpired()).toMatchObject({ idempotencyKeys: 1 });
+        expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'claimed' });
+        // Within the hour, the retry after a purge run is told to check.
+        const other = uid('orphan');
+        await s.idempotency.claim(other, LEASE_SEC);
+        clock.advanceSec(600);
+        await s.purgeExpired();
+        expect(await s.idempotency.claim(other, LEASE_SEC)).toEqual({
+          status: 'claimed',
+          afterUnknown: true,
+        });
+        await s.close();
+      });
+
+      it('a done or unknown key past its expiry is a plain claim (a new write, nothing to check)', async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const done = uid('done');
+        await s.idempotency.claim(done, LEASE_SEC);
+        await s.idempotency.complete(done, 1, 60);
+        const unknown = uid('unknown');
+        await s.idempotency.claim(unknown, LEASE_SEC);
+        await s.idempotency.markUnknown(unknown, 60);
+        clock.advanceSec(61);
+        expect(await s.idempotency.claim(done, LEASE_SEC)).toEqual({ status: 'claimed' });
+        expect(await s.idempotency.claim(unknown, LEASE_SEC)).toEqual({ status: 'claimed' });
+        await s.close();
+      });
+
+      it("the claim after an unknown outcome is a short lease, not the unknown key's day", async () => {
+        const clock = fakeClock();
+        const s = await open({ now: clock.now });
+        const key = uid('unknown');
+        await s.idempotency.claim(key, LEASE_SEC);
+        await s.idempotency.markUnknown(key, 24 * 3600);
+        const retry = await open({ now: clock.now });
+        expect(await retry.idempotency.claim(key, LEASE_SEC)).toEqual({
+          status: 'claimed',
+          afterUnknown: true,
+        });
+        // The retry's process dies before its first renewal: the key is blocked for one lease only.
+        clock.advanceSec(LEASE_SEC - 1);
+        const next = await open({ now: clock.now });
+        expect(await next.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        clock.advanceSec(2);
+        expect(await next.idempotency.claim(key, LEASE_SEC)).toEqual({
+          status: 'claimed',
+          afterUnknown: true,
+        });
+        // A live retry renews that lease like any write.
+        expect(await next.idempotency.renew(key, LEASE_SEC)).toBe(true);
+        clock.advanceSec(LEASE_SEC - 1);
+        expect(await s.idempotency.claim(key, LEASE_SEC)).toEqual({ status: 'in_progress' });
+        await Promise.all([s, retry, next].map((x) => x.close()));
       });
 
       it('a long write keeps its lease past LEASE_SEC, then its result replays for a day', async () => {
