@@ -120,7 +120,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     }),
     digestRuns: new Counter({
       name: 'crm_digest_runs_total',
-      help: 'Digest runs this instance finished, by outcome (posted, failed)',
+      help: 'Digest runs this instance finished, by outcome (posted, failed, skipped: an external channel)',
       labelNames: ['outcome'],
       registers,
     }),

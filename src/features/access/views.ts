@@ -85,6 +85,11 @@ export function buildPublicReplyRefusal(input: { ticketId: string; text: string 
 export const EXTERNAL_CHANNEL_SHARE_WORDS =
   'this channel is shared with another organisation, and CRM cards are not shared into such channels. A workspace admin can allow it in the app’s Home tab';
 
+/** A command refused in a channel shared with another organisation: `what` are CRM updates, digests… */
+export function externalChannelRefusalWords(what: string): string {
+  return `This channel is shared with another organisation, so ${what} are not posted here. A workspace admin can allow it in the app’s Home tab.`;
+}
+
 /** A workspace without an Agile account yet: how to connect and who can (plain text, escaped where shown). */
 export function notConnectedWords(): string {
   return 'This workspace isn’t connected to Agile CRM yet. A workspace admin or owner, or the person who installed the app, runs `/crm connect` and enters the Agile domain, an Agile user’s email and that user’s API key (Agile: Admin Settings → Developers & API). Everything else works once that is done.';

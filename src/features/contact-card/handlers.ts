@@ -1,10 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
-import { channelInfo } from '../../platform/slack/channel-info.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice } from '../../platform/slack/message.js';
-import { mayShareInto } from '../access/policy.js';
+import { crmChannelCheck } from '../access/external-channel.js';
 import { EXTERNAL_CHANNEL_SHARE_WORDS } from '../access/views.js';
 import { shareContactCard } from './use-case.js';
 import { buildSharedCardMessage, SHARE_REFUSAL_WORDS } from './views.js';
@@ -30,18 +29,15 @@ export function cardShareCallback(deps: Deps) {
     }
     // Not into a channel shared with another organisation unless the workspace allows it (checked
     // before any CRM read; a channel Slack will not describe is not shared into either).
-    if (!deps.settings.externalChannelsAllowed) {
-      const info = await channelInfo(deps.slackClient, channel).catch((err: unknown) => {
-        deps.logger.warn({ err, channel }, 'conversations.info failed before sharing a card');
-        return undefined;
-      });
-      if (!info || !mayShareInto(info, deps.settings)) {
-        await tell(
-          'error',
-          `Could not share the card: ${info ? EXTERNAL_CHANNEL_SHARE_WORDS : 'Slack did not tell me whether this channel is shared with another organisation'}.`,
-        );
-        return;
-      }
+    const check = await crmChannelCheck(deps.settings, deps.slackClient, channel);
+    if (check.kind !== 'allowed') {
+      if (check.kind === 'unknown')
+        deps.logger.warn({ err: check.error, channel }, 'conversations.info failed before sharing a card');
+      await tell(
+        'error',
+        `Could not share the card: ${check.kind === 'external' ? EXTERNAL_CHANNEL_SHARE_WORDS : 'Slack did not tell me whether this channel is shared with another organisation'}.`,
+      );
+      return;
     }
     const input = {
       ...actorOfBody(body),

@@ -2,6 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import type { CrmChannelCheck } from '../access/external-channel.js';
 import { DIGEST_DEFAULT_DAYS, type DigestOnCommand, parseDigestCommand } from './digest-command.js';
 import {
   type DigestFailure,
@@ -26,6 +27,12 @@ export interface DigestCommandActor extends Actor {
   channelId: string;
 }
 
+/**
+ * Whether the digest may be posted in the actor's channel (not one shared with another organisation
+ * unless the admin allows it): asked by `on` and `now` only, before anything is read or saved.
+ */
+export type CheckDigestChannel = () => Promise<CrmChannelCheck>;
+
 /** Renders a loaded digest for `/crm digest now` (the channel's schedule, if any, labels it). */
 export type RenderDigest = (digest: LoadedDigest, schedule: StoredSchedule | undefined) => DigestPosts;
 
@@ -36,6 +43,8 @@ export type DigestCommandOutcome =
   | { kind: 'on'; schedule: StoredSchedule; next: Date; replaced: boolean; unknownOwners: string[] }
   | { kind: 'off'; existed: boolean }
   | { kind: 'status'; schedule: StoredSchedule | undefined; next: Date | undefined }
+  /** `on` / `now` in a channel shared with another organisation (or one Slack would not describe). */
+  | { kind: 'channel_refused'; command: 'on' | 'now'; reason: 'external' | 'unknown' }
   | { kind: 'posted'; counts: { total: number }; threadMessages: number }
   | { kind: 'not_posted'; failure: DigestFailure };
 
@@ -103,9 +112,21 @@ export async function runDigestCommand(
   actor: DigestCommandActor,
   text: string,
   render: RenderDigest,
+  checkChannel: CheckDigestChannel,
 ): Promise<DigestCommandOutcome> {
   const profile = await deps.slackUsers.profile(actor.userId);
   const parsed = parseDigestCommand(text, { timeZone: profile.timeZone });
+  if (parsed.kind === 'on' || parsed.kind === 'now') {
+    const check = await checkChannel();
+    if (check.kind !== 'allowed') {
+      const err = check.kind === 'unknown' ? check.error : undefined;
+      deps.logger.info(
+        { channel: actor.channelId, command: parsed.kind, reason: check.kind, err },
+        '/crm digest refused: the channel is shared with another organisation (or could not be checked)',
+      );
+      return { kind: 'channel_refused', command: parsed.kind, reason: check.kind };
+    }
+  }
   switch (parsed.kind) {
     case 'error':
     case 'help':

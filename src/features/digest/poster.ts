@@ -76,6 +76,12 @@ const PERMANENT_ERRORS = new Set([
   'ekm_access_denied',
 ]);
 
+/**
+ * A run's recorded error when its channel was shared with another organisation at post time (and the
+ * workspace does not allow such channels): nothing was posted.
+ */
+export const EXTERNAL_CHANNEL_ERROR = 'external_channel';
+
 /** Channel problems a person can fix (invite the bot, unarchive): the digest says so. */
 export const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 

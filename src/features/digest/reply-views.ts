@@ -5,11 +5,12 @@ import { describeAgileError, writeFailureWords } from '../../platform/slack/erro
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
-import { digestRefusalWords } from '../access/views.js';
+import { digestRefusalWords, externalChannelRefusalWords } from '../access/views.js';
 import type { DigestClickOutcome } from './click-use-case.js';
 import type { DigestCommandOutcome } from './command-use-case.js';
 import { DIGEST_USAGE, type DigestOnCommand } from './digest-command.js';
 import type { DigestFailure } from './digest-run.js';
+import { EXTERNAL_CHANNEL_ERROR } from './poster.js';
 
 /** Pure builders for the digest's command answers and notices (data in, message out). */
 
@@ -115,6 +116,9 @@ function runStatusLine(schedule: StoredSchedule): string {
     return `Last digest: ${run.localDate}, posted ${when(run.postedMs ?? run.updatedMs)}.`;
   if (run.status === 'claimed') return `Last digest: ${run.localDate}, being posted.`;
   const code = /^([a-z_0-9]+):/.exec(run.error ?? '')?.[1];
+  if (code === EXTERNAL_CHANNEL_ERROR) {
+    return `Last digest: ${run.localDate}, not posted: this channel is shared with another organisation. The schedule is kept; digests resume when the channel is no longer shared or a workspace admin allows it in the app’s Home tab.`;
+  }
   const reason = knownPostError(code) ?? escapeMrkdwn(truncate(run.error ?? 'unknown error', 300));
   return `Last digest: ${run.localDate}, ⚠️ failed after ${run.attempts} attempt${run.attempts === 1 ? '' : 's'} (${reason}).`;
 }
@@ -159,6 +163,21 @@ export function buildDigestNowDone(counts: { total: number }, thread: number): S
   );
 }
 
+/** `on` / `now` in a channel shared with another organisation, or one Slack would not describe. */
+export function buildDigestChannelRefusal(
+  command: 'on' | 'now',
+  reason: 'external' | 'unknown',
+): SlackMessage {
+  const nothing = command === 'on' ? 'No digest was scheduled' : 'The digest was not posted';
+  if (reason === 'external') {
+    return buildNotice('info', `${externalChannelRefusalWords('CRM digests')} ${nothing}.`);
+  }
+  return buildNotice(
+    'error',
+    `I could not check with Slack whether this channel is shared with another organisation. ${nothing}. If it is a private channel, invite me with /invite and try again.`,
+  );
+}
+
 /** The ephemeral answer to any `/crm digest …`. */
 export function buildDigestCommandReply(outcome: DigestCommandOutcome): SlackMessage {
   switch (outcome.kind) {
@@ -179,6 +198,8 @@ export function buildDigestCommandReply(outcome: DigestCommandOutcome): SlackMes
       return buildDigestNowDone(outcome.counts, outcome.threadMessages);
     case 'not_posted':
       return buildDigestNowFailure(outcome.failure);
+    case 'channel_refused':
+      return buildDigestChannelRefusal(outcome.command, outcome.reason);
   }
 }
 

@@ -6,6 +6,7 @@ import { describeAgileError } from '../../platform/slack/error-words.js';
 import { sleep as realSleep, type Sleep } from '../../platform/sleep.js';
 import type { DigestRun, DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
 import { createTicker } from '../../platform/ticker.js';
+import { crmChannelCheck } from '../access/external-channel.js';
 import {
   digestFailureOf,
   type LoadedDigest,
@@ -15,18 +16,31 @@ import {
   postDigest,
   settingsOfSchedule,
 } from './digest-run.js';
-import { CHANNEL_ERRORS, DIGEST_EVENT_TYPE, DigestPostError, type DigestPoster } from './poster.js';
+import {
+  CHANNEL_ERRORS,
+  classifySlackError,
+  DIGEST_EVENT_TYPE,
+  DigestPostError,
+  type DigestPoster,
+  EXTERNAL_CHANNEL_ERROR,
+} from './poster.js';
 import { buildDigestFailureNotice } from './reply-views.js';
 import { dueRunOf, localDate } from './schedule.js';
 import { buildDigestMessages, type DigestMessages } from './views.js';
 
-export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'> & {
+export type SchedulerDeps = Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now'> &
   /**
-   * Each schedule's team (its Agile account, its Slack token and poster); null = not installed or not
-   * connected: its digests are skipped. Without it every schedule is this deps' (one workspace).
+   * The team's admin settings and Slack client: before each attempt the digest's channel is checked, and
+   * one shared with another organisation since the schedule was set is skipped unless the admin allows
+   * it. Every team's deps carry both; only scheduling-mechanics tests leave them out (no check then).
    */
-  forTeam?: (teamId: string) => Promise<Deps | null>;
-};
+  Partial<Pick<Deps, 'settings' | 'slackClient'>> & {
+    /**
+     * Each schedule's team (its Agile account, its Slack token and poster); null = not installed or not
+     * connected: its digests are skipped. Without it every schedule is this deps' (one workspace).
+     */
+    forTeam?: (teamId: string) => Promise<Deps | null>;
+  };
 
 /** Where one schedule's digest is read and posted. */
 interface TeamTarget {
@@ -110,6 +124,18 @@ export function staleThreadRunOf(
   if (run?.status !== 'posted' || run.messageTs === null || run.threadPosted >= run.threadTotal) return null;
   if (now.getTime() - run.updatedMs < staleClaimMs) return null;
   return run.localDate === localDate(now, schedule.timeZone) ? run : null;
+}
+
+/**
+ * Whether the team's digest may go into `channel` now: false when it is shared with another organisation
+ * and the admin does not allow that. A channel Slack will not describe throws its error as a
+ * DigestPostError (channel_not_found: not retried, like a post there; a network error: retried).
+ */
+async function mayPostIn(team: SchedulerDeps, channel: string): Promise<boolean> {
+  if (!team.settings || !team.slackClient) return true;
+  const check = await crmChannelCheck(team.settings, team.slackClient, channel);
+  if (check.kind === 'unknown') throw classifySlackError(check.error);
+  return check.kind === 'allowed';
 }
 
 /** This instance no longer holds the run (another took it over): stop posting, report nothing. */
@@ -198,10 +224,32 @@ export function createDigestScheduler(opts: DigestSchedulerOptions): DigestSched
         'resuming digest thread replies',
       );
     }
+    const skipExternal = async () => {
+      runLog.warn(
+        { posted },
+        'digest not posted: the channel is shared with another organisation (the schedule is kept)',
+      );
+      opts.metrics?.digestRuns.inc({ outcome: 'skipped' });
+      // Today's run is done either way: `/crm digest status` says why; tomorrow's is checked again.
+      await (posted
+        ? deps.store.digestRuns.threadProgress(run.id, instanceId, prepared?.thread.length ?? run.threadTotal)
+        : deps.store.digestRuns.markFailed(
+            run.id,
+            `${EXTERNAL_CHANNEL_ERROR}: shared with another organisation`,
+          )
+      ).catch((err: unknown) => runLog.error({ err }, 'could not record the skipped digest'));
+    };
     let lastError: unknown;
     const attempts = retryDelays.length + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
+        // Checked at post time (cached five minutes): a channel shared with another organisation since
+        // the schedule was set gets nothing. The schedule stays: it resumes once the channel is
+        // unshared or an admin allows such channels.
+        if (!(await mayPostIn(target.deps, channel))) {
+          await skipExternal();
+          return;
+        }
         // Built once: a retry resumes the same messages where posting stopped.
         prepared ??= render(await loadDigest(target.deps, settingsOfSchedule(schedule), deps.now()));
         if (progress.mainTs === undefined) {

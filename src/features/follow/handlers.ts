@@ -4,6 +4,7 @@ import { actorOfBody, actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
+import { externalChannelRefusalWords } from '../access/views.js';
 import {
   ChannelUnavailableError,
   type FollowOutcome,
@@ -50,10 +51,7 @@ export const followCommandHandler: CommandHandler<'follow'> = async (cmd, { comm
   if ((external === true || external === 'true') && !deps.settings.externalChannelsAllowed) {
     await respond({
       response_type: 'ephemeral',
-      ...buildNotice(
-        'info',
-        'This channel is shared with another organisation, so CRM updates are not posted here. A workspace admin can allow it in the app’s Home tab.',
-      ),
+      ...buildNotice('info', externalChannelRefusalWords('CRM updates')),
     });
     return;
   }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
-import { channelInfo } from '../../platform/slack/channel-info.js';
+import { crmChannelCheck } from '../access/external-channel.js';
 import { agileRecordUrl, parseAgileLink } from './agile-link.js';
 import { createUnfurlCards } from './use-case.js';
 import { buildUnfurlBlocks } from './views.js';
@@ -19,15 +19,12 @@ const MAX_LINKS = 10;
  * cannot be checked (the composer's preview has no channel yet).
  */
 async function mayUnfurlIn(deps: Deps, client: LinkSharedArgs['client'], channel: string): Promise<boolean> {
-  if (deps.settings.externalChannelsAllowed) return true;
-  try {
-    const info = await channelInfo(client, channel);
-    if (info.isExtShared) deps.logger.debug({ channel }, 'unfurl: externally shared channel, not unfurled');
-    return !info.isExtShared;
-  } catch (err) {
-    deps.logger.debug({ err, channel }, 'unfurl: channel could not be checked, not unfurled');
-    return false;
-  }
+  const check = await crmChannelCheck(deps.settings, client, channel);
+  if (check.kind === 'external')
+    deps.logger.debug({ channel }, 'unfurl: externally shared channel, not unfurled');
+  if (check.kind === 'unknown')
+    deps.logger.debug({ err: check.error, channel }, 'unfurl: channel could not be checked, not unfurled');
+  return check.kind === 'allowed';
 }
 
 /**

@@ -68,10 +68,10 @@ const ALLOW_ALL: TestBotOptions['workspace'] = {
   installerUserId: IVY.id,
 };
 
-function useBot(workspace: TestBotOptions['workspace']): () => TestBot {
+function useBot(workspace: TestBotOptions['workspace'], extra: Partial<TestBotOptions> = {}): () => TestBot {
   let t: TestBot | undefined;
   beforeAll(async () => {
-    t = await startTestBot({ users: USERS, scheduler: { enabled: false }, workspace });
+    t = await startTestBot({ users: USERS, scheduler: { enabled: false }, workspace, ...extra });
   });
   afterAll(() => t?.close());
   beforeEach(() => {
@@ -131,8 +131,51 @@ function digestClick(
   });
 }
 
+/** `/crm {text}` in the channel shared with another organisation; its ephemeral answer. */
+async function commandInExtChannel(t: TestBot, text: string, overrides: Record<string, unknown> = {}) {
+  const earlier = new Set(t.slack.calls(RESPONSE));
+  const res = await t.command(text, { channel: EXT_CHANNEL, overrides });
+  expect(res.status).toBe(200);
+  const answer = await t.slack.waitFor(RESPONSE, (c) => !earlier.has(c));
+  expect(answer.args.response_type).toBe('ephemeral');
+  return textOf(answer);
+}
+
+/** The bot's clock runs this far ahead: a schedule saved "now" for 00:00 UTC is due a day later. */
+let clockOffsetMs = 0;
+const DAY_MS = 86_400_000;
+const movableClock = () => new Date(Date.now() + clockOffsetMs);
+const SCHEDULED: Partial<TestBotOptions> = {
+  now: movableClock,
+  scheduler: { perChannelIntervalMs: 0, retryDelaysMs: [] },
+};
+
+/** A digest for 00:00 UTC in `channel`, ticked a day later; resolves once the scheduler is idle. */
+async function scheduledDigestIn(t: TestBot, channelId: string) {
+  const scheduler = t.bot.digestScheduler;
+  if (!scheduler) throw new Error('this bot runs no digest scheduler');
+  await t.bot.deps.store.digestSchedules.upsert({
+    teamId: TEAM.id,
+    channelId,
+    time: '00:00',
+    timeZone: 'UTC',
+    horizonDays: 7,
+    weekdaysOnly: false,
+    ownerEmails: null,
+    userId: USER.id,
+  });
+  clockOffsetMs = DAY_MS;
+  try {
+    const report = await scheduler.tick();
+    await scheduler.idle();
+    return report;
+  } finally {
+    clockOffsetMs = 0;
+  }
+}
+
 describe('strict defaults', () => {
-  const bot = useBot({ personal: DEFAULT_USER_PERSONAL, installerUserId: IVY.id });
+  const bot = useBot({ personal: DEFAULT_USER_PERSONAL, installerUserId: IVY.id }, SCHEDULED);
 
   describe('entry: another organisation’s users and guests get a short refusal and no CRM data', () => {
     it('a member looks up a contact', async () => {
@@ -343,6 +386,37 @@ describe('strict defaults', () => {
       expect(t.logs.some((l) => l.msg === 'digest click handled' && l.outcome === 'applied')).toBe(true);
     });
 
+    it('the owner snoozes their task', async () => {
+      const t = bot();
+      const task = pendingTaskOf(t, RAJ.email as string);
+      const due = task.dueEpochSec; // the simulator's record changes in place
+      await t.interact(digestClick(task.id, due, RAJ, 'snooze'));
+      await t.idle();
+      const after = simulatorOf(t).state.tasks.find((x) => x.id === task.id);
+      expect(after?.dueEpochSec).toBeGreaterThan(due);
+      expect(after?.isComplete).toBe(false);
+      expect(t.logs.some((l) => l.msg === 'digest click handled' && l.outcome === 'applied')).toBe(true);
+      expect(t.slack.calls(RESPONSE).map(textOf).join()).not.toContain('Only the task’s owner');
+    });
+
+    it('Reassign by the task’s owner, who is no admin', async () => {
+      const t = bot();
+      const task = pendingTaskOf(t, RAJ.email as string);
+      const sim = simulatorOf(t);
+      const alice = sim.state.users.find((u) => u.email === 'alice.moreno@example.com');
+      t.slack.users.set('U0AMORENO', {
+        ...base,
+        id: 'U0AMORENO',
+        name: 'am',
+        realName: 'Alice Moreno',
+        email: 'alice.moreno@example.com',
+      });
+      await t.interact(digestClick(task.id, task.dueEpochSec, RAJ, 'reassign', 'U0AMORENO'));
+      await t.idle();
+      expect(sim.state.tasks.find((x) => x.id === task.id)?.ownerId).toBe(alice?.id);
+      expect(t.slack.calls(RESPONSE).map(textOf).join()).not.toContain('Only the task’s owner');
+    });
+
     it('Reassign: refused to a member, allowed to an admin and to the installer', async () => {
       const t = bot();
       const task = pendingTaskOf(t, RAJ.email as string);
@@ -414,11 +488,109 @@ describe('strict defaults', () => {
       expect(textOf(answer)).not.toContain('Only workspace admins');
       expect(textOf(answer)).toContain('Agile');
     });
+
+    it('/crm connect: refused to a member, allowed to the installer who is no admin', async () => {
+      const t = bot();
+      await t.command('connect', { user: { id: BOB.id } });
+      expect(textOf(await t.slack.waitFor(RESPONSE))).toContain(
+        'Only workspace admins and owners (and whoever installed the app) can connect',
+      );
+      await t.idle();
+      t.slack.reset();
+      // Past the admin check: this bot's account comes from its configuration, which says so.
+      await t.command('connect', { user: { id: IVY.id } });
+      const answer = textOf(await t.slack.waitFor(RESPONSE));
+      expect(answer).not.toContain('Only workspace admins');
+      expect(answer).toContain('comes from the bot’s configuration');
+    });
+  });
+
+  it('/crm connect me by a guest: refused while guests are not allowed', async () => {
+    const t = bot();
+    let res: Awaited<ReturnType<TestBot['command']>> | undefined;
+    const requests = await agileRequestsDuring(t, async () => {
+      res = await t.command('connect me', { user: { id: GUEST.id } });
+    });
+    expect(JSON.stringify(res?.json)).toContain(
+      'Guests can’t use the CRM app in this workspace — ask an admin.',
+    );
+    expect(t.slack.calls('views.open')).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  describe('/crm digest in a channel shared with another organisation', () => {
+    it.each([
+      ['on 08:30', 'No digest was scheduled'],
+      ['now', 'The digest was not posted'],
+    ])('`/crm digest %s` is refused: nothing saved, nothing read, nothing posted', async (sub, nothing) => {
+      const t = bot();
+      let answer = '';
+      const requests = await agileRequestsDuring(t, async () => {
+        answer = await commandInExtChannel(t, `digest ${sub}`);
+      });
+      expect(answer).toContain(
+        'This channel is shared with another organisation, so CRM digests are not posted here. A workspace admin can allow it in the app’s Home tab.',
+      );
+      expect(answer).toContain(nothing);
+      expect(requests).toEqual([]);
+      expect(t.slack.calls('chat.postMessage')).toEqual([]);
+      expect(await t.bot.deps.store.digestSchedules.get(EXT_CHANNEL.id)).toBeUndefined();
+      t.slack.assertNoViolations();
+    });
+
+    it('Slack’s own mark on the command is enough (a channel conversations.info has not seen shared)', async () => {
+      const t = bot();
+      t.slack.channels.delete(EXT_CHANNEL.id);
+      const marked = { ...EXT_CHANNEL, id: 'C0MARKED' };
+      const res = await t.command('digest now', {
+        channel: marked,
+        overrides: { is_ext_shared_channel: 'true' } as Record<string, unknown>,
+      });
+      expect(res.status).toBe(200);
+      expect(textOf(await t.slack.waitFor(RESPONSE))).toContain('so CRM digests are not posted here');
+      await t.idle();
+      expect(t.slack.calls('chat.postMessage')).toEqual([]);
+    });
+
+    it('`off` and `status` still answer there', async () => {
+      const t = bot();
+      expect(await commandInExtChannel(t, 'digest status')).toContain('There is no digest in this channel');
+      expect(await commandInExtChannel(t, 'digest off')).toContain('There is no digest in this channel');
+    });
+
+    it('a scheduled digest in a channel shared since is skipped, and the schedule is kept', async () => {
+      const t = bot();
+      let report: Awaited<ReturnType<typeof scheduledDigestIn>> | undefined;
+      const requests = await agileRequestsDuring(t, async () => {
+        report = await scheduledDigestIn(t, EXT_CHANNEL.id);
+      });
+      try {
+        expect(report).toMatchObject({ due: 1, claimed: 1 });
+        expect(requests).toEqual([]);
+        expect(t.slack.calls('chat.postMessage')).toEqual([]);
+        expect(
+          t.logs.some(
+            (l) =>
+              l.msg ===
+                'digest not posted: the channel is shared with another organisation (the schedule is kept)' &&
+              l.channel === EXT_CHANNEL.id,
+          ),
+        ).toBe(true);
+        const kept = await t.bot.deps.store.digestSchedules.get(EXT_CHANNEL.id);
+        expect(kept?.enabled).toBe(true);
+        expect(kept?.lastRun?.status).toBe('failed');
+        const status = await commandInExtChannel(t, 'digest status');
+        expect(status).toContain('not posted: this channel is shared with another organisation');
+        expect(status).toContain('The schedule is kept');
+      } finally {
+        await t.bot.deps.store.digestSchedules.delete(EXT_CHANNEL.id);
+      }
+    });
   });
 });
 
 describe('an admin who allowed everything', () => {
-  const bot = useBot(ALLOW_ALL);
+  const bot = useBot(ALLOW_ALL, SCHEDULED);
 
   it('guests use the app; another organisation’s users still do not', async () => {
     const t = bot();
@@ -452,6 +624,39 @@ describe('an admin who allowed everything', () => {
     );
     const posted = await t.slack.waitFor('chat.postMessage');
     expect(posted.args.channel).toBe(EXT_CHANNEL.id);
+    await t.idle();
     t.slack.assertNoViolations();
+  });
+
+  it('a guest connects their own Agile account: the form opens', async () => {
+    const t = bot();
+    await t.command('connect me', { user: { id: GUEST.id } });
+    const opened = await t.slack.waitFor('views.open');
+    expect((opened.args.view as { callback_id: string }).callback_id).toBe(CALLBACK.connectModal);
+    await t.idle();
+    expect(t.slack.calls(RESPONSE).map(textOf).join()).not.toContain('Guests can’t');
+  });
+
+  it('`/crm digest on` and `now` work in a channel shared with another organisation', async () => {
+    const t = bot();
+    try {
+      expect(await commandInExtChannel(t, 'digest on 08:30 UTC')).toContain('Digest turned on');
+      expect(await commandInExtChannel(t, 'digest now')).toContain('Digest posted');
+      expect(t.slack.calls('chat.postMessage').some((c) => c.args.channel === EXT_CHANNEL.id)).toBe(true);
+    } finally {
+      await t.bot.deps.store.digestSchedules.delete(EXT_CHANNEL.id);
+    }
+  });
+
+  it('a scheduled digest is posted in a channel shared with another organisation', async () => {
+    const t = bot();
+    try {
+      expect(await scheduledDigestIn(t, EXT_CHANNEL.id)).toMatchObject({ due: 1, claimed: 1 });
+      const posted = t.slack.calls('chat.postMessage').filter((c) => c.args.channel === EXT_CHANNEL.id);
+      expect(posted.length).toBeGreaterThan(0);
+      expect((await t.bot.deps.store.digestSchedules.get(EXT_CHANNEL.id))?.lastRun?.status).toBe('posted');
+    } finally {
+      await t.bot.deps.store.digestSchedules.delete(EXT_CHANNEL.id);
+    }
   });
 });

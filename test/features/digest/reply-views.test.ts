@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildDigestChannelRefusal,
   buildDigestClickNotice,
   buildDigestCommandReply,
   buildDigestFailureNotice,
+  buildDigestStatusReply,
   describeDigestSettings,
   describePostError,
 } from '../../../src/features/digest/reply-views.js';
@@ -54,5 +56,51 @@ describe('digest failure words', () => {
     const reply = buildDigestCommandReply({ kind: 'needs_email' });
     expect(JSON.stringify(reply.blocks)).toContain('`owner me` needs the email of your Slack profile');
     expect(validateMessage(reply)).toEqual([]);
+  });
+});
+
+describe('a channel shared with another organisation', () => {
+  it('`on` and `now` are refused saying why and what did not happen', () => {
+    const on = JSON.stringify(buildDigestChannelRefusal('on', 'external'));
+    expect(on).toContain(
+      'This channel is shared with another organisation, so CRM digests are not posted here',
+    );
+    expect(on).toContain('No digest was scheduled');
+    const unknown = JSON.stringify(buildDigestChannelRefusal('now', 'unknown'));
+    expect(unknown).toContain('I could not check with Slack');
+    expect(unknown).toContain('The digest was not posted');
+    for (const m of [
+      buildDigestChannelRefusal('on', 'external'),
+      buildDigestChannelRefusal('now', 'unknown'),
+    ])
+      expect(validateMessage(m)).toEqual([]);
+  });
+
+  it('status says a skipped scheduled digest was not posted and that the schedule is kept', () => {
+    const reply = JSON.stringify(
+      buildDigestStatusReply(
+        {
+          id: 's1',
+          teamId: 'T1',
+          channelId: 'C1',
+          time: '09:00',
+          timeZone: 'UTC',
+          horizonDays: 3,
+          weekdaysOnly: false,
+          ownerEmails: null,
+          enabled: true,
+          lastRun: {
+            status: 'failed',
+            localDate: '2026-01-15',
+            attempts: 1,
+            error: 'external_channel: shared with another organisation',
+          },
+        } as unknown as Parameters<typeof buildDigestStatusReply>[0],
+        new Date('2026-01-16T09:00:00Z'),
+      ),
+    );
+    expect(reply).toContain('2026-01-15, not posted: this channel is shared with another organisation');
+    expect(reply).toContain('The schedule is kept');
+    expect(reply).not.toContain('failed after');
   });
 });
