@@ -35,6 +35,9 @@ import { restoreDigestLine } from '../features/digest/undo-line.js';
 import { followPickCallback, unfollowCallback } from '../features/follow/handlers.js';
 import {
   appHomeOpenedCallback,
+  homeMapAgileUserOptionsCallback,
+  homeMapMemberCallback,
+  homeMapMemberSubmissionCallback,
   homeSettingsCallback,
   homeTaskCompleteCallback,
   homeTaskSnoozeCallback,
@@ -89,9 +92,18 @@ function teamOf(body: unknown, context: { teamId?: string }): string {
   return context.teamId ?? b.team_id ?? b.team?.id ?? '';
 }
 
+/** App Home's admin controls (settings, the user mapping and its modal): they work unconnected too. */
+const HOME_ADMIN_ACTIONS: ReadonlySet<string> = new Set([
+  ACTION.homeSettings,
+  ACTION.homeUserLink,
+  ACTION.homeMapMember,
+  ACTION.homeMapAgileUser,
+]);
+
 /**
  * What still works before the workspace is connected to Agile: `/crm help`, `/crm connect` and
- * `/crm disconnect` (and `me`), the connect feature's buttons and forms, App Home and its settings.
+ * `/crm disconnect` (and `me`), the connect feature's buttons and forms, App Home, its settings and
+ * user mapping.
  */
 export function worksUnconnected(raw: unknown): boolean {
   const body = (raw ?? {}) as {
@@ -99,6 +111,8 @@ export function worksUnconnected(raw: unknown): boolean {
     text?: string;
     type?: string;
     actions?: { action_id?: string }[];
+    /** An options load (block_suggestion) names its select here. */
+    action_id?: string;
     view?: { callback_id?: string };
     event?: { type?: string };
   };
@@ -108,8 +122,12 @@ export function worksUnconnected(raw: unknown): boolean {
   }
   const actionId = body.actions?.[0]?.action_id ?? '';
   if (/^(connect|disconnect)_/.test(actionId)) return true;
-  if (actionId === ACTION.homeSettings || actionId === ACTION.homeUserLink) return true;
-  if (/^(connect|disconnect)/.test(body.view?.callback_id ?? '')) return true;
+  if (HOME_ADMIN_ACTIONS.has(actionId)) return true;
+  if (body.type === 'block_suggestion' && HOME_ADMIN_ACTIONS.has(body.action_id ?? '')) return true;
+  const callbackId = body.view?.callback_id ?? '';
+  if (/^(connect|disconnect)/.test(callbackId)) return true;
+  // The mapping modal's submission (its options loads carry the view too: checked above by action).
+  if (body.type === 'view_submission' && callbackId === CALLBACK.homeMapMemberModal) return true;
   return body.event?.type === EVENT.appHomeOpened;
 }
 
@@ -398,6 +416,18 @@ export function registerListeners(
   app.action(
     ACTION.homeUserLink,
     gate((d) => homeUserLinkCallback(d)),
+  );
+  app.action(
+    ACTION.homeMapMember,
+    gate((d) => homeMapMemberCallback(d)),
+  );
+  app.options(
+    ACTION.homeMapAgileUser,
+    gate((d) => homeMapAgileUserOptionsCallback(d)),
+  );
+  app.view(
+    CALLBACK.homeMapMemberModal,
+    gate((d) => homeMapMemberSubmissionCallback(d)),
   );
   app.action(
     ACTION.followPick,

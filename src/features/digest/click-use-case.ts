@@ -3,7 +3,7 @@ import type { DomainUser, Task } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
-import { agileEmailFor } from '../../platform/workspace/identity.js';
+import { agileEmailFor, agileIdentityFor } from '../../platform/workspace/identity.js';
 import { isWorkspaceAdmin } from '../access/admin.js';
 import { digestNeedsOwner, digestPermission, isOwnerByEmail } from '../access/policy.js';
 import { DIGEST_DEFAULT_DAYS } from './digest-command.js';
@@ -54,6 +54,7 @@ export type DigestClickOutcome =
   /** Reassign with nobody picked (the select was cleared). */
   | { kind: 'ignored' }
   | { kind: 'stale_button' }
+  /** Reassign: no override, personal connection or Slack email says who the picked member is in Agile. */
   | { kind: 'no_email'; name: string }
   | { kind: 'no_agile_user'; email: string }
   /** The clicker may not do this to this task (see features/access/policy.ts): nothing written. */
@@ -106,7 +107,8 @@ function clickMs(input: DigestClickInput, now: () => Date): number {
 /**
  * What the click asks of the task. Snooze 1 day: a future due moves one day later, an overdue one to
  * tomorrow at its time of day (in the digest's zone), computed from the due the button showed and the
- * click's time. Reassign: the picked Slack user's email → the Agile user with that email.
+ * click's time. Reassign: the picked Slack user's Agile email (the user mapping: override, their own
+ * Agile connection, else their Slack email) → the Agile user with that email.
  */
 async function changeOf(
   deps: DigestClickDeps,
@@ -124,10 +126,14 @@ async function changeOf(
     }
     case 'reassign': {
       if (!input.pickedUserId) return { refused: { kind: 'ignored' } };
-      const profile = await deps.slackUsers.profile(input.pickedUserId);
-      if (!profile.email) return { refused: { kind: 'no_email', name: profile.name } };
-      const owner = await deps.owners.byEmail(profile.email);
-      if (!owner) return { refused: { kind: 'no_agile_user', email: profile.email } };
+      // The picked member's Agile user as the mapping says (override, their own connection, Slack email).
+      const identity = await agileIdentityFor(deps, input.pickedUserId, input.actor.userId);
+      if (!identity) {
+        const { name } = await deps.slackUsers.profile(input.pickedUserId);
+        return { refused: { kind: 'no_email', name } };
+      }
+      const owner = await deps.owners.byEmail(identity.email);
+      if (!owner) return { refused: { kind: 'no_agile_user', email: identity.email } };
       return { change: { kind: 'reassign', owner } };
     }
   }

@@ -2,6 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import type { DigestSchedule as StoredSchedule } from '../../platform/store/index.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
 import type { CrmChannelCheck } from '../access/external-channel.js';
 import { DIGEST_DEFAULT_DAYS, type DigestOnCommand, parseDigestCommand } from './digest-command.js';
 import {
@@ -18,7 +19,7 @@ import { nextPostOf } from './schedule.js';
 
 export type DigestCommandDeps = Pick<
   Deps,
-  'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now' | 'digestPoster'
+  'agile' | 'owners' | 'slackUsers' | 'logger' | 'store' | 'now' | 'digestPoster' | 'connection' | 'teamId'
 >;
 
 /** Who typed `/crm digest …`, and where. */
@@ -38,7 +39,7 @@ export type RenderDigest = (digest: LoadedDigest, schedule: StoredSchedule | und
 
 export type DigestCommandOutcome =
   | { kind: 'usage'; message: string; isError: boolean }
-  /** `owner me` without an email on the caller's Slack profile. */
+  /** `owner me` when nothing (override, personal connection, Slack email) says who the caller is in Agile. */
   | { kind: 'needs_email' }
   | { kind: 'on'; schedule: StoredSchedule; next: Date; replaced: boolean; unknownOwners: string[] }
   | { kind: 'off'; existed: boolean }
@@ -52,10 +53,11 @@ async function turnOn(
   deps: DigestCommandDeps,
   actor: DigestCommandActor,
   command: DigestOnCommand,
-  callerEmail: string | undefined,
 ): Promise<DigestCommandOutcome> {
   const emails = [...(command.owners?.emails ?? [])];
   if (command.owners?.me) {
+    // `me` is the caller's Agile user as the user mapping says (override, their connection, Slack email).
+    const callerEmail = await agileEmailFor({ ...deps, teamId: deps.teamId || actor.teamId }, actor.userId);
     if (!callerEmail) return { kind: 'needs_email' };
     const mine = callerEmail.toLowerCase();
     if (!emails.includes(mine)) emails.unshift(mine);
@@ -132,7 +134,7 @@ export async function runDigestCommand(
     case 'help':
       return { kind: 'usage', message: parsed.message, isError: parsed.kind === 'error' };
     case 'on':
-      return turnOn(deps, actor, parsed, profile.email);
+      return turnOn(deps, actor, parsed);
     case 'off':
       return { kind: 'off', existed: await deps.store.digestSchedules.delete(actor.channelId) };
     case 'status': {

@@ -185,7 +185,7 @@ export function buildDigestCommandReply(outcome: DigestCommandOutcome): SlackMes
       return buildDigestUsageReply(outcome.message, outcome.isError);
     case 'needs_email':
       return buildDigestUsageReply(
-        '`owner me` needs the email of your Slack profile, and I cannot see it. Use `owner you@company.com`.',
+        '`owner me` needs to know your Agile user, and I cannot tell it: no admin mapping, no Agile connection of yours (`/crm connect me`) and no email on your Slack profile. Use `owner you@company.com`.',
         true,
       );
     case 'on':
@@ -216,7 +216,7 @@ export function buildDigestClickNotice(
     case 'no_email':
       return buildNotice(
         'error',
-        `I cannot see an email for ${outcome.name}, so I cannot find their Agile CRM user.`,
+        `I cannot tell who ${outcome.name} is in Agile CRM: no admin mapping, no Agile connection of their own and no email on their Slack profile.`,
       );
     case 'no_agile_user':
       return buildNotice(

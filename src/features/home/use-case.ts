@@ -76,16 +76,29 @@ export interface MappingRow {
   name: string;
   identity: AgileIdentity | null;
   /** The Agile user with that email; undefined when none has it. */
-  agileUser?: { id: string; name: string; email: string };
+  agileUser?: AgileUserChoice;
+}
+
+/** How every member is matched (counts), above the short list. */
+export interface MappingSummary {
+  members: number;
+  /** Members matched by each source. */
+  override: number;
+  personal: number;
+  slack: number;
+  /** Members with no Agile user: no email to match, or no Agile user has it. */
+  unmatched: number;
 }
 
 export interface HomeAdminData {
   settings: WorkspaceSettings;
+  /** The first members by name (a short list: "Map a member…" reaches everyone). */
   rows: MappingRow[];
-  /** Members left out of the mapping (App Home's 100-block limit). */
+  /** Members left out of the list (App Home's 100-block limit). */
   moreMembers: number;
+  summary: MappingSummary;
   /** Agile users an override can name (with an email). */
-  agileUsers: { id: string; name: string; email: string }[];
+  agileUsers: AgileUserChoice[];
   /** Reading the Agile users failed: the words say why (the override pickers are then left out). */
   agileUsersError?: string;
 }
@@ -102,7 +115,7 @@ export interface HomeData {
   admin: HomeAdminData | null;
 }
 
-/** Members listed in the mapping at most (a row is one block; the view has 100). */
+/** Members listed in the mapping summary at most (a row is one block; the view has 100). */
 export const MAPPING_MAX_ROWS = 20;
 /** Deal pages read for my deals without a personal connection (the deal list is not filtered by owner). */
 const DEAL_PAGES = 5;
@@ -121,7 +134,13 @@ export function isHomeAdmin(
   return profile.isAdmin || deps.connection.installerUserId === userId;
 }
 
-function userOption(u: DomainUser): { id: string; name: string; email: string } | undefined {
+/** The request's user is an admin (checked again on every mapping or settings change). */
+export async function isActorHomeAdmin(deps: HomeDeps, actor: Actor): Promise<boolean> {
+  const profile = await deps.slackUsers.profile(actor.userId);
+  return isHomeAdmin(deps, actor.userId, profile);
+}
+
+function userOption(u: DomainUser): AgileUserChoice | undefined {
   if (!u.email) return undefined;
   return { id: String(u.id), name: u.name || u.email, email: u.email.toLowerCase() };
 }
@@ -206,17 +225,15 @@ async function myDigests(deps: HomeDeps, teamId: string, userId: string): Promis
   );
 }
 
-/** Every member (not bots, not deactivated) with the Agile user they map to. */
-async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Promise<HomeAdminData> {
-  const settings = await deps.store.settings.get(teamId);
-  let agileUsers: HomeAdminData['agileUsers'] = [];
-  let agileUsersError: string | undefined;
-  try {
-    agileUsers = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
-  } catch (err) {
-    agileUsersError = describeAgileError(err);
-  }
-  const byEmail = new Map(agileUsers.map((u) => [u.email, u]));
+/** An Agile user an override can name. */
+export interface AgileUserChoice {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** Members (not bots, not deactivated, by name) from users.list, with the email Slack shows. */
+async function listMembers(deps: HomeDeps): Promise<{ id: string; name: string; email?: string }[]> {
   const members: { id: string; name: string; email?: string }[] = [];
   let cursor: string | undefined;
   do {
@@ -228,15 +245,40 @@ async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Pro
     }
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);
-  members.sort((a, b) => a.name.localeCompare(b.name));
-  const shown = members.slice(0, MAPPING_MAX_ROWS);
-  // One query for the overrides and users.list's emails: no users.info or store read per member.
-  const links = new Map((await deps.store.userLinks.list(teamId)).map((l) => [l.slackUserId, l]));
+  return members.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Every member with the Agile user they map to (agileIdentityFor, with each member's own stored personal
+ * connection); the first MAPPING_MAX_ROWS are listed, all are counted.
+ */
+async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Promise<HomeAdminData> {
+  const settings = await deps.store.settings.get(teamId);
+  let agileUsers: HomeAdminData['agileUsers'] = [];
+  let agileUsersError: string | undefined;
+  try {
+    agileUsers = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
+  } catch (err) {
+    agileUsersError = describeAgileError(err);
+  }
+  const byEmail = new Map(agileUsers.map((u) => [u.email, u]));
+  const members = await listMembers(deps);
+  // One query each for the overrides and the personal connections, and users.list's emails: no
+  // users.info or store read per member.
+  const [linkList, personalList] = await Promise.all([
+    deps.store.userLinks.list(teamId),
+    deps.store.workspaces.listPersonalAccounts(teamId),
+  ]);
+  const links = new Map(linkList.map((l) => [l.slackUserId, l]));
+  const personal = new Map(personalList.map((p) => [p.slackUserId, p]));
   const listed = new Map(members.map((m) => [m.id, m]));
   const identityDeps: IdentityDeps = {
     teamId,
     connection: deps.connection,
-    store: { userLinks: { ...deps.store.userLinks, get: async (_team, id) => links.get(id) } },
+    store: {
+      userLinks: { get: async (_team, id) => links.get(id) },
+      workspaces: { getPersonalAccount: async (_team, id) => personal.get(id) },
+    },
     slackUsers: {
       profile: async (id) => {
         const m = listed.get(id);
@@ -246,20 +288,98 @@ async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Pro
       },
     },
   };
-  const rows = await Promise.all(
-    shown.map(async (m): Promise<MappingRow> => {
+  const all = await Promise.all(
+    members.map(async (m): Promise<MappingRow> => {
       const identity = await agileIdentityFor(identityDeps, m.id, adminUserId);
       const agileUser = identity ? byEmail.get(identity.email) : undefined;
       return { slackUserId: m.id, name: m.name, identity, ...(agileUser ? { agileUser } : {}) };
     }),
   );
+  const summary: MappingSummary = { members: all.length, override: 0, personal: 0, slack: 0, unmatched: 0 };
+  for (const row of all) {
+    if (row.identity) summary[row.identity.source] += 1;
+    if (!row.agileUser) summary.unmatched += 1;
+  }
+  const rows = all.slice(0, MAPPING_MAX_ROWS);
   return {
     settings,
     rows,
-    moreMembers: members.length - shown.length,
+    moreMembers: all.length - rows.length,
+    summary,
     agileUsers,
     ...(agileUsersError ? { agileUsersError } : {}),
   };
+}
+
+/** One member's mapping as the "Map a member…" modal shows it. */
+export type MemberMapping =
+  | { kind: 'not_admin' }
+  | {
+      kind: 'loaded';
+      member: { id: string; name: string };
+      /** Their current match and why (override, personal connection, Slack email); null: none. */
+      identity: AgileIdentity | null;
+      /** The Agile user with that email; undefined when none has it (or the users could not be read). */
+      agileUser?: AgileUserChoice;
+      agileUsers: AgileUserChoice[];
+      /** Reading the Agile users failed: the words say why (the modal then offers no picker). */
+      agileUsersError?: string;
+    };
+
+/** The member's current match (and why) and the Agile users an override can name; admins only. */
+export async function loadMemberMapping(
+  deps: HomeDeps,
+  actor: Actor,
+  slackUserId: string,
+): Promise<MemberMapping> {
+  const profile = await deps.slackUsers.profile(actor.userId);
+  if (!isHomeAdmin(deps, actor.userId, profile)) return { kind: 'not_admin' };
+  const teamId = teamOf(deps, actor);
+  let agileUsers: AgileUserChoice[] = [];
+  let agileUsersError: string | undefined;
+  try {
+    agileUsers = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
+  } catch (err) {
+    agileUsersError = describeAgileError(err);
+  }
+  const [member, identity] = await Promise.all([
+    deps.slackUsers.profile(slackUserId),
+    agileIdentityFor({ ...deps, teamId }, slackUserId, actor.userId),
+  ]);
+  const agileUser = identity ? agileUsers.find((u) => u.email === identity.email) : undefined;
+  return {
+    kind: 'loaded',
+    member: { id: slackUserId, name: member.name || slackUserId },
+    identity,
+    ...(agileUser ? { agileUser } : {}),
+    agileUsers,
+    ...(agileUsersError ? { agileUsersError } : {}),
+  };
+}
+
+/** Agile users whose name or email contains `query` (case-insensitive), by name; at most `limit`. */
+export function matchAgileUsers(users: AgileUserChoice[], query: string, limit: number): AgileUserChoice[] {
+  const q = query.trim().toLowerCase();
+  return users
+    .filter((u) => q === '' || u.name.toLowerCase().includes(q) || u.email.includes(q))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, limit);
+}
+
+/**
+ * The mapping modal's type-ahead (more Agile users than a static select holds): matching Agile users;
+ * null when the asker is not an admin (the options load then answers nothing).
+ */
+export async function searchAgileUsers(
+  deps: HomeDeps,
+  actor: Actor,
+  query: string,
+  limit: number,
+): Promise<AgileUserChoice[] | null> {
+  const profile = await deps.slackUsers.profile(actor.userId);
+  if (!isHomeAdmin(deps, actor.userId, profile)) return null;
+  const users = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
+  return matchAgileUsers(users, query, limit);
 }
 
 /** Everything App Home shows this user; Agile failures become a section, never a missing home. */

@@ -3,14 +3,18 @@ import type {
   Button,
   Checkboxes,
   ContextBlock,
+  ExternalSelect,
   HomeView,
   KnownBlock,
+  ModalView,
   PlainTextOption,
   SectionBlock,
   StaticSelect,
+  UsersSelect,
 } from '@slack/types';
 import { formatDealValue } from '../../platform/slack/format.js';
-import { ACTION, BLOCK } from '../../platform/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK } from '../../platform/slack/ids.js';
+import { buildModalShell, buildStatusModal, inputBlock } from '../../platform/slack/modal-parts.js';
 import { escapeMrkdwn, LIMITS, mrkdwnText, plainText, truncate } from '../../platform/slack/mrkdwn.js';
 import type { IdentitySource } from '../../platform/workspace/identity.js';
 import type { WorkspaceSettings } from '../../platform/workspace/settings.js';
@@ -18,7 +22,15 @@ import type { DigestTask } from '../digest/digest-model.js';
 import { encodeDigestTaskValue, formatDue, taskTypeInWords } from '../digest/views.js';
 import { buildMoveButton } from '../pipeline/views.js';
 import { undoBlock } from '../undo/offer.js';
-import type { HomeAdminData, HomeData, HomeDeal, HomeDigest, MappingRow } from './use-case.js';
+import type {
+  AgileUserChoice,
+  HomeAdminData,
+  HomeData,
+  HomeDeal,
+  HomeDigest,
+  MappingRow,
+  MemberMapping,
+} from './use-case.js';
 
 /** Tasks and deals listed at most: each task is two blocks, and the Home tab holds 100. */
 export const HOME_TASKS_MAX = 12;
@@ -239,6 +251,31 @@ export function slackUserOfLinkBlock(blockId: string | undefined): string | unde
   return blockId.slice(BLOCK.homeUserLinkPrefix.length) || undefined;
 }
 
+/** Why a member maps to their Agile user, in a mapping row. */
+const ROW_SOURCE_WORDS: Record<IdentitySource, string> = {
+  override: 'override',
+  personal: 'their Agile connection',
+  slack: 'Slack email',
+};
+
+/** The Agile users fit one static select next to "No override" (Slack's 100 options). */
+export function agileUsersFitStaticSelect(agileUsers: readonly unknown[]): boolean {
+  return agileUsers.length <= LIMITS.selectOptions - 1;
+}
+
+const noOverrideOption = (): PlainTextOption => ({
+  text: plainText('No override', LIMITS.optionText),
+  value: NO_OVERRIDE,
+});
+
+/** One Agile user as a mapping picker option: "Name (email)", value `user:<id>`. */
+export function agileUserOption(u: AgileUserChoice): PlainTextOption {
+  return {
+    text: plainText(`${u.name} (${u.email})`, LIMITS.optionText),
+    value: truncate(`${USER_VALUE_PREFIX}${u.id}`, LIMITS.optionValue),
+  };
+}
+
 function mappingRow(row: MappingRow, admin: HomeAdminData): SectionBlock {
   let matched: string;
   if (row.agileUser) {
@@ -248,20 +285,20 @@ function mappingRow(row: MappingRow, admin: HomeAdminData): SectionBlock {
   } else {
     matched = 'no email to match';
   }
-  const source = row.identity ? ` · ${row.identity.source === 'override' ? 'override' : 'by email'}` : '';
+  const source = row.identity ? ` · ${ROW_SOURCE_WORDS[row.identity.source]}` : '';
   const block = section(`*${safe(row.name)}* → ${matched}${source}`);
   if (admin.agileUsersError || admin.agileUsers.length === 0) return block;
-  const noOverride: PlainTextOption = {
-    text: plainText('No override', LIMITS.optionText),
-    value: NO_OVERRIDE,
-  };
-  const options: PlainTextOption[] = [
-    noOverride,
-    ...admin.agileUsers.slice(0, LIMITS.selectOptions - 1).map((u) => ({
-      text: plainText(`${u.name} (${u.email})`, LIMITS.optionText),
-      value: truncate(`${USER_VALUE_PREFIX}${u.id}`, LIMITS.optionValue),
-    })),
-  ];
+  const blockId = truncate(`${BLOCK.homeUserLinkPrefix}${row.slackUserId}`, LIMITS.id);
+  if (!agileUsersFitStaticSelect(admin.agileUsers)) {
+    // Too many Agile users for a picker here: the member's mapping modal has the type-ahead.
+    return {
+      ...block,
+      block_id: blockId,
+      accessory: button(ACTION.homeMapMember, 'Change…', row.slackUserId),
+    };
+  }
+  const noOverride = noOverrideOption();
+  const options: PlainTextOption[] = [noOverride, ...admin.agileUsers.map(agileUserOption)];
   const current =
     row.identity?.source === 'override' && row.agileUser
       ? options.find((o) => o.value === `${USER_VALUE_PREFIX}${row.agileUser?.id}`)
@@ -273,26 +310,182 @@ function mappingRow(row: MappingRow, admin: HomeAdminData): SectionBlock {
     options,
     ...(current ? { initial_option: current } : {}),
   };
-  return {
-    ...block,
-    block_id: truncate(`${BLOCK.homeUserLinkPrefix}${row.slackUserId}`, LIMITS.id),
-    accessory: select,
-  };
+  return { ...block, block_id: blockId, accessory: select };
+}
+
+function summaryLine(admin: HomeAdminData): string {
+  const { summary } = admin;
+  const parts = [
+    `${summary.members} member${summary.members === 1 ? '' : 's'}`,
+    `${summary.override} by override`,
+    `${summary.personal} by their Agile connection`,
+    `${summary.slack} by Slack email`,
+  ];
+  // Without the Agile users nobody can be said to match one.
+  if (!admin.agileUsersError) parts.push(`${summary.unmatched} without an Agile user`);
+  return parts.join(' · ');
 }
 
 function mappingBlocks(admin: HomeAdminData): KnownBlock[] {
+  const picker: UsersSelect = {
+    type: 'users_select',
+    action_id: ACTION.homeMapMember,
+    placeholder: plainText('Map a member…', LIMITS.placeholder),
+  };
   const blocks: KnownBlock[] = [
     header('Slack ↔ Agile users (admins)'),
     context(
-      'Each member is matched to the Agile user with their Slack email. Pick an Agile user to override the match.',
+      'Each member is matched to an Agile user by an admin’s override, else their own Agile connection, else their Slack email. Pick any member below to see why and override the match.',
     ),
+    // Before the list: the Home tab's 100-block cut never drops it.
+    { type: 'actions', block_id: BLOCK.homeMapMember, elements: [picker] },
+    context(summaryLine(admin)),
   ];
   if (admin.agileUsersError) {
     blocks.push(context(`⚠️ Could not load the Agile users (${safe(admin.agileUsersError, 500)}).`));
   }
   for (const row of admin.rows) blocks.push(mappingRow(row, admin));
-  if (admin.moreMembers > 0) blocks.push(context(`${admin.moreMembers} more members not shown.`));
+  if (admin.moreMembers > 0) {
+    blocks.push(context(`${admin.moreMembers} more members not listed: use *Map a member…* above.`));
+  }
   return blocks;
+}
+
+/** The mapping modal's private_metadata: the member it is about. */
+export function encodeMapMemberMetadata(slackUserId: string): string {
+  return JSON.stringify({ member: slackUserId });
+}
+
+export function decodeMapMemberMetadata(metadata: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(metadata ?? '') as { member?: unknown };
+    return typeof parsed.member === 'string' && parsed.member !== '' ? parsed.member : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const MAP_MEMBER_TITLE = 'Map a member';
+
+/** What the modal shows while the member's mapping is read. */
+export function buildMapMemberLoadingModal(metadata: string): ModalView {
+  return buildStatusModal({
+    callbackId: CALLBACK.homeMapMemberModal,
+    title: MAP_MEMBER_TITLE,
+    metadata,
+    text: 'Loading the member’s mapping…',
+  });
+}
+
+/** The modal when the member's mapping could not be shown (not an admin, Slack or Agile failed). */
+export function buildMapMemberUnavailableModal(metadata: string, message: string): ModalView {
+  return buildStatusModal({
+    callbackId: CALLBACK.homeMapMemberModal,
+    title: MAP_MEMBER_TITLE,
+    metadata,
+    text: `⚠️ ${escapeMrkdwn(message)}`,
+  });
+}
+
+export const MAPPING_ADMINS_ONLY = 'Only workspace admins and the installer can change the mapping.';
+
+/** Why a member maps to their Agile user, in the mapping modal. */
+const MEMBER_SOURCE_WORDS: Record<IdentitySource, string> = {
+  override: 'an admin’s override',
+  personal: 'their own Agile connection (`/crm connect me`)',
+  slack: 'the email on their Slack profile',
+};
+
+/**
+ * One member's mapping: their current match and why, and the override picker: a static select of
+ * every Agile user when they fit (with "No override"), else an external select with type-ahead
+ * (options from ACTION.homeMapAgileUser's options load).
+ */
+export function buildMapMemberModal(mapping: Extract<MemberMapping, { kind: 'loaded' }>): ModalView {
+  const metadata = encodeMapMemberMetadata(mapping.member.id);
+  const { identity, agileUser } = mapping;
+  let matched: string;
+  if (agileUser) matched = `${safe(agileUser.name)} (${safe(agileUser.email)})`;
+  else if (identity && mapping.agileUsersError) matched = safe(identity.email);
+  else if (identity) matched = `nobody: no Agile user has ${safe(identity.email)}`;
+  else matched = 'nobody';
+  const why = identity
+    ? MEMBER_SOURCE_WORDS[identity.source]
+    : 'no override, no Agile connection of their own and no email on their Slack profile';
+  const blocks: KnownBlock[] = [
+    section(`*${safe(mapping.member.name)}*\n*Matched to:* ${matched}\n*Why:* ${why}`),
+    context(
+      'The match is what “my task” means everywhere: an override wins over their own Agile connection, which wins over their Slack email.',
+    ),
+  ];
+  if (mapping.agileUsersError || mapping.agileUsers.length === 0) {
+    const reason = mapping.agileUsersError
+      ? `Could not load the Agile users (${safe(mapping.agileUsersError, 500)}), so no override can be picked now.`
+      : 'Agile names no users with an email, so there is nobody to pick.';
+    blocks.push(section(`⚠️ ${reason}`));
+    return buildModalShell({
+      callbackId: CALLBACK.homeMapMemberModal,
+      title: MAP_MEMBER_TITLE,
+      close: 'Close',
+      metadata,
+      blocks,
+    });
+  }
+  const noOverride = noOverrideOption();
+  const current =
+    identity?.source === 'override'
+      ? agileUser
+        ? agileUserOption(agileUser)
+        : undefined // the override names an Agile user who is gone: nothing preselected
+      : noOverride;
+  const placeholder = plainText('Pick an Agile user', LIMITS.placeholder);
+  let element: StaticSelect | ExternalSelect;
+  if (agileUsersFitStaticSelect(mapping.agileUsers)) {
+    element = {
+      type: 'static_select',
+      action_id: ACTION.homeMapAgileUser,
+      placeholder,
+      options: [noOverride, ...mapping.agileUsers.map(agileUserOption)],
+      ...(current ? { initial_option: current } : {}),
+    };
+  } else {
+    element = {
+      type: 'external_select',
+      action_id: ACTION.homeMapAgileUser,
+      placeholder: plainText('Type a name or email', LIMITS.placeholder),
+      min_query_length: 0,
+      ...(current ? { initial_option: current } : {}),
+    };
+  }
+  blocks.push(
+    inputBlock(BLOCK.homeMapAgileUser, 'Agile user', element, {
+      hint: plainText(
+        'No override: matched by their own Agile connection, else their Slack email.',
+        LIMITS.inputHint,
+      ),
+    }),
+  );
+  return buildModalShell({
+    callbackId: CALLBACK.homeMapMemberModal,
+    title: MAP_MEMBER_TITLE,
+    submit: 'Save',
+    metadata,
+    blocks,
+  });
+}
+
+/**
+ * The type-ahead's options: "No override" first when the query is empty or names it, then the matching
+ * Agile users; at most Slack's 100.
+ */
+export function buildAgileUserOptions(
+  users: AgileUserChoice[],
+  query: string,
+): { options: PlainTextOption[] } {
+  const q = query.trim().toLowerCase();
+  const withNone = q === '' || 'no override'.includes(q);
+  const options = [...(withNone ? [noOverrideOption()] : []), ...users.map(agileUserOption)];
+  return { options: options.slice(0, LIMITS.selectOptions) };
 }
 
 /** The Home tab: connection, my tasks and deals, my channels' digests; settings and mapping for admins. */

@@ -59,6 +59,8 @@ export const CALLBACK = {
   connectModal: 'connect_modal',
   /** The "Disconnect …?" confirmation (its metadata says whose). */
   disconnectModal: 'disconnect_modal',
+  /** App Home (admins): one member's mapping (their current match and why, and the override); metadata names the member. */
+  homeMapMemberModal: 'home_map_member_modal',
 } as const;
 
 export const ACTION = {
@@ -131,6 +133,13 @@ export const ACTION = {
   homeSettings: 'home_settings',
   /** App Home (admins): a member's manual Agile user override; the block id names the Slack user. */
   homeUserLink: 'home_user_link',
+  /**
+   * App Home (admins): open one member's mapping modal. The "Map a member…" users_select (selected_user),
+   * or a summary row's button when the Agile users do not fit its picker (value: the Slack user id).
+   */
+  homeMapMember: 'home_map_member',
+  /** The mapping modal's Agile user select (static up to 100 options, else external with type-ahead). */
+  homeMapAgileUser: 'home_map_agile_user',
 } as const;
 
 /** Input block_ids: view_submission errors are keyed by these. */
@@ -165,4 +174,8 @@ export const BLOCK = {
   digestTaskActionsPrefix: 'digest_actions:',
   /** App Home mapping rows are `<prefix><Slack user id>`. */
   homeUserLinkPrefix: 'home_link:',
+  /** App Home's "Map a member…" picker (actions block). */
+  homeMapMember: 'home_map_member',
+  /** The mapping modal's Agile user input. */
+  homeMapAgileUser: 'home_map_agile_user',
 } as const;

@@ -12,7 +12,11 @@ export interface AgileIdentity {
 }
 
 export interface IdentityDeps {
-  store: Pick<Store, 'userLinks'>;
+  store: {
+    userLinks: Pick<Store['userLinks'], 'get'>;
+    /** A member's own stored personal connection (`/crm connect me`), for anyone but the acting user. */
+    workspaces: Pick<Store['workspaces'], 'getPersonalAccount'>;
+  };
   teamId: string;
   connection: Pick<Connection, 'personal'>;
   slackUsers: Pick<SlackUserDirectory, 'profile'>;
@@ -21,8 +25,12 @@ export interface IdentityDeps {
 /**
  * The Agile user a Slack user is, as an email: an admin's manual override (App Home's user mapping),
  * else their personal Agile connection's email, else their Slack profile email (Slack only exposes
- * confirmed emails). `deps.connection.personal` belongs to the request's acting user, so it counts only
- * when `slackUserId` is that user: pass `actingUserId` whenever it may be someone else.
+ * confirmed emails). The one way "who is this Slack user in Agile" is answered (digest owner checks
+ * and Reassign, `/crm digest on … owner me`, App Home and its mapping).
+ *
+ * `deps.connection.personal` belongs to the request's acting user: it answers when `slackUserId` is
+ * that user; anyone else's personal connection is read from the store (`store.workspaces`). Pass
+ * `actingUserId` whenever `slackUserId` may be someone else.
  */
 export async function agileIdentityFor(
   deps: IdentityDeps,
@@ -31,7 +39,10 @@ export async function agileIdentityFor(
 ): Promise<AgileIdentity | null> {
   const link = await deps.store.userLinks.get(deps.teamId, slackUserId);
   if (link) return { email: link.agileEmail.toLowerCase(), source: 'override' };
-  const personal = slackUserId === actingUserId ? deps.connection.personal : null;
+  const personal =
+    slackUserId === actingUserId
+      ? deps.connection.personal
+      : await deps.store.workspaces.getPersonalAccount(deps.teamId, slackUserId);
   if (personal?.email) return { email: personal.email.toLowerCase(), source: 'personal' };
   const profile = await deps.slackUsers.profile(slackUserId);
   if (profile.email) return { email: profile.email.toLowerCase(), source: 'slack' };

@@ -5,11 +5,13 @@ import { nextId, type TaskRecord } from '../../../src/devkit/sandbox/state.js';
 import { ACTION } from '../../../src/platform/slack/ids.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { DEFAULT_USERS } from '../../helpers/fake-slack.js';
-import { blockActionsPayload, CHANNEL, TEAM } from '../../helpers/payloads.js';
+import { blockActionsPayload, CHANNEL, TEAM, USER } from '../../helpers/payloads.js';
 import { SANDBOX_RAJ as RAJ, taskOwnerUser } from '../../helpers/sandbox-users.js';
-import { startTestBot, type TestBot } from '../../helpers/test-bot.js';
+import { simulatorOf, startTestBot, type TestBot } from '../../helpers/test-bot.js';
 
 const NOBODY = { ...RAJ, id: 'U0NOBODY', name: 'nobody', email: 'nobody@example.com' };
+/** A member whose Slack profile shows no email. */
+const NOEMAIL = { user: { id: 'U0NOEMAIL', team_id: TEAM.id } };
 
 /** Every wait the digest poster asks for (Retry-After); none of them is real. */
 const waits: number[] = [];
@@ -17,7 +19,7 @@ const waits: number[] = [];
 let t: TestBot;
 beforeAll(async () => {
   t = await startTestBot({
-    users: [...DEFAULT_USERS, RAJ, NOBODY],
+    users: [...DEFAULT_USERS, RAJ, NOBODY, { ...NOBODY, id: 'U0NOEMAIL', name: 'noemail', email: undefined }],
     scheduler: {
       enabled: false,
       perChannelIntervalMs: 0,
@@ -35,9 +37,9 @@ function replyText(call: RecordedCall): string {
   return JSON.stringify(call.args.blocks ?? call.args.text);
 }
 
-async function command(text: string): Promise<string> {
+async function command(text: string, actor?: Parameters<TestBot['command']>[1]): Promise<string> {
   const earlier = new Set(t.slack.calls('response'));
-  const res = await t.command(text);
+  const res = await t.command(text, actor);
   expect(res.status).toBe(200);
   const call = await t.slack.waitFor('response', (c) => !earlier.has(c), 3000);
   expect(call.args.response_type).toBe('ephemeral');
@@ -135,6 +137,43 @@ describe('/crm digest commands', () => {
     const saved = await t.bot.deps.store.digestSchedules.get(CHANNEL.id);
     expect(saved?.ownerEmails).toEqual(['alice@example.com']);
     await command('digest off');
+  });
+
+  it('resolves `owner me` through the user mapping: an admin’s override, else the caller’s own Agile connection', async () => {
+    // An override wins over the Slack email (alice@example.com is no Agile user).
+    await t.bot.deps.store.userLinks.set(TEAM.id, USER.id, RAJ.email, USER.id);
+    try {
+      const on = await command('digest on owner me');
+      expect(on).not.toContain('No Agile CRM user has the email');
+      expect((await t.bot.deps.store.digestSchedules.get(CHANNEL.id))?.ownerEmails).toEqual([RAJ.email]);
+    } finally {
+      await t.bot.deps.store.userLinks.set(TEAM.id, USER.id, null, USER.id);
+    }
+    // Without an override, the caller's personal connection wins over the Slack email.
+    const sim = simulatorOf(t);
+    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
+      slackUserId: USER.id,
+      email: sim.credentials.email,
+      apiKey: sim.credentials.apiKey,
+      connectedMs: Date.now(),
+    });
+    try {
+      await command('digest on owner me');
+      expect((await t.bot.deps.store.digestSchedules.get(CHANNEL.id))?.ownerEmails).toEqual([
+        sim.credentials.email.toLowerCase(),
+      ]);
+    } finally {
+      await t.bot.deps.accounts.disconnectPersonal(TEAM.id, USER.id);
+      await command('digest off');
+    }
+    t.slack.assertNoViolations();
+  });
+
+  it('answers `owner me` when nothing says who the caller is in Agile', async () => {
+    const answer = await command('digest on owner me', NOEMAIL);
+    expect(answer).toContain('`owner me` needs to know your Agile user');
+    expect(await t.bot.deps.store.digestSchedules.get(CHANNEL.id)).toBeUndefined();
+    t.slack.assertNoViolations();
   });
 
   it.each([
@@ -348,6 +387,49 @@ describe('digest buttons', () => {
     expect(JSON.stringify(t.slack.calls('chat.update')[0]?.args.blocks)).toContain(
       `Reassigned to <@${RAJ.id}>`,
     );
+    t.slack.assertNoViolations();
+  });
+
+  it('Reassign goes to the picked member’s mapped Agile user: their override, else their own Agile connection', async () => {
+    const sim = simulatorOf(t);
+    const main = await postNow();
+    const [first, second] = allItems(main);
+    if (!first || !second) throw new Error('the digest lists two tasks with buttons');
+    const pick = (item: Item, user: string) =>
+      blockActionsPayload({
+        actionId: ACTION.digestReassign,
+        blockId: item.blockId,
+        action: { type: 'users_select', selected_user: user, value: undefined },
+        message: { ts: main.ts, text: main.text, blocks: main.blocks as unknown[] },
+      });
+    const raj = sim.state.users.find((u) => u.email === RAJ.email);
+    const sam = sim.state.users.find((u) => u.email === sim.credentials.email);
+    // Nobody's Slack email is no Agile user; an admin's override maps them to Raj's Agile user.
+    await t.bot.deps.store.userLinks.set(TEAM.id, NOBODY.id, RAJ.email, USER.id);
+    try {
+      await t.interact(pick(first, NOBODY.id));
+      await vi.waitFor(() =>
+        expect(sim.state.tasks.find((x) => x.id === first.taskId)?.ownerId).toBe(raj?.id),
+      );
+    } finally {
+      await t.bot.deps.store.userLinks.set(TEAM.id, NOBODY.id, null, USER.id);
+    }
+    // No override: Nobody's own personal connection (the sandbox's Sam), not the clicker's.
+    await t.bot.deps.accounts.connectPersonal(TEAM.id, {
+      slackUserId: NOBODY.id,
+      email: sim.credentials.email,
+      apiKey: sim.credentials.apiKey,
+      connectedMs: Date.now(),
+    });
+    try {
+      await t.interact(pick(second, NOBODY.id));
+      await vi.waitFor(() =>
+        expect(sim.state.tasks.find((x) => x.id === second.taskId)?.ownerId).toBe(sam?.id),
+      );
+      await t.idle();
+    } finally {
+      await t.bot.deps.accounts.disconnectPersonal(TEAM.id, NOBODY.id);
+    }
     t.slack.assertNoViolations();
   });
 });

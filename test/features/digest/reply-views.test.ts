@@ -52,9 +52,9 @@ describe('digest failure words', () => {
     expect(JSON.stringify(other.blocks)).toContain('something unexpected went wrong');
   });
 
-  it('answers `owner me` without a profile email with a usage error', () => {
+  it('answers `owner me` without a known Agile user with a usage error', () => {
     const reply = buildDigestCommandReply({ kind: 'needs_email' });
-    expect(JSON.stringify(reply.blocks)).toContain('`owner me` needs the email of your Slack profile');
+    expect(JSON.stringify(reply.blocks)).toContain('`owner me` needs to know your Agile user');
     expect(validateMessage(reply)).toEqual([]);
   });
 });

@@ -5,12 +5,16 @@ import type { DigestTask } from '../../../src/features/digest/digest-model.js';
 import { parseDigestTaskValue } from '../../../src/features/digest/views.js';
 import type { HomeAdminData, HomeData, HomeDeal } from '../../../src/features/home/use-case.js';
 import {
+  buildAgileUserOptions,
   buildHomeView,
+  buildMapMemberModal,
+  decodeMapMemberMetadata,
+  encodeMapMemberMetadata,
   HOME_TASKS_MAX,
   parseUserLinkValue,
   slackUserOfLinkBlock,
 } from '../../../src/features/home/views.js';
-import { ACTION, BLOCK } from '../../../src/platform/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_SETTINGS } from '../../../src/platform/workspace/settings.js';
 import { validateView } from '../../helpers/block-kit-validator.js';
 import { mrkdwnTexts } from '../../helpers/blocks.js';
@@ -36,12 +40,20 @@ function deal(i: number, over: Partial<HomeDeal> = {}): HomeDeal {
   return { id: String(2000 + i), name: `Deal ${i}`, milestone: `Stage ${i % 4}`, value: 1000 * i, ...over };
 }
 
-function admin(members: number, over: Partial<HomeAdminData> = {}): HomeAdminData {
-  const agileUsers = Array.from({ length: 150 }, (_, i) => ({
+function agileUsersOf(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
     id: String(3000 + i),
     name: `Agile user ${i} ${'x'.repeat(80)}`,
     email: `user${i}@example.com`,
   }));
+}
+
+function admin(
+  members: number,
+  over: Partial<HomeAdminData> & { agileUserCount?: number } = {},
+): HomeAdminData {
+  const { agileUserCount = 150, ...rest } = over;
+  const agileUsers = agileUsersOf(agileUserCount);
   return {
     settings: { ...DEFAULT_SETTINGS, guestsAllowed: true },
     rows: Array.from({ length: members }, (_, i) => ({
@@ -54,8 +66,9 @@ function admin(members: number, over: Partial<HomeAdminData> = {}): HomeAdminDat
       agileUser: agileUsers[i],
     })),
     moreMembers: 7,
+    summary: { members: members + 7, override: 1, personal: 0, slack: members + 6, unmatched: 0 },
     agileUsers,
-    ...over,
+    ...rest,
   };
 }
 
@@ -126,12 +139,52 @@ describe('buildHomeView', () => {
     expect(validateView(adminView)).toEqual([]);
     const settings = blocksOf(adminView).find((b) => b.block_id === 'home_settings');
     expect(JSON.stringify(settings)).toContain('"initial_options":[{');
+    // "Map a member…": Slack's own member picker, whatever the number of members.
+    const picker = blocksOf(adminView).find((b) => b.block_id === BLOCK.homeMapMember);
+    expect(picker?.type === 'actions' && picker.elements[0]).toMatchObject({
+      type: 'users_select',
+      action_id: ACTION.homeMapMember,
+    });
+    expect(text(adminView)).toContain(
+      '10 members · 1 by override · 0 by their Agile connection · 9 by Slack email',
+    );
+    expect(text(adminView)).toContain('7 more members not listed: use *Map a member…* above.');
+    // 150 Agile users do not fit a row's picker: the row opens the member's modal instead.
     const row = blocksOf(adminView).find((b) => b.block_id === `${BLOCK.homeUserLinkPrefix}U0`);
+    expect(row?.type === 'section' && row.accessory).toMatchObject({
+      type: 'button',
+      action_id: ACTION.homeMapMember,
+      value: 'U0',
+    });
+  });
+
+  it('keeps a static picker on each row when every Agile user fits it (99 and "No override")', () => {
+    const view = buildHomeView(data({ isAdmin: true, admin: admin(3, { agileUserCount: 99 }) }), now);
+    expect(validateView(view)).toEqual([]);
+    const row = blocksOf(view).find((b) => b.block_id === `${BLOCK.homeUserLinkPrefix}U0`);
+    const select =
+      row?.type === 'section' && row.accessory?.type === 'static_select' ? row.accessory : undefined;
+    expect(select?.options).toHaveLength(100);
+    expect(select?.initial_option?.value).toBe('user:3000');
+    const other = blocksOf(view).find((b) => b.block_id === `${BLOCK.homeUserLinkPrefix}U1`);
     expect(
-      row?.type === 'section' &&
-        row.accessory?.type === 'static_select' &&
-        row.accessory.initial_option?.value,
-    ).toBe('user:3000');
+      other?.type === 'section' &&
+        other.accessory?.type === 'static_select' &&
+        other.accessory.initial_option?.value,
+    ).toBe('none');
+    const personal = buildHomeView(
+      data({
+        isAdmin: true,
+        admin: admin(1, {
+          agileUserCount: 3,
+          rows: [
+            { slackUserId: 'U9', name: 'Pat', identity: { email: 'user1@example.com', source: 'personal' } },
+          ],
+        }),
+      }),
+      now,
+    );
+    expect(text(personal)).toContain('*Pat* → no Agile user with user1@example.com · their Agile connection');
   });
 
   it('says why there are no tasks: Agile down, no Agile user, not connected', () => {
@@ -248,5 +301,79 @@ describe('home values', () => {
         expect(slackUserOfLinkBlock(`${BLOCK.homeUserLinkPrefix}${id}`)).toBe(id);
       }),
     );
+  });
+});
+
+describe('the member mapping modal', () => {
+  const member = { id: 'U7', name: EVIL };
+  const inputOf = (view: { blocks: unknown[] }) =>
+    (view.blocks as KnownBlock[]).find((b) => b.block_id === BLOCK.homeMapAgileUser);
+
+  it('shows the current match and why, with every Agile user in a static select when they fit', () => {
+    const users = agileUsersOf(99);
+    const view = buildMapMemberModal({
+      kind: 'loaded',
+      member,
+      identity: { email: 'user5@example.com', source: 'override' },
+      agileUser: users[5],
+      agileUsers: users,
+    });
+    expect(validateView(view)).toEqual([]);
+    expect(view.callback_id).toBe(CALLBACK.homeMapMemberModal);
+    expect(decodeMapMemberMetadata(view.private_metadata)).toBe('U7');
+    expect(text(view)).toContain('*Why:* an admin’s override');
+    expect(text(view)).toContain('&lt;!channel&gt;');
+    const input = inputOf(view);
+    const select =
+      input?.type === 'input' && input.element.type === 'static_select' ? input.element : undefined;
+    expect(select?.options?.[0]?.value).toBe('none');
+    expect(select?.options).toHaveLength(100);
+    expect(select?.initial_option?.value).toBe('user:3005');
+  });
+
+  it('uses an external select with type-ahead past 99 Agile users, "No override" preselected', () => {
+    const view = buildMapMemberModal({
+      kind: 'loaded',
+      member,
+      identity: { email: 'pat@agile.example.com', source: 'personal' },
+      agileUsers: agileUsersOf(250),
+    });
+    expect(validateView(view)).toEqual([]);
+    expect(text(view)).toContain('*Why:* their own Agile connection');
+    expect(text(view)).toContain('nobody: no Agile user has pat@agile.example.com');
+    const input = inputOf(view);
+    expect(input?.type === 'input' && input.element).toMatchObject({
+      type: 'external_select',
+      action_id: ACTION.homeMapAgileUser,
+      min_query_length: 0,
+      initial_option: { value: 'none' },
+    });
+  });
+
+  it('says there is no match, and offers no picker when the Agile users could not be read', () => {
+    const view = buildMapMemberModal({
+      kind: 'loaded',
+      member,
+      identity: null,
+      agileUsers: [],
+      agileUsersError: 'the CRM is not answering',
+    });
+    expect(validateView(view)).toEqual([]);
+    expect(text(view)).toContain('*Matched to:* nobody');
+    expect(text(view)).toContain('no override, no Agile connection of their own and no email');
+    expect(text(view)).toContain('Could not load the Agile users (the CRM is not answering)');
+    expect(inputOf(view)).toBeUndefined();
+    expect(view.submit).toBeUndefined();
+  });
+
+  it('answers the type-ahead with at most 100 options, "No override" first only when it matches', () => {
+    const all = buildAgileUserOptions(agileUsersOf(150), '');
+    expect(all.options).toHaveLength(100);
+    expect(all.options[0]?.value).toBe('none');
+    const typed = buildAgileUserOptions(agileUsersOf(2), 'user1');
+    expect(typed.options.map((o) => o.value)).toEqual(['user:3000', 'user:3001']);
+    expect(buildAgileUserOptions([], 'no ov').options.map((o) => o.value)).toEqual(['none']);
+    expect(decodeMapMemberMetadata(encodeMapMemberMetadata('U1'))).toBe('U1');
+    expect(decodeMapMemberMetadata('not json')).toBeUndefined();
   });
 });

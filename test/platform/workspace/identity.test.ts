@@ -10,6 +10,8 @@ import {
 function depsWith(opts: {
   links?: Record<string, string>;
   personal?: string | null;
+  /** Other members' stored personal connections, by Slack user id. */
+  stored?: Record<string, string>;
   emails?: Record<string, string | undefined>;
 }): IdentityDeps {
   return {
@@ -22,7 +24,13 @@ function depsWith(opts: {
             ? { teamId, slackUserId: userId, agileEmail: email, setBy: 'U0', setMs: 0 }
             : undefined;
         },
-      } as IdentityDeps['store']['userLinks'],
+      },
+      workspaces: {
+        getPersonalAccount: async (teamId: string, userId: string) => {
+          const email = teamId === 'T1' ? opts.stored?.[userId] : undefined;
+          return email ? { slackUserId: userId, email, apiKey: 'k', connectedMs: 0 } : undefined;
+        },
+      },
     },
     connection: { personal: opts.personal ? { email: opts.personal } : null },
     slackUsers: {
@@ -52,11 +60,20 @@ describe('agileIdentityFor', () => {
     expect(await agileEmailFor(depsWith({}), 'U1')).toBeUndefined();
   });
 
-  it("uses the personal connection only for the acting user, never for someone else's mapping", async () => {
-    const deps = depsWith({ personal: 'admin@agile.example.com', emails: { U2: 'bob@example.com' } });
+  it("uses the acting user's connection only for them, and someone else's own stored connection", async () => {
+    const deps = depsWith({
+      personal: 'admin@agile.example.com',
+      stored: { U3: 'Carol@Agile.example.com' },
+      emails: { U2: 'bob@example.com', U3: 'carol@slack.example.com' },
+    });
     expect(await agileIdentityFor(deps, 'U2', 'U1')).toEqual({ email: 'bob@example.com', source: 'slack' });
     expect(await agileIdentityFor(deps, 'U1', 'U1')).toEqual({
       email: 'admin@agile.example.com',
+      source: 'personal',
+    });
+    // U3's own personal connection (from the store), not the acting admin's.
+    expect(await agileIdentityFor(deps, 'U3', 'U1')).toEqual({
+      email: 'carol@agile.example.com',
       source: 'personal',
     });
   });
