@@ -393,23 +393,23 @@ export async function createBot({
     tickMs: heldRepliesOptions.tickMs,
     leaseMs: heldRepliesOptions.leaseMs,
   });
+  /**
+   * app_uninstalled and tokens_revoked (bot) end the same way (issue 10): every row the store holds for
+   * the team (its token, Agile credentials, settings, schedules, follows, held replies, undo records,
+   * idempotency keys, cached data; store/team-data.ts) is deleted in one transaction, and its cached
+   * deps, clients and installation are dropped from memory. A reinstall starts from scratch.
+   */
+  const forgetTeam = async (teamId: string, event: 'app_uninstalled' | 'tokens_revoked') => {
+    if (!teamId) return;
+    // deleteTeam tells the accounts' listeners, which drop the team's cached deps (and its poster).
+    await accounts.deleteTeam(teamId);
+    installations?.invalidate(teamId);
+    workspaces.invalidate(teamId);
+    log.info({ teamId, event }, 'workspace gone: its data was deleted');
+  };
   const lifecycle = {
-    /** app_uninstalled: every row of the team (tokens, Agile accounts, schedules, follows…) and its caches. */
-    async uninstalled(teamId: string) {
-      if (!teamId) return;
-      await accounts.deleteTeam(teamId);
-      installations?.invalidate(teamId);
-      workspaces.invalidate(teamId);
-      log.info({ teamId }, 'app uninstalled: the workspace’s data was deleted');
-    },
-    /** tokens_revoked (bot): the token is useless now; the rest stays until app_uninstalled. */
-    async botTokensRevoked(teamId: string) {
-      if (!teamId) return;
-      await store.workspaces.deleteInstallation(teamId);
-      installations?.invalidate(teamId);
-      workspaces.invalidate(teamId);
-      log.info({ teamId }, 'bot token revoked: the installation was deleted');
-    },
+    uninstalled: (teamId: string) => forgetTeam(teamId, 'app_uninstalled'),
+    botTokensRevoked: (teamId: string) => forgetTeam(teamId, 'tokens_revoked'),
   };
   registerListeners(slack.app, deps, (teamId) => workspaces.teamDeps(teamId), oauth ? lifecycle : undefined);
   await seedWorkspace(workspace, { config, store, slack, log, oauth: oauth !== null });

@@ -415,35 +415,82 @@ describe.each(['sqlite', 'postgres'] as const)(
       }
     });
 
-    it('tokens_revoked forgets the bot token; app_uninstalled deletes the team’s data and refuses it', async () => {
+    it('app_uninstalled and tokens_revoked each delete the team’s data (one path) and refuse it', async () => {
       const store = t.bot.deps.store;
-      await store.digestSchedules.upsert({
-        teamId: BETA.id,
-        channelId: 'C0BETASALES',
-        time: '09:00',
-        timeZone: 'UTC',
-        horizonDays: 1,
-        weekdaysOnly: false,
-        ownerEmails: null,
-        userId: userOf(BETA.id, 'admin').id,
-      });
+      const seedTeam = async (teamId: string, channelId: string) => {
+        await store.digestSchedules.upsert({
+          teamId,
+          channelId,
+          time: '09:00',
+          timeZone: 'UTC',
+          horizonDays: 1,
+          weekdaysOnly: false,
+          ownerEmails: null,
+          userId: userOf(teamId, 'admin').id,
+        });
+        await store.workspaces.setPersonalAccount(teamId, userOf(teamId, 'member').id, {
+          slackUserId: userOf(teamId, 'member').id,
+          email: `member@${teamId.toLowerCase()}.example.com`,
+          apiKey: `own-key-${teamId}`,
+          connectedMs: Date.now(),
+        });
+        const held = await store.pendingSends.hold({
+          teamId,
+          userId: userOf(teamId, 'member').id,
+          ticketId: '5',
+          payload: { text: 'Dear customer, …' },
+          idempotencyKey: `ticket.held:${teamId}:e2e`,
+          dueMs: Date.now() + DAY_MS,
+        });
+        const undo = await store.undoActions.record({
+          teamId,
+          userId: userOf(teamId, 'member').id,
+          kind: 'deal.move',
+          refs: { dealId: '9' },
+          previous: { milestone: 'Proposal' },
+          fingerprint: { milestone: 'Won' },
+          ttlMs: 600_000,
+        });
+        return [held.send.id, undo.id] as const;
+      };
+      /** Everything seeded above, and the connections, are gone; the team's requests are refused. */
+      const expectGone = async (
+        teamId: string,
+        channelId: string,
+        [heldId, undoId]: readonly [string, string],
+        sim: AgileSimulator,
+      ) => {
+        await expect.poll(() => store.workspaces.getInstallation(teamId)).toBeUndefined();
+        expect(await store.workspaces.getWorkspaceAccount(teamId)).toBeUndefined();
+        expect(await store.workspaces.listPersonalAccounts(teamId)).toEqual([]);
+        expect(await store.digestSchedules.get(channelId)).toBeUndefined();
+        expect(await store.pendingSends.get(heldId)).toBeUndefined();
+        expect(await store.undoActions.get(undoId)).toBeUndefined();
+        // The team's cached deps are dropped: no stale clients serve it.
+        expect(await t.bot.deps.forTeam(teamId)).toBeNull();
+        const before = sim.requests.length;
+        const refused = await command(teamId, `lookup ${ADA}`);
+        expect(refused.res.status).toBe(200);
+        await slack.waitFor(
+          RESPONSE,
+          (c) => Boolean(c.responseId?.startsWith(`r-${teamId}`)) && c.args.text === NOT_INSTALLED_TEXT,
+        );
+        expect(sim.requests.length).toBe(before);
+      };
+
+      const betaRows = await seedTeam(BETA.id, 'C0BETASALES');
+      const alphaRows = await seedTeam(ALPHA.id, 'C0ALPHASALES');
+      // Alpha is cached (a request served it) before its token is revoked.
+      expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('Ada Lovelace');
+
       const uninstall = await t.event({ ...eventEnvelope({ type: 'app_uninstalled' }), team_id: BETA.id });
       expect(uninstall.status).toBe(200);
       await t.idle();
-      await expect.poll(() => store.workspaces.getInstallation(BETA.id)).toBeUndefined();
-      expect(await store.workspaces.getWorkspaceAccount(BETA.id)).toBeUndefined();
-      expect(await store.digestSchedules.get('C0BETASALES')).toBeUndefined();
-      expect(await t.bot.deps.forTeam(BETA.id)).toBeNull();
-      const before = simB.requests.length;
-      const refused = await command(BETA.id, `lookup ${ADA}`);
-      expect(refused.res.status).toBe(200);
-      await slack.waitFor(
-        RESPONSE,
-        (c) => Boolean(c.responseId?.startsWith(`r-${BETA.id}`)) && c.args.text === NOT_INSTALLED_TEXT,
-      );
-      expect(simB.requests.length).toBe(before);
+      await expectGone(BETA.id, 'C0BETASALES', betaRows, simB);
       // Alpha is untouched.
       expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
+      expect(await store.undoActions.get(alphaRows[1])).toBeDefined();
+      expect(await store.pendingSends.get(alphaRows[0])).toBeDefined();
 
       const revoked = await t.event({
         ...eventEnvelope({ type: 'tokens_revoked', tokens: { bot: [teams[ALPHA.id]?.botUserId] } }),
@@ -451,12 +498,14 @@ describe.each(['sqlite', 'postgres'] as const)(
       });
       expect(revoked.status).toBe(200);
       await t.idle();
-      await expect.poll(() => store.workspaces.getInstallation(ALPHA.id)).toBeUndefined();
-      // The Agile account stays until app_uninstalled (a reinstall finds it connected).
-      expect(await store.workspaces.getWorkspaceAccount(ALPHA.id)).toMatchObject({ domain: ALPHA.domain });
-      expect(await t.bot.deps.forTeam(ALPHA.id)).toBeNull();
+      // As app_uninstalled: the Agile account (and every other row) goes with the token.
+      await expectGone(ALPHA.id, 'C0ALPHASALES', alphaRows, simA);
+
+      // A reinstall starts from scratch: installed, not connected, until an admin connects again.
       const reinstalled = await install(ALPHA.id);
       expect(reinstalled.status).toBe(200);
+      expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('isn’t connected to Agile CRM yet');
+      await connect(ALPHA.id, ALPHA.domain, simA);
       expect((await command(ALPHA.id, `lookup ${ADA}`)).text).toContain('Ada Lovelace');
     });
   },

@@ -80,10 +80,16 @@ async function startConnect(deps: Deps, scope: ConnectScope, surface: Surface): 
     if (current?.source === 'env') {
       return surface.answer(buildEnvAccountMessage('connect', current.domain, current.email), scope);
     }
+    // Stored only (env was answered above): its members' own logins go if another domain is connected.
+    const personalCount = current ? (await deps.store.workspaces.listPersonalAccounts(teamId)).length : 0;
     await show(
       deps,
       surface,
-      buildConnectModal({ scope, domain: current?.domain ?? null, replacing: current }),
+      buildConnectModal({
+        scope,
+        domain: current?.domain ?? null,
+        replacing: current ? { ...current, personalCount } : null,
+      }),
       scope,
     );
     return;
@@ -215,7 +221,7 @@ export function connectSubmissionCallback(deps: Deps) {
       buildConnectModal({ scope, domain: meta.domain, typed, error, replacing: null });
     await submitForm<Connected>(args as unknown as SubmitArgs, deps, {
       write: () =>
-        runOnce(deps.store, onceKey('connect', scope, actor.teamId, actor.userId, body.view.id), () =>
+        runOnce(deps.store, onceKey(`connect.${scope}`, actor.teamId, actor.userId, body.view.id), () =>
           connectAgile(deps, {
             scope,
             teamId: actor.teamId,
@@ -230,11 +236,18 @@ export function connectSubmissionCallback(deps: Deps) {
       errorBlock: (err) => blockFor(err instanceof ConnectError ? err.block : BLOCK.agileApiKey),
       errorMessage: (err) => (err instanceof ConnectError ? err.message : undefined),
       savingView: () => buildConnectCheckingModal(scope, domain),
-      doneView: (done) => buildConnectDoneModal(done.scope, done.domain, done.email),
+      doneView: (done) => buildConnectDoneModal(done.scope, done.domain, done.email, done.replaced),
       failedView: (message) => form(message),
       onSuccess: async (done) => {
         deps.logger.info(
-          { scope: done.scope, domain: done.domain, userId: actor.userId },
+          {
+            scope: done.scope,
+            domain: done.domain,
+            userId: actor.userId,
+            ...(done.replaced
+              ? { previousDomain: done.replaced.domain, personalRemoved: done.replaced.personalRemoved }
+              : {}),
+          },
           'Agile account connected',
         );
         await refreshHome(deps, args.client, actor);

@@ -116,6 +116,8 @@ export interface Connected {
   scope: ConnectScope;
   domain: string | null;
   email: string;
+  /** Workspace, connected to another domain than before: the old one, and the personal connections removed. */
+  replaced?: { domain: string; personalRemoved: number };
 }
 
 /** Checks the login live, then stores it (encrypted by the store); nothing is stored unless the check passes. */
@@ -128,13 +130,22 @@ export async function connectAgile(deps: ConnectDeps, req: ConnectRequest): Prom
   await checkAgileLogin(client, req.domain);
   const connectedMs = deps.now().getTime();
   if (req.scope === 'workspace') {
-    await deps.accounts.connectWorkspace(req.teamId, {
+    const change = await deps.accounts.connectWorkspace(req.teamId, {
       domain: req.domain ?? '',
       email: req.email,
       apiKey: req.apiKey,
       connectedBy: req.userId,
       connectedMs,
     });
+    const { previousDomain } = change;
+    if (previousDomain !== null && previousDomain.toLowerCase() !== (req.domain ?? '').toLowerCase()) {
+      return {
+        scope: req.scope,
+        domain: req.domain,
+        email: req.email,
+        replaced: { domain: previousDomain, personalRemoved: change.personalRemoved.length },
+      };
+    }
   } else {
     await deps.accounts.connectPersonal(req.teamId, {
       slackUserId: req.userId,

@@ -39,8 +39,11 @@ export interface ConnectFormInput {
   typed?: ConnectTyped;
   /** A failure shown on top (the slow path: errors cannot be shown under inputs after the ack). */
   error?: string;
-  /** Workspace: the account connected now, replaced on submit. */
-  replacing?: { domain: string | null; email: string } | null;
+  /**
+   * Workspace: the account connected now, replaced on submit, and how many members connected their
+   * own login in its domain (removed if another domain is connected).
+   */
+  replacing?: { domain: string | null; email: string; personalCount?: number } | null;
 }
 
 /** The connect form: "Agile domain" (workspace only), "Email", "API key". */
@@ -55,11 +58,12 @@ export function buildConnectModal(input: ConnectFormInput): ModalView {
       ),
     );
     if (input.replacing) {
-      blocks.push(
-        context(
-          `Connected now to ${at(input.replacing.domain)} as ${safe(input.replacing.email)}: this replaces it.`,
-        ),
-      );
+      const { domain, email, personalCount = 0 } = input.replacing;
+      const personal =
+        personalCount > 0
+          ? ` If you connect another domain, members’ personal connections to ${at(domain)} will be removed (${countOf(personalCount, 'member')}: each connects again with \`/crm connect me\`).`
+          : '';
+      blocks.push(context(`Connected now to ${at(domain)} as ${safe(email)}: this replaces it.${personal}`));
     }
     blocks.push(
       inputBlock(
@@ -110,18 +114,41 @@ export function buildConnectCheckingModal(scope: ConnectScope, domain: string | 
   });
 }
 
-export function connectedWords(scope: ConnectScope, domain: string | null, email: string): string {
-  const to = domain ? ` to ${at(domain)}` : '';
-  return scope === 'workspace'
-    ? `✅ Connected${to} as ${safe(email)}. Members can now use the CRM from Slack; each can also connect their own account (\`/crm connect me\`).`
-    : `✅ Connected${to} as ${safe(email)}. Your CRM changes from Slack are now made as you.`;
+const countOf = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** A workspace connected to another domain than before: whose personal connections went with the old one. */
+export interface ReplacedDomain {
+  domain: string;
+  personalRemoved: number;
 }
 
-export function buildConnectDoneModal(scope: ConnectScope, domain: string | null, email: string): ModalView {
+export function connectedWords(
+  scope: ConnectScope,
+  domain: string | null,
+  email: string,
+  replaced?: ReplacedDomain | null,
+): string {
+  const to = domain ? ` to ${at(domain)}` : '';
+  if (scope === 'personal') {
+    return `✅ Connected${to} as ${safe(email)}. Your CRM changes from Slack are now made as you.`;
+  }
+  const removed =
+    replaced && replaced.personalRemoved > 0
+      ? ` Members’ personal connections to ${at(replaced.domain)} were removed (${countOf(replaced.personalRemoved, 'member')}): their logins belong to the old domain, so each connects again with \`/crm connect me\`.`
+      : '';
+  return `✅ Connected${to} as ${safe(email)}. Members can now use the CRM from Slack; each can also connect their own account (\`/crm connect me\`).${removed}`;
+}
+
+export function buildConnectDoneModal(
+  scope: ConnectScope,
+  domain: string | null,
+  email: string,
+  replaced?: ReplacedDomain | null,
+): ModalView {
   return buildStatusModal({
     callbackId: CALLBACK.connectModal,
     title: TITLE[scope],
-    text: connectedWords(scope, domain, email),
+    text: connectedWords(scope, domain, email, replaced),
   });
 }
 

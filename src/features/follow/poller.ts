@@ -329,7 +329,7 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     for (const [i, { message, broadcast }] of messagesFor(ref, changes).entries()) {
       // Keyed by the snapshot this diff started from: a poll repeating it (the snapshot could not be saved,
       // the instance died after posting) finds the update already posted and does not post it again.
-      const key = onceKey('follow.update', f.id, f.snapshotSlot, i, message.text);
+      const key = onceKey('follow.update', f.teamId, f.id, f.snapshotSlot, i, message.text);
       const result = await runOnce(deps.store, key, async () => {
         const posted = await post(teamDeps, f, message, broadcast);
         if (posted !== 'ok') throw new NotPosted(posted);

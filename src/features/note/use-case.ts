@@ -131,6 +131,7 @@ async function logMessageNote(
       attempt,
     );
     await deps.store.loggedMessages.record({
+      teamId: input.teamId,
       channel,
       ts,
       contactId: input.contactId,

@@ -58,6 +58,7 @@ export type { WorkspaceSettingsRepository } from './workspace-settings.js';
 export type {
   Installation,
   PersonalAgileAccount,
+  WorkspaceAccountChange,
   WorkspaceAgileAccount,
   WorkspacesRepository,
 } from './workspaces.js';

@@ -13,6 +13,8 @@ export interface LoggedMessage {
 }
 
 export interface LoggedMessageInput {
+  /** The workspace it was logged from (uninstalling deletes its markers; migration 010). */
+  teamId: string;
   channel: string;
   ts: string;
   contactId: string;
@@ -60,6 +62,7 @@ export function createLoggedMessagesRepository({ db, nowMs }: RepoContext): Logg
       const r = await db
         .insertInto('logged_messages')
         .values({
+          team_id: input.teamId,
           channel_id: input.channel,
           message_ts: input.ts,
           contact_id: input.contactId,

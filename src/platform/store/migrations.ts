@@ -266,6 +266,18 @@ export const MIGRATIONS: readonly { name: string; statements: readonly string[] 
       'CREATE INDEX pending_sends_due ON pending_sends (status, due_ms)',
     ],
   },
+  {
+    // Uninstalling (or a revoked bot token) deletes every row of the team (store/team-data.ts): the
+    // logged-message markers now name their team (older rows stay null: they cannot be attributed),
+    // and the tables it deletes from by team_id without an index starting with it get one.
+    name: '010_team_cleanup',
+    statements: [
+      'ALTER TABLE logged_messages ADD COLUMN team_id TEXT',
+      'CREATE INDEX logged_messages_team ON logged_messages (team_id)',
+      'CREATE INDEX pending_sends_team ON pending_sends (team_id)',
+      'CREATE INDEX undo_actions_team ON undo_actions (team_id)',
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE =

@@ -40,13 +40,30 @@ const KEY_MAX = 200;
  * The one idempotency-key builder. A key must name a repeated *intent*, not a delivery: a view
  * submission is its view id; a click is the message it was made on plus what it does; a quick
  * command is who typed what in which team (never the trigger_id, which changes on every send).
- * `intent` says what kind of write (e.g. 'note.quick'); the parts say which one.
+ * `intent` says what kind of write (e.g. 'note.quick'); the team comes next, always, so that a key
+ * names its team (`<intent>:<teamId>:…`, see teamOfKey) and uninstalling deletes the team's keys; the
+ * parts say which one.
  */
-export function onceKey(intent: string, ...parts: Array<string | number | null | undefined>): string {
-  const key = [intent, ...parts.map((p) => (p === null || p === undefined ? '' : String(p)))].join(':');
+export function onceKey(
+  intent: string,
+  teamId: string,
+  ...parts: Array<string | number | null | undefined>
+): string {
+  const key = [intent, teamId, ...parts.map((p) => (p === null || p === undefined ? '' : String(p)))].join(
+    ':',
+  );
   if (key.length <= KEY_MAX) return key;
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 32);
   return `${key.slice(0, KEY_MAX - 33)}#${hash}`;
+}
+
+/**
+ * The team a key built by onceKey names (its second `:` part), or undefined. A long key keeps its head,
+ * so the team survives the hashing (intents and Slack team ids are far shorter than KEY_MAX).
+ */
+export function teamOfKey(key: string): string | undefined {
+  const parts = key.split(':');
+  return parts.length >= 2 && parts[1] ? parts[1] : undefined;
 }
 
 export interface RunOnceOptions {

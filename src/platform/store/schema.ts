@@ -14,6 +14,8 @@ export interface IdempotencyKeysTable {
 }
 
 export interface LoggedMessagesTable {
+  /** Null on rows recorded before migration 010 (they name no team; kept as they were). */
+  team_id: string | null;
   channel_id: string;
   message_ts: string;
   contact_id: string;

@@ -44,16 +44,32 @@ export interface PersonalAgileAccount {
   connectedMs: number;
 }
 
+/** What setWorkspaceAccount replaced. */
+export interface WorkspaceAccountChange {
+  /** The domain connected before (null: none). */
+  previousDomain: string | null;
+  /** The members whose personal connections were deleted (the domain changed); usually none. */
+  personalRemoved: string[];
+}
+
 export interface WorkspacesRepository {
   /** Saves (or replaces, on reinstall) the team's installation. */
   saveInstallation(installation: Installation): Promise<void>;
   getInstallation(teamId: string): Promise<Installation | undefined>;
-  /** `tokens_revoked`: the bot token is gone, the rest of the team's data stays until uninstall. */
+  /**
+   * Only the installation row (Bolt's InstallationStore.deleteInstallation). `tokens_revoked` and
+   * `app_uninstalled` delete all of the team's data instead (deleteTeam).
+   */
   deleteInstallation(teamId: string): Promise<void>;
 
   getWorkspaceAccount(teamId: string): Promise<WorkspaceAgileAccount | undefined>;
-  /** Connects (replacing any previous account); null disconnects. */
-  setWorkspaceAccount(teamId: string, account: WorkspaceAgileAccount | null): Promise<void>;
+  /**
+   * Connects (replacing any previous account); null disconnects (members' personal connections stay,
+   * for a reconnect to the same domain). Replacing it with an account in another Agile domain also
+   * deletes the team's personal connections, in the same transaction: their keys belong to the old
+   * domain, and would be sent to the new one. Says what was replaced.
+   */
+  setWorkspaceAccount(teamId: string, account: WorkspaceAgileAccount | null): Promise<WorkspaceAccountChange>;
 
   getPersonalAccount(teamId: string, slackUserId: string): Promise<PersonalAgileAccount | undefined>;
   /** The team's personal connections, by Slack user id (App Home's user mapping, owner matching). */
@@ -65,7 +81,7 @@ export interface WorkspacesRepository {
     account: PersonalAgileAccount | null,
   ): Promise<void>;
 
-  /** `app_uninstalled`: the installation and every Agile connection of the team. */
+  /** `app_uninstalled` / `tokens_revoked`: every row of the team, in every table (store/team-data.ts). */
   deleteTeam(teamId: string): Promise<void>;
   /** Re-encrypts values still under ENCRYPTION_KEY_PREVIOUS with the current key; returns how many. */
   reencryptStale(): Promise<number>;
@@ -183,22 +199,42 @@ export function createWorkspacesRepository(
     },
 
     async setWorkspaceAccount(teamId, account) {
-      if (!account) {
-        await db.deleteFrom('agile_workspace_accounts').where('team_id', '=', teamId).execute();
-        return;
-      }
-      const row = {
-        domain: account.domain,
-        email: account.email,
-        api_key_enc: keyring.encrypt(account.apiKey, secretAad.workspaceApiKey(teamId)),
-        connected_by: account.connectedBy,
-        connected_ms: account.connectedMs,
-      };
-      await db
-        .insertInto('agile_workspace_accounts')
-        .values({ team_id: teamId, ...row })
-        .onConflict((oc) => oc.column('team_id').doUpdateSet(row))
-        .execute();
+      return db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('agile_workspace_accounts')
+          .select('domain')
+          .where('team_id', '=', teamId)
+          .executeTakeFirst();
+        const change: WorkspaceAccountChange = {
+          previousDomain: before?.domain ?? null,
+          personalRemoved: [],
+        };
+        if (!account) {
+          await trx.deleteFrom('agile_workspace_accounts').where('team_id', '=', teamId).execute();
+          return change;
+        }
+        if (before && before.domain.toLowerCase() !== account.domain.toLowerCase()) {
+          const removed = await trx
+            .deleteFrom('agile_personal_accounts')
+            .where('team_id', '=', teamId)
+            .returning('slack_user_id')
+            .execute();
+          change.personalRemoved = removed.map((r) => r.slack_user_id).sort();
+        }
+        const row = {
+          domain: account.domain,
+          email: account.email,
+          api_key_enc: keyring.encrypt(account.apiKey, secretAad.workspaceApiKey(teamId)),
+          connected_by: account.connectedBy,
+          connected_ms: account.connectedMs,
+        };
+        await trx
+          .insertInto('agile_workspace_accounts')
+          .values({ team_id: teamId, ...row })
+          .onConflict((oc) => oc.column('team_id').doUpdateSet(row))
+          .execute();
+        return change;
+      });
     },
 
     async getPersonalAccount(teamId, slackUserId) {

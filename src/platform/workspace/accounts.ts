@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
-import type { PersonalAgileAccount, WorkspaceAgileAccount } from '../store/workspaces.js';
+import type {
+  PersonalAgileAccount,
+  WorkspaceAccountChange,
+  WorkspaceAgileAccount,
+} from '../store/workspaces.js';
 
 /**
  * Connecting and disconnecting Agile accounts (features/connect writes through this, never through the
@@ -8,11 +12,18 @@ import type { PersonalAgileAccount, WorkspaceAgileAccount } from '../store/works
  * connection state (app/workspaces.ts, App Home) to drop what they hold for that team.
  */
 export interface AgileAccounts {
-  connectWorkspace(teamId: string, account: WorkspaceAgileAccount): Promise<void>;
+  /**
+   * Connecting another Agile domain than the one connected also removes the members' personal
+   * connections (their keys belong to the old domain); the answer says whose.
+   */
+  connectWorkspace(teamId: string, account: WorkspaceAgileAccount): Promise<WorkspaceAccountChange>;
   disconnectWorkspace(teamId: string): Promise<void>;
   connectPersonal(teamId: string, account: PersonalAgileAccount): Promise<void>;
   disconnectPersonal(teamId: string, slackUserId: string): Promise<void>;
-  /** `app_uninstalled`: deletes everything the store holds for the team (WorkspacesRepository.deleteTeam). */
+  /**
+   * `app_uninstalled` and `tokens_revoked`: deletes everything the store holds for the team
+   * (WorkspacesRepository.deleteTeam).
+   */
   deleteTeam(teamId: string): Promise<void>;
   /** Called after every change above (and after an uninstall) with the team concerned. */
   onChange(listener: (teamId: string) => void): void;
@@ -39,8 +50,9 @@ export function createAgileAccounts(
   };
   return {
     async connectWorkspace(teamId, account) {
-      await store.workspaces.setWorkspaceAccount(teamId, account);
+      const change = await store.workspaces.setWorkspaceAccount(teamId, account);
       changed(teamId);
+      return change;
     },
     async disconnectWorkspace(teamId) {
       await store.workspaces.setWorkspaceAccount(teamId, null);

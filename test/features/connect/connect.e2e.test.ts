@@ -263,6 +263,84 @@ describe('/crm connect me (a personal account)', () => {
   });
 });
 
+describe('/crm connect to another Agile domain', () => {
+  let eventSeq = 0;
+  /** Raj opens App Home: the published view. */
+  async function rajsHome(): Promise<string> {
+    const rajs = () => t.slack.calls('views.publish').filter((c) => c.args.user_id === RAJ.id);
+    const before = rajs().length;
+    await t.event({
+      token: 'deprecated',
+      team_id: TEAM.id,
+      api_app_id: 'A0CRM',
+      type: 'event_callback',
+      event_id: `EvReconnect${++eventSeq}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_home_opened', user: RAJ.id, channel: `D${RAJ.id}`, tab: 'home', event_ts: '1.1' },
+    });
+    await vi.waitFor(() => expect(rajs().length).toBeGreaterThan(before), { timeout: 5000 });
+    await t.idle();
+    return textOf(rajs().at(-1)?.args.view);
+  }
+
+  it('removes the personal connections to the old domain: the form warns, "Connected" says so, members write with the new account', async () => {
+    await connectWorkspaceAsAlice();
+    await connectRajPersonally();
+    expect(await rajsHome()).toContain(ACTION.disconnectMe);
+    t.slack.reset();
+    await t.command('connect', { user: user(ALICE) });
+    const view = await openedView();
+    expect(textOf(view.view)).toContain(
+      `Connected now to *acme* as ${ADMIN_EMAIL}: this replaces it. If you connect another domain, members’ personal connections to *acme* will be removed (1 member:`,
+    );
+    const answer = answerOf(
+      await submit(view, ALICE, { domain: 'sandbox', email: ADMIN_EMAIL, apiKey: ADMIN_KEY }),
+    );
+    expect(answer.response_action).toBe('update');
+    expect(textOf(answer.view)).toContain(`Connected to *sandbox* as ${ADMIN_EMAIL}`);
+    expect(textOf(answer.view)).toContain('Members’ personal connections to *acme* were removed (1 member)');
+    expect(await t.bot.deps.store.workspaces.getWorkspaceAccount(TEAM.id)).toMatchObject({
+      domain: 'sandbox',
+    });
+    expect(await t.bot.deps.store.workspaces.listPersonalAccounts(TEAM.id)).toEqual([]);
+
+    // Raj's next write goes to the new domain with the workspace's login, never with his acme login
+    // (before the fix: sandbox's address with Raj's acme key, which a real Agile refuses).
+    const before = sim.requests.length;
+    await t.command('note ada.lovelace@northwind.example.com Moved to the new Agile account', {
+      user: user(RAJ),
+    });
+    await t.slack.waitFor(RESPONSE);
+    const after = sim.requests.slice(before);
+    const write = after.find((r) => r.method === 'POST' && r.path.endsWith('api/notes'));
+    expect(write?.path.startsWith('/sandbox/dev/')).toBe(true);
+    expect(write?.user).not.toBe(RAJ.email);
+    expect(after.filter((r) => r.user === RAJ.email)).toEqual([]);
+    expect(after.filter((r) => r.path.startsWith('/acme/'))).toEqual([]);
+    // App Home no longer says Raj is connected: it offers to connect again.
+    const home = await rajsHome();
+    expect(home).toContain(ACTION.connectMe);
+    expect(home).not.toContain(ACTION.disconnectMe);
+  });
+
+  it('reconnecting the same domain keeps them, and the form does not warn without any', async () => {
+    await connectWorkspaceAsAlice();
+    t.slack.reset();
+    await t.command('connect', { user: user(ALICE) });
+    const bare = await openedView();
+    expect(textOf(bare.view)).toContain('this replaces it.');
+    expect(textOf(bare.view)).not.toContain('personal connections');
+    await connectRajPersonally();
+    t.slack.reset();
+    const answer = answerOf(await connectWorkspaceAsAlice({ domain: 'ACME' }));
+    expect(textOf(answer.view)).toContain('Connected to *acme*');
+    expect(textOf(answer.view)).not.toContain('were removed');
+    expect(await t.bot.deps.store.workspaces.getPersonalAccount(TEAM.id, RAJ.id)).toMatchObject({
+      email: RAJ.email,
+    });
+  });
+});
+
 describe('/crm disconnect', () => {
   it('disconnect me: a confirmation, then the personal account is gone', async () => {
     await connectWorkspaceAsAlice();

@@ -388,6 +388,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
       it('records a message once per (channel, ts, contact) and keeps the first note', async () => {
         const channel = uid('C');
         const base = {
+          teamId: 'T1',
           channel,
           ts: '1712345678.000100',
           loggedBy: 'U1',
@@ -414,6 +415,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         const results = await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
             store.loggedMessages.record({
+              teamId: 'T1',
               channel,
               ts: '1.2',
               contactId: '9',
@@ -918,7 +920,39 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
         expect(await store.workspaces.getPersonalAccount(first.teamId, 'U1')).toBeUndefined();
       });
 
-      it('deleteInstallation (tokens_revoked) keeps the Agile connections', async () => {
+      it('setWorkspaceAccount to another domain deletes the personal connections (same transaction); the same domain keeps them', async () => {
+        const teamId = uid('T');
+        expect(await store.workspaces.setWorkspaceAccount(teamId, account({ domain: 'old' }))).toEqual({
+          previousDomain: null,
+          personalRemoved: [],
+        });
+        await store.workspaces.setPersonalAccount(teamId, 'U2', personal('U2'));
+        await store.workspaces.setPersonalAccount(teamId, 'U1', personal('U1'));
+        const other = uid('T');
+        await store.workspaces.setWorkspaceAccount(other, account({ domain: 'old' }));
+        await store.workspaces.setPersonalAccount(other, 'U1', personal('U1'));
+        expect(await store.workspaces.setWorkspaceAccount(teamId, account({ domain: 'OLD' }))).toEqual({
+          previousDomain: 'old',
+          personalRemoved: [],
+        });
+        expect(await store.workspaces.listPersonalAccounts(teamId)).toHaveLength(2);
+        expect(await store.workspaces.setWorkspaceAccount(teamId, account({ domain: 'new' }))).toEqual({
+          previousDomain: 'OLD',
+          personalRemoved: ['U1', 'U2'],
+        });
+        expect(await store.workspaces.listPersonalAccounts(teamId)).toEqual([]);
+        expect(await store.workspaces.getWorkspaceAccount(teamId)).toMatchObject({ domain: 'new' });
+        expect(await store.workspaces.listPersonalAccounts(other)).toHaveLength(1);
+        // Disconnecting keeps them (a reconnect to the same domain finds them).
+        await store.workspaces.setPersonalAccount(teamId, 'U1', personal('U1'));
+        expect(await store.workspaces.setWorkspaceAccount(teamId, null)).toEqual({
+          previousDomain: 'new',
+          personalRemoved: [],
+        });
+        expect(await store.workspaces.listPersonalAccounts(teamId)).toHaveLength(1);
+      });
+
+      it("deleteInstallation (Bolt's InstallationStore) deletes the installation row only", async () => {
         const inst = installation();
         await store.workspaces.saveInstallation(inst);
         await store.workspaces.setWorkspaceAccount(inst.teamId, account());
