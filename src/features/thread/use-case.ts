@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { findContactNote, findDealNote, type Note } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
+import { type OnceAttempt, type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ReadThread, readThread, type ThreadRef } from './read-thread.js';
 import type { ThreadModalMeta, ThreadTarget } from './schema.js';
 import { buildThreadNotes, type ThreadNote, threadLines } from './thread-text.js';
@@ -126,12 +127,31 @@ export interface LogThreadInput extends Actor {
   maxNoteChars?: number;
 }
 
+/** Looks a written part up in Agile; undefined when it is not there (or Agile could not say). */
+async function findPart(deps: ThreadDeps, target: ThreadTarget, note: ThreadNote): Promise<Note | undefined> {
+  const text = { subject: note.subject, description: note.description };
+  return target.kind === 'deal'
+    ? findDealNote(deps.agile, target.id, text)
+    : findContactNote(deps.agile, target.id, text);
+}
+
+/**
+ * Writes one part (audited). A contact note's id is in Agile's answer; a deal note's answer is the
+ * deal, so its id is looked up among the deal's notes afterwards, and left out (null) when that
+ * lookup fails: the note is written either way, and it must not be written again for want of an id.
+ * After a write that got no answer (`afterUnknown`), a part that landed is taken instead of written.
+ */
 async function writePart(
   deps: ThreadDeps,
   actor: Actor,
   target: ThreadTarget,
   note: ThreadNote,
-): Promise<{ noteId: string }> {
+  attempt: OnceAttempt,
+): Promise<{ noteId: string | null }> {
+  if (attempt.afterUnknown) {
+    const landed = await findPart(deps, target, note);
+    if (landed) return { noteId: String(landed.id) };
+  }
   const ids: Record<string, string> =
     target.kind === 'deal' ? { dealId: target.id } : { contactId: target.id };
   return audited(
@@ -141,22 +161,22 @@ async function writePart(
       actor,
       summary: note.subject,
       ids,
-      written: ({ noteId }: { noteId: string }) => ({ recordIds: { noteId } }),
+      written: ({ noteId }: { noteId: string | null }) => ({
+        recordIds: noteId ? { noteId } : ({} as Record<string, string>),
+      }),
     },
     async () => {
-      const written =
-        target.kind === 'deal'
-          ? await deps.agile.notes.createForDeal({
-              subject: note.subject,
-              description: note.description,
-              dealIds: [target.id],
-            })
-          : await deps.agile.notes.createForContacts({
-              subject: note.subject,
-              description: note.description,
-              contactIds: [target.id],
-            });
-      return { noteId: String(written.id) };
+      const text = { subject: note.subject, description: note.description };
+      if (target.kind === 'contact') {
+        const written = await deps.agile.notes.createForContacts({ ...text, contactIds: [target.id] });
+        return { noteId: String(written.id) };
+      }
+      await deps.agile.notes.createForDeal({ ...text, dealIds: [target.id] });
+      const found = await findPart(deps, target, note).catch((err: unknown) => {
+        deps.logger.warn({ err, dealId: target.id }, 'deal note written, but its id could not be read back');
+        return undefined;
+      });
+      return { noteId: found ? String(found.id) : null };
     },
   );
 }
@@ -188,9 +208,11 @@ export function logThread(
         notes.length,
       );
       try {
-        const part = await runOnce(deps.store, key, () => writePart(deps, actor, target, note));
+        const part = await runOnce(deps.store, key, (attempt) =>
+          writePart(deps, actor, target, note, attempt),
+        );
         if (part.status !== 'done') throw new Error('this note is being written by another attempt');
-        noteIds.push(part.result.noteId);
+        if (part.result.noteId) noteIds.push(part.result.noteId);
       } catch (err) {
         throw new ThreadPartlyLoggedError(i, notes.length, target, err);
       }

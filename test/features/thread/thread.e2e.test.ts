@@ -6,6 +6,7 @@ import {
   CHANNEL,
   messageActionPayload,
   type StateMap,
+  TEAM,
   USER,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
@@ -189,6 +190,38 @@ describe('Log thread to CRM', () => {
       [...n.description.matchAll(/Bob Baker \(\d\d:\d\d\): (\d+) /g)].map((m) => Number(m[1])),
     );
     expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    t.slack.assertNoViolations();
+  });
+
+  it('logged to a deal: the audit and the thread log hold each note’s own id, never the deal’s', async () => {
+    const deal = sim().state.deals[1];
+    if (!deal) throw new Error('no seed deal');
+    const since = Date.now() - 1000;
+    const long = (i: number) => `${i} ${'word '.repeat(400)}`.trim();
+    const { parent } = thread(Array.from({ length: 12 }, (_, i) => ({ user: 'U0BOB', text: long(i + 1) })));
+    const view = await openOn({ ts: parent.ts });
+    const parts = Number(/logged as (\d+) notes/.exec(allText(view))?.[1]);
+    expect(parts).toBeGreaterThanOrEqual(2);
+    await submit(view, {
+      [BLOCK.deal]: {
+        [ACTION.dealPicker]: { type: 'external_select', value: deal.id, text: `${deal.name} · x` },
+      },
+    });
+    const written = sim()
+      .state.notes.filter(
+        (n) => n.dealIds.includes(deal.id) && n.subject.startsWith('Slack thread in #sales'),
+      )
+      .map((n) => n.id);
+    expect(written).toHaveLength(parts);
+    expect(written).not.toContain(deal.id);
+
+    const store = t.bot.deps.store;
+    const audit = (await store.audit.list({ teamId: TEAM.id, sinceMs: since, limit: 100 })).filter(
+      (a) => a.action === 'note.create' && a.recordIds.dealId === deal.id,
+    );
+    expect(audit.map((a) => a.recordIds.noteId)).toEqual(written);
+    const log = await store.threadLogs.latest(TEAM.id, CHANNEL.id, parent.ts);
+    expect(log).toMatchObject({ targetKind: 'deal', targetId: deal.id, noteIds: written });
     t.slack.assertNoViolations();
   });
 
