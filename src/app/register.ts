@@ -51,6 +51,7 @@ import {
 import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
+import { forgetUndoneMessageNote } from '../features/note/undone.js';
 import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/handlers.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
@@ -278,7 +279,7 @@ export function registerListeners(
   );
   app.action(
     ACTION.undoWrite,
-    gate((d) => undoWriteCallback(d, restoreDigestLine)),
+    gate((d) => undoWriteCallback(d, restoreDigestLine, forgetUndoneMessageNote)),
   );
   app.action(
     ACTION.cardLogNote,
