@@ -261,6 +261,10 @@ export function registerListeners(
     CALLBACK.threadModal,
     gate((d) => threadSubmissionCallback(d)),
   );
+  app.view(
+    { callback_id: CALLBACK.threadModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
   // Through the gate like every request that reads the CRM: a guest or another organisation's user
   // who posts a link gets no card (a refused event is answered with nothing).
   const linkShared = gate((d) => linkSharedCallback(d));

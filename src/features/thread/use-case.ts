@@ -4,6 +4,7 @@ import { findContactNote, findDealNote, type Note } from '../../platform/agile/i
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
+import { conversationKind } from '../../platform/slack/format.js';
 import { type OnceAttempt, type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ReadThread, readThread, type ThreadRef } from './read-thread.js';
 import type { ThreadModalMeta, ThreadTarget } from './schema.js';
@@ -88,22 +89,37 @@ export class ThreadPartlyLoggedError extends Error {
   }
 }
 
-/** The words for a failed thread log: what was written, what failed and why, and that a retry writes the rest. */
-export function threadFailureWords(err: unknown): string | undefined {
+/**
+ * The words for a failed thread log: what was written, what failed and why, and that trying again
+ * writes the rest — by submitting the form again, or (`retry`) with the failure DM's Retry.
+ */
+export function threadFailureWords(err: unknown, again: 'submit' | 'retry' = 'submit'): string | undefined {
   if (!(err instanceof ThreadPartlyLoggedError)) return undefined;
   const why = describeAgileError(err.cause);
   if (err.written === 0) return undefined;
-  return `Notes 1–${err.written} of ${err.total} were logged to ${err.target.name}; note ${err.written + 1} failed (${why}). Submit again to log the rest — the logged ones are not written twice.`;
+  const rest = again === 'retry' ? 'Retry logs the rest' : 'Submit again to log the rest';
+  return `Notes 1–${err.written} of ${err.total} were logged to ${err.target.name}; note ${err.written + 1} failed (${why}). ${rest} — the logged ones are not written twice.`;
 }
 
-/** Why Slack would not let the thread be read, in words (undefined: not a Slack error). */
-export function slackReadWords(err: unknown): string | undefined {
+/**
+ * Why Slack would not let the thread be read, in words (undefined: not a Slack error). The app reads
+ * only conversations it is in: a channel it can be invited to, a direct message it cannot.
+ */
+export function slackReadWords(
+  err: unknown,
+  where: { channel: string; channelName?: string },
+): string | undefined {
   const code = (err as { data?: { error?: string } } | undefined)?.data?.error;
   if (!code) return undefined;
   switch (code) {
     case 'not_in_channel':
-    case 'channel_not_found':
-      return 'I can’t read this conversation: add the Agile CRM app to it first (/invite @Agile CRM), then try again';
+    case 'channel_not_found': {
+      const kind = conversationKind(where.channel, where.channelName);
+      if (kind === 'channel')
+        return 'I can’t read this conversation: add the Agile CRM app to it first (/invite @Agile CRM), then try again';
+      const dm = kind === 'im' ? 'a direct message' : 'a group direct message';
+      return `I can’t read this thread: it is in ${dm}, which the Agile CRM app is not part of, so Slack does not let it read the thread. Use Log to CRM on the messages you want to keep (one at a time), or copy the thread into a note (/crm note)`;
+    }
     case 'missing_scope':
       return 'the app may not read this kind of conversation (a *:history permission is missing) — ask an admin to reinstall it from manifest.yml';
     case 'thread_not_found':
