@@ -54,6 +54,7 @@ import {
 import { cardLogNoteCallback } from '../features/note/card-handler.js';
 import { logToCrmCallback } from '../features/note/shortcut-handler.js';
 import { noteSubmissionCallback } from '../features/note/submit-handler.js';
+import { forgetUndoneMessageNote } from '../features/note/undone.js';
 import { retryWriteCallback, savingViewClosedCallback } from '../features/retry/handlers.js';
 import { cardCreateTaskCallback } from '../features/task/card-handler.js';
 import { taskSubmissionCallback } from '../features/task/submit-handler.js';
@@ -278,6 +279,10 @@ export function registerListeners(
     CALLBACK.threadModal,
     gate((d) => threadSubmissionCallback(d)),
   );
+  app.view(
+    { callback_id: CALLBACK.threadModal, type: 'view_closed' },
+    gate((d) => savingViewClosedCallback(d)),
+  );
   // Through the gate like every request that reads the CRM: a guest or another organisation's user
   // who posts a link gets no card (a refused event is answered with nothing).
   const linkShared = gate((d) => linkSharedCallback(d));
@@ -296,7 +301,7 @@ export function registerListeners(
   );
   app.action(
     ACTION.undoWrite,
-    gate((d) => undoWriteCallback(d, restoreDigestLine)),
+    gate((d) => undoWriteCallback(d, restoreDigestLine, forgetUndoneMessageNote)),
   );
   app.action(
     ACTION.cardLogNote,

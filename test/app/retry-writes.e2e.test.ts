@@ -5,10 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { dmChannelOf } from '../../src/devkit/console/slack-web-api.js';
 import type { TargetedFault } from '../../src/devkit/sandbox/agile-simulator.js';
-import { ACTION, BLOCK, CALLBACK } from '../../src/platform/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../src/platform/slack/ids.js';
 import type { RecordedCall } from '../helpers/fake-slack.js';
 import {
   blockActionsPayload,
+  CHANNEL,
+  messageActionPayload,
   type StateMap,
   USER,
   viewClosedPayload,
@@ -258,6 +260,63 @@ describe('Retry DMs of the forms', () => {
     expect(retried).toContain('1 new message');
     expect(retried).not.toContain(ACTION.retryWrite);
     expect(sentWith(token)).toHaveLength(0);
+    t.slack.assertNoViolations();
+  }, 30_000);
+
+  it('Log thread: a note unanswered is found by Retry (not written again) and the rest is logged once', async () => {
+    const ada = sim().state.contacts.find((c) =>
+      c.properties.some((p) => p.name === 'email' && p.value === 'ada.lovelace@northwind.example.com'),
+    );
+    if (!ada) throw new Error('no seed contact Ada');
+    const token = `${Date.now()}`;
+    const parent = t.slack.addMessage({ channel: CHANNEL.id, text: `Kick-off ${token}`, user: USER.id });
+    for (let i = 1; i <= 30; i++)
+      t.slack.addMessage({
+        channel: CHANNEL.id,
+        text: `${i} ${'word '.repeat(400)}`.trim(),
+        user: 'U0BOB',
+        threadTs: parent.ts,
+      });
+    await t.interact(
+      messageActionPayload({
+        callbackId: SHORTCUT.logThreadToCrm,
+        message: { ts: parent.ts, text: parent.text ?? '' },
+      }),
+    );
+    await t.idle();
+    const view = [...t.slack.views.values()].find((v) => v.view.callback_id === CALLBACK.threadModal);
+    if (!view) throw new Error('no Log thread modal');
+    const parts = Number(/logged as (\d+) notes/.exec(JSON.stringify(view.view.blocks))?.[1]);
+    expect(parts).toBeGreaterThanOrEqual(2);
+    const earlier = new Set(sim().state.notes.map((n) => n.id));
+    const subjects = () =>
+      sim()
+        .state.notes.filter((n) => n.contactIds.includes(ada.id) && !earlier.has(n.id))
+        .map((n) => n.subject);
+    const numbered = Array.from({ length: parts }, (_, i) => `Slack thread in #sales (${i + 1}/${parts})`);
+
+    const dm = await failAfterClose(
+      {
+        callbackId: CALLBACK.threadModal,
+        viewId: view.id,
+        meta: String(view.view.private_metadata),
+        values: {
+          [BLOCK.contact]: {
+            [ACTION.contactPicker]: { type: 'external_select', value: ada.id, text: 'Ada Lovelace' },
+          },
+        },
+      },
+      { method: 'POST', path: 'api/notes' },
+      { kind: 'apply-then-hang' },
+    );
+    const said = dmSince(dm);
+    // The first note got no answer: it may have been saved — never "was not saved".
+    expect(said).toContain('Your thread log to Ada Lovelace may not have been saved');
+    expect(subjects()).toEqual(numbered.slice(0, 1));
+    expect(await clickRetry(dm)).toContain(`to contact Ada Lovelace as ${parts} notes`);
+    expect(subjects()).toEqual(numbered);
+    expect(await clickRetry(dm)).toContain('is saved now');
+    expect(subjects()).toEqual(numbered);
     t.slack.assertNoViolations();
   }, 30_000);
 });

@@ -159,13 +159,17 @@ describe('fake Slack Web API', () => {
     });
   });
 
-  it('refuses a repeated reaction and channel errors', async () => {
+  it('refuses a repeated reaction, removing one that is not there, and channel errors', async () => {
     await client.reactions.add({ channel: 'C1', timestamp: '1.1', name: 'memo' });
     await expect(
       client.reactions.add({ channel: 'C1', timestamp: '1.1', name: 'memo' }),
     ).rejects.toMatchObject({
       data: { error: 'already_reacted' },
     });
+    await client.reactions.remove({ channel: 'C1', timestamp: '1.1', name: 'memo' });
+    await expect(
+      client.reactions.remove({ channel: 'C1', timestamp: '1.1', name: 'memo' }),
+    ).rejects.toMatchObject({ data: { error: 'no_reaction' } });
     fake.channelErrors.set('C9', 'not_in_channel');
     await expect(client.chat.postMessage({ channel: 'C9', text: 'x' })).rejects.toMatchObject({
       data: { error: 'not_in_channel' },

@@ -125,6 +125,7 @@ export type WebApiChange =
   | { kind: 'message'; channel: string; ts: string }
   | { kind: 'ephemeral'; channel: string; ts: string }
   | { kind: 'view'; method: 'views.open' | 'views.push' | 'views.update' | 'views.publish'; viewId: string }
+  /** A reaction added or removed. */
   | { kind: 'reaction'; channel: string; ts: string; name: string };
 
 export interface SlackWebApiOptions {
@@ -568,6 +569,14 @@ export function createSlackWebApi(opts: SlackWebApiOptions): SlackWebApi {
       const key = `${channel}/${ts}/${name}`;
       if (api.reactions.has(key)) return { ok: false, error: 'already_reacted' };
       api.reactions.add(key);
+      emit({ kind: 'reaction', channel, ts, name });
+      return { ok: true };
+    },
+    'reactions.remove': (args) => {
+      const channel = str(args.channel) ?? '';
+      const ts = str(args.timestamp) ?? '';
+      const name = str(args.name) ?? '';
+      if (!api.reactions.delete(`${channel}/${ts}/${name}`)) return { ok: false, error: 'no_reaction' };
       emit({ kind: 'reaction', channel, ts, name });
       return { ok: true };
     },

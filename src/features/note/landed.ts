@@ -1,4 +1,4 @@
-import type { AgileClient } from '../../platform/agile/index.js';
+import { type AgileClient, findContactNote } from '../../platform/agile/index.js';
 
 /**
  * Did a note write that got no answer land after all? The contact's notes are searched for one with
@@ -9,9 +9,6 @@ export async function noteLanded(
   agile: AgileClient,
   note: { contactId: string; subject: string; description: string },
 ): Promise<{ noteId: string } | null> {
-  const notes = await agile.notes.listForContact(note.contactId);
-  const found = notes.find(
-    (n) => n.subject === note.subject && n.description.trim() === note.description.trim(),
-  );
+  const found = await findContactNote(agile, note.contactId, note);
   return found ? { noteId: String(found.id) } : null;
 }

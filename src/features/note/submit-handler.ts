@@ -20,7 +20,7 @@ import {
   buildNoteSavingModal,
 } from './modal-views.js';
 import { contactNameFromOption, decodeNoteMeta, noteFormSchema } from './schema.js';
-import { earlierLogOf, type LogNoteInput, logNote, markMessageLogged } from './use-case.js';
+import { earlierLogOf, type LogNoteInput, logNote, markMessageLogged, messageNoteKey } from './use-case.js';
 
 /** Which input an Agile refusal belongs to; anything else shows under the note itself. */
 export function noteErrorBlock(err: unknown): string {
@@ -105,6 +105,9 @@ export function noteSubmissionCallback(deps: Deps) {
           noteId: result.noteId,
           subject: result.subject,
           contactName: contact.name,
+          ...(message
+            ? { message: { ...message, onceKey: messageNoteKey(input.teamId, message, contact.id) } }
+            : {}),
         });
         await notifyUser(client, deps.logger, target, await confirmWithUndo(deps, input, logged, undo));
       },

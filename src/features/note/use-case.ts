@@ -111,6 +111,11 @@ export type MessageNoteResult =
   /** This message was already logged to this contact (now, or by a concurrent submission). */
   | { status: 'already'; permalink: string | null; loggedBy: string | null };
 
+/** The key a message is logged to a contact under (once per message and contact; an Undo forgets it). */
+export function messageNoteKey(teamId: string, message: SourceMessage, contactId: string): string {
+  return onceKey('note.message', teamId, message.channel, message.ts, contactId);
+}
+
 /**
  * Logs a Slack message as a note, once per (message, contact): an earlier log answers 'already'
  * without writing, and a concurrent one (two people, same message) is held off by a claim in the store.
@@ -122,25 +127,28 @@ async function logMessageNote(
   const { channel, ts } = input.message;
   const earlier = await deps.store.loggedMessages.find(channel, ts, input.contactId);
   if (earlier) return { status: 'already', permalink: earlier.permalink, loggedBy: earlier.loggedBy };
-  const key = onceKey('note.message', input.teamId, channel, ts, input.contactId);
-  const outcome = await runOnce(deps.store, key, async (attempt) => {
-    const { noteId } = await writeNote(
-      deps,
-      { teamId: input.teamId, userId: input.loggedBy },
-      input,
-      attempt,
-    );
-    await deps.store.loggedMessages.record({
-      teamId: input.teamId,
-      channel,
-      ts,
-      contactId: input.contactId,
-      noteId,
-      permalink: input.message.permalink ?? null,
-      loggedBy: input.loggedBy,
-    });
-    return { noteId };
-  });
+  const outcome = await runOnce(
+    deps.store,
+    messageNoteKey(input.teamId, input.message, input.contactId),
+    async (attempt) => {
+      const { noteId } = await writeNote(
+        deps,
+        { teamId: input.teamId, userId: input.loggedBy },
+        input,
+        attempt,
+      );
+      await deps.store.loggedMessages.record({
+        teamId: input.teamId,
+        channel,
+        ts,
+        contactId: input.contactId,
+        noteId,
+        permalink: input.message.permalink ?? null,
+        loggedBy: input.loggedBy,
+      });
+      return { noteId };
+    },
+  );
   if (outcome.status === 'done' && !outcome.replayed)
     return { status: 'logged', noteId: outcome.result.noteId, permalink: input.message.permalink ?? null };
   return { status: 'already', permalink: input.message.permalink ?? null, loggedBy: null };
@@ -211,6 +219,21 @@ export async function markMessageLogged(
     const code = (err as { data?: { error?: string } }).data?.error;
     if (code !== 'already_reacted')
       logger.warn({ err, channel: message.channel }, 'could not add the 📝 reaction');
+  }
+}
+
+/** The bot's 📝 off a message (its note was undone); a 📝 already gone, or a message gone, is fine. Never throws. */
+export async function unmarkMessageLogged(
+  client: WebClient,
+  logger: Logger,
+  message: Pick<SourceMessage, 'channel' | 'ts'>,
+): Promise<void> {
+  try {
+    await client.reactions.remove({ channel: message.channel, timestamp: message.ts, name: 'memo' });
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code !== 'no_reaction' && code !== 'message_not_found' && code !== 'channel_not_found')
+      logger.warn({ err, channel: message.channel }, 'could not remove the 📝 reaction');
   }
 }
 

@@ -3,6 +3,7 @@ import type { Deps } from '../../app/deps.js';
 import { isAgileError } from '../../platform/agile/index.js';
 import { actorOfBody } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
+import type { RetryOutcome } from '../../platform/slack/failed-write.js';
 import { openForm, parseForm, type SubmitArgs, submitForm } from '../../platform/slack/form-flow.js';
 import { ACTION, BLOCK } from '../../platform/slack/ids.js';
 import { notifyUser } from '../../platform/slack/notify.js';
@@ -11,6 +12,7 @@ import { contactNameFromOption } from '../contacts/picker-view.js';
 import { decodeThreadMeta, type ThreadModalMeta, type ThreadTarget, threadFormSchema } from './schema.js';
 import {
   earlierLogOf,
+  type LogThreadInput,
   logThread,
   prepareThread,
   previewOf,
@@ -25,6 +27,7 @@ import {
   buildThreadModal,
   buildThreadSavingModal,
   buildThreadUnavailableModal,
+  threadLoggedSummary,
 } from './views.js';
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -69,7 +72,7 @@ export function logThreadCallback(deps: Deps) {
             ),
             earlierLogOf(deps, actor.teamId, base.channel, base.threadTs),
           ]).catch((err: unknown) => {
-            const words = slackReadWords(err);
+            const words = slackReadWords(err, base);
             if (!words) throw err;
             deps.logger.warn({ err }, 'could not read the thread');
             return words;
@@ -141,8 +144,9 @@ export function threadSubmissionCallback(deps: Deps) {
       ? { kind: 'contact', id: contact.value, name: contactNameFromOption(contact.text) }
       : { kind: 'deal', id: deal?.value ?? '', name: (deal?.text ?? '').split(' · ')[0] ?? '' };
 
+    const input: LogThreadInput = { ...actor, viewId: body.view.id, meta, target };
     await submitForm(args, deps, {
-      write: () => logThread(deps, client, { ...actor, viewId: body.view.id, meta, target }),
+      write: () => logThread(deps, client, input),
       onSuccess: async (result, { replayed }) => {
         if (replayed) return;
         await notifyUser(
@@ -153,14 +157,49 @@ export function threadSubmissionCallback(deps: Deps) {
         );
       },
       errorBlock: threadErrorBlock(target),
-      errorMessage: (err) =>
-        threadFailureWords(err) ??
-        slackReadWords(threadFailureCause(err)) ??
-        describeAgileError(threadFailureCause(err)),
+      errorMessage: (err) => threadErrorWords(err, meta, 'submit'),
+      dmErrorMessage: (err) => threadErrorWords(err, meta, 'retry'),
       savingView: buildThreadSavingModal,
       doneView: buildThreadDoneModal,
       // The thread is not read again: the form comes back with the error and, if asked before, the question.
       failedView: (error) => buildThreadModal({ meta, error, earlier: meta.asked ? earlier : undefined }),
+      retry: {
+        kind: THREAD_FORM_RETRY,
+        input,
+        what: `Your thread log to ${target.name}`,
+        // Nothing typed to give back: the thread itself stays in Slack.
+        typed: '',
+      },
     });
   };
+}
+
+/** A failed log in words: what was written and what failed, why Slack refused the thread, or the CRM's error. */
+function threadErrorWords(err: unknown, meta: ThreadModalMeta, again: 'submit' | 'retry'): string {
+  return (
+    threadFailureWords(err, again) ??
+    slackReadWords(threadFailureCause(err), meta) ??
+    describeAgileError(threadFailureCause(err))
+  );
+}
+
+export const THREAD_FORM_RETRY = 'thread.form';
+
+/**
+ * Retry from the failure DM: the same input, so the same keys (thread.submit per view, thread.part
+ * per note): the notes already written are not written again, only the rest. The thread is read
+ * again up to the newest message the form showed. A thread Slack no longer lets the app read is
+ * refused with why (the Retry goes: the shortcut can be used again once it is fixed).
+ */
+export async function retryThreadForm(deps: Deps, stored: unknown): Promise<RetryOutcome> {
+  const input = stored as LogThreadInput;
+  try {
+    const outcome = await logThread(deps, deps.slackClient, input);
+    if (outcome.status === 'in_progress') return outcome;
+    return { status: 'done', summary: threadLoggedSummary(outcome.result) };
+  } catch (err) {
+    const slack = slackReadWords(threadFailureCause(err), input.meta);
+    if (slack) return { status: 'refused', reason: slack };
+    throw threadFailureCause(err);
+  }
 }

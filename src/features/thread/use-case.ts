@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../app/deps.js';
+import { findContactNote, findDealNote, type Note } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
-import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
+import { conversationKind } from '../../platform/slack/format.js';
+import { type OnceAttempt, type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
 import { type ReadThread, readThread, type ThreadRef } from './read-thread.js';
 import type { ThreadModalMeta, ThreadTarget } from './schema.js';
 import { buildThreadNotes, type ThreadNote, threadLines } from './thread-text.js';
@@ -87,22 +89,37 @@ export class ThreadPartlyLoggedError extends Error {
   }
 }
 
-/** The words for a failed thread log: what was written, what failed and why, and that a retry writes the rest. */
-export function threadFailureWords(err: unknown): string | undefined {
+/**
+ * The words for a failed thread log: what was written, what failed and why, and that trying again
+ * writes the rest — by submitting the form again, or (`retry`) with the failure DM's Retry.
+ */
+export function threadFailureWords(err: unknown, again: 'submit' | 'retry' = 'submit'): string | undefined {
   if (!(err instanceof ThreadPartlyLoggedError)) return undefined;
   const why = describeAgileError(err.cause);
   if (err.written === 0) return undefined;
-  return `Notes 1–${err.written} of ${err.total} were logged to ${err.target.name}; note ${err.written + 1} failed (${why}). Submit again to log the rest — the logged ones are not written twice.`;
+  const rest = again === 'retry' ? 'Retry logs the rest' : 'Submit again to log the rest';
+  return `Notes 1–${err.written} of ${err.total} were logged to ${err.target.name}; note ${err.written + 1} failed (${why}). ${rest} — the logged ones are not written twice.`;
 }
 
-/** Why Slack would not let the thread be read, in words (undefined: not a Slack error). */
-export function slackReadWords(err: unknown): string | undefined {
+/**
+ * Why Slack would not let the thread be read, in words (undefined: not a Slack error). The app reads
+ * only conversations it is in: a channel it can be invited to, a direct message it cannot.
+ */
+export function slackReadWords(
+  err: unknown,
+  where: { channel: string; channelName?: string },
+): string | undefined {
   const code = (err as { data?: { error?: string } } | undefined)?.data?.error;
   if (!code) return undefined;
   switch (code) {
     case 'not_in_channel':
-    case 'channel_not_found':
-      return 'I can’t read this conversation: add the Agile CRM app to it first (/invite @Agile CRM), then try again';
+    case 'channel_not_found': {
+      const kind = conversationKind(where.channel, where.channelName);
+      if (kind === 'channel')
+        return 'I can’t read this conversation: add the Agile CRM app to it first (/invite @Agile CRM), then try again';
+      const dm = kind === 'im' ? 'a direct message' : 'a group direct message';
+      return `I can’t read this thread: it is in ${dm}, which the Agile CRM app is not part of, so Slack does not let it read the thread. Use Log to CRM on the messages you want to keep (one at a time), or copy the thread into a note (/crm note)`;
+    }
     case 'missing_scope':
       return 'the app may not read this kind of conversation (a *:history permission is missing) — ask an admin to reinstall it from manifest.yml';
     case 'thread_not_found':
@@ -126,12 +143,31 @@ export interface LogThreadInput extends Actor {
   maxNoteChars?: number;
 }
 
+/** Looks a written part up in Agile; undefined when it is not there (or Agile could not say). */
+async function findPart(deps: ThreadDeps, target: ThreadTarget, note: ThreadNote): Promise<Note | undefined> {
+  const text = { subject: note.subject, description: note.description };
+  return target.kind === 'deal'
+    ? findDealNote(deps.agile, target.id, text)
+    : findContactNote(deps.agile, target.id, text);
+}
+
+/**
+ * Writes one part (audited). A contact note's id is in Agile's answer; a deal note's answer is the
+ * deal, so its id is looked up among the deal's notes afterwards, and left out (null) when that
+ * lookup fails: the note is written either way, and it must not be written again for want of an id.
+ * After a write that got no answer (`afterUnknown`), a part that landed is taken instead of written.
+ */
 async function writePart(
   deps: ThreadDeps,
   actor: Actor,
   target: ThreadTarget,
   note: ThreadNote,
-): Promise<{ noteId: string }> {
+  attempt: OnceAttempt,
+): Promise<{ noteId: string | null }> {
+  if (attempt.afterUnknown) {
+    const landed = await findPart(deps, target, note);
+    if (landed) return { noteId: String(landed.id) };
+  }
   const ids: Record<string, string> =
     target.kind === 'deal' ? { dealId: target.id } : { contactId: target.id };
   return audited(
@@ -141,22 +177,22 @@ async function writePart(
       actor,
       summary: note.subject,
       ids,
-      written: ({ noteId }: { noteId: string }) => ({ recordIds: { noteId } }),
+      written: ({ noteId }: { noteId: string | null }) => ({
+        recordIds: noteId ? { noteId } : ({} as Record<string, string>),
+      }),
     },
     async () => {
-      const written =
-        target.kind === 'deal'
-          ? await deps.agile.notes.createForDeal({
-              subject: note.subject,
-              description: note.description,
-              dealIds: [target.id],
-            })
-          : await deps.agile.notes.createForContacts({
-              subject: note.subject,
-              description: note.description,
-              contactIds: [target.id],
-            });
-      return { noteId: String(written.id) };
+      const text = { subject: note.subject, description: note.description };
+      if (target.kind === 'contact') {
+        const written = await deps.agile.notes.createForContacts({ ...text, contactIds: [target.id] });
+        return { noteId: String(written.id) };
+      }
+      await deps.agile.notes.createForDeal({ ...text, dealIds: [target.id] });
+      const found = await findPart(deps, target, note).catch((err: unknown) => {
+        deps.logger.warn({ err, dealId: target.id }, 'deal note written, but its id could not be read back');
+        return undefined;
+      });
+      return { noteId: found ? String(found.id) : null };
     },
   );
 }
@@ -188,9 +224,11 @@ export function logThread(
         notes.length,
       );
       try {
-        const part = await runOnce(deps.store, key, () => writePart(deps, actor, target, note));
+        const part = await runOnce(deps.store, key, (attempt) =>
+          writePart(deps, actor, target, note, attempt),
+        );
         if (part.status !== 'done') throw new Error('this note is being written by another attempt');
-        noteIds.push(part.result.noteId);
+        if (part.result.noteId) noteIds.push(part.result.noteId);
       } catch (err) {
         throw new ThreadPartlyLoggedError(i, notes.length, target, err);
       }

@@ -139,6 +139,13 @@ export interface ThreadLogged {
   notes: number;
 }
 
+/** Plain words (no mrkdwn) for what was logged: "logged the thread (12 messages) to contact Ada Lovelace as 2 notes". */
+export function threadLoggedSummary(r: ThreadLogged): string {
+  const what = r.target.kind === 'deal' ? 'deal' : 'contact';
+  const notes = r.notes > 1 ? ` as ${r.notes} notes` : ' as a note';
+  return `logged the thread (${plural(r.messages, 'message')}) to ${what} ${r.target.name}${notes}`;
+}
+
 function loggedLine(r: ThreadLogged): string {
   const what = r.target.kind === 'deal' ? 'deal' : 'contact';
   const notes = r.notes > 1 ? ` as ${r.notes} notes` : ' as a note';

@@ -30,19 +30,23 @@ function closingOf(outcome: UndoOutcome, userId: string): UndoClosing | undefine
 }
 
 /**
+ * Called after a successful undo, e.g. to put a digest line back, or to let a message whose note was
+ * undone be logged again (wired in app/register.ts, run in order). Each says nothing to the user; a
+ * failure is logged, and the next still runs.
+ */
+export type AfterUndo = (
+  deps: Deps,
+  actor: { teamId: string; userId: string },
+  undone: { kind: string; previous: Record<string, unknown> | null; refs: Record<string, string> },
+) => Promise<void>;
+
+/**
  * Undo clicked on a confirmation: ack, undo (or refuse), then replace the confirmation with what
  * happened and no button — through response_url, which reaches ephemeral messages too; on the App
  * Home tab, by publishing it again with that line. Refusals that leave the Undo usable (someone else
  * clicked, Agile failed) answer ephemerally instead. A second click on a used Undo does nothing.
  */
-/** Called after a successful undo, e.g. to put a digest line back (wired in app/register.ts). */
-export type AfterUndo = (
-  deps: Deps,
-  actor: { teamId: string; userId: string },
-  undone: { kind: string; previous: Record<string, unknown> | null },
-) => Promise<void>;
-
-export function undoWriteCallback(deps: Deps, afterUndo?: AfterUndo) {
+export function undoWriteCallback(deps: Deps, ...afterUndo: AfterUndo[]) {
   return async ({ ack, body, action, respond, client }: UndoArgs): Promise<void> => {
     await ack();
     const actor = actorOfBody(body);
@@ -77,7 +81,12 @@ export function undoWriteCallback(deps: Deps, afterUndo?: AfterUndo) {
       if (outcome.kind === 'failed') return ephemeral(buildUndoFailedMessage(outcome.label, outcome.reason));
     };
     await answer().catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an Undo click'));
-    if (outcome.kind === 'undone' && afterUndo) await afterUndo(deps, actor, outcome.undone);
+    if (outcome.kind === 'undone') {
+      for (const after of afterUndo)
+        await after(deps, actor, outcome.undone).catch((err: unknown) =>
+          deps.logger.warn({ err, kind: outcome.undone.kind }, 'a step after the undo failed'),
+        );
+    }
     deps.logger.info({ outcome: outcome.kind }, 'undo click handled');
   };
 }

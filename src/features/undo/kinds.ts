@@ -1,4 +1,10 @@
-import type { AgileClient, Deal, Task, TaskStatus } from '../../platform/agile/index.js';
+import {
+  type AgileClient,
+  type Deal,
+  findDealNote,
+  type Task,
+  type TaskStatus,
+} from '../../platform/agile/index.js';
 
 /**
  * What can be undone, and how. Each kind reads the record, compares the fields the write set with
@@ -105,17 +111,14 @@ export interface Reverted {
 }
 
 /**
- * The note a move wrote, found among the deal's notes by its exact subject and text (Agile answers a
- * deal note with the deal, so its id was never known); the newest when several match. A note edited
- * in Agile since no longer matches and stays.
+ * The note a move wrote, found among the deal's notes by its exact subject and text (findDealNote:
+ * Agile answers a deal note with the deal, so its id was never known). A note edited in Agile since
+ * no longer matches and stays.
  */
 async function deleteMoveNote(agile: AgileClient, dealId: string, note: unknown): Promise<boolean> {
   const sent = note as { subject?: unknown; description?: unknown } | undefined;
   if (typeof sent?.subject !== 'string' || typeof sent.description !== 'string') return false;
-  const notes = await agile.notes.listForDeal(dealId);
-  const ours = notes
-    .filter((n) => n.subject === sent.subject && n.description === sent.description)
-    .sort((a, b) => (b.created_time ?? 0) - (a.created_time ?? 0))[0];
+  const ours = await findDealNote(agile, dealId, { subject: sent.subject, description: sent.description });
   if (!ours) return false;
   await agile.notes.deleteMany([String(ours.id)]);
   return true;

@@ -8,16 +8,24 @@ import type { UndoSpec } from './kinds.js';
 
 const quoted = (text: string) => `“${text.replace(/\s+/g, ' ').trim().slice(0, 80)}”`;
 
-/** A note logged on a contact: the undo deletes it (if its subject is still ours). */
+/**
+ * A note logged on a contact: the undo deletes it (if its subject is still ours). A note logged from a
+ * message also carries that message and the key it was logged under, so that after the undo the
+ * message may be logged to the contact again (features/note/undone.ts; the key is forgotten by undoWrite).
+ */
 export function noteUndo(note: {
   contactId: string;
   noteId: string;
   subject: string;
   contactName: string;
+  message?: { channel: string; ts: string; onceKey: string };
 }): UndoSpec {
+  const message: Record<string, string> = note.message
+    ? { messageChannel: note.message.channel, messageTs: note.message.ts, onceKey: note.message.onceKey }
+    : {};
   return {
     kind: 'note.create',
-    refs: { contactId: note.contactId, noteId: note.noteId },
+    refs: { contactId: note.contactId, noteId: note.noteId, ...message },
     label: `the note ${quoted(note.subject)} on ${note.contactName}`,
     previous: null,
     fingerprint: { subject: note.subject },

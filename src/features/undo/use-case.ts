@@ -11,7 +11,8 @@ export type UndoOutcome =
       label: string;
       what: string;
       atMs: number;
-      undone: { kind: string; previous: Record<string, unknown> | null };
+      /** `refs`: all the undo kept, e.g. the message a note was logged from (messageChannel, messageTs). */
+      undone: { kind: string; previous: Record<string, unknown> | null; refs: Record<string, string> };
     }
   /** Someone else clicked the author's Undo (a confirmation in a channel). */
   | { kind: 'not_author'; authorId: string }
@@ -68,7 +69,8 @@ export async function undoWrite(
   if (claim.kind !== 'claimed') return { kind: 'closed' };
 
   const kind = action.kind;
-  const { label = 'the record', onceKey: changeKey, ...refs } = action.refs;
+  // Not Agile ids: the label, the key the write ran under, the Slack message a note came from.
+  const { label = 'the record', onceKey: changeKey, messageChannel, messageTs, ...refs } = action.refs;
   let reverted: Reverted;
   try {
     const check = await checkRecord(deps.agile, kind, refs, action.fingerprint);
@@ -104,6 +106,6 @@ export async function undoWrite(
     label,
     what: undoneWords(kind, label, action.previous, reverted),
     atMs: deps.now().getTime(),
-    undone: { kind, previous: action.previous },
+    undone: { kind, previous: action.previous, refs: action.refs },
   };
 }

@@ -28,6 +28,7 @@ export {
   isOutcomeUnknown,
   type RedactedRequest,
 } from './errors.js';
+export { findContactNote, findDealNote, type NoteText, newestMatching } from './find-note.js';
 export { parseJsonLossless } from './http.js';
 export {
   collect,

@@ -110,6 +110,8 @@ export interface SubmitPlan<T> {
    * reaches them by DM with everything typed and a Retry button (platform/slack/failed-write.ts).
    */
   retry?: RetryableWrite;
+  /** The failure DM's words, where the form's would not fit a DM (e.g. "Submit again"); default errorMessage. */
+  dmErrorMessage?: (err: unknown) => string | undefined;
 }
 
 /** Set when the user closes a "Saving…" modal (view_closed), so a late failure goes to their DMs. */
@@ -190,7 +192,16 @@ export async function submitForm<T>(
         teamId: body.team?.id ?? body.user.team_id ?? '',
         userId: body.user.id,
       };
-      await sendFailedWriteDm(client, deps.logger, store, pending, words(err), isOutcomeUnknown(err));
+      const reason = plan.dmErrorMessage?.(err);
+      await sendFailedWriteDm(
+        client,
+        deps.logger,
+        store,
+        pending,
+        reason ? capitalise(reason) : words(err),
+        // A write that failed because one of its parts got no answer may have been saved too.
+        isOutcomeUnknown(err) || isOutcomeUnknown((err as { cause?: unknown } | undefined)?.cause),
+      );
     }
     return;
   }

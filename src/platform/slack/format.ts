@@ -23,6 +23,17 @@ export function slackDate(epochSec: number): string {
 /** Slack reports DMs and private groups under these pseudo-names: there is no channel to name. */
 const NOT_A_CHANNEL = new Set(['directmessage', 'privategroup', 'mpdm']);
 
+/**
+ * What kind of conversation a payload's channel is: a 1:1 direct message (ids start with D; Slack names
+ * it `directmessage`), a group direct message (`mpdm-…`), or a channel (public or private).
+ */
+export function conversationKind(channelId: string, channelName?: string): 'im' | 'mpim' | 'channel' {
+  const name = channelName?.trim() ?? '';
+  if (channelId.startsWith('D') || name === 'directmessage') return 'im';
+  if (name === 'mpdm' || name.startsWith('mpdm-')) return 'mpim';
+  return 'channel';
+}
+
 /** `#sales`, or undefined for a DM / unknown channel. */
 export function channelLabel(channelName: string | undefined): string | undefined {
   const name = channelName?.trim().replace(/^#/, '');

@@ -31,6 +31,17 @@ export interface LoggedMessagesRepository {
    * and `message` is the stored row either way (the first one wins).
    */
   record(input: LoggedMessageInput): Promise<{ created: boolean; message: LoggedMessage }>;
+  /**
+   * Forgets the message's log to that contact when it is still the log of `noteId` (that note was
+   * undone), so the message may be logged to the contact again. `remaining`: how many contacts the
+   * message stays logged to (its 📝 stays while any is).
+   */
+  forget(input: {
+    channel: string;
+    ts: string;
+    contactId: string;
+    noteId: string;
+  }): Promise<{ forgotten: boolean; remaining: number }>;
 }
 
 function toLoggedMessage(r: LoggedMessagesTable): LoggedMessage {
@@ -76,6 +87,22 @@ export function createLoggedMessagesRepository({ db, nowMs }: RepoContext): Logg
       const message = await find(input.channel, input.ts, input.contactId);
       if (!message) throw new Error('logged message vanished right after it was recorded');
       return { created: affected(r) === 1, message };
+    },
+    async forget(input) {
+      const r = await db
+        .deleteFrom('logged_messages')
+        .where('channel_id', '=', input.channel)
+        .where('message_ts', '=', input.ts)
+        .where('contact_id', '=', input.contactId)
+        .where('note_id', '=', input.noteId)
+        .executeTakeFirst();
+      const left = await db
+        .selectFrom('logged_messages')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('channel_id', '=', input.channel)
+        .where('message_ts', '=', input.ts)
+        .executeTakeFirst();
+      return { forgotten: affected(r) === 1, remaining: toNumber(left?.n ?? 0) };
     },
   };
 }

@@ -17,7 +17,7 @@ export interface ThreadLog {
   targetName: string;
   /** Slack user id of whoever logged it. */
   loggedBy: string;
-  /** The notes written, in order. */
+  /** The notes written, in order (a deal note whose id could not be read back is left out). */
   noteIds: string[];
   /** The form it was logged from: a repeated submission of that form is a replay, not a second log. */
   viewId: string | null;

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { EmulatedView } from '../../../src/devkit/console/slack-web-api.js';
+import { dmChannelOf, type EmulatedView } from '../../../src/devkit/console/slack-web-api.js';
 import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../../src/platform/slack/ids.js';
 import { DEFAULT_USERS, type FakeUser } from '../../helpers/fake-slack.js';
 import {
+  blockActionsPayload,
   CHANNEL,
   messageActionPayload,
   type StateMap,
+  TEAM,
   USER,
+  viewClosedPayload,
   viewSubmissionPayload,
 } from '../../helpers/payloads.js';
 import { simulatorOf } from '../../helpers/test-bot.js';
@@ -152,6 +155,37 @@ describe('Log thread to CRM', () => {
     t.slack.assertNoViolations();
   });
 
+  it.each([
+    ['a direct message', { id: 'D0ALICEBOB', name: 'directmessage' }, 'in a direct message'],
+    [
+      'a group direct message',
+      { id: 'G0GROUPDM', name: 'mpdm-alice--bob--eve-1' },
+      'in a group direct message',
+    ],
+  ])(
+    'in %s the app is not part of, the form says it can’t read it and what to do instead',
+    async (_what, channel, where) => {
+      t.slack.failNext('conversations.replies', { error: 'channel_not_found' });
+      const res = await t.interact(
+        messageActionPayload({
+          callbackId: SHORTCUT.logThreadToCrm,
+          channel,
+          message: { ts: '1767225600.000100', text: 'Between us' },
+        }),
+      );
+      expect(res.status).toBe(200);
+      await t.idle();
+      const view = [...t.slack.views.values()].find((v) => v.view.callback_id === CALLBACK.threadModal);
+      const text = view ? allText(view) : '';
+      expect(text).toContain(
+        `I can’t read this thread: it is ${where}, which the Agile CRM app is not part of`,
+      );
+      expect(text).toContain('Log to CRM on the messages you want to keep');
+      expect(text).not.toContain('/invite');
+      t.slack.assertNoViolations();
+    },
+  );
+
   it('reads a thread of several pages of replies', async () => {
     t.slack.repliesPageMax = 2;
     const ada = contact('ada.lovelace@northwind.example.com');
@@ -189,6 +223,38 @@ describe('Log thread to CRM', () => {
       [...n.description.matchAll(/Bob Baker \(\d\d:\d\d\): (\d+) /g)].map((m) => Number(m[1])),
     );
     expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    t.slack.assertNoViolations();
+  });
+
+  it('logged to a deal: the audit and the thread log hold each note’s own id, never the deal’s', async () => {
+    const deal = sim().state.deals[1];
+    if (!deal) throw new Error('no seed deal');
+    const since = Date.now() - 1000;
+    const long = (i: number) => `${i} ${'word '.repeat(400)}`.trim();
+    const { parent } = thread(Array.from({ length: 12 }, (_, i) => ({ user: 'U0BOB', text: long(i + 1) })));
+    const view = await openOn({ ts: parent.ts });
+    const parts = Number(/logged as (\d+) notes/.exec(allText(view))?.[1]);
+    expect(parts).toBeGreaterThanOrEqual(2);
+    await submit(view, {
+      [BLOCK.deal]: {
+        [ACTION.dealPicker]: { type: 'external_select', value: deal.id, text: `${deal.name} · x` },
+      },
+    });
+    const written = sim()
+      .state.notes.filter(
+        (n) => n.dealIds.includes(deal.id) && n.subject.startsWith('Slack thread in #sales'),
+      )
+      .map((n) => n.id);
+    expect(written).toHaveLength(parts);
+    expect(written).not.toContain(deal.id);
+
+    const store = t.bot.deps.store;
+    const audit = (await store.audit.list({ teamId: TEAM.id, sinceMs: since, limit: 100 })).filter(
+      (a) => a.action === 'note.create' && a.recordIds.dealId === deal.id,
+    );
+    expect(audit.map((a) => a.recordIds.noteId)).toEqual(written);
+    const log = await store.threadLogs.latest(TEAM.id, CHANNEL.id, parent.ts);
+    expect(log).toMatchObject({ targetKind: 'deal', targetId: deal.id, noteIds: written });
     t.slack.assertNoViolations();
   });
 
@@ -262,4 +328,87 @@ describe('Log thread to CRM', () => {
     ).toHaveLength(parts);
     t.slack.assertNoViolations();
   });
+
+  it('a failure after "Saving…" was closed comes by DM; its Retry logs the rest, each note once', async () => {
+    const ada = contact('ada.lovelace@northwind.example.com');
+    const before = notesOf(ada.id).length;
+    const long = (i: number) => `${i} ${'word '.repeat(400)}`.trim();
+    const { parent } = thread(Array.from({ length: 30 }, (_, i) => ({ user: 'U0BOB', text: long(i + 1) })));
+    const view = await openOn({ ts: parent.ts });
+    const parts = Number(/logged as (\d+) notes/.exec(allText(view))?.[1]);
+    const numbered = Array.from({ length: parts }, (_, i) => `Slack thread in #sales (${i + 1}/${parts})`);
+    const written = () =>
+      notesOf(ada.id)
+        .slice(before)
+        .map((n) => n.subject);
+    // Two notes written past the form's 2 s (so it shows "Saving…"), the third refused.
+    sim().faults.latencyMs = 1100;
+    sim().faults.failNext(1, 503, undefined, undefined, { method: 'POST', path: 'api/notes', skip: 2 });
+    const res = await t.interact(
+      viewSubmissionPayload({
+        callbackId: CALLBACK.threadModal,
+        id: view.id,
+        privateMetadata: String(view.view.private_metadata),
+        values: toContact(ada.id, 'Ada Lovelace'),
+      }),
+    );
+    const saving = res.json as { response_action: string; view: { notify_on_close?: boolean } };
+    expect(saving.response_action).toBe('update');
+    expect(saving.view.notify_on_close).toBe(true);
+    await t.interact(viewClosedPayload({ callbackId: CALLBACK.threadModal, id: view.id, values: {} }));
+    const dm = await t.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === dmChannelOf(USER.id) && JSON.stringify(c.args.blocks).includes('Retry'),
+      10_000,
+    );
+    await t.idle();
+    sim().faults.latencyMs = 0;
+    const said = JSON.stringify(dm.args.blocks);
+    expect(said).toContain('Your thread log to Ada Lovelace was not saved');
+    expect(said).toMatch(
+      /Notes 1–2 of \d+ were logged to Ada Lovelace; note 3 failed \(.*503.*\)\. Retry logs the rest/,
+    );
+    expect(said).not.toContain('Submit again');
+    // The closed modal is not updated with the failure: the DM carries it.
+    expect(
+      t.slack
+        .calls('views.update')
+        .filter((c) => c.args.view_id === view.id && /failed/.test(JSON.stringify(c.args.view))),
+    ).toHaveLength(0);
+    expect(written()).toEqual(numbered.slice(0, 2));
+
+    const button = (dm.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .find((e) => e.action_id === ACTION.retryWrite);
+    // The DM's first message: the one the click is made on (chat.update replaces it; the value stays).
+    const head = (t.slack.messages.get(dmChannelOf(USER.id)) ?? []).find((m) =>
+      JSON.stringify(m.blocks).includes(button?.value ?? '-'),
+    );
+    const clickRetry = async () => {
+      await t.interact(
+        blockActionsPayload({
+          actionId: ACTION.retryWrite,
+          value: button?.value,
+          channel: { id: dmChannelOf(USER.id), name: 'directmessage' },
+          message: { ts: head?.ts ?? '', user: 'UBOT' },
+        }),
+      );
+      await t.idle();
+      return JSON.stringify(t.slack.calls('chat.update').at(-1)?.args.blocks);
+    };
+    expect(await clickRetry()).toContain(
+      `is saved now: logged the thread (31 messages) to contact Ada Lovelace as ${parts} notes`,
+    );
+    expect(written()).toEqual(numbered);
+    // Clicked again: the saved result replays, nothing is written twice.
+    expect(await clickRetry()).toContain('is saved now');
+    expect(written()).toEqual(numbered);
+    expect(await t.bot.deps.store.threadLogs.latest(TEAM.id, CHANNEL.id, parent.ts)).toMatchObject({
+      targetId: ada.id,
+      noteIds: notesOf(ada.id)
+        .slice(before)
+        .map((n) => n.id),
+    });
+    t.slack.assertNoViolations();
+  }, 30_000);
 });

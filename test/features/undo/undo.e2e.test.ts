@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeNoteMeta } from '../../../src/features/note/schema.js';
-import { ACTION, BLOCK, CALLBACK } from '../../../src/platform/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK, SHORTCUT } from '../../../src/platform/slack/ids.js';
 import { validateMessage } from '../../helpers/block-kit-validator.js';
 import type { FakeMessage, RecordedCall } from '../../helpers/fake-slack.js';
 import { RESPONSE } from '../../helpers/fake-slack.js';
 import {
   blockActionsPayload,
   CHANNEL,
+  messageActionPayload,
   type StateMap,
   TEAM,
   USER,
@@ -429,6 +430,75 @@ describe('Undo from forms and App Home', () => {
     expect(undoId).toBeDefined();
     expect(text(await undoAnswer(undoId ?? ''))).toContain('Undone by');
     expect(sim().state.notes.some((n) => n.subject === 'Form note')).toBe(false);
+  });
+
+  it('Log to CRM on a message: Undo takes the 📝 off, and the message may be logged to that contact again', async () => {
+    const contactId = contactIdByEmail(ADA);
+    const posted = t.slack.addMessage({
+      channel: CHANNEL.id,
+      text: 'Customer wants the renewal',
+      user: BOB.id,
+    });
+    const store = t.bot.deps.store;
+    /** The shortcut on the message, then the form submitted to Ada; resolves with the confirmation. */
+    const logToAda = async () => {
+      const from = t.slack.log.length;
+      const since = (c: RecordedCall) => t.slack.log.indexOf(c) >= from;
+      await t.interact(
+        messageActionPayload({
+          callbackId: SHORTCUT.logToCrm,
+          message: { ts: posted.ts, text: posted.text ?? '', user: BOB.id },
+        }),
+      );
+      const update = await t.slack.waitFor('views.update', since);
+      const view = update.args.view as { private_metadata: string };
+      const values: StateMap = {
+        [BLOCK.contact]: {
+          [ACTION.contactPicker]: { type: 'external_select', value: contactId, text: 'Ada Lovelace' },
+        },
+        [BLOCK.subject]: { [ACTION.subjectInput]: { type: 'plain_text_input', value: 'Renewal ask' } },
+        [BLOCK.note]: {
+          [ACTION.noteInput]: { type: 'plain_text_input', value: 'Customer wants the renewal' },
+        },
+      };
+      const res = await t.interact(
+        viewSubmissionPayload({
+          callbackId: CALLBACK.noteModal,
+          id: String(update.args.view_id),
+          privateMetadata: view.private_metadata,
+          values,
+        }),
+      );
+      expect(res.body).toBe('');
+      const confirmation = await t.slack.waitFor('chat.postEphemeral', since);
+      await t.idle();
+      return confirmation;
+    };
+    const reaction = `${CHANNEL.id}/${posted.ts}/memo`;
+    const notes = () => sim().state.notes.filter((n) => n.subject === 'Renewal ask');
+
+    const eph = await logToAda();
+    expect(t.slack.reactions.has(reaction)).toBe(true);
+    expect(notes()).toHaveLength(1);
+    expect(await store.loggedMessages.find(CHANNEL.id, posted.ts, contactId)).toBeDefined();
+
+    expect(text(await undoAnswer(undoIdIn(eph.args.blocks) ?? ''))).toContain('Undone by');
+    await t.idle();
+    expect(notes()).toHaveLength(0);
+    expect(await store.loggedMessages.find(CHANNEL.id, posted.ts, contactId)).toBeUndefined();
+    expect(t.slack.calls('reactions.remove')[0]?.args).toMatchObject({
+      channel: CHANNEL.id,
+      timestamp: posted.ts,
+      name: 'memo',
+    });
+    expect(t.slack.reactions.has(reaction)).toBe(false);
+
+    // Logged again: no "already logged" refusal, a new note, the 📝 back.
+    const again = await logToAda();
+    expect(JSON.stringify(again.args.blocks)).not.toContain('already logged');
+    expect(notes()).toHaveLength(1);
+    expect(t.slack.reactions.has(reaction)).toBe(true);
+    t.slack.assertNoViolations();
   });
 
   it('the Create deal form: the ephemeral confirmation carries Undo, which deletes the deal', async () => {
