@@ -6,6 +6,7 @@ import type { Actor } from '../../platform/slack/actor.js';
 import type { OwnerChoice } from '../../platform/slack/modal-parts.js';
 import { LIMITS } from '../../platform/slack/mrkdwn.js';
 import { type OnceOutcome, onceKey, runOnce } from '../../platform/store/run-once.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { dealLanded } from './landed.js';
 
@@ -71,7 +72,7 @@ export interface DealFormData {
  * contact it was opened from, the Slack user's Agile account as owner, else the API user).
  */
 export async function loadDealForm(
-  deps: Pick<Deps, 'deals' | 'owners' | 'slackUsers' | 'agile'>,
+  deps: Pick<Deps, 'deals' | 'owners' | 'slackUsers' | 'agile' | 'store' | 'teamId' | 'connection'>,
   req: { userId: string; contactId?: string },
 ): Promise<DealFormData> {
   const [tracks, owners, profile, contact] = await Promise.all([
@@ -81,7 +82,9 @@ export async function loadDealForm(
     deps.slackUsers.profile(req.userId),
     req.contactId ? deps.agile.contacts.get(req.contactId).catch(() => null) : Promise.resolve(null),
   ]);
-  const owner = await deps.owners.defaultFor(profile.email);
+  const owner = await deps.owners.defaultFor(
+    await agileEmailFor(deps, req.userId).catch(() => profile.email),
+  );
   const choices = toTrackChoices(tracks);
   const first = choices[0];
   return {
@@ -146,7 +149,7 @@ export function toDealInput(draft: DealDraft, timeZone: string, nowMs: number = 
  * then puts it first in the user's deal picker until Agile's listing shows it.
  */
 export function createDeal(
-  deps: Pick<Deps, 'agile' | 'store' | 'deals' | 'audit' | 'owners' | 'slackUsers'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'deals' | 'audit' | 'owners' | 'slackUsers' | 'teamId' | 'connection'>,
   actor: Actor,
   req: { viewId: string; draft: DealDraft; timeZone: string },
 ): Promise<OnceOutcome<CreatedDeal>> {
@@ -189,10 +192,12 @@ export function createDeal(
 }
 
 /** The acting user's Agile user (same email as their Slack profile), else the API user; undefined if unknown. */
-async function defaultOwner(deps: Pick<Deps, 'owners' | 'slackUsers'>, userId: string) {
+async function defaultOwner(
+  deps: Pick<Deps, 'owners' | 'slackUsers' | 'store' | 'teamId' | 'connection'>,
+  userId: string,
+) {
   try {
-    const profile = await deps.slackUsers.profile(userId);
-    return (await deps.owners.defaultFor(profile.email))?.id;
+    return (await deps.owners.defaultFor(await agileEmailFor(deps, userId)))?.id;
   } catch {
     return undefined; // Agile then makes the API user the owner
   }

@@ -7,6 +7,7 @@ import {
 } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
 import { type ContactCardData, fetchActivity, withActivity } from '../contact-card/use-case.js';
 import { findContactsByEmail } from '../contacts/find-contact.js';
 import { classifyLookupQuery, type LookupQuery } from '../contacts/lookup-query.js';
@@ -211,7 +212,10 @@ export type CreateContactOutcome =
  * and saying "already exists"; a click on another offer for the same email says it already exists.
  */
 export async function createContactFromOffer(
-  deps: Pick<Deps, 'agile' | 'store' | 'now' | 'slackUsers' | 'owners' | 'logger' | 'audit'>,
+  deps: Pick<
+    Deps,
+    'agile' | 'store' | 'now' | 'slackUsers' | 'owners' | 'logger' | 'audit' | 'teamId' | 'connection'
+  >,
   input: CreateContactInput,
 ): Promise<CreateContactOutcome> {
   const email = input.email.trim();
@@ -247,12 +251,11 @@ export async function createContactFromOffer(
 
 /** The Agile user's email (as Agile spells it) of a Slack user, if they have one; never throws. */
 async function agileEmailOf(
-  deps: Pick<Deps, 'slackUsers' | 'owners' | 'logger'>,
+  deps: Pick<Deps, 'slackUsers' | 'owners' | 'logger' | 'store' | 'teamId' | 'connection'>,
   slackUserId: string,
 ): Promise<string | undefined> {
   try {
-    const profile = await deps.slackUsers.profile(slackUserId);
-    return (await deps.owners.byEmail(profile.email))?.email;
+    return (await deps.owners.byEmail(await agileEmailFor(deps, slackUserId)))?.email;
   } catch (err) {
     deps.logger.warn({ err }, 'Create contact: could not find the clicking user in the CRM');
     return undefined;

@@ -3,6 +3,7 @@ import type { Track } from '../../platform/agile/index.js';
 import { audited } from '../../platform/audit.js';
 import type { Actor } from '../../platform/slack/actor.js';
 import { type OnceOutcome, onceKey, QUICK_PATH_TTL_SEC, runOnce } from '../../platform/store/run-once.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
 import {
   type DealRanking,
   type DealSummary,
@@ -38,16 +39,15 @@ export async function loadMoveTarget(
 
 /** Deal picker options: by name, the user's recent and own deals first, within budgetMs. */
 export async function searchDealOptions(
-  deps: Pick<Deps, 'deals' | 'slackUsers' | 'owners'>,
+  deps: Pick<Deps, 'deals' | 'slackUsers' | 'owners' | 'store' | 'teamId' | 'connection'>,
   userId: string,
   query: string,
   budgetMs: number,
 ): Promise<{ deals: DealSummary[]; complete: boolean }> {
   // The user's Agile id ranks their deals first; it is cached, and never worth waiting for.
   let ownerId: string | undefined;
-  deps.slackUsers
-    .profile(userId)
-    .then((p) => deps.owners.defaultFor(p.email))
+  agileEmailFor(deps, userId)
+    .then((email) => deps.owners.defaultFor(email))
     .then((u) => {
       ownerId = u?.id;
     })

@@ -22,6 +22,7 @@ import {
   runOnce,
 } from '../../platform/store/run-once.js';
 import { TIMEOUT, within } from '../../platform/within.js';
+import { agileEmailFor } from '../../platform/workspace/identity.js';
 import { type ContactChoice, toChoice } from '../contacts/contact-search.js';
 import { findContactByEmail } from '../contacts/find-contact.js';
 import { defaultDue, type LocalDue, parseDueDate, toLocalDue } from './due-date.js';
@@ -150,7 +151,7 @@ export interface TaskFormData {
  * is left out (the form says so); this never throws.
  */
 export async function loadTaskForm(
-  deps: Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'now' | 'logger'>,
+  deps: Pick<Deps, 'agile' | 'owners' | 'slackUsers' | 'now' | 'logger' | 'store' | 'teamId' | 'connection'>,
   input: { userId: string; contactId?: string },
 ): Promise<TaskFormData> {
   const optional = async <T>(what: string, work: Promise<T>): Promise<T | undefined> => {
@@ -172,7 +173,11 @@ export async function loadTaskForm(
   const [owners, contact, chosen] = await Promise.all([
     ownersP,
     contactP,
-    optional('the default owner', deps.owners.defaultFor(profile.email)),
+    // Their mapped Agile user (override, own connection, Slack email), else the API user.
+    optional(
+      'the default owner',
+      agileEmailFor(deps, input.userId).then((email) => deps.owners.defaultFor(email)),
+    ),
   ]);
   return {
     timeZone: profile.timeZone,
@@ -219,7 +224,7 @@ export type QuickTaskOutcome =
  * the same user within QUICK_PATH_TTL_SEC is one task. CRM failures throw.
  */
 export async function quickTask(
-  deps: Pick<Deps, 'agile' | 'store' | 'owners' | 'slackUsers' | 'now' | 'audit'>,
+  deps: Pick<Deps, 'agile' | 'store' | 'owners' | 'slackUsers' | 'now' | 'audit' | 'teamId' | 'connection'>,
   actor: Actor,
   cmd: { email: string; subject: string; dueText: string | null },
 ): Promise<QuickTaskOutcome> {
@@ -239,7 +244,7 @@ export async function quickTask(
 
   const contact = await findContactByEmail(deps.agile, cmd.email);
   if (!contact) return refused({ kind: 'no_contact', email: cmd.email });
-  const chosen = await deps.owners.defaultFor(profile.email);
+  const chosen = await deps.owners.defaultFor(await agileEmailFor(deps, actor.userId));
   const owner = chosen ? toOwnerChoice(chosen) : undefined;
   const key = onceKey(
     'task.quick',

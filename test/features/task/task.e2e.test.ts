@@ -9,6 +9,7 @@ import {
   blockActionsPayload,
   CHANNEL,
   type StateMap,
+  TEAM,
   USER,
   viewClosedPayload,
   viewSubmissionPayload,
@@ -167,6 +168,18 @@ describe('Create task modal: opening', () => {
     );
     expect(types).toEqual(['Call', 'Email', 'Follow-up', 'Meeting', 'Milestone', 'Send', 'Tweet', 'Other']);
     t.slack.assertNoViolations();
+  });
+
+  it("defaults the owner to the Agile user an admin mapped the Slack user to (App Home's mapping)", async () => {
+    await t.bot.deps.store.userLinks.set(TEAM.id, BOB, 'raj.patel@example.com', USER.id);
+    try {
+      const { update } = await openModal({ id: BOB });
+      expect((elementOf(update, BLOCK.owner).initial_option as { value: string }).value).toBe(
+        userId('raj.patel@example.com'),
+      );
+    } finally {
+      await t.bot.deps.store.userLinks.set(TEAM.id, BOB, null, USER.id);
+    }
   });
 
   it('defaults the owner to the API user when the Slack user has no Agile account', async () => {
