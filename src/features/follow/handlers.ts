@@ -4,6 +4,7 @@ import { actorOfBody, actorOfCommand } from '../../platform/slack/actor.js';
 import type { CommandHandler } from '../../platform/slack/command-types.js';
 import { describeAgileError } from '../../platform/slack/error-words.js';
 import { buildNotice, type SlackMessage } from '../../platform/slack/message.js';
+import { crmChannelCheck } from '../access/external-channel.js';
 import { externalChannelRefusalWords } from '../access/views.js';
 import {
   ChannelUnavailableError,
@@ -46,9 +47,11 @@ async function followingList(deps: Deps, teamId: string, channelId: string): Pro
 /** `/crm follow <deal name | deal id | email | ticket id>` in a channel. */
 export const followCommandHandler: CommandHandler<'follow'> = async (cmd, { command, respond }, deps) => {
   const typed = (command.text ?? '').replace(/^\s*follow\s+/i, '').trim();
-  // Slack marks a command typed in a channel shared with another organisation (not in Bolt's types).
-  const external = (command as unknown as Record<string, unknown>).is_ext_shared_channel;
-  if ((external === true || external === 'true') && !deps.settings.externalChannelsAllowed) {
+  // Slack marks a command typed in a channel shared with another organisation (not in Bolt's types);
+  // else Slack is asked. When it will not say, the follow goes ahead: its first post tells.
+  const marked = (command as unknown as Record<string, unknown>).is_ext_shared_channel;
+  const check = await crmChannelCheck(deps.settings, deps.slackClient, command.channel_id, marked);
+  if (check.kind === 'external') {
     await respond({
       response_type: 'ephemeral',
       ...buildNotice('info', externalChannelRefusalWords('CRM updates')),

@@ -6,6 +6,7 @@ import type { SlackMessage } from '../../platform/slack/message.js';
 import type { Follow } from '../../platform/store/index.js';
 import { onceKey, runOnce } from '../../platform/store/run-once.js';
 import { createTicker } from '../../platform/ticker.js';
+import { crmChannelCheck } from '../access/external-channel.js';
 import { CHANNEL_ERRORS, DigestPostError } from '../digest/poster.js';
 import { isLostMilestone, isWonMilestone, trackOfDeal } from '../pipeline/milestones.js';
 import { type ThreadMessage, toThreadMessage } from '../ticket/tickets.js';
@@ -86,7 +87,7 @@ class RateLimited extends Error {
 }
 
 class NotPosted extends Error {
-  constructor(readonly result: 'channel_gone' | 'failed') {
+  constructor(readonly result: 'channel_gone' | 'failed' | 'withheld') {
     super(`follow update not posted: ${result}`);
   }
 }
@@ -289,7 +290,17 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
     f: Follow,
     message: SlackMessage,
     broadcast: boolean,
-  ): Promise<'ok' | 'channel_gone' | 'failed'> {
+  ): Promise<'ok' | 'channel_gone' | 'failed' | 'withheld'> {
+    // The channel may have been shared with another organisation since the follow began: no CRM
+    // content goes there unless the admin allows it (when Slack will not say, the post itself tells).
+    const check = await crmChannelCheck(teamDeps.settings, teamDeps.slackClient, f.channelId);
+    if (check.kind === 'external') {
+      log.warn(
+        { followId: f.id, channel: f.channelId },
+        'follow update withheld: the channel is shared with another organisation',
+      );
+      return 'withheld';
+    }
     try {
       await teamDeps.digestPoster.post(f.channelId, message, f.threadTs ?? undefined, { broadcast });
       return 'ok';
@@ -340,7 +351,9 @@ export function createFollowPoller(opts: FollowPollerOptions): FollowPoller {
           if (err instanceof NotPosted) return err.result;
           throw err;
         });
-      if (result === 'already') continue;
+      // Withheld (an externally shared channel): skipped for good, so no burst of old news follows
+      // if the channel is unshared or the admin allows it.
+      if (result === 'already' || result === 'withheld') continue;
       if (result === 'channel_gone') {
         // Archived, deleted, or the bot was removed: nobody can read the thread any more.
         await deps.store.follows.remove(f.id);

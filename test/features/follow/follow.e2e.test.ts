@@ -235,6 +235,42 @@ describe('Follow a record', () => {
     expect(await t.bot.deps.store.follows.listForChannel('T0TEST', channel.id)).toEqual([]);
   });
 
+  it('withholds updates once the channel is shared with another organisation, and posts new ones when allowed', async () => {
+    const channel = newChannel();
+    // Slack does not describe the channel when the follow starts (not cached): the follow goes ahead.
+    t.slack.failNext('conversations.info', { error: 'internal_error' });
+    const root = await follow('Globex EU expansion', channel);
+    await poll();
+    t.slack.channels.set(channel.id, { name: channel.name, isExtShared: true });
+    deal('Globex EU expansion').expectedValue = 424_242;
+    await poll();
+    expect(replies(channel.id, root.ts)).toHaveLength(1);
+    expect(
+      t.logs.some((l) => l.msg === 'follow update withheld: the channel is shared with another organisation'),
+    ).toBe(true);
+    // Withheld for good: allowed later, only what changes from then on is posted (no old news).
+    await t.bot.deps.store.settings.save(
+      'T0TEST',
+      { ...t.bot.deps.settings, externalChannelsAllowed: true },
+      'U0ADMIN',
+    );
+    try {
+      await poll();
+      expect(replies(channel.id, root.ts)).toHaveLength(1);
+      deal('Globex EU expansion').expectedValue = 515_151;
+      await poll();
+      const thread = replies(channel.id, root.ts);
+      expect(thread).toHaveLength(2);
+      expect(thread[1]?.text).toContain('515,151');
+    } finally {
+      await t.bot.deps.store.settings.save(
+        'T0TEST',
+        { ...t.bot.deps.settings, externalChannelsAllowed: false },
+        'U0ADMIN',
+      );
+    }
+  });
+
   it('says what is unknown, and that a record is already followed', async () => {
     const channel = newChannel();
     await t.command('follow nobody@nowhere.example.com', { channel });
