@@ -244,7 +244,9 @@ export async function quickTask(
 
   const contact = await findContactByEmail(deps.agile, cmd.email);
   if (!contact) return refused({ kind: 'no_contact', email: cmd.email });
-  const chosen = await deps.owners.defaultFor(await agileEmailFor(deps, actor.userId));
+  // The mapped Agile user; a store hiccup falls back to the Slack email rather than failing the task.
+  const mapped = await agileEmailFor(deps, actor.userId).catch(() => profile.email);
+  const chosen = await deps.owners.defaultFor(mapped);
   const owner = chosen ? toOwnerChoice(chosen) : undefined;
   const key = onceKey(
     'task.quick',
