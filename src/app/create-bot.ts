@@ -440,6 +440,10 @@ export async function createBot({
       // logged with its idempotency key: its lease lapses and a retry of it writes once.
       const deadlineMs = Date.now() + (config.shutdownTimeoutSeconds ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC) * 1000;
       const remaining = () => Math.max(0, deadlineMs - Date.now());
+      /** Waits for one step until the deadline (at least a second); past it, logs what was left behind. */
+      const finish = async (step: Promise<unknown> | undefined, leftBehind: string) => {
+        if (step && (await within(step, Math.max(1000, remaining()))) === TIMEOUT) log.error(leftBehind);
+      };
       const schedulerStopped = digestScheduler?.stop();
       const pollerStopped = followPoller.stop();
       // Sends already started finish; claims not started are handed back (sent by the next instance).
@@ -459,25 +463,20 @@ export async function createBot({
       // Cut the poster's waits short so digests being posted end quickly (a run left 'claimed' is resumed).
       digestPoster.close();
       for (const poster of teamPosters.values()) poster.close();
-      if (schedulerStopped && (await within(schedulerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
-        log.error('shutdown deadline passed with a digest still being posted');
-      }
+      await finish(schedulerStopped, 'shutdown deadline passed with a digest still being posted');
       // A poll stuck in CRM calls (10 s an attempt, retried) is left behind: the next interval polls again.
-      if ((await within(pollerStopped, Math.max(1000, remaining()))) === TIMEOUT) {
-        log.error(
-          'shutdown deadline passed with a follow poll still running (its follows are polled again at the next interval)',
-        );
-      }
-      if ((await within(heldStopped, Math.max(1000, remaining()))) === TIMEOUT) {
-        log.error(
-          'shutdown deadline passed with a held ticket reply still being sent (its lease lapses, then it is checked and sent once)',
-        );
-      }
-      if ((await within(housekeeping.stop(), Math.max(1000, remaining()))) === TIMEOUT) {
-        log.error(
-          'shutdown deadline passed with a store purge still running (it runs again at the next start)',
-        );
-      }
+      await finish(
+        pollerStopped,
+        'shutdown deadline passed with a follow poll still running (its follows are polled again at the next interval)',
+      );
+      await finish(
+        heldStopped,
+        'shutdown deadline passed with a held ticket reply still being sent (its lease lapses, then it is checked and sent once)',
+      );
+      await finish(
+        housekeeping.stop(),
+        'shutdown deadline passed with a store purge still running (it runs again at the next start)',
+      );
       const unfinished = store.idempotency.held();
       if (unfinished.length > 0) {
         log.error(
@@ -486,9 +485,7 @@ export async function createBot({
         );
       }
       // A database that does not answer (partitioned) must not hold the exit.
-      if ((await within(store.close(), Math.max(1000, remaining()))) === TIMEOUT) {
-        log.error('shutdown deadline passed while closing the database connections');
-      }
+      await finish(store.close(), 'shutdown deadline passed while closing the database connections');
       await sandbox?.close();
     },
   };

@@ -116,7 +116,7 @@ export interface Connected {
   scope: ConnectScope;
   domain: string | null;
   email: string;
-  /** Workspace, connected to another domain than before: the old one, and the personal connections removed. */
+  /** Workspace connected to another domain, which removed members' personal connections: the old domain, how many. */
   replaced?: { domain: string; personalRemoved: number };
 }
 
@@ -137,13 +137,14 @@ export async function connectAgile(deps: ConnectDeps, req: ConnectRequest): Prom
       connectedBy: req.userId,
       connectedMs,
     });
-    const { previousDomain } = change;
-    if (previousDomain !== null && previousDomain.toLowerCase() !== (req.domain ?? '').toLowerCase()) {
+    // The store removed members' personal connections only if the domain changed (setWorkspaceAccount).
+    const { previousDomain, personalRemoved } = change;
+    if (previousDomain !== null && personalRemoved.length > 0) {
       return {
         scope: req.scope,
         domain: req.domain,
         email: req.email,
-        replaced: { domain: previousDomain, personalRemoved: change.personalRemoved.length },
+        replaced: { domain: previousDomain, personalRemoved: personalRemoved.length },
       };
     }
   } else {

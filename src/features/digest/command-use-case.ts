@@ -57,7 +57,7 @@ async function turnOn(
   const emails = [...(command.owners?.emails ?? [])];
   if (command.owners?.me) {
     // `me` is the caller's Agile user as the user mapping says (override, their connection, Slack email).
-    const callerEmail = await agileEmailFor({ ...deps, teamId: deps.teamId || actor.teamId }, actor.userId);
+    const callerEmail = await agileEmailFor(deps, actor.userId);
     if (!callerEmail) return { kind: 'needs_email' };
     const mine = callerEmail.toLowerCase();
     if (!emails.includes(mine)) emails.unshift(mine);

@@ -232,6 +232,22 @@ export interface AgileUserChoice {
   email: string;
 }
 
+/** The Agile users an override can name (those with an email). Agile errors throw. */
+async function agileUserChoices(deps: HomeDeps): Promise<AgileUserChoice[]> {
+  return (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
+}
+
+/** agileUserChoices, with a failed read as words (the pickers are then left out). */
+async function readAgileUserChoices(
+  deps: HomeDeps,
+): Promise<{ agileUsers: AgileUserChoice[]; agileUsersError?: string }> {
+  try {
+    return { agileUsers: await agileUserChoices(deps) };
+  } catch (err) {
+    return { agileUsers: [], agileUsersError: describeAgileError(err) };
+  }
+}
+
 /** Members (not bots, not deactivated, by name) from users.list, with the email Slack shows. */
 async function listMembers(deps: HomeDeps): Promise<{ id: string; name: string; email?: string }[]> {
   const members: { id: string; name: string; email?: string }[] = [];
@@ -254,13 +270,7 @@ async function listMembers(deps: HomeDeps): Promise<{ id: string; name: string; 
  */
 async function mapping(deps: HomeDeps, teamId: string, adminUserId: string): Promise<HomeAdminData> {
   const settings = await deps.store.settings.get(teamId);
-  let agileUsers: HomeAdminData['agileUsers'] = [];
-  let agileUsersError: string | undefined;
-  try {
-    agileUsers = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
-  } catch (err) {
-    agileUsersError = describeAgileError(err);
-  }
+  const { agileUsers, agileUsersError } = await readAgileUserChoices(deps);
   const byEmail = new Map(agileUsers.map((u) => [u.email, u]));
   const members = await listMembers(deps);
   // One query each for the overrides and the personal connections, and users.list's emails: no
@@ -332,16 +342,9 @@ export async function loadMemberMapping(
   actor: Actor,
   slackUserId: string,
 ): Promise<MemberMapping> {
-  const profile = await deps.slackUsers.profile(actor.userId);
-  if (!isHomeAdmin(deps, actor.userId, profile)) return { kind: 'not_admin' };
+  if (!(await isActorHomeAdmin(deps, actor))) return { kind: 'not_admin' };
   const teamId = teamOf(deps, actor);
-  let agileUsers: AgileUserChoice[] = [];
-  let agileUsersError: string | undefined;
-  try {
-    agileUsers = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
-  } catch (err) {
-    agileUsersError = describeAgileError(err);
-  }
+  const { agileUsers, agileUsersError } = await readAgileUserChoices(deps);
   const [member, identity] = await Promise.all([
     deps.slackUsers.profile(slackUserId),
     agileIdentityFor({ ...deps, teamId }, slackUserId, actor.userId),
@@ -376,10 +379,8 @@ export async function searchAgileUsers(
   query: string,
   limit: number,
 ): Promise<AgileUserChoice[] | null> {
-  const profile = await deps.slackUsers.profile(actor.userId);
-  if (!isHomeAdmin(deps, actor.userId, profile)) return null;
-  const users = (await deps.owners.list()).map(userOption).filter((u) => u !== undefined);
-  return matchAgileUsers(users, query, limit);
+  if (!(await isActorHomeAdmin(deps, actor))) return null;
+  return matchAgileUsers(await agileUserChoices(deps), query, limit);
 }
 
 /** Everything App Home shows this user; Agile failures become a section, never a missing home. */
@@ -467,8 +468,7 @@ export async function saveHomeSettings(
   actor: Actor,
   selected: readonly string[],
 ): Promise<boolean> {
-  const profile = await deps.slackUsers.profile(actor.userId);
-  if (!isHomeAdmin(deps, actor.userId, profile)) return false;
+  if (!(await isActorHomeAdmin(deps, actor))) return false;
   const settings: WorkspaceSettings = {
     anyMemberCompletesTasks: selected.includes('anyMemberCompletesTasks'),
     guestsAllowed: selected.includes('guestsAllowed'),
@@ -488,8 +488,7 @@ export async function saveUserLink(
   slackUserId: string,
   agileUserId: string | null,
 ): Promise<boolean> {
-  const profile = await deps.slackUsers.profile(actor.userId);
-  if (!isHomeAdmin(deps, actor.userId, profile)) return false;
+  if (!(await isActorHomeAdmin(deps, actor))) return false;
   const teamId = teamOf(deps, actor);
   let email: string | null = null;
   if (agileUserId !== null) {

@@ -139,17 +139,20 @@ export interface ThreadLogged {
   notes: number;
 }
 
-/** Plain words (no mrkdwn) for what was logged: "logged the thread (12 messages) to contact Ada Lovelace as 2 notes". */
-export function threadLoggedSummary(r: ThreadLogged): string {
+/** "the thread (12 messages) to contact <name> as 2 notes", the name as `name` renders it. */
+function loggedWords(r: ThreadLogged, name: (s: string) => string): string {
   const what = r.target.kind === 'deal' ? 'deal' : 'contact';
   const notes = r.notes > 1 ? ` as ${r.notes} notes` : ' as a note';
-  return `logged the thread (${plural(r.messages, 'message')}) to ${what} ${r.target.name}${notes}`;
+  return `the thread (${plural(r.messages, 'message')}) to ${what} ${name(r.target.name)}${notes}`;
+}
+
+/** Plain words (no mrkdwn) for what was logged: "logged the thread (12 messages) to contact Ada Lovelace as 2 notes". */
+export function threadLoggedSummary(r: ThreadLogged): string {
+  return `logged ${loggedWords(r, (n) => n)}`;
 }
 
 function loggedLine(r: ThreadLogged): string {
-  const what = r.target.kind === 'deal' ? 'deal' : 'contact';
-  const notes = r.notes > 1 ? ` as ${r.notes} notes` : ' as a note';
-  return `📝 Logged the thread (${plural(r.messages, 'message')}) to ${what} *${escapeMrkdwn(r.target.name)}*${notes}.`;
+  return `📝 Logged ${loggedWords(r, (n) => `*${escapeMrkdwn(n)}*`)}.`;
 }
 
 export function buildThreadDoneModal(r: ThreadLogged): ModalView {

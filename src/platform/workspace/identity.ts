@@ -26,7 +26,8 @@ export interface IdentityDeps {
  * The Agile user a Slack user is, as an email: an admin's manual override (App Home's user mapping),
  * else their personal Agile connection's email, else their Slack profile email (Slack only exposes
  * confirmed emails). The one way "who is this Slack user in Agile" is answered (digest owner checks
- * and Reassign, `/crm digest on … owner me`, App Home and its mapping).
+ * and Reassign, `/crm digest on … owner me`, App Home and its mapping, the default owner of new tasks,
+ * deals and contacts, the deal pickers' ranking).
  *
  * `deps.connection.personal` belongs to the request's acting user: it answers when `slackUserId` is
  * that user; anyone else's personal connection is read from the store (`store.workspaces`). Pass
